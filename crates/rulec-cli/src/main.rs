@@ -1,0 +1,2 @@
+//! The `rulec` command.
+fn main() {}

@@ -1,0 +1,534 @@
+//! Lowering pest's parse tree into the owned syntax tree.
+//!
+//! This is the only module that sees pest's `Pair`s and `Rule`s. The grammar
+//! guarantees the shape of every pair it hands over; where this code still
+//! has to cope with a shape it does not expect, it reports an internal
+//! syntax error instead of panicking.
+
+use std::sync::LazyLock;
+
+use pest::Parser as _;
+use pest::iterators::{Pair, Pairs};
+use pest::pratt_parser::{Assoc, Op, PrattParser};
+
+use super::ast::*;
+use super::error::{SyntaxError, from_pest};
+use super::span::{Name, Span, Spanned};
+
+mod grammar {
+    #![allow(missing_docs)]
+    #[derive(pest_derive::Parser)]
+    #[grammar = "../../grammar/rules.pest"]
+    pub(crate) struct RuleParser;
+}
+
+pub(crate) use grammar::Rule;
+use grammar::RuleParser;
+
+type Result<T> = std::result::Result<T, SyntaxError>;
+
+/// Parses a whole rule file.
+pub(crate) fn parse_file(source: &str) -> Result<RuleFile> {
+    let mut pairs = RuleParser::parse(Rule::file, source).map_err(|e| from_pest(source, &e))?;
+    let file = pairs.next().ok_or_else(|| internal(Span::default()))?;
+    let mut items = Vec::new();
+    for pair in file.into_inner() {
+        let item = match pair.as_rule() {
+            Rule::trial => Item::Trial(lower_trial(pair)?),
+            Rule::use_item => {
+                let span = span_of(&pair);
+                let path = lower_string(first(pair, Rule::string)?)?;
+                Item::Use(Use { path, span })
+            }
+            Rule::fields_block => {
+                let span = span_of(&pair);
+                let fields = lower_field_decls(pair.into_inner())?;
+                Item::Fields(FieldsBlock { fields, span })
+            }
+            Rule::define => Item::Define(lower_define(pair)?),
+            Rule::inclusion => Item::Criteria(lower_block(pair, Section::Inclusion)?),
+            Rule::exclusion => Item::Criteria(lower_block(pair, Section::Exclusion)?),
+            _ => continue,
+        };
+        items.push(item);
+    }
+    Ok(RuleFile { items })
+}
+
+/// Parses a single expression (the whole input must be one expression).
+pub(crate) fn parse_expr(source: &str) -> Result<Expr> {
+    let mut pairs =
+        RuleParser::parse(Rule::expr_only, source).map_err(|e| from_pest(source, &e))?;
+    let whole = pairs.next().ok_or_else(|| internal(Span::default()))?;
+    lower_expr(first(whole, Rule::expr)?)
+}
+
+/// The span of a pair without the whitespace and comments pest lets a
+/// non-atomic rule swallow after its last token: the end of its last
+/// descendant token.
+fn span_of(pair: &Pair<'_, Rule>) -> Span {
+    let start = pair.as_span().start();
+    let mut last = pair.clone();
+    while let Some(child) = last.clone().into_inner().last() {
+        last = child;
+    }
+    Span::new(start, last.as_span().end().max(start))
+}
+
+fn internal(span: Span) -> SyntaxError {
+    SyntaxError::Internal { span }
+}
+
+fn first(pair: Pair<'_, Rule>, rule: Rule) -> Result<Pair<'_, Rule>> {
+    let span = span_of(&pair);
+    pair.into_inner()
+        .find(|p| p.as_rule() == rule)
+        .ok_or_else(|| internal(span))
+}
+
+fn lower_trial(pair: Pair<'_, Rule>) -> Result<Trial> {
+    let span = span_of(&pair);
+    let mut strings = pair.into_inner().filter(|p| p.as_rule() == Rule::string);
+    let id = lower_string(strings.next().ok_or_else(|| internal(span))?)?;
+    let title = strings.next().map(lower_string).transpose()?;
+    Ok(Trial { id, title, span })
+}
+
+fn lower_string(pair: Pair<'_, Rule>) -> Result<Spanned<String>> {
+    let span = span_of(&pair);
+    let inner = first(pair, Rule::string_inner)?;
+    Ok(Spanned::new(unescape(inner.as_str()), span))
+}
+
+fn unescape(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut escaped = false;
+    for c in raw.chars() {
+        if escaped || c != '\\' {
+            out.push(c);
+            escaped = false;
+        } else {
+            escaped = true;
+        }
+    }
+    out
+}
+
+fn name(pair: &Pair<'_, Rule>) -> Name {
+    Spanned::new(pair.as_str().to_owned(), span_of(&pair))
+}
+
+fn lower_field_decls(pairs: Pairs<'_, Rule>) -> Result<Vec<FieldDecl>> {
+    pairs
+        .filter(|p| p.as_rule() == Rule::field_decl)
+        .map(lower_field_decl)
+        .collect()
+}
+
+fn lower_field_decl(pair: Pair<'_, Rule>) -> Result<FieldDecl> {
+    let span: Span = span_of(&pair);
+    let mut inner = pair.into_inner();
+    let field_name = name(&inner.next().ok_or_else(|| internal(span))?);
+    let ty_pair = inner
+        .find(|p| p.as_rule() != Rule::colon)
+        .ok_or_else(|| internal(span))?;
+    let ty_span = span_of(&ty_pair);
+    let ty = match ty_pair.as_rule() {
+        Rule::bool_type => Type::Bool,
+        Rule::number_type => Type::Number,
+        Rule::date_type => Type::Date,
+        Rule::text_type => Type::Text,
+        Rule::integer_type => {
+            let range = match ty_pair.into_inner().find(|p| p.as_rule() == Rule::integer_range) {
+                None => None,
+                Some(range) => {
+                    let mut ends = range.into_inner().filter(|p| p.as_rule() == Rule::signed_int);
+                    let lo = lower_int(ends.next().ok_or_else(|| internal(ty_span))?)?;
+                    let hi = lower_int(ends.next().ok_or_else(|| internal(ty_span))?)?;
+                    Some((lo, hi))
+                }
+            };
+            Type::Integer { range }
+        }
+        Rule::one_of_type => Type::OneOf(lower_members(first(ty_pair, Rule::member_set)?)),
+        Rule::set_of_type => Type::SetOf(lower_members(first(ty_pair, Rule::member_set)?)),
+        Rule::list_of_type => Type::ListOf(lower_field_decls(ty_pair.into_inner())?),
+        Rule::quantity_type => {
+            let mut unit = None;
+            let mut normal_range = false;
+            let mut molar_mass = None;
+            for part in ty_pair.into_inner() {
+                match part.as_rule() {
+                    Rule::unit => unit = Some(name(&part)),
+                    Rule::normal_range => normal_range = true,
+                    Rule::molar_mass => {
+                        let lit = first(part, Rule::literal)?;
+                        let lit_span = span_of(&lit);
+                        match lower_literal(lit)?.node {
+                            ExprKind::Quantity(q) => molar_mass = Some(Spanned::new(q, lit_span)),
+                            _ => {
+                                return Err(SyntaxError::Expected {
+                                    expected: "a molar mass with its unit, such as `113.12 g/mol`"
+                                        .into(),
+                                    found: "a number without a unit".into(),
+                                    span: lit_span,
+                                    help: None,
+                                });
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let unit = unit.ok_or_else(|| internal(ty_span))?;
+            Type::Quantity(QuantityType {
+                unit,
+                normal_range,
+                molar_mass,
+            })
+        }
+        _ => return Err(internal(ty_span)),
+    };
+    Ok(FieldDecl {
+        name: field_name,
+        ty: Spanned::new(ty, ty_span),
+    })
+}
+
+fn lower_int(pair: Pair<'_, Rule>) -> Result<Spanned<i64>> {
+    let span = span_of(&pair);
+    let value = pair
+        .as_str()
+        .parse::<i64>()
+        .map_err(|_| SyntaxError::NumberOutOfRange { span })?;
+    Ok(Spanned::new(value, span))
+}
+
+fn lower_members(set: Pair<'_, Rule>) -> Vec<Name> {
+    set.into_inner()
+        .filter(|p| p.as_rule() == Rule::member)
+        .map(|p| name(&p))
+        .collect()
+}
+
+fn lower_define(pair: Pair<'_, Rule>) -> Result<Define> {
+    let span: Span = span_of(&pair);
+    let mut name_pair = None;
+    let mut expr = None;
+    for part in pair.into_inner() {
+        match part.as_rule() {
+            Rule::ident => name_pair = Some(name(&part)),
+            Rule::expr => expr = Some(lower_expr(part)?),
+            _ => {}
+        }
+    }
+    Ok(Define {
+        name: name_pair.ok_or_else(|| internal(span))?,
+        expr: expr.ok_or_else(|| internal(span))?,
+        span,
+    })
+}
+
+fn lower_block(pair: Pair<'_, Rule>, section: Section) -> Result<CriteriaBlock> {
+    let span = span_of(&pair);
+    let criteria = pair
+        .into_inner()
+        .filter(|p| p.as_rule() == Rule::criterion)
+        .map(lower_criterion)
+        .collect::<Result<_>>()?;
+    Ok(CriteriaBlock {
+        section,
+        criteria,
+        span,
+    })
+}
+
+fn lower_criterion(pair: Pair<'_, Rule>) -> Result<Criterion> {
+    let span: Span = span_of(&pair);
+    let mut id = None;
+    let mut label = None;
+    let mut expr = None;
+    for part in pair.into_inner() {
+        match part.as_rule() {
+            Rule::ident => id = Some(name(&part)),
+            Rule::label => {
+                let label_span = span_of(&part);
+                let pieces = part
+                    .into_inner()
+                    .map(|s| lower_string(s).map(|s| s.node))
+                    .collect::<Result<Vec<_>>>()?;
+                label = Some(Spanned::new(pieces.join(" "), label_span));
+            }
+            Rule::expr => expr = Some(lower_expr(part)?),
+            _ => {}
+        }
+    }
+    Ok(Criterion {
+        id: id.ok_or_else(|| internal(span))?,
+        label,
+        expr: expr.ok_or_else(|| internal(span))?,
+        span,
+    })
+}
+
+// ─── Expressions ────────────────────────────────────────────────────────
+
+static LOGIC: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
+    PrattParser::new()
+        .op(Op::infix(Rule::kw_or, Assoc::Left))
+        .op(Op::infix(Rule::kw_and, Assoc::Left))
+        .op(Op::prefix(Rule::kw_not))
+});
+
+static ARITH: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
+    PrattParser::new()
+        .op(Op::infix(Rule::add, Assoc::Left) | Op::infix(Rule::sub, Assoc::Left))
+        .op(Op::infix(Rule::mul, Assoc::Left) | Op::infix(Rule::div, Assoc::Left))
+        .op(Op::prefix(Rule::neg))
+});
+
+fn binary(op: BinaryOp, lhs: Expr, rhs: Expr) -> Expr {
+    let span = lhs.span.join(rhs.span);
+    Spanned::new(
+        ExprKind::Binary {
+            op,
+            lhs: Box::new(lhs),
+            rhs: Box::new(rhs),
+        },
+        span,
+    )
+}
+
+fn unary(op: UnaryOp, op_span: Span, operand: Expr) -> Expr {
+    let span = op_span.join(operand.span);
+    Spanned::new(
+        ExprKind::Unary {
+            op,
+            operand: Box::new(operand),
+        },
+        span,
+    )
+}
+
+fn lower_expr(pair: Pair<'_, Rule>) -> Result<Expr> {
+    LOGIC
+        .map_primary(lower_comparison)
+        .map_prefix(|op, rhs| Ok(unary(UnaryOp::Not, op.as_span().into(), rhs?)))
+        .map_infix(|lhs, op, rhs| {
+            let op = if op.as_rule() == Rule::kw_or {
+                BinaryOp::Or
+            } else {
+                BinaryOp::And
+            };
+            Ok(binary(op, lhs?, rhs?))
+        })
+        .parse(pair.into_inner())
+}
+
+fn lower_sum(pair: Pair<'_, Rule>) -> Result<Expr> {
+    ARITH
+        .map_primary(lower_primary)
+        .map_prefix(|op, rhs| Ok(unary(UnaryOp::Neg, op.as_span().into(), rhs?)))
+        .map_infix(|lhs, op, rhs| {
+            let op = match op.as_rule() {
+                Rule::add => BinaryOp::Add,
+                Rule::sub => BinaryOp::Sub,
+                Rule::mul => BinaryOp::Mul,
+                _ => BinaryOp::Div,
+            };
+            Ok(binary(op, lhs?, rhs?))
+        })
+        .parse(pair.into_inner())
+}
+
+/// The sums inside a test pair, in order.
+fn sums(pair: Pair<'_, Rule>) -> Result<Vec<Expr>> {
+    pair.into_inner()
+        .filter(|p| p.as_rule() == Rule::sum)
+        .map(lower_sum)
+        .collect()
+}
+
+fn boxed_pair(span: Span, mut exprs: Vec<Expr>) -> Result<(Box<Expr>, Box<Expr>)> {
+    let second = exprs.pop().ok_or_else(|| internal(span))?;
+    let first = exprs.pop().ok_or_else(|| internal(span))?;
+    Ok((Box::new(first), Box::new(second)))
+}
+
+fn lower_comparison(pair: Pair<'_, Rule>) -> Result<Expr> {
+    let span: Span = span_of(&pair);
+    let mut inner = pair.into_inner();
+    let value = lower_sum(inner.next().ok_or_else(|| internal(span))?)?;
+    let Some(test) = inner.next() else {
+        return Ok(value);
+    };
+    let value = Box::new(value);
+    let test_span: Span = span_of(&test);
+    let kind = match test.as_rule() {
+        Rule::compare => {
+            let op_pair = first(test.clone(), Rule::cmp_op)?;
+            let op = match op_pair.as_str() {
+                "<" => CompareOp::Lt,
+                "<=" | "≤" => CompareOp::Le,
+                ">" => CompareOp::Gt,
+                ">=" | "≥" => CompareOp::Ge,
+                "=" => CompareOp::Eq,
+                _ => CompareOp::Ne,
+            };
+            let rhs = sums(test)?.pop().ok_or_else(|| internal(test_span))?;
+            ExprKind::Compare {
+                op,
+                lhs: value,
+                rhs: Box::new(rhs),
+            }
+        }
+        Rule::between => {
+            let (low, high) = boxed_pair(test_span, sums(test)?)?;
+            ExprKind::Between { value, low, high }
+        }
+        Rule::within => {
+            let direction = if test.clone().into_inner().any(|p| p.as_rule() == Rule::kw_after) {
+                Direction::After
+            } else {
+                Direction::Before
+            };
+            let (window, anchor) = boxed_pair(test_span, sums(test)?)?;
+            ExprKind::Within {
+                subject: value,
+                window,
+                direction,
+                anchor,
+            }
+        }
+        Rule::has_one | Rule::has_any | Rule::has_all | Rule::in_set => {
+            let test_kind = match test.as_rule() {
+                Rule::has_one => MemberTest::Has,
+                Rule::has_any => MemberTest::HasAny,
+                Rule::has_all => MemberTest::HasAll,
+                _ => MemberTest::In,
+            };
+            let members = if test_kind == MemberTest::Has {
+                vec![name(&first(test, Rule::member)?)]
+            } else {
+                lower_members(first(test, Rule::member_set)?)
+            };
+            ExprKind::Member {
+                test: test_kind,
+                subject: value,
+                members,
+            }
+        }
+        Rule::is_known => ExprKind::Known {
+            subject: value,
+            known: true,
+        },
+        Rule::is_missing => ExprKind::Known {
+            subject: value,
+            known: false,
+        },
+        _ => return Err(internal(test_span)),
+    };
+    Ok(Spanned::new(kind, span))
+}
+
+fn lower_primary(pair: Pair<'_, Rule>) -> Result<Expr> {
+    let span: Span = span_of(&pair);
+    let kind = match pair.as_rule() {
+        Rule::paren => {
+            return lower_expr(first(pair, Rule::expr)?);
+        }
+        Rule::literal => return lower_literal(pair),
+        Rule::string => ExprKind::Text(lower_string(pair)?.node),
+        Rule::kw_true => ExprKind::Bool(true),
+        Rule::kw_false => ExprKind::Bool(false),
+        Rule::kw_index => ExprKind::Index,
+        Rule::ident => ExprKind::Name(pair.as_str().to_owned()),
+        Rule::group => {
+            let mut inner = pair.into_inner();
+            let kind_pair = inner.next().ok_or_else(|| internal(span))?;
+            let kind = match kind_pair.as_rule() {
+                Rule::any_of => GroupKind::Any,
+                Rule::all_of => GroupKind::All,
+                Rule::none_of => GroupKind::None,
+                _ => {
+                    let n = first(kind_pair, Rule::count_int)?;
+                    let n_span = span_of(&n);
+                    let n = n
+                        .as_str()
+                        .parse::<u32>()
+                        .map_err(|_| SyntaxError::NumberOutOfRange { span: n_span })?;
+                    GroupKind::AtLeast(n)
+                }
+            };
+            let items = inner
+                .filter(|p| p.as_rule() == Rule::expr)
+                .map(lower_expr)
+                .collect::<Result<_>>()?;
+            ExprKind::Group { kind, items }
+        }
+        Rule::list_query => {
+            let mut inner = pair.into_inner();
+            let quantifier = match inner.next().map(|p| p.as_rule()) {
+                Some(Rule::kw_any) => Quantifier::Any,
+                Some(Rule::kw_all) => Quantifier::All,
+                Some(Rule::kw_no) => Quantifier::No,
+                _ => Quantifier::Count,
+            };
+            let list = name(&inner.next().ok_or_else(|| internal(span))?);
+            let condition = inner
+                .find(|p| p.as_rule() == Rule::expr)
+                .ok_or_else(|| internal(span))?;
+            ExprKind::ListQuery {
+                quantifier,
+                list,
+                condition: Box::new(lower_expr(condition)?),
+            }
+        }
+        Rule::date_diff => {
+            let unit = match first(pair.clone(), Rule::date_unit)?.as_str() {
+                "years" => CalendarUnit::Years,
+                "months" => CalendarUnit::Months,
+                _ => CalendarUnit::Days,
+            };
+            let (from, to) = boxed_pair(span, sums(pair)?)?;
+            ExprKind::DateDiff { unit, from, to }
+        }
+        _ => return Err(internal(span)),
+    };
+    Ok(Spanned::new(kind, span))
+}
+
+fn lower_literal(pair: Pair<'_, Rule>) -> Result<Expr> {
+    let span: Span = span_of(&pair);
+    let mut inner = pair.into_inner();
+    let number = Number(inner.next().ok_or_else(|| internal(span))?.as_str().to_owned());
+    let kind = match inner.next() {
+        None => ExprKind::Number(number),
+        Some(suffix) => match suffix.as_rule() {
+            Rule::unit => ExprKind::Quantity(Quantity {
+                value: number,
+                unit: name(&suffix),
+            }),
+            Rule::uln_multiple => {
+                let limit = if suffix.into_inner().any(|p| p.as_rule() == Rule::kw_lln) {
+                    Limit::Lower
+                } else {
+                    Limit::Upper
+                };
+                ExprKind::Multiple {
+                    factor: number,
+                    limit,
+                }
+            }
+            Rule::bad_unit => {
+                return Err(SyntaxError::MalformedUnit {
+                    unit: suffix.as_str().to_owned(),
+                    reason: super::error::unit_problem(suffix.as_str()),
+                    span: span_of(&suffix),
+                });
+            }
+            _ => return Err(internal(span)),
+        },
+    };
+    Ok(Spanned::new(kind, span))
+}

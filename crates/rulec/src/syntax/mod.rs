@@ -1,0 +1,73 @@
+//! The front end: source text to syntax tree and back.
+//!
+//! [`parse`] turns a rule file into a [`RuleFile`] whose every node carries
+//! its [`Span`]; [`print`] turns a tree back into canonical source, such
+//! that parsing the printed text gives an equal tree.
+//!
+//! ```
+//! let file = rulec::syntax::parse("inclusion { hb \"Hb > 80 g/L\": hemoglobin > 80 g/L }")?;
+//! let printed = rulec::syntax::print(&file);
+//! assert_eq!(rulec::syntax::parse(&printed)?, file);
+//! # Ok::<(), rulec::syntax::SyntaxError>(())
+//! ```
+
+mod ast;
+mod error;
+mod lower;
+mod print;
+mod span;
+
+pub use ast::*;
+pub use error::SyntaxError;
+pub use print::{print, print_expr};
+pub use span::{Name, Span, Spanned};
+
+/// The largest rule file accepted, in bytes. Spans are 32-bit offsets, and a
+/// real protocol is a few kilobytes; far larger input is refused up front.
+pub const MAX_SOURCE_LEN: usize = 256 * 1024 * 1024;
+
+/// Words that cannot name a field, define, criterion or list.
+pub const RESERVED: &[&str] = &[
+    "after", "all", "and", "any", "at", "before", "between", "count", "define", "exclusion",
+    "false", "fields", "has", "in", "inclusion", "index", "is", "known", "least", "LLN",
+    "missing", "no", "none", "not", "of", "or", "trial", "true", "ULN", "use", "where", "within",
+];
+
+/// Parses a rule file.
+///
+/// Stops at the first syntax error, which is returned with its span.
+///
+/// # Errors
+///
+/// A [`SyntaxError`] describing the first problem in the source.
+pub fn parse(source: &str) -> Result<RuleFile, SyntaxError> {
+    check_size(source)?;
+    lower::parse_file(source)
+}
+
+/// Parses a single expression, such as `hemoglobin > 80 g/L`.
+///
+/// ```
+/// use rulec::syntax::{parse_expr, ExprKind, CompareOp};
+/// let e = parse_expr("kps > 60")?;
+/// assert!(matches!(e.node, ExprKind::Compare { op: CompareOp::Gt, .. }));
+/// # Ok::<(), rulec::syntax::SyntaxError>(())
+/// ```
+///
+/// # Errors
+///
+/// A [`SyntaxError`] if the input is not exactly one expression.
+pub fn parse_expr(source: &str) -> Result<Expr, SyntaxError> {
+    check_size(source)?;
+    lower::parse_expr(source)
+}
+
+fn check_size(source: &str) -> Result<(), SyntaxError> {
+    if source.len() > MAX_SOURCE_LEN {
+        return Err(SyntaxError::TooLarge {
+            size: source.len(),
+            limit: MAX_SOURCE_LEN,
+        });
+    }
+    Ok(())
+}

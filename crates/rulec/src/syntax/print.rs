@@ -1,0 +1,377 @@
+//! Printing a syntax tree back to canonical source.
+//!
+//! The printer writes exactly the parentheses precedence needs, so that
+//! `parse(print(tree)) == tree` for every tree the parser can produce.
+
+use std::fmt::Write as _;
+
+use super::ast::*;
+
+/// Criteria lines longer than this put their expression on the next line.
+const WIDTH: usize = 100;
+
+/// Prints a rule file as canonical source.
+///
+/// ```
+/// let file = rulec::syntax::parse("inclusion{adult:age>=18 years}")?;
+/// assert_eq!(rulec::syntax::print(&file), "inclusion {\n  adult: age >= 18 years\n}\n");
+/// # Ok::<(), rulec::syntax::SyntaxError>(())
+/// ```
+#[must_use]
+pub fn print(file: &RuleFile) -> String {
+    let mut out = String::new();
+    let mut previous: Option<&Item> = None;
+    for item in &file.items {
+        let grouped = matches!(
+            (previous, item),
+            (Some(Item::Use(_)), Item::Use(_)) | (Some(Item::Define(_)), Item::Define(_))
+        );
+        if previous.is_some() && !grouped {
+            out.push('\n');
+        }
+        print_item(&mut out, item);
+        previous = Some(item);
+    }
+    out
+}
+
+fn print_item(out: &mut String, item: &Item) {
+    match item {
+        Item::Trial(trial) => {
+            out.push_str("trial ");
+            out.push_str(&quote(&trial.id.node));
+            if let Some(title) = &trial.title {
+                out.push(' ');
+                out.push_str(&quote(&title.node));
+            }
+            out.push('\n');
+        }
+        Item::Use(u) => {
+            let _ = writeln!(out, "use {}", quote(&u.path.node));
+        }
+        Item::Fields(block) => {
+            out.push_str("fields {\n");
+            let width = block.fields.iter().map(|f| f.name.node.len()).max().unwrap_or(0);
+            for field in &block.fields {
+                let name = format!("{}:", field.name.node);
+                let _ = writeln!(out, "  {name:<w$} {}", type_text(&field.ty.node), w = width + 1);
+            }
+            out.push_str("}\n");
+        }
+        Item::Define(define) => {
+            let _ = writeln!(out, "define {}: {}", define.name.node, print_expr(&define.expr));
+        }
+        Item::Criteria(block) => print_block(out, block),
+    }
+}
+
+fn print_block(out: &mut String, block: &CriteriaBlock) {
+    let _ = writeln!(out, "{} {{", block.section.keyword());
+    let id_width = block.criteria.iter().map(|c| c.id.node.len()).max().unwrap_or(0);
+    let heads: Vec<String> = block
+        .criteria
+        .iter()
+        .map(|c| match &c.label {
+            Some(label) => format!("{:<id_width$} {}:", c.id.node, quote(&label.node)),
+            None => format!("{}:", c.id.node),
+        })
+        .collect();
+    let head_width = heads.iter().map(|h| h.chars().count()).max().unwrap_or(0);
+    for (criterion, head) in block.criteria.iter().zip(&heads) {
+        let expr = print_expr(&criterion.expr);
+        let pad = head_width.saturating_sub(head.chars().count());
+        if 2 + head_width + 1 + expr.len() <= WIDTH {
+            let _ = writeln!(out, "  {head}{:pad$} {expr}", "");
+        } else {
+            let _ = writeln!(out, "  {head}\n    {expr}");
+        }
+    }
+    out.push_str("}\n");
+}
+
+fn type_text(ty: &Type) -> String {
+    match ty {
+        Type::Bool => "bool".to_owned(),
+        Type::Integer { range: None } => "integer".to_owned(),
+        Type::Integer {
+            range: Some((lo, hi)),
+        } => format!("integer {}..{}", lo.node, hi.node),
+        Type::Number => "number".to_owned(),
+        Type::Date => "date".to_owned(),
+        Type::Text => "text".to_owned(),
+        Type::OneOf(members) => format!("one of {}", member_set(members)),
+        Type::SetOf(members) => format!("set of {}", member_set(members)),
+        Type::ListOf(fields) => {
+            let inner: Vec<String> = fields
+                .iter()
+                .map(|f| format!("{}: {}", f.name.node, type_text(&f.ty.node)))
+                .collect();
+            if inner.is_empty() {
+                "list of {}".to_owned()
+            } else {
+                format!("list of {{ {} }}", inner.join(", "))
+            }
+        }
+        Type::Quantity(q) => {
+            let mut text = q.unit.node.clone();
+            if q.normal_range {
+                text.push_str(" with normal range");
+            }
+            if let Some(mass) = &q.molar_mass {
+                let _ = write!(text, ", molar mass {} {}", mass.node.value, mass.node.unit.node);
+            }
+            text
+        }
+    }
+}
+
+fn member_set(members: &[super::span::Name]) -> String {
+    if members.is_empty() {
+        return "{}".to_owned();
+    }
+    let names: Vec<&str> = members.iter().map(|m| m.node.as_str()).collect();
+    format!("{{ {} }}", names.join(", "))
+}
+
+fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        if c == '"' || c == '\\' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
+}
+
+/// Binding strength, loosest first.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Level {
+    Or,
+    And,
+    Not,
+    Test,
+    Sum,
+    Product,
+    Neg,
+    Primary,
+}
+
+fn level(expr: &ExprKind) -> Level {
+    match expr {
+        ExprKind::Binary { op, .. } => match op {
+            BinaryOp::Or => Level::Or,
+            BinaryOp::And => Level::And,
+            BinaryOp::Add | BinaryOp::Sub => Level::Sum,
+            BinaryOp::Mul | BinaryOp::Div => Level::Product,
+        },
+        ExprKind::Unary {
+            op: UnaryOp::Not, ..
+        } => Level::Not,
+        ExprKind::Unary {
+            op: UnaryOp::Neg, ..
+        } => Level::Neg,
+        ExprKind::Compare { .. }
+        | ExprKind::Between { .. }
+        | ExprKind::Member { .. }
+        | ExprKind::Known { .. }
+        | ExprKind::Within { .. } => Level::Test,
+        ExprKind::Number(_)
+        | ExprKind::Quantity(_)
+        | ExprKind::Multiple { .. }
+        | ExprKind::Bool(_)
+        | ExprKind::Text(_)
+        | ExprKind::Index
+        | ExprKind::Name(_)
+        | ExprKind::Group { .. }
+        | ExprKind::ListQuery { .. }
+        | ExprKind::DateDiff { .. } => Level::Primary,
+    }
+}
+
+/// Prints an expression as canonical source.
+///
+/// ```
+/// let e = rulec::syntax::parse_expr("(a or b) and not (c > 3 mg/dL)")?;
+/// assert_eq!(rulec::syntax::print_expr(&e), "(a or b) and not c > 3 mg/dL");
+/// # Ok::<(), rulec::syntax::SyntaxError>(())
+/// ```
+#[must_use]
+pub fn print_expr(expr: &Expr) -> String {
+    let mut out = String::new();
+    write_expr(&mut out, expr, Level::Or, true);
+    out
+}
+
+/// Writes `expr` where an operand of at least `min` strength is needed.
+/// `tail` says whether nothing of the enclosing expression follows it, which
+/// is the only place an open-ended `… where c` may stand unparenthesised.
+fn write_expr(out: &mut String, expr: &Expr, min: Level, tail: bool) {
+    let open_ended = matches!(expr.node, ExprKind::ListQuery { .. });
+    if level(&expr.node) < min || (open_ended && !tail) {
+        out.push('(');
+        write_bare(out, &expr.node, true);
+        out.push(')');
+    } else {
+        write_bare(out, &expr.node, tail);
+    }
+}
+
+fn write_bare(out: &mut String, expr: &ExprKind, tail: bool) {
+    match expr {
+        ExprKind::Number(n) => out.push_str(n.as_str()),
+        ExprKind::Quantity(q) => {
+            let _ = write!(out, "{} {}", q.value, q.unit.node);
+        }
+        ExprKind::Multiple { factor, limit } => {
+            let limit = match limit {
+                Limit::Upper => "ULN",
+                Limit::Lower => "LLN",
+            };
+            let _ = write!(out, "{factor} x {limit}");
+        }
+        ExprKind::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        ExprKind::Text(text) => out.push_str(&quote(text)),
+        ExprKind::Index => out.push_str("index"),
+        ExprKind::Name(name) => out.push_str(name),
+        ExprKind::Unary { op, operand } => match op {
+            UnaryOp::Not => {
+                out.push_str("not ");
+                write_expr(out, operand, Level::Not, tail);
+            }
+            UnaryOp::Neg => {
+                out.push('-');
+                write_expr(out, operand, Level::Neg, tail);
+            }
+        },
+        ExprKind::Binary { op, lhs, rhs } => {
+            let (word, lvl) = match op {
+                BinaryOp::Or => ("or", Level::Or),
+                BinaryOp::And => ("and", Level::And),
+                BinaryOp::Add => ("+", Level::Sum),
+                BinaryOp::Sub => ("-", Level::Sum),
+                BinaryOp::Mul => ("*", Level::Product),
+                BinaryOp::Div => ("/", Level::Product),
+            };
+            write_expr(out, lhs, lvl, false);
+            let _ = write!(out, " {word} ");
+            // Left-associative: an equal-strength right operand needs parentheses.
+            write_expr(out, rhs, next(lvl), tail);
+        }
+        ExprKind::Compare { op, lhs, rhs } => {
+            let word = match op {
+                CompareOp::Lt => "<",
+                CompareOp::Le => "<=",
+                CompareOp::Gt => ">",
+                CompareOp::Ge => ">=",
+                CompareOp::Eq => "=",
+                CompareOp::Ne => "!=",
+            };
+            write_expr(out, lhs, Level::Sum, false);
+            let _ = write!(out, " {word} ");
+            write_expr(out, rhs, Level::Sum, tail);
+        }
+        ExprKind::Between { value, low, high } => {
+            write_expr(out, value, Level::Sum, false);
+            out.push_str(" between ");
+            write_expr(out, low, Level::Sum, false);
+            out.push_str(" and ");
+            write_expr(out, high, Level::Sum, tail);
+        }
+        ExprKind::Member {
+            test,
+            subject,
+            members,
+        } => {
+            write_expr(out, subject, Level::Sum, false);
+            match (test, members.as_slice()) {
+                (MemberTest::Has, [one]) => {
+                    let _ = write!(out, " has {}", one.node);
+                }
+                (MemberTest::Has | MemberTest::HasAny, _) => {
+                    let _ = write!(out, " has any of {}", member_set(members));
+                }
+                (MemberTest::HasAll, _) => {
+                    let _ = write!(out, " has all of {}", member_set(members));
+                }
+                (MemberTest::In, _) => {
+                    let _ = write!(out, " in {}", member_set(members));
+                }
+            }
+        }
+        ExprKind::Known { subject, known } => {
+            write_expr(out, subject, Level::Sum, false);
+            out.push_str(if *known { " is known" } else { " is missing" });
+        }
+        ExprKind::Within {
+            subject,
+            window,
+            direction,
+            anchor,
+        } => {
+            write_expr(out, subject, Level::Sum, false);
+            out.push_str(" within ");
+            write_expr(out, window, Level::Sum, false);
+            out.push_str(match direction {
+                Direction::Before => " before ",
+                Direction::After => " after ",
+            });
+            write_expr(out, anchor, Level::Sum, tail);
+        }
+        ExprKind::Group { kind, items } => {
+            match kind {
+                GroupKind::Any => out.push_str("any of ("),
+                GroupKind::All => out.push_str("all of ("),
+                GroupKind::None => out.push_str("none of ("),
+                GroupKind::AtLeast(n) => {
+                    let _ = write!(out, "at least {n} of (");
+                }
+            }
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_expr(out, item, Level::Or, true);
+            }
+            out.push(')');
+        }
+        ExprKind::ListQuery {
+            quantifier,
+            list,
+            condition,
+        } => {
+            let word = match quantifier {
+                Quantifier::Any => "any",
+                Quantifier::All => "all",
+                Quantifier::No => "no",
+                Quantifier::Count => "count",
+            };
+            let _ = write!(out, "{word} {} where ", list.node);
+            write_expr(out, condition, Level::Or, tail);
+        }
+        ExprKind::DateDiff { unit, from, to } => {
+            out.push_str(match unit {
+                CalendarUnit::Years => "years between ",
+                CalendarUnit::Months => "months between ",
+                CalendarUnit::Days => "days between ",
+            });
+            write_expr(out, from, Level::Sum, false);
+            out.push_str(" and ");
+            write_expr(out, to, Level::Sum, tail);
+        }
+    }
+}
+
+fn next(level: Level) -> Level {
+    match level {
+        Level::Or => Level::And,
+        Level::And => Level::Not,
+        Level::Not => Level::Test,
+        Level::Test => Level::Sum,
+        Level::Sum => Level::Product,
+        Level::Product => Level::Neg,
+        Level::Neg | Level::Primary => Level::Primary,
+    }
+}
