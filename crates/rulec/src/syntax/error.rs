@@ -50,7 +50,9 @@ pub enum SyntaxError {
     #[error("unterminated string")]
     #[diagnostic(
         code(rulec::syntax::unterminated_string),
-        help("close the string with `\"` on the same line; a long label can be split into several strings")
+        help(
+            "close the string with `\"` on the same line; a long label can be split into several strings"
+        )
     )]
     UnterminatedString {
         /// From the opening quote to the end of its line.
@@ -60,7 +62,10 @@ pub enum SyntaxError {
 
     /// An opening bracket without its closing one.
     #[error("unclosed `{open}`")]
-    #[diagnostic(code(rulec::syntax::unclosed_delimiter), help("add the missing `{close}`"))]
+    #[diagnostic(
+        code(rulec::syntax::unclosed_delimiter),
+        help("add the missing `{close}`")
+    )]
     UnclosedDelimiter {
         /// The opening bracket.
         open: char,
@@ -78,7 +83,9 @@ pub enum SyntaxError {
     #[error("malformed unit `{unit}`: {reason}")]
     #[diagnostic(
         code(rulec::syntax::malformed_unit),
-        help("units are UCUM expressions without spaces, such as `g/L`, `mg/dL`, `10^9/L` or `mL/min/{{1.73_m2}}`")
+        help(
+            "units are UCUM expressions without spaces, such as `g/L`, `mg/dL`, `10^9/L` or `mL/min/{{1.73_m2}}`"
+        )
     )]
     MalformedUnit {
         /// The text as written.
@@ -99,6 +106,20 @@ pub enum SyntaxError {
     NumberOutOfRange {
         /// The number.
         #[label("too large")]
+        span: Span,
+    },
+
+    /// Expressions nested more deeply than rulec accepts.
+    #[error("expression nested too deeply (more than {limit} levels)")]
+    #[diagnostic(
+        code(rulec::syntax::too_deep),
+        help("split the condition into `define`s and refer to them by name")
+    )]
+    TooDeep {
+        /// The limit.
+        limit: usize,
+        /// Where the limit was passed.
+        #[label("nesting passes the limit here")]
         span: Span,
     },
 
@@ -136,6 +157,7 @@ impl SyntaxError {
             | SyntaxError::UnterminatedString { span }
             | SyntaxError::MalformedUnit { span, .. }
             | SyntaxError::NumberOutOfRange { span }
+            | SyntaxError::TooDeep { span, .. }
             | SyntaxError::Internal { span } => *span,
             SyntaxError::UnclosedDelimiter { expected_at, .. } => *expected_at,
             SyntaxError::TooLarge { .. } => Span::default(),
@@ -318,7 +340,13 @@ pub(crate) fn from_pest(source: &str, error: &pest::error::Error<Rule>) -> Synta
     };
     let positives: Vec<Rule> = match &error.variant {
         pest::error::ErrorVariant::ParsingError { positives, .. } => positives.clone(),
-        pest::error::ErrorVariant::CustomError { .. } => Vec::new(),
+        // pest's only custom errors are its stack and call limits.
+        pest::error::ErrorVariant::CustomError { .. } => {
+            return SyntaxError::TooDeep {
+                limit: super::MAX_NESTING,
+                span: token_at(source, pos),
+            };
+        }
     };
     if positives.contains(&Rule::string_close) {
         return unterminated_string(source, pos);
@@ -383,7 +411,9 @@ fn help_for(expected: &BTreeSet<Expect>, found: &str, before: Option<&str>) -> O
         return Some("write `:` between the name and what follows".to_owned());
     }
     if expected.contains(&Expect::Logic)
-        && ["<", ">", "=", "!", "≤", "≥", "≠"].iter().any(|op| found.starts_with(op))
+        && ["<", ">", "=", "!", "≤", "≥", "≠"]
+            .iter()
+            .any(|op| found.starts_with(op))
     {
         return Some(
             "comparisons do not chain: write `a < b and b < c`, or `x between lo and hi`"
@@ -415,7 +445,8 @@ fn token_at(source: &str, pos: usize) -> Span {
         rest.find(|ch: char| !(ch.is_alphanumeric() || ch == '_' || ch == '.'))
             .unwrap_or(rest.len())
     } else if "<>=!".contains(c) {
-        rest.find(|ch: char| !"<>=!".contains(ch)).unwrap_or(rest.len())
+        rest.find(|ch: char| !"<>=!".contains(ch))
+            .unwrap_or(rest.len())
     } else {
         c.len_utf8()
     };

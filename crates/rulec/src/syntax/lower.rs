@@ -11,6 +11,7 @@ use pest::Parser as _;
 use pest::iterators::{Pair, Pairs};
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 
+use super::MAX_NESTING;
 use super::ast::*;
 use super::error::{SyntaxError, from_pest};
 use super::span::{Name, Span, Spanned};
@@ -30,6 +31,7 @@ type Result<T> = std::result::Result<T, SyntaxError>;
 /// Parses a whole rule file.
 pub(crate) fn parse_file(source: &str) -> Result<RuleFile> {
     let mut pairs = RuleParser::parse(Rule::file, source).map_err(|e| from_pest(source, &e))?;
+    check_nesting(pairs.clone())?;
     let file = pairs.next().ok_or_else(|| internal(Span::default()))?;
     let mut items = Vec::new();
     for pair in file.into_inner() {
@@ -59,6 +61,7 @@ pub(crate) fn parse_file(source: &str) -> Result<RuleFile> {
 pub(crate) fn parse_expr(source: &str) -> Result<Expr> {
     let mut pairs =
         RuleParser::parse(Rule::expr_only, source).map_err(|e| from_pest(source, &e))?;
+    check_nesting(pairs.clone())?;
     let whole = pairs.next().ok_or_else(|| internal(Span::default()))?;
     lower_expr(first(whole, Rule::expr)?)
 }
@@ -73,6 +76,35 @@ fn span_of(pair: &Pair<'_, Rule>) -> Span {
         last = child;
     }
     Span::new(start, last.as_span().end().max(start))
+}
+
+/// Refuses expressions nested more deeply than [`MAX_NESTING`], measured
+/// without recursion so that hostile input cannot exhaust the stack here, in
+/// the lowering, or in any later pass that walks the tree recursively.
+fn check_nesting(pairs: Pairs<'_, Rule>) -> Result<()> {
+    let mut stack: Vec<(Pair<'_, Rule>, usize)> = pairs.map(|p| (p, 0)).collect();
+    while let Some((pair, depth)) = stack.pop() {
+        let depth = depth + usize::from(pair.as_rule() == Rule::expr);
+        let mut prefix_run = 0;
+        for child in pair.into_inner() {
+            // Chains of `not` and unary minus nest in the tree as deeply as
+            // parentheses do.
+            if matches!(child.as_rule(), Rule::kw_not | Rule::neg) {
+                prefix_run += 1;
+            } else {
+                prefix_run = 0;
+            }
+            let child_depth = depth + prefix_run;
+            if child_depth > MAX_NESTING {
+                return Err(SyntaxError::TooDeep {
+                    limit: MAX_NESTING,
+                    span: span_of(&child),
+                });
+            }
+            stack.push((child, child_depth));
+        }
+    }
+    Ok(())
 }
 
 fn internal(span: Span) -> SyntaxError {
@@ -139,10 +171,15 @@ fn lower_field_decl(pair: Pair<'_, Rule>) -> Result<FieldDecl> {
         Rule::date_type => Type::Date,
         Rule::text_type => Type::Text,
         Rule::integer_type => {
-            let range = match ty_pair.into_inner().find(|p| p.as_rule() == Rule::integer_range) {
+            let range = match ty_pair
+                .into_inner()
+                .find(|p| p.as_rule() == Rule::integer_range)
+            {
                 None => None,
                 Some(range) => {
-                    let mut ends = range.into_inner().filter(|p| p.as_rule() == Rule::signed_int);
+                    let mut ends = range
+                        .into_inner()
+                        .filter(|p| p.as_rule() == Rule::signed_int);
                     let lo = lower_int(ends.next().ok_or_else(|| internal(ty_span))?)?;
                     let hi = lower_int(ends.next().ok_or_else(|| internal(ty_span))?)?;
                     Some((lo, hi))
@@ -387,7 +424,11 @@ fn lower_comparison(pair: Pair<'_, Rule>) -> Result<Expr> {
             ExprKind::Between { value, low, high }
         }
         Rule::within => {
-            let direction = if test.clone().into_inner().any(|p| p.as_rule() == Rule::kw_after) {
+            let direction = if test
+                .clone()
+                .into_inner()
+                .any(|p| p.as_rule() == Rule::kw_after)
+            {
                 Direction::After
             } else {
                 Direction::Before
@@ -501,7 +542,13 @@ fn lower_primary(pair: Pair<'_, Rule>) -> Result<Expr> {
 fn lower_literal(pair: Pair<'_, Rule>) -> Result<Expr> {
     let span: Span = span_of(&pair);
     let mut inner = pair.into_inner();
-    let number = Number(inner.next().ok_or_else(|| internal(span))?.as_str().to_owned());
+    let number = Number(
+        inner
+            .next()
+            .ok_or_else(|| internal(span))?
+            .as_str()
+            .to_owned(),
+    );
     let kind = match inner.next() {
         None => ExprKind::Number(number),
         Some(suffix) => match suffix.as_rule() {

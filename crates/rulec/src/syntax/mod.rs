@@ -26,11 +26,45 @@ pub use span::{Name, Span, Spanned};
 /// real protocol is a few kilobytes; far larger input is refused up front.
 pub const MAX_SOURCE_LEN: usize = 256 * 1024 * 1024;
 
+/// How deeply expressions may nest (parentheses, groups, `where` clauses,
+/// chains of `not`). Real criteria nest a handful of levels; the limit keeps
+/// every recursive pass over the tree far from the end of the stack.
+pub const MAX_NESTING: usize = 64;
+
 /// Words that cannot name a field, define, criterion or list.
 pub const RESERVED: &[&str] = &[
-    "after", "all", "and", "any", "at", "before", "between", "count", "define", "exclusion",
-    "false", "fields", "has", "in", "inclusion", "index", "is", "known", "least", "LLN",
-    "missing", "no", "none", "not", "of", "or", "trial", "true", "ULN", "use", "where", "within",
+    "after",
+    "all",
+    "and",
+    "any",
+    "at",
+    "before",
+    "between",
+    "count",
+    "define",
+    "exclusion",
+    "false",
+    "fields",
+    "has",
+    "in",
+    "inclusion",
+    "index",
+    "is",
+    "known",
+    "least",
+    "LLN",
+    "missing",
+    "no",
+    "none",
+    "not",
+    "of",
+    "or",
+    "trial",
+    "true",
+    "ULN",
+    "use",
+    "where",
+    "within",
 ];
 
 /// Parses a rule file.

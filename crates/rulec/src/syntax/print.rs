@@ -51,15 +51,30 @@ fn print_item(out: &mut String, item: &Item) {
         }
         Item::Fields(block) => {
             out.push_str("fields {\n");
-            let width = block.fields.iter().map(|f| f.name.node.len()).max().unwrap_or(0);
+            let width = block
+                .fields
+                .iter()
+                .map(|f| f.name.node.len())
+                .max()
+                .unwrap_or(0);
             for field in &block.fields {
                 let name = format!("{}:", field.name.node);
-                let _ = writeln!(out, "  {name:<w$} {}", type_text(&field.ty.node), w = width + 1);
+                let _ = writeln!(
+                    out,
+                    "  {name:<w$} {}",
+                    type_text(&field.ty.node),
+                    w = width + 1
+                );
             }
             out.push_str("}\n");
         }
         Item::Define(define) => {
-            let _ = writeln!(out, "define {}: {}", define.name.node, print_expr(&define.expr));
+            let _ = writeln!(
+                out,
+                "define {}: {}",
+                define.name.node,
+                print_expr(&define.expr)
+            );
         }
         Item::Criteria(block) => print_block(out, block),
     }
@@ -67,7 +82,12 @@ fn print_item(out: &mut String, item: &Item) {
 
 fn print_block(out: &mut String, block: &CriteriaBlock) {
     let _ = writeln!(out, "{} {{", block.section.keyword());
-    let id_width = block.criteria.iter().map(|c| c.id.node.len()).max().unwrap_or(0);
+    let id_width = block
+        .criteria
+        .iter()
+        .map(|c| c.id.node.len())
+        .max()
+        .unwrap_or(0);
     let heads: Vec<String> = block
         .criteria
         .iter()
@@ -118,7 +138,11 @@ fn type_text(ty: &Type) -> String {
                 text.push_str(" with normal range");
             }
             if let Some(mass) = &q.molar_mass {
-                let _ = write!(text, ", molar mass {} {}", mass.node.value, mass.node.unit.node);
+                let _ = write!(
+                    text,
+                    ", molar mass {} {}",
+                    mass.node.value, mass.node.unit.node
+                );
             }
             text
         }
@@ -201,25 +225,44 @@ fn level(expr: &ExprKind) -> Level {
 #[must_use]
 pub fn print_expr(expr: &Expr) -> String {
     let mut out = String::new();
-    write_expr(&mut out, expr, Level::Or, true);
+    write_expr(&mut out, expr, Level::Or, Follow::Nothing);
     out
 }
 
+/// What follows an operand in the printed text, up to the closing
+/// parenthesis or separator of its context.
+///
+/// Two forms are open-ended: the condition of `any L where c` runs to the
+/// end of the expression, and the last operand of `years between a and b`
+/// takes in any arithmetic after it. They stand bare only where nothing
+/// they would swallow follows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Follow {
+    /// Nothing: the end of the expression, a `,` or a `)`.
+    Nothing,
+    /// A logic word or a test, never `+ - * /`.
+    NotArithmetic,
+    /// An arithmetic operator.
+    Arithmetic,
+}
+
 /// Writes `expr` where an operand of at least `min` strength is needed.
-/// `tail` says whether nothing of the enclosing expression follows it, which
-/// is the only place an open-ended `… where c` may stand unparenthesised.
-fn write_expr(out: &mut String, expr: &Expr, min: Level, tail: bool) {
-    let open_ended = matches!(expr.node, ExprKind::ListQuery { .. });
-    if level(&expr.node) < min || (open_ended && !tail) {
+fn write_expr(out: &mut String, expr: &Expr, min: Level, follow: Follow) {
+    let swallows = match expr.node {
+        ExprKind::ListQuery { .. } => follow != Follow::Nothing,
+        ExprKind::DateDiff { .. } => follow == Follow::Arithmetic,
+        _ => false,
+    };
+    if level(&expr.node) < min || swallows {
         out.push('(');
-        write_bare(out, &expr.node, true);
+        write_bare(out, &expr.node, Follow::Nothing);
         out.push(')');
     } else {
-        write_bare(out, &expr.node, tail);
+        write_bare(out, &expr.node, follow);
     }
 }
 
-fn write_bare(out: &mut String, expr: &ExprKind, tail: bool) {
+fn write_bare(out: &mut String, expr: &ExprKind, follow: Follow) {
     match expr {
         ExprKind::Number(n) => out.push_str(n.as_str()),
         ExprKind::Quantity(q) => {
@@ -239,11 +282,11 @@ fn write_bare(out: &mut String, expr: &ExprKind, tail: bool) {
         ExprKind::Unary { op, operand } => match op {
             UnaryOp::Not => {
                 out.push_str("not ");
-                write_expr(out, operand, Level::Not, tail);
+                write_expr(out, operand, Level::Not, follow);
             }
             UnaryOp::Neg => {
                 out.push('-');
-                write_expr(out, operand, Level::Neg, tail);
+                write_expr(out, operand, Level::Neg, follow);
             }
         },
         ExprKind::Binary { op, lhs, rhs } => {
@@ -255,10 +298,15 @@ fn write_bare(out: &mut String, expr: &ExprKind, tail: bool) {
                 BinaryOp::Mul => ("*", Level::Product),
                 BinaryOp::Div => ("/", Level::Product),
             };
-            write_expr(out, lhs, lvl, false);
+            let lhs_follow = if lvl >= Level::Sum {
+                Follow::Arithmetic
+            } else {
+                Follow::NotArithmetic
+            };
+            write_expr(out, lhs, lvl, lhs_follow);
             let _ = write!(out, " {word} ");
             // Left-associative: an equal-strength right operand needs parentheses.
-            write_expr(out, rhs, next(lvl), tail);
+            write_expr(out, rhs, next(lvl), follow);
         }
         ExprKind::Compare { op, lhs, rhs } => {
             let word = match op {
@@ -269,23 +317,23 @@ fn write_bare(out: &mut String, expr: &ExprKind, tail: bool) {
                 CompareOp::Eq => "=",
                 CompareOp::Ne => "!=",
             };
-            write_expr(out, lhs, Level::Sum, false);
+            write_expr(out, lhs, Level::Sum, Follow::NotArithmetic);
             let _ = write!(out, " {word} ");
-            write_expr(out, rhs, Level::Sum, tail);
+            write_expr(out, rhs, Level::Sum, follow);
         }
         ExprKind::Between { value, low, high } => {
-            write_expr(out, value, Level::Sum, false);
+            write_expr(out, value, Level::Sum, Follow::NotArithmetic);
             out.push_str(" between ");
-            write_expr(out, low, Level::Sum, false);
+            write_expr(out, low, Level::Sum, Follow::NotArithmetic);
             out.push_str(" and ");
-            write_expr(out, high, Level::Sum, tail);
+            write_expr(out, high, Level::Sum, follow);
         }
         ExprKind::Member {
             test,
             subject,
             members,
         } => {
-            write_expr(out, subject, Level::Sum, false);
+            write_expr(out, subject, Level::Sum, Follow::NotArithmetic);
             match (test, members.as_slice()) {
                 (MemberTest::Has, [one]) => {
                     let _ = write!(out, " has {}", one.node);
@@ -302,7 +350,7 @@ fn write_bare(out: &mut String, expr: &ExprKind, tail: bool) {
             }
         }
         ExprKind::Known { subject, known } => {
-            write_expr(out, subject, Level::Sum, false);
+            write_expr(out, subject, Level::Sum, Follow::NotArithmetic);
             out.push_str(if *known { " is known" } else { " is missing" });
         }
         ExprKind::Within {
@@ -311,14 +359,14 @@ fn write_bare(out: &mut String, expr: &ExprKind, tail: bool) {
             direction,
             anchor,
         } => {
-            write_expr(out, subject, Level::Sum, false);
+            write_expr(out, subject, Level::Sum, Follow::NotArithmetic);
             out.push_str(" within ");
-            write_expr(out, window, Level::Sum, false);
+            write_expr(out, window, Level::Sum, Follow::NotArithmetic);
             out.push_str(match direction {
                 Direction::Before => " before ",
                 Direction::After => " after ",
             });
-            write_expr(out, anchor, Level::Sum, tail);
+            write_expr(out, anchor, Level::Sum, follow);
         }
         ExprKind::Group { kind, items } => {
             match kind {
@@ -333,7 +381,7 @@ fn write_bare(out: &mut String, expr: &ExprKind, tail: bool) {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                write_expr(out, item, Level::Or, true);
+                write_expr(out, item, Level::Or, Follow::Nothing);
             }
             out.push(')');
         }
@@ -349,7 +397,7 @@ fn write_bare(out: &mut String, expr: &ExprKind, tail: bool) {
                 Quantifier::Count => "count",
             };
             let _ = write!(out, "{word} {} where ", list.node);
-            write_expr(out, condition, Level::Or, tail);
+            write_expr(out, condition, Level::Or, follow);
         }
         ExprKind::DateDiff { unit, from, to } => {
             out.push_str(match unit {
@@ -357,9 +405,9 @@ fn write_bare(out: &mut String, expr: &ExprKind, tail: bool) {
                 CalendarUnit::Months => "months between ",
                 CalendarUnit::Days => "days between ",
             });
-            write_expr(out, from, Level::Sum, false);
+            write_expr(out, from, Level::Sum, Follow::NotArithmetic);
             out.push_str(" and ");
-            write_expr(out, to, Level::Sum, tail);
+            write_expr(out, to, Level::Sum, follow);
         }
     }
 }
