@@ -25,7 +25,7 @@ pub enum SyntaxError {
         /// What was there instead, in words.
         found: String,
         /// Where.
-        #[label("{expected} here")]
+        #[label("expected {expected}")]
         span: Span,
         /// A suggestion.
         #[help]
