@@ -105,3 +105,32 @@ fn check_size(source: &str) -> Result<(), SyntaxError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `RESERVED` and the grammar's `reserved` rule must list the same words.
+    #[test]
+    fn every_reserved_word_is_refused_as_a_name() {
+        for word in RESERVED {
+            let error = parse(&format!("define {word}: x")).unwrap_err();
+            assert!(
+                matches!(error, SyntaxError::ReservedWord { .. }),
+                "{word}: {error:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn words_that_only_start_with_a_reserved_word_are_names() {
+        for word in RESERVED {
+            let name = format!("{word}_x");
+            let file = parse(&format!("define {name}: x")).unwrap();
+            assert!(matches!(&file.items[..], [Item::Define(d)] if d.name.node == name));
+        }
+        for word in ["years", "bool", "date", "list", "indexed", "nothing", "order"] {
+            parse(&format!("define {word}: x")).unwrap();
+        }
+    }
+}
