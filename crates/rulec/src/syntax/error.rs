@@ -192,6 +192,7 @@ enum Expect {
     Item,
     Unit,
     NormalRange,
+    MolarMass,
 }
 
 impl Expect {
@@ -223,6 +224,7 @@ impl Expect {
             Expect::Item => "`fields`, `define`, `inclusion` or `exclusion`",
             Expect::Unit => "a unit such as `g/L`",
             Expect::NormalRange => "`with normal range`",
+            Expect::MolarMass => "`molar mass` and a value such as `113.12 g/mol`",
         }
     }
 }
@@ -315,7 +317,8 @@ fn expect_of(rule: Rule) -> Option<Expect> {
         | R::kw_exclusion
         | R::EOI => Expect::Item,
         R::unit | R::uln_multiple | R::bad_unit => Expect::Unit,
-        R::normal_range | R::ty_with => Expect::NormalRange,
+        R::normal_range | R::ty_with | R::ty_normal | R::ty_range => Expect::NormalRange,
+        R::molar_mass | R::ty_molar | R::ty_mass => Expect::MolarMass,
         _ => return None,
     })
 }
@@ -353,10 +356,8 @@ pub(crate) fn from_pest(source: &str, error: &pest::error::Error<Rule>) -> Synta
     }
     let expected: BTreeSet<Expect> = positives.iter().filter_map(|r| expect_of(*r)).collect();
     let at_end = source.get(pos..).is_none_or(|rest| rest.trim().is_empty());
-    if at_end {
-        if let Some(unclosed) = unclosed_delimiter(source, pos) {
-            return unclosed;
-        }
+    if at_end && let Some(unclosed) = unclosed_delimiter(source, pos) {
+        return unclosed;
     }
     let token = token_at(source, pos);
     let word = source.get(token.range()).unwrap_or_default();

@@ -147,7 +147,7 @@ fn unescape(raw: &str) -> String {
 }
 
 fn name(pair: &Pair<'_, Rule>) -> Name {
-    Spanned::new(pair.as_str().to_owned(), span_of(&pair))
+    Spanned::new(pair.as_str().to_owned(), span_of(pair))
 }
 
 fn lower_field_decls(pairs: Pairs<'_, Rule>) -> Result<Vec<FieldDecl>> {

@@ -129,7 +129,9 @@ mod tests {
             let file = parse(&format!("define {name}: x")).unwrap();
             assert!(matches!(&file.items[..], [Item::Define(d)] if d.name.node == name));
         }
-        for word in ["years", "bool", "date", "list", "indexed", "nothing", "order"] {
+        for word in [
+            "years", "bool", "date", "list", "indexed", "nothing", "order",
+        ] {
             parse(&format!("define {word}: x")).unwrap();
         }
     }
