@@ -1,2 +1,78 @@
-//! The `rulec` command.
-fn main() {}
+//! The `rulec` command: checks eligibility rule files.
+//!
+//! | file | what it does |
+//! |---|---|
+//! | `main.rs` | the command line (clap) and dispatch, nothing else |
+//! | `check.rs` | `rulec check`: read, parse, report, exit status |
+//! | `source.rs` | a file's text as parsed (byte order mark dropped), line and column of an offset |
+//! | `render.rs` | diagnostics for people (miette's graphical report) and for tools (JSON) |
+//!
+//! Exit status: 0 when every file is clean, 1 when any file has an error,
+//! 2 when a file could not be read or the command line is wrong. Text
+//! diagnostics and per-file summaries go to stderr; stdout carries only
+//! machine output (`--format json`).
+
+mod check;
+mod render;
+mod source;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Compile eligibility criteria written in the rulec language.
+#[derive(Debug, Parser)]
+#[command(name = "rulec", version)]
+struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check rule files and report every problem found.
+    ///
+    /// Exits with 0 when every file is free of errors, 1 when any file has
+    /// an error, and 2 when a file could not be read.
+    Check(CheckArgs),
+}
+
+/// Arguments of `rulec check`.
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// The rule files to check.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+
+    /// How to report diagnostics.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+/// Output formats for diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Rendered for people, with source excerpts, on stderr.
+    Text,
+    /// A JSON array of diagnostics on stdout, for tools.
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check(args) => check::run(&args.files, args.format, use_colour()).exit_code(),
+    }
+}
+
+/// Whether diagnostics on stderr may be coloured: only on a terminal, and
+/// not when the user opted out (<https://no-color.org>: a non-empty
+/// `NO_COLOR`).
+fn use_colour() -> bool {
+    let opted_out = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    std::io::stderr().is_terminal() && !opted_out
+}
