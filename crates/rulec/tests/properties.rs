@@ -16,7 +16,8 @@ fn boxed(e: Expr) -> Box<Expr> {
 /// calendar word (`years between …` is always a date difference).
 fn name() -> impl Strategy<Value = String> {
     "[a-z_][a-z0-9_]{0,6}".prop_filter("reserved or calendar word", |n| {
-        !RESERVED.contains(&n.as_str()) && !["years", "months", "days"].contains(&n.as_str())
+        !RESERVED.contains(&n.as_str())
+            && !["years", "months", "weeks", "days"].contains(&n.as_str())
     })
 }
 
@@ -59,7 +60,7 @@ fn unit() -> impl Strategy<Value = String> {
 }
 
 fn text() -> impl Strategy<Value = String> {
-    "[a-zA-Z0-9 <>=%:#\"\\\\/µ≥-]{0,12}"
+    "[a-zA-Z0-9 <>=%:#\"\\\\/µ≥tn-]{0,12}"
 }
 
 fn leaf() -> impl Strategy<Value = Expr> {
@@ -186,6 +187,7 @@ fn expr() -> impl Strategy<Value = Expr> {
                 prop::sample::select(vec![
                     CalendarUnit::Years,
                     CalendarUnit::Months,
+                    CalendarUnit::Weeks,
                     CalendarUnit::Days
                 ]),
                 pair

@@ -337,7 +337,7 @@ pub enum ExprKind {
         /// The condition on each element.
         condition: Box<Expr>,
     },
-    /// `years between a and b` (also months, days)
+    /// `years between a and b` (also months, weeks, days)
     DateDiff {
         /// The calendar unit counted.
         unit: CalendarUnit,
@@ -455,6 +455,8 @@ pub enum CalendarUnit {
     Years,
     /// `months`
     Months,
+    /// `weeks`
+    Weeks,
     /// `days`
     Days,
 }

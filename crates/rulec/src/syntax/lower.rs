@@ -13,7 +13,8 @@ use pest::pratt_parser::{Assoc, Op, PrattParser};
 
 use super::MAX_NESTING;
 use super::ast::*;
-use super::error::{SyntaxError, from_pest};
+use super::diagnose::from_pest;
+use super::error::SyntaxError;
 use super::span::{Name, Span, Spanned};
 
 mod grammar {
@@ -132,15 +133,23 @@ fn lower_string(pair: Pair<'_, Rule>) -> Result<Spanned<String>> {
     Ok(Spanned::new(unescape(inner.as_str()), span))
 }
 
+/// Resolves `\"` and `\\`; any other backslash stays as written, so a
+/// Windows path or a stray backslash in a label is kept, not an error.
 fn unescape(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
-    let mut escaped = false;
-    for c in raw.chars() {
-        if escaped || c != '\\' {
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
             out.push(c);
-            escaped = false;
-        } else {
-            escaped = true;
+            continue;
+        }
+        match chars.next() {
+            Some(next @ ('"' | '\\')) => out.push(next),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
         }
     }
     out
@@ -197,7 +206,19 @@ fn lower_field_decl(pair: Pair<'_, Rule>) -> Result<FieldDecl> {
             for part in ty_pair.into_inner() {
                 match part.as_rule() {
                     Rule::unit => unit = Some(name(&part)),
+                    Rule::normal_range if normal_range => {
+                        return Err(SyntaxError::DuplicateOption {
+                            option: "with normal range",
+                            span: span_of(&part),
+                        });
+                    }
                     Rule::normal_range => normal_range = true,
+                    Rule::molar_mass if molar_mass.is_some() => {
+                        return Err(SyntaxError::DuplicateOption {
+                            option: "molar mass",
+                            span: span_of(&part),
+                        });
+                    }
                     Rule::molar_mass => {
                         let lit = first(part, Rule::literal)?;
                         let lit_span = span_of(&lit);
@@ -476,7 +497,10 @@ fn lower_primary(pair: Pair<'_, Rule>) -> Result<Expr> {
     let span: Span = span_of(&pair);
     let kind = match pair.as_rule() {
         Rule::paren => {
-            return lower_expr(first(pair, Rule::expr)?);
+            // The parentheses belong to the operand: a span built from it
+            // (`(a or b) and c`) must cover whole tokens.
+            let inner = lower_expr(first(pair, Rule::expr)?)?;
+            return Ok(Spanned::new(inner.node, span));
         }
         Rule::literal => return lower_literal(pair),
         Rule::string => ExprKind::Text(lower_string(pair)?.node),
@@ -529,6 +553,7 @@ fn lower_primary(pair: Pair<'_, Rule>) -> Result<Expr> {
             let unit = match first(pair.clone(), Rule::date_unit)?.as_str() {
                 "years" => CalendarUnit::Years,
                 "months" => CalendarUnit::Months,
+                "weeks" => CalendarUnit::Weeks,
                 _ => CalendarUnit::Days,
             };
             let (from, to) = boxed_pair(span, sums(pair)?)?;
@@ -566,13 +591,6 @@ fn lower_literal(pair: Pair<'_, Rule>) -> Result<Expr> {
                     factor: number,
                     limit,
                 }
-            }
-            Rule::bad_unit => {
-                return Err(SyntaxError::MalformedUnit {
-                    unit: suffix.as_str().to_owned(),
-                    reason: super::error::unit_problem(suffix.as_str()),
-                    span: span_of(&suffix),
-                });
             }
             _ => return Err(internal(span)),
         },

@@ -12,6 +12,7 @@
 //! ```
 
 mod ast;
+mod diagnose;
 mod error;
 mod lower;
 mod print;

@@ -137,6 +137,7 @@ fn type_text(ty: &Type) -> String {
             if q.normal_range {
                 text.push_str(" with normal range");
             }
+            // Canonical order: the range first, then the molar mass.
             if let Some(mass) = &q.molar_mass {
                 let _ = write!(
                     text,
@@ -403,6 +404,7 @@ fn write_bare(out: &mut String, expr: &ExprKind, follow: Follow) {
             out.push_str(match unit {
                 CalendarUnit::Years => "years between ",
                 CalendarUnit::Months => "months between ",
+                CalendarUnit::Weeks => "weeks between ",
                 CalendarUnit::Days => "days between ",
             });
             write_expr(out, from, Level::Sum, Follow::NotArithmetic);

@@ -105,6 +105,16 @@ impl Walker<'_> {
         self.source.get(span.range()).unwrap_or("<out of range>")
     }
 
+    /// The text of an expression's span without the parentheses around it:
+    /// a parenthesised operand's span includes its parentheses.
+    fn operand_text(&self, span: Span) -> &str {
+        let mut text = self.text(span);
+        while let Some(inner) = text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+            text = inner.trim();
+        }
+        text
+    }
+
     /// A name's span covers exactly the name.
     fn name(&self, parent: Span, name: &Name, what: &str) {
         self.inside(parent, name.span, what);
@@ -270,14 +280,14 @@ impl Walker<'_> {
         };
         match &expr.node {
             ExprKind::Number(n) => assert_eq!(
-                self.text(span),
+                self.operand_text(span),
                 n.as_str(),
                 "{}: a number's span covers other text",
                 self.where_()
             ),
             ExprKind::Quantity(q) => self.quantity(span, q),
             ExprKind::Multiple { factor, .. } => {
-                let text = self.text(span);
+                let text = self.operand_text(span);
                 assert!(
                     text.starts_with(factor.as_str())
                         && (text.ends_with("ULN") || text.ends_with("LLN")),
@@ -285,10 +295,10 @@ impl Walker<'_> {
                     self.where_()
                 );
             }
-            ExprKind::Bool(b) => assert_eq!(self.text(span), b.to_string()),
-            ExprKind::Index => assert_eq!(self.text(span), "index"),
+            ExprKind::Bool(b) => assert_eq!(self.operand_text(span), b.to_string()),
+            ExprKind::Index => assert_eq!(self.operand_text(span), "index"),
             ExprKind::Text(_) => {
-                let text = self.text(span);
+                let text = self.operand_text(span);
                 assert!(
                     text.len() >= 2 && text.starts_with('"') && text.ends_with('"'),
                     "{}: the span of a string is {text:?}",
@@ -296,7 +306,7 @@ impl Walker<'_> {
                 );
             }
             ExprKind::Name(name) => assert_eq!(
-                self.text(span),
+                self.operand_text(span),
                 name,
                 "{}: a name's span covers other text",
                 self.where_()
