@@ -438,6 +438,10 @@ proptest! {
 }
 
 /// Runs `f` on a thread with a small stack, as an embedding service might.
+#[expect(
+    clippy::unwrap_used,
+    reason = "a test helper: a thread that cannot start or that panics fails the test"
+)]
 fn on_small_stack(f: impl FnOnce() + Send + 'static) {
     std::thread::Builder::new()
         .stack_size(512 * 1024)
