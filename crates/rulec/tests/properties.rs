@@ -437,15 +437,19 @@ proptest! {
     }
 }
 
-/// Runs `f` on a thread with a small stack, as an embedding service might.
+/// Parses `source` on a thread with a small stack, as an embedding service
+/// might, and asserts the nesting limit refuses it (no stack overflow).
 #[expect(
     clippy::unwrap_used,
     reason = "a test helper: a thread that cannot start or that panics fails the test"
 )]
-fn on_small_stack(f: impl FnOnce() + Send + 'static) {
+fn assert_too_deep(source: String) {
     std::thread::Builder::new()
         .stack_size(512 * 1024)
-        .spawn(f)
+        .spawn(move || {
+            let error = parse(&source).unwrap_err();
+            assert!(matches!(error, SyntaxError::TooDeep { .. }), "{error:?}");
+        })
         .unwrap()
         .join()
         .unwrap();
@@ -453,33 +457,21 @@ fn on_small_stack(f: impl FnOnce() + Send + 'static) {
 
 #[test]
 fn ten_thousand_nested_parentheses_are_a_diagnostic() {
-    on_small_stack(|| {
-        let source = format!(
-            "inclusion {{ a: {}x{} }}",
-            "(".repeat(10_000),
-            ")".repeat(10_000)
-        );
-        let error = parse(&source).unwrap_err();
-        assert!(matches!(error, SyntaxError::TooDeep { .. }), "{error:?}");
-    });
+    let (open, close) = ("(".repeat(10_000), ")".repeat(10_000));
+    assert_too_deep(format!("inclusion {{ a: {open}x{close} }}"));
 }
 
 #[test]
 fn ten_thousand_nots_are_a_diagnostic() {
-    on_small_stack(|| {
-        let source = format!("inclusion {{ a: {}x }}", "not ".repeat(10_000));
-        let error = parse(&source).unwrap_err();
-        assert!(matches!(error, SyntaxError::TooDeep { .. }), "{error:?}");
-    });
+    assert_too_deep(format!("inclusion {{ a: {}x }}", "not ".repeat(10_000)));
 }
 
 #[test]
 fn deeply_nested_where_clauses_are_a_diagnostic() {
-    on_small_stack(|| {
-        let source = format!("inclusion {{ a: {}x }}", "any l where ".repeat(5_000));
-        let error = parse(&source).unwrap_err();
-        assert!(matches!(error, SyntaxError::TooDeep { .. }), "{error:?}");
-    });
+    assert_too_deep(format!(
+        "inclusion {{ a: {}x }}",
+        "any l where ".repeat(5_000)
+    ));
 }
 
 #[test]
