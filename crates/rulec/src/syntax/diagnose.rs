@@ -227,9 +227,13 @@ pub(crate) fn from_pest(source: &str, error: &pest::error::Error<Rule>) -> Synta
             expected_at: Span::new(pos, pos),
         };
     }
+    // After a complete operand, a test word is a second test (`x is known
+    // is known`), not a reserved word misused as a name.
+    let second_test = expected.contains(&Expect::And) && TEST_WORDS.contains(&word);
     if expected.contains(&Expect::Name)
         && !expected.contains(&Expect::Expression)
         && is_reserved(word)
+        && !second_test
     {
         return SyntaxError::ReservedWord {
             word: word.to_owned(),
@@ -240,6 +244,10 @@ pub(crate) fn from_pest(source: &str, error: &pest::error::Error<Rule>) -> Synta
     // Phrases that another phrase in the set already says.
     if expected.contains(&Expect::FieldType) {
         expected.remove(&Expect::Unit);
+    }
+    if expected.contains(&Expect::Expression) || expected.contains(&Expect::And) {
+        // Inside an expression, the start of the next item is not the point.
+        expected.remove(&Expect::Item);
     }
     if expected.contains(&Expect::Expression) {
         expected.remove(&Expect::OpenParen);
@@ -265,14 +273,28 @@ pub(crate) fn from_pest(source: &str, error: &pest::error::Error<Rule>) -> Synta
     }
 }
 
-/// Joins phrases as "a, b or c".
+/// Joins phrases as "a, b or c" ("a or b, or c" when the last but one
+/// phrase has its own "or").
 fn join_words(phrases: &[&str]) -> String {
+    let separator = if phrases
+        .iter()
+        .rev()
+        .nth(1)
+        .is_some_and(|p| p.contains(" or "))
+    {
+        ", or "
+    } else {
+        " or "
+    };
     match phrases {
         [] => "something else".to_owned(),
         [one] => (*one).to_owned(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+        [init @ .., last] => format!("{}{separator}{last}", init.join(", ")),
     }
 }
+
+/// The words that test a value; a value takes at most one test.
+const TEST_WORDS: [&str; 5] = ["between", "has", "in", "is", "within"];
 
 /// A suggestion for the mistakes rule authors make most.
 fn help_for(
@@ -287,11 +309,11 @@ fn help_for(
         "use `=` to test equality"
     } else if found == "!" {
         "write `!=` for \"not equal\", or `not` before a condition to negate it"
-    } else if found == ":" && number_then_word(before) {
+    } else if (found == ":" || found.starts_with('"')) && number_then_word(before) {
         "a word right after a number on the same line is read as its unit: put each criterion on its own line"
     } else if found == "trial" {
         "the `trial` header comes first in the file"
-    } else if found.starts_with('.') && before.ends_with(|c: char| c.is_ascii_digit()) {
+    } else if found.starts_with('.') && in_integer_range(before) {
         "a whole number is expected here, without a decimal part"
     } else if found.starts_with(|c: char| !c.is_ascii() && c.is_alphanumeric())
         || word_start(source, pos) < pos
@@ -303,6 +325,8 @@ fn help_for(
         "a criterion is written `id \"label\": condition`"
     } else if expected.contains(&Expect::Colon) {
         "write `:` between the name and what follows"
+    } else if expected.contains(&Expect::And) && TEST_WORDS.contains(&found) {
+        "a value takes one test: combine tests with `and`, as in `x is known and x > 3 g/L`"
     } else if expected.contains(&Expect::And)
         && ["<", ">", "=", "!=", "≤", "≥", "≠"]
             .iter()
@@ -319,6 +343,12 @@ fn help_for(
         return None;
     };
     Some(help.to_owned())
+}
+
+/// Whether `text` ends inside an integer range's upper bound (`0..10`).
+fn in_integer_range(text: &str) -> bool {
+    let digits = text.trim_end_matches(|c: char| c.is_ascii_digit());
+    digits.len() < text.len() && digits.trim_end_matches('-').ends_with("..")
 }
 
 /// Whether `text` ends with a number followed by a word on the same line
@@ -387,7 +417,10 @@ fn token_at(source: &str, pos: usize) -> Span {
         c.len_utf8()
     };
     // pest stops at the second `=` of `==`; the mistake is the whole `==`.
-    let start = if c == '=' && source.get(..begin).is_some_and(|b| b.ends_with('=')) {
+    let doubled = source.get(..begin).is_some_and(|b| {
+        b.ends_with('=') && !b.ends_with("!=") && !b.ends_with("<=") && !b.ends_with(">=")
+    });
+    let start = if c == '=' && doubled {
         begin - 1
     } else {
         begin
@@ -541,11 +574,14 @@ fn malformed_unit(source: &str, pos: usize) -> SyntaxError {
                 .len());
     let unit = before.get(start..).unwrap_or_default();
     let after = source.get(pos..).unwrap_or_default();
-    let reason = if (unit.ends_with('/') || unit.ends_with('.'))
+    let continues = after
+        .trim_start_matches([' ', '\t'])
+        .starts_with(|c: char| c.is_alphanumeric() || "%[{µμ".contains(c));
+    let reason = if after.starts_with('{') {
+        "an annotation `{…}` has no spaces inside it and ends with `}`"
+    } else if (unit.ends_with('/') || unit.ends_with('.'))
         && after.starts_with([' ', '\t'])
-        && !after
-            .trim_start_matches([' ', '\t'])
-            .starts_with(['\n', '\r'])
+        && continues
     {
         "a unit has no spaces inside it"
     } else if unit.contains("//")

@@ -7,6 +7,9 @@ use std::fmt::Write as _;
 
 use super::ast::*;
 
+/// The words that start a date difference: `years between a and b`.
+const CALENDAR_WORDS: [&str; 4] = ["years", "months", "weeks", "days"];
+
 /// Criteria lines longer than this put their expression on the next line.
 const WIDTH: usize = 100;
 
@@ -323,7 +326,15 @@ fn write_bare(out: &mut String, expr: &ExprKind, follow: Follow) {
             write_expr(out, rhs, Level::Sum, follow);
         }
         ExprKind::Between { value, low, high } => {
-            write_expr(out, value, Level::Sum, Follow::NotArithmetic);
+            // A name such as `weeks` right before `between` would read as a
+            // date difference (`weeks between a and b`).
+            if matches!(&value.node, ExprKind::Name(n) if CALENDAR_WORDS.contains(&n.as_str())) {
+                out.push('(');
+                write_expr(out, value, Level::Sum, Follow::Nothing);
+                out.push(')');
+            } else {
+                write_expr(out, value, Level::Sum, Follow::NotArithmetic);
+            }
             out.push_str(" between ");
             write_expr(out, low, Level::Sum, Follow::NotArithmetic);
             out.push_str(" and ");
