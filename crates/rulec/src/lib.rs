@@ -45,3 +45,4 @@
 #![deny(missing_docs)]
 
 pub mod syntax;
+pub mod units;

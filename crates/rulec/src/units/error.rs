@@ -1,0 +1,119 @@
+//! Unit errors as data.
+//!
+//! They carry no location in the rule file: the checker attaches one where
+//! it meets the unit. Positions, where given, are byte offsets in the unit
+//! as written.
+
+use miette::{Diagnostic, SourceSpan};
+use thiserror::Error;
+
+use super::Dimension;
+
+/// A unit that cannot be read, or two units that cannot be converted.
+#[derive(Clone, Debug, PartialEq, Eq, Error, Diagnostic)]
+#[non_exhaustive]
+pub enum UnitError {
+    /// The unit is not a well-formed UCUM expression.
+    #[error("malformed unit `{unit}`: {reason}")]
+    #[diagnostic(
+        code(rulec::units::syntax),
+        help(
+            "units are UCUM expressions such as `g/L`, `mg/dL`, `10*9/L`, `mm[Hg]` or `mL/min/{{1.73_m2}}`"
+        )
+    )]
+    Syntax {
+        /// The unit as written.
+        #[source_code]
+        unit: String,
+        /// What is wrong.
+        reason: String,
+        /// Where in the unit, if known.
+        #[label("{reason}")]
+        at: Option<SourceSpan>,
+    },
+
+    /// A symbol that is not a unit.
+    #[error("unknown unit `{symbol}` in `{unit}`")]
+    #[diagnostic(code(rulec::units::unknown))]
+    Unknown {
+        /// The unit as written.
+        #[source_code]
+        unit: String,
+        /// The symbol that is not a unit.
+        symbol: String,
+        /// Where the symbol is in the unit.
+        #[label("not a unit")]
+        at: Option<SourceSpan>,
+        /// A suggestion.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// A special unit other than the temperature scales (`[pH]`, `dB`, `B`).
+    #[error("the unit `{symbol}` is not supported")]
+    #[diagnostic(
+        code(rulec::units::unsupported),
+        help(
+            "rulec converts proper units and the temperature scales `Cel` and `[degF]`; logarithmic and other special units are not supported — record the value as a plain `number`"
+        )
+    )]
+    Unsupported {
+        /// The unit as written.
+        unit: String,
+        /// The special unit.
+        symbol: String,
+    },
+
+    /// A temperature scale combined with other units (`Cel/h`).
+    #[error("`{symbol}` cannot be combined with other units in `{unit}`")]
+    #[diagnostic(
+        code(rulec::units::special_in_expression),
+        help(
+            "temperature scales such as `Cel` have an offset; use them alone, or use `K` in a product or quotient"
+        )
+    )]
+    SpecialInExpression {
+        /// The unit as written.
+        unit: String,
+        /// The special unit.
+        symbol: String,
+    },
+
+    /// Two units of different dimensions, or arbitrary units that differ.
+    #[error("cannot convert `{from}` ({from_dimension}) to `{to}` ({to_dimension})")]
+    #[diagnostic(code(rulec::units::incommensurable))]
+    Incommensurable {
+        /// The unit converted from.
+        from: String,
+        /// What it measures, in words.
+        from_dimension: String,
+        /// The unit converted to.
+        to: String,
+        /// What it measures, in words.
+        to_dimension: String,
+        /// A suggestion.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// A factor too large or too small to represent.
+    #[error("the unit `{unit}` is out of range")]
+    #[diagnostic(code(rulec::units::overflow))]
+    Overflow {
+        /// The unit as written.
+        unit: String,
+    },
+
+    /// A molar mass whose unit is not mass per amount of substance.
+    #[error("`{unit}` is not a unit of molar mass ({dimension})")]
+    #[diagnostic(
+        code(rulec::units::not_molar_mass),
+        help("write a molar mass in `g/mol`, such as `113.12 g/mol`")
+    )]
+    NotMolarMass {
+        /// The unit as written.
+        unit: String,
+        /// What it measures.
+        dimension: Dimension,
+    },
+}

@@ -1,0 +1,433 @@
+//! Units: UCUM parsing, dimensions and exact conversion.
+//!
+//! A [`Unit`] is read once, when a rule file is checked; converting a value
+//! is then a [`Conversion`] computed once per pair of units and applied to
+//! each value with a multiply, a divide by an exact power of ten and an add.
+//!
+//! ```
+//! use rulec::units::Unit;
+//!
+//! let g_per_dl = Unit::parse("g/dL")?;
+//! let g_per_l = Unit::parse("g/L")?;
+//! let to_g_per_l = g_per_dl.conversion_to(&g_per_l)?;
+//! // Powers of ten convert exactly: 8.0 g/dL is 80 g/L, not 80.00000000000001.
+//! assert_eq!(to_g_per_l.apply(8.0), 80.0);
+//!
+//! // Units of different kinds do not convert, and the error says why.
+//! let err = Unit::parse("mmol/L")?.conversion_to(&g_per_l).unwrap_err();
+//! assert_eq!(
+//!     err.to_string(),
+//!     "cannot convert `mmol/L` (substance concentration) to `g/L` (mass concentration)"
+//! );
+//! # Ok::<(), rulec::units::UnitError>(())
+//! ```
+//!
+//! Parsing and the unit tables come from the `octofhir-ucum` crate, which
+//! passes the official UCUM functional tests; see `docs/units.md` for the
+//! decision and for where rulec departs from plain UCUM.
+
+mod dimension;
+mod error;
+mod eval;
+mod spelling;
+
+use std::fmt;
+
+use octofhir_ucum::{Number, SpecialKind};
+
+pub use dimension::Dimension;
+pub use error::UnitError;
+
+use eval::{Failure, Term};
+
+/// A unit of measure, read from how a protocol writes it.
+#[derive(Clone, PartialEq)]
+pub struct Unit {
+    /// As written in the rule file or record.
+    written: String,
+    /// The UCUM code it was read as.
+    code: String,
+    /// The magnitude of one unit in base units.
+    factor: Number,
+    dimension: Dimension,
+    /// Arbitrary atoms (`[iU]`, `U`) and their exponents, sorted.
+    arbitrary: Vec<(&'static str, i32)>,
+    /// For a temperature scale, what is added to a value before the factor
+    /// turns it into kelvin (273.15 for `Cel`).
+    offset: Option<Number>,
+}
+
+impl fmt::Debug for Unit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Unit({} = {} {:?})",
+            self.written, self.factor, self.dimension
+        )
+    }
+}
+
+impl fmt::Display for Unit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.written)
+    }
+}
+
+impl Unit {
+    /// Reads a unit as protocols write it: a UCUM code (`g/L`, `10*9/L`,
+    /// `mm[Hg]`, `mL/min/{1.73_m2}`), with `10^9` for `10*9`, `µ` or `u`
+    /// for micro, and the words `years`, `months`, `weeks`, `days`,
+    /// `hours`, `minutes` (and a few common spellings listed in
+    /// `docs/units.md`).
+    ///
+    /// ```
+    /// use rulec::units::Unit;
+    /// assert_eq!(Unit::parse("months")?.ucum(), "mo");
+    /// assert_eq!(Unit::parse("10^9/L")?.dimension().to_string(), "number concentration");
+    /// let err = Unit::parse("mgg/dL").unwrap_err();
+    /// assert_eq!(err.to_string(), "unknown unit `mgg` in `mgg/dL`");
+    /// # Ok::<(), rulec::units::UnitError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A [`UnitError`] for a malformed expression, an unknown symbol (with
+    /// a suggestion where one is close), or an unsupported special unit.
+    pub fn parse(written: &str) -> Result<Unit, UnitError> {
+        let code = spelling::to_ucum(written);
+        let expr =
+            octofhir_ucum::parse_expression(&code).map_err(|e| syntax(written, &code, &e))?;
+        let term = eval::fold(&expr).map_err(|failure| failure_to_error(written, failure))?;
+        Ok(Unit::from_term(written, code, term))
+    }
+
+    /// Reads a UCUM code strictly, without the spellings [`Unit::parse`]
+    /// accepts besides UCUM (`10^9`, `µ`, `days`, `mmHg`): the entry point
+    /// for data that claims to be UCUM, such as FHIR `Quantity.code`, and
+    /// for the conformance tests.
+    ///
+    /// # Errors
+    ///
+    /// As [`Unit::parse`].
+    pub fn parse_ucum(code: &str) -> Result<Unit, UnitError> {
+        let expr = octofhir_ucum::parse_expression(code).map_err(|e| syntax(code, code, &e))?;
+        let term = eval::fold(&expr).map_err(|failure| failure_to_error(code, failure))?;
+        Ok(Unit::from_term(code, code.to_owned(), term))
+    }
+
+    fn from_term(written: &str, code: String, term: Term) -> Unit {
+        let offset = term.special.and_then(|record| match record.special {
+            SpecialKind::Celsius => Number::parse("273.15"),
+            SpecialKind::Fahrenheit => Number::parse("459.67"),
+            _ => None,
+        });
+        Unit {
+            written: written.to_owned(),
+            code,
+            factor: term.factor,
+            dimension: term.dimension,
+            arbitrary: term.arbitrary,
+            offset,
+        }
+    }
+
+    /// The unit as it was written.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.written
+    }
+
+    /// The UCUM code the unit was read as (`mo` for `months`).
+    #[must_use]
+    pub fn ucum(&self) -> &str {
+        &self.code
+    }
+
+    /// What the unit measures.
+    #[must_use]
+    pub fn dimension(&self) -> Dimension {
+        self.dimension
+    }
+
+    /// Whether the unit is arbitrary (`[IU]/mL`, `U/L`): such units convert
+    /// only to units of the same arbitrary atoms.
+    #[must_use]
+    pub fn is_arbitrary(&self) -> bool {
+        !self.arbitrary.is_empty()
+    }
+
+    /// Whether values in this unit can be converted to `other`.
+    #[must_use]
+    pub fn is_commensurable(&self, other: &Unit) -> bool {
+        self.dimension == other.dimension && self.arbitrary == other.arbitrary
+    }
+
+    /// What the unit measures, in words, for messages: `mass
+    /// concentration`, `arbitrary units ([iU])`.
+    #[must_use]
+    pub fn kind(&self) -> String {
+        if self.arbitrary.is_empty() {
+            return self.dimension.to_string();
+        }
+        let atoms: Vec<&str> = self.arbitrary.iter().map(|(a, _)| *a).collect();
+        format!("arbitrary units of {}", atoms.join(", "))
+    }
+
+    /// The conversion of values in this unit to `target`.
+    ///
+    /// ```
+    /// use rulec::units::Unit;
+    /// let fever = Unit::parse("Cel")?.conversion_to(&Unit::parse("[degF]")?)?;
+    /// assert!((fever.apply(38.0) - 100.4).abs() < 1e-9);
+    /// # Ok::<(), rulec::units::UnitError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`UnitError::Incommensurable`] when the units measure different
+    /// things.
+    pub fn conversion_to(&self, target: &Unit) -> Result<Conversion, UnitError> {
+        if !self.is_commensurable(target) {
+            return Err(self.incommensurable(target));
+        }
+        let ratio = self.factor.checked_div(target.factor);
+        self.conversion_with_ratio(target, ratio)
+    }
+
+    /// The conversion of values in this unit to `target`, where one is a
+    /// mass and the other an amount of substance (or concentrations of
+    /// them) of an analyte with the given molar mass.
+    ///
+    /// ```
+    /// use rulec::units::{MolarMass, Unit};
+    /// let creatinine = MolarMass::new("113.12", &Unit::parse("g/mol")?)?;
+    /// let to_umol = Unit::parse("mg/dL")?
+    ///     .conversion_via_molar_mass(&Unit::parse("umol/L")?, &creatinine)?;
+    /// assert_eq!(format!("{:.1}", to_umol.apply(1.0)), "88.4");
+    /// # Ok::<(), rulec::units::UnitError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`UnitError::Incommensurable`] when even the molar mass does not
+    /// relate the two units.
+    pub fn conversion_via_molar_mass(
+        &self,
+        target: &Unit,
+        molar_mass: &MolarMass,
+    ) -> Result<Conversion, UnitError> {
+        if self.is_commensurable(target) {
+            return self.conversion_to(target);
+        }
+        let per_mole = molar_mass.dimension();
+        let ratio = if self.arbitrary.is_empty() && self.arbitrary == target.arbitrary {
+            if self.dimension.checked_div(per_mole) == Some(target.dimension) {
+                // mass → substance: divide by the molar mass
+                self.factor
+                    .checked_div(molar_mass.factor)
+                    .and_then(|f| f.checked_div(target.factor))
+            } else if self.dimension.checked_mul(per_mole) == Some(target.dimension) {
+                // substance → mass: multiply by the molar mass
+                self.factor
+                    .checked_mul(molar_mass.factor)
+                    .and_then(|f| f.checked_div(target.factor))
+            } else {
+                return Err(self.incommensurable(target));
+            }
+        } else {
+            return Err(self.incommensurable(target));
+        };
+        self.conversion_with_ratio(target, ratio)
+    }
+
+    fn conversion_with_ratio(
+        &self,
+        target: &Unit,
+        ratio: Option<Number>,
+    ) -> Result<Conversion, UnitError> {
+        let overflow = || UnitError::Overflow {
+            unit: self.written.clone(),
+        };
+        let ratio = ratio.ok_or_else(overflow)?;
+        // base = (v + offset_self) × factor_self; v' = base / factor_target − offset_target
+        let offset = match (self.offset, target.offset) {
+            (None, None) => Number::ZERO,
+            (a, b) => a
+                .unwrap_or(Number::ZERO)
+                .checked_mul(ratio)
+                .and_then(|x| x.checked_sub(b.unwrap_or(Number::ZERO)))
+                .ok_or_else(overflow)?,
+        };
+        Ok(Conversion::new(ratio, offset))
+    }
+
+    fn incommensurable(&self, target: &Unit) -> UnitError {
+        let mass_conc = Some("mass concentration");
+        let subst_conc = Some("substance concentration");
+        let pair = (self.dimension.name(), target.dimension.name());
+        let help = if pair == (mass_conc, subst_conc) || pair == (subst_conc, mass_conc) {
+            Some(
+                "a mass and a substance concentration convert only through a molar mass: declare the field with `molar mass M g/mol`"
+                    .to_owned(),
+            )
+        } else if self.is_arbitrary() || target.is_arbitrary() {
+            Some(
+                "arbitrary units (such as `[IU]` and `U`) convert only to the same arbitrary unit"
+                    .to_owned(),
+            )
+        } else {
+            None
+        };
+        UnitError::Incommensurable {
+            from: self.written.clone(),
+            from_dimension: self.kind(),
+            to: target.written.clone(),
+            to_dimension: target.kind(),
+            help,
+        }
+    }
+}
+
+/// The molar mass of an analyte, which relates its mass and its amount of
+/// substance.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MolarMass {
+    /// In base units: grams per mole.
+    factor: Number,
+}
+
+impl MolarMass {
+    /// A molar mass from its value as written (`113.12`) and its unit.
+    ///
+    /// # Errors
+    ///
+    /// [`UnitError::NotMolarMass`] if the unit is not mass per amount of
+    /// substance; [`UnitError::Overflow`] if the value is not a number.
+    pub fn new(value: &str, unit: &Unit) -> Result<MolarMass, UnitError> {
+        let expected = Dimension([0, 0, 1, 0, 0, 0, 0, -1]);
+        if unit.dimension != expected || unit.is_arbitrary() || unit.offset.is_some() {
+            return Err(UnitError::NotMolarMass {
+                unit: unit.written.clone(),
+                dimension: unit.dimension,
+            });
+        }
+        let factor = Number::parse(value)
+            .and_then(|v| v.checked_mul(unit.factor))
+            .ok_or_else(|| UnitError::Overflow {
+                unit: unit.written.clone(),
+            })?;
+        Ok(MolarMass { factor })
+    }
+
+    fn dimension(&self) -> Dimension {
+        Dimension([0, 0, 1, 0, 0, 0, 0, -1])
+    }
+}
+
+/// A conversion from one unit to another, computed once per pair of units:
+/// `value × multiply ÷ divide + offset`.
+///
+/// Decimal factors are kept exact until this point: `multiply` and `divide`
+/// are integers (`divide` a power of ten) whenever the exact factor allows,
+/// so a value converts to exactly the number a person would write
+/// (`1500 /uL` is `1.5 10*9/L`, not `1.5000000000000002`).
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub struct Conversion {
+    multiply: f64,
+    divide: f64,
+    offset: f64,
+}
+
+/// The largest integer every smaller one of which an `f64` holds exactly.
+const EXACT_INTEGER: i128 = 1 << 53;
+
+impl Conversion {
+    /// The conversion that changes nothing.
+    pub const IDENTITY: Conversion = Conversion {
+        multiply: 1.0,
+        divide: 1.0,
+        offset: 0.0,
+    };
+
+    fn new(ratio: Number, offset: Number) -> Conversion {
+        let (digits, exponent) = ratio.to_integer_and_exponent();
+        let exact_digits = digits.unsigned_abs() <= EXACT_INTEGER.unsigned_abs();
+        let (multiply, divide) = if exact_digits && (0..=22).contains(&exponent) {
+            let multiply = Number::power_of_ten(exponent)
+                .checked_mul(Number::from(i64::try_from(digits).unwrap_or(0)))
+                .map_or_else(|| ratio.to_f64(), Number::to_f64);
+            (multiply, 1.0)
+        } else if exact_digits && (-22..0).contains(&exponent) {
+            // 10^k for k ≤ 22 is exact in an f64, and so is the quotient
+            // whenever the true result is representable.
+            #[expect(clippy::cast_precision_loss, reason = "digits ≤ 2^53 are exact")]
+            let digits = digits as f64;
+            (digits, Number::power_of_ten(-exponent).to_f64())
+        } else {
+            (ratio.to_f64(), 1.0)
+        };
+        Conversion {
+            multiply,
+            divide,
+            offset: offset.to_f64(),
+        }
+    }
+
+    /// Converts one value.
+    #[inline]
+    #[must_use]
+    pub fn apply(self, value: f64) -> f64 {
+        value * self.multiply / self.divide + self.offset
+    }
+
+    /// Whether the conversion changes nothing.
+    #[must_use]
+    pub fn is_identity(self) -> bool {
+        self == Conversion::IDENTITY
+    }
+}
+
+fn failure_to_error(written: &str, failure: Failure) -> UnitError {
+    match failure {
+        Failure::Unknown(symbol) => UnitError::Unknown {
+            at: written.find(&symbol).map(|i| (i, symbol.len()).into()),
+            help: eval::suggest(&symbol).map(|s| format!("did you mean `{s}`?")),
+            unit: written.to_owned(),
+            symbol,
+        },
+        Failure::Unsupported(symbol) => UnitError::Unsupported {
+            unit: written.to_owned(),
+            symbol,
+        },
+        Failure::SpecialInExpression(symbol) => UnitError::SpecialInExpression {
+            unit: written.to_owned(),
+            symbol,
+        },
+        Failure::Overflow => UnitError::Overflow {
+            unit: written.to_owned(),
+        },
+    }
+}
+
+fn syntax(written: &str, code: &str, error: &octofhir_ucum::UcumError) -> UnitError {
+    let (reason, position) = match &error.kind {
+        octofhir_ucum::ErrorKind::InvalidExpression {
+            reason, position, ..
+        } => (reason.clone(), *position),
+        _ => (error.message.clone(), None),
+    };
+    // A position in the UCUM code is one in the text as written only when
+    // no spelling rule changed it.
+    let at = position
+        .filter(|_| code == written)
+        .map(|p| (p.min(written.len()), 0).into());
+    UnitError::Syntax {
+        unit: written.to_owned(),
+        reason: if reason.is_empty() {
+            "not a UCUM expression".to_owned()
+        } else {
+            reason
+        },
+        at,
+    }
+}
