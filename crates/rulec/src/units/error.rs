@@ -97,7 +97,7 @@ pub enum UnitError {
     },
 
     /// A factor too large or too small to represent.
-    #[error("the unit `{unit}` is out of range")]
+    #[error("the unit `{unit}` is out of range for conversion")]
     #[diagnostic(code(rulec::units::overflow))]
     Overflow {
         /// The unit as written.

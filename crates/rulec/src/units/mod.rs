@@ -258,7 +258,7 @@ impl Unit {
                 .and_then(|x| x.checked_sub(b.unwrap_or(Number::ZERO)))
                 .ok_or_else(overflow)?,
         };
-        Ok(Conversion::new(ratio, offset))
+        Conversion::new(ratio, offset).ok_or_else(overflow)
     }
 
     fn incommensurable(&self, target: &Unit) -> UnitError {
@@ -349,7 +349,9 @@ impl Conversion {
         offset: 0.0,
     };
 
-    fn new(ratio: Number, offset: Number) -> Conversion {
+    /// The conversion by an exact ratio and offset, or `None` if either is
+    /// beyond the range of an `f64` (`10*400` to `1`).
+    fn new(ratio: Number, offset: Number) -> Option<Conversion> {
         let (digits, exponent) = ratio.to_integer_and_exponent();
         let exact_digits = digits.unsigned_abs() <= EXACT_INTEGER.unsigned_abs();
         let (multiply, divide) = if exact_digits && (0..=22).contains(&exponent) {
@@ -366,11 +368,15 @@ impl Conversion {
         } else {
             (ratio.to_f64(), 1.0)
         };
-        Conversion {
+        let conversion = Conversion {
             multiply,
             divide,
             offset: offset.to_f64(),
-        }
+        };
+        let finite = [conversion.multiply, conversion.divide, conversion.offset]
+            .iter()
+            .all(|x| x.is_finite());
+        (finite && conversion.multiply != 0.0).then_some(conversion)
     }
 
     /// Converts one value.
@@ -409,6 +415,14 @@ fn failure_to_error(written: &str, failure: Failure) -> UnitError {
     }
 }
 
+/// Messages start in lowercase, like every other diagnostic of rulec.
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_lowercase().chain(chars).collect()
+    })
+}
+
 fn syntax(written: &str, code: &str, error: &octofhir_ucum::UcumError) -> UnitError {
     let (reason, position) = match &error.kind {
         octofhir_ucum::ErrorKind::InvalidExpression {
@@ -423,11 +437,11 @@ fn syntax(written: &str, code: &str, error: &octofhir_ucum::UcumError) -> UnitEr
         .map(|p| (p.min(written.len()), 0).into());
     UnitError::Syntax {
         unit: written.to_owned(),
-        reason: if reason.is_empty() {
-            "not a UCUM expression".to_owned()
+        reason: lowercase_first(if reason.is_empty() {
+            "not a UCUM expression"
         } else {
-            reason
-        },
+            &reason
+        }),
         at,
     }
 }
