@@ -38,9 +38,10 @@
 //! ```
 //!
 //! The library follows the pipeline of the language; each stage is a
-//! module. Today: [`syntax`] (source to a spanned syntax tree and back).
-//! Being built on it: the unit-aware checker, the compiler to closures, and
-//! the three-valued evaluator.
+//! module. Today: [`syntax`] (source to a spanned syntax tree and back) and
+//! [`units`] (UCUM units, their dimensions and exact conversions). Being
+//! built on them: the checker, the compiler to closures, and the
+//! three-valued evaluator.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
