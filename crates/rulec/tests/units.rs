@@ -120,6 +120,38 @@ fn thirty_eight_celsius_is_100_4_fahrenheit_and_311_15_kelvin() {
     assert_eq!(conversion("Cel", "K").apply(38.0), 311.15);
 }
 
+/// A fever threshold written in Fahrenheit on a field stored in Celsius
+/// must not drift: 100.4 °F is 38 °C exactly, or a patient at 38 °C would
+/// miss `>= 100.4 [degF]`.
+#[test]
+fn fahrenheit_converts_exactly_at_clinical_boundaries() {
+    assert_eq!(conversion("[degF]", "Cel").apply(100.4), 38.0);
+    assert_eq!(conversion("[degF]", "K").apply(32.0), 273.15);
+    assert_eq!(conversion("Cel", "[degF]").apply(38.0), 100.4);
+    assert_eq!(conversion("Cel", "K").apply(-273.15), 0.0);
+}
+
+#[test]
+fn a_molar_mass_is_a_positive_number() {
+    let g_per_mol = unit("g/mol");
+    for value in ["0", "-113.12", "abc"] {
+        let error = MolarMass::new(value, &g_per_mol).unwrap_err();
+        assert!(
+            matches!(error, UnitError::InvalidMolarMass { .. }),
+            "{value}: {error:?}"
+        );
+    }
+    assert!(MolarMass::new("113.12", &g_per_mol).is_ok());
+}
+
+#[test]
+fn strict_ucum_suggests_the_ucum_code_of_a_protocol_spelling() {
+    let error = Unit::parse_ucum("mmHg").unwrap_err();
+    assert!(error.to_string().contains("mmHg"), "{error}");
+    let help = miette::Diagnostic::help(&error).map(|h| h.to_string());
+    assert_eq!(help.as_deref(), Some("did you mean `mm[Hg]`?"));
+}
+
 #[test]
 fn mmhg_is_millimetres_of_mercury() {
     let written = unit("mmHg");

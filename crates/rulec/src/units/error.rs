@@ -104,6 +104,19 @@ pub enum UnitError {
         unit: String,
     },
 
+    /// A molar mass that is not a positive number.
+    #[error("invalid molar mass `{value}`: {reason}")]
+    #[diagnostic(
+        code(rulec::units::invalid_molar_mass),
+        help("write a molar mass as a positive number with its unit, such as `113.12 g/mol`")
+    )]
+    InvalidMolarMass {
+        /// The value as written.
+        value: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+
     /// A molar mass whose unit is not mass per amount of substance.
     #[error("`{unit}` is not a unit of molar mass ({dimension})")]
     #[diagnostic(

@@ -10,11 +10,11 @@
 use octofhir_ucum::{Case, Number, SpecialKind, UnitExpr, UnitRecord, lookup_unit};
 
 use super::dimension::{Dimension, SUBSTANCE};
+use super::ratio::Ratio;
 
 /// The Avogadro constant, exactly as UCUM defines the mole.
-fn avogadro() -> Number {
-    Number::parse("6.02214076e23").unwrap_or(Number::ONE)
-}
+static AVOGADRO: std::sync::LazyLock<Number> =
+    std::sync::LazyLock::new(|| Number::parse("6.02214076e23").unwrap_or(Number::ONE));
 
 /// Atoms counted in moles: their UCUM factor includes the Avogadro
 /// constant, which rulec takes out in favour of a substance dimension.
@@ -27,7 +27,7 @@ const ARBITRARY_ATOMS: [&str; 1] = ["U"];
 /// its arbitrary atoms, or a temperature scale on its own.
 #[derive(Clone, Debug)]
 pub(crate) struct Term {
-    pub(crate) factor: Number,
+    pub(crate) factor: Ratio,
     pub(crate) dimension: Dimension,
     /// Sorted by atom.
     pub(crate) arbitrary: Vec<(&'static str, i32)>,
@@ -49,7 +49,7 @@ pub(crate) enum Failure {
 impl Term {
     fn number(factor: Number) -> Self {
         Term {
-            factor,
+            factor: Ratio::from_number(factor),
             dimension: Dimension::DIMENSIONLESS,
             arbitrary: Vec::new(),
             special: None,
@@ -85,8 +85,15 @@ fn symbol(code: &str) -> Result<Term, Failure> {
     match record.special {
         SpecialKind::None | SpecialKind::Arbitrary => {}
         SpecialKind::Celsius | SpecialKind::Fahrenheit if prefix.is_none() => {
+            // The tables hold 5/9 rounded; the exact quotient keeps
+            // Fahrenheit conversions exact.
+            let factor = if record.special == SpecialKind::Fahrenheit {
+                Ratio::new(Number::from(5), Number::from(9))
+            } else {
+                Ratio::from_number(record.factor)
+            };
             return Ok(Term {
-                factor: record.factor,
+                factor,
                 dimension: dimension_of(record),
                 arbitrary: Vec::new(),
                 special: Some(record),
@@ -96,7 +103,7 @@ fn symbol(code: &str) -> Result<Term, Failure> {
     }
     if ARBITRARY_ATOMS.contains(&record.code) {
         return Ok(Term {
-            factor: prefix_factor,
+            factor: Ratio::from_number(prefix_factor),
             dimension: Dimension::DIMENSIONLESS,
             arbitrary: vec![(record.code, 1)],
             special: None,
@@ -107,7 +114,7 @@ fn symbol(code: &str) -> Result<Term, Failure> {
         .ok_or(Failure::Overflow)?;
     let mut dimension = dimension_of(record);
     if MOLAR_ATOMS.contains(&record.code) {
-        factor = factor.checked_div(avogadro()).ok_or(Failure::Overflow)?;
+        factor = factor.checked_div(*AVOGADRO).ok_or(Failure::Overflow)?;
         if let Some(n) = dimension.0.get_mut(SUBSTANCE) {
             *n += 1;
         }
@@ -115,7 +122,7 @@ fn symbol(code: &str) -> Result<Term, Failure> {
     let mut arbitrary = record.arbitrary.to_vec();
     arbitrary.sort_unstable();
     Ok(Term {
-        factor,
+        factor: Ratio::from_number(factor),
         dimension,
         arbitrary,
         special: None,
@@ -186,8 +193,13 @@ fn merge(a: &[(&'static str, i32)], b: &[(&'static str, i32)]) -> Vec<(&'static 
     out
 }
 
-/// Known unit symbols close to `symbol`, for a did-you-mean.
-pub(crate) fn suggest(symbol: &str) -> Option<String> {
+/// Known unit symbols close to `symbol`, for a did-you-mean. In `strict`
+/// UCUM the protocol spellings are not units, so a spelling suggests its
+/// UCUM code (`mmHg` → `mm[Hg]`) and is never suggested itself.
+pub(crate) fn suggest(symbol: &str, strict: bool) -> Option<String> {
+    if strict && let Some(code) = super::spelling::code_of(symbol) {
+        return Some(code.to_owned());
+    }
     let lower = symbol.to_lowercase();
     let atoms = octofhir_ucum::get_all_units().iter().map(|u| u.code);
     let prefixed = ["m", "u", "n", "k", "d", "c", "p"]
@@ -197,10 +209,11 @@ pub(crate) fn suggest(symbol: &str) -> Option<String> {
                 .into_iter()
                 .map(move |a| format!("{p}{a}"))
         });
-    let candidates = atoms
-        .map(str::to_owned)
-        .chain(prefixed)
-        .chain(super::spelling::words().map(str::to_owned));
+    let candidates = atoms.map(str::to_owned).chain(prefixed).chain(
+        super::spelling::words()
+            .filter(|_| !strict)
+            .map(str::to_owned),
+    );
     let mut best: Option<(usize, String)> = None;
     for candidate in candidates {
         // The same letters in another case are the likeliest slip (`MG`).
@@ -253,16 +266,18 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        assert_eq!(suggest("MG").as_deref(), Some("mg"));
-        assert_eq!(suggest("mmol").as_deref(), Some("mmol"));
+        assert_eq!(suggest("MG", false).as_deref(), Some("mg"));
+        assert_eq!(suggest("mmol", false).as_deref(), Some("mmol"));
+        assert_eq!(suggest("mmHg", true).as_deref(), Some("mm[Hg]"));
+        assert_eq!(suggest("years", true).as_deref(), Some("a"));
         for (typo, want) in [
             ("mgg", "mg"),
             ("umoll", "umol"),
             ("mmHG", "mmHg"),
             ("dayz", "day"),
         ] {
-            assert_eq!(suggest(typo).as_deref(), Some(want), "{typo}");
+            assert_eq!(suggest(typo, false).as_deref(), Some(want), "{typo}");
         }
-        assert_eq!(suggest("zzzzzz"), None);
+        assert_eq!(suggest("zzzzzz", false), None);
     }
 }

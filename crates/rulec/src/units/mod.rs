@@ -26,17 +26,22 @@
 //! passes the official UCUM functional tests; see `docs/units.md` for the
 //! decision and for where rulec departs from plain UCUM.
 
+mod convert;
 mod dimension;
 mod error;
 mod eval;
+mod ratio;
 mod spelling;
 
 use std::fmt;
 
 use octofhir_ucum::{Number, SpecialKind};
 
+pub use convert::Conversion;
 pub use dimension::Dimension;
 pub use error::UnitError;
+
+use ratio::Ratio;
 
 use eval::{Failure, Term};
 
@@ -48,7 +53,7 @@ pub struct Unit {
     /// The UCUM code it was read as.
     code: String,
     /// The magnitude of one unit in base units.
-    factor: Number,
+    factor: Ratio,
     dimension: Dimension,
     /// Arbitrary atoms (`[iU]`, `U`) and their exponents, sorted.
     arbitrary: Vec<(&'static str, i32)>,
@@ -61,7 +66,7 @@ impl fmt::Debug for Unit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "Unit({} = {} {:?})",
+            "Unit({} = {:?} {:?})",
             self.written, self.factor, self.dimension
         )
     }
@@ -97,7 +102,8 @@ impl Unit {
         let code = spelling::to_ucum(written);
         let expr =
             octofhir_ucum::parse_expression(&code).map_err(|e| syntax(written, &code, &e))?;
-        let term = eval::fold(&expr).map_err(|failure| failure_to_error(written, failure))?;
+        let term =
+            eval::fold(&expr).map_err(|failure| failure_to_error(written, failure, false))?;
         Ok(Unit::from_term(written, code, term))
     }
 
@@ -111,7 +117,7 @@ impl Unit {
     /// As [`Unit::parse`].
     pub fn parse_ucum(code: &str) -> Result<Unit, UnitError> {
         let expr = octofhir_ucum::parse_expression(code).map_err(|e| syntax(code, code, &e))?;
-        let term = eval::fold(&expr).map_err(|failure| failure_to_error(code, failure))?;
+        let term = eval::fold(&expr).map_err(|failure| failure_to_error(code, failure, true))?;
         Ok(Unit::from_term(code, code.to_owned(), term))
     }
 
@@ -163,14 +169,30 @@ impl Unit {
     }
 
     /// What the unit measures, in words, for messages: `mass
-    /// concentration`, `arbitrary units ([iU])`.
+    /// concentration`, `arbitrary units ([iU])`, `arbitrary units ([iU])
+    /// per volume`.
     #[must_use]
     pub fn kind(&self) -> String {
         if self.arbitrary.is_empty() {
             return self.dimension.to_string();
         }
-        let atoms: Vec<&str> = self.arbitrary.iter().map(|(a, _)| *a).collect();
-        format!("arbitrary units of {}", atoms.join(", "))
+        let atoms: Vec<String> = self
+            .arbitrary
+            .iter()
+            .map(|(atom, e)| {
+                if *e == 1 {
+                    (*atom).to_owned()
+                } else {
+                    format!("{atom}^{e}")
+                }
+            })
+            .collect();
+        let arbitrary = format!("arbitrary units ({})", atoms.join(", "));
+        match self.dimension.checked_pow(-1).and_then(Dimension::name) {
+            _ if self.dimension.is_dimensionless() => arbitrary,
+            Some(per) => format!("{arbitrary} per {per}"),
+            None => format!("{arbitrary} × {}", self.dimension.formula()),
+        }
     }
 
     /// The conversion of values in this unit to `target`.
@@ -224,12 +246,12 @@ impl Unit {
             if self.dimension.checked_div(per_mole) == Some(target.dimension) {
                 // mass → substance: divide by the molar mass
                 self.factor
-                    .checked_div(molar_mass.factor)
+                    .checked_div(Ratio::from_number(molar_mass.factor))
                     .and_then(|f| f.checked_div(target.factor))
             } else if self.dimension.checked_mul(per_mole) == Some(target.dimension) {
                 // substance → mass: multiply by the molar mass
                 self.factor
-                    .checked_mul(molar_mass.factor)
+                    .checked_mul(Ratio::from_number(molar_mass.factor))
                     .and_then(|f| f.checked_div(target.factor))
             } else {
                 return Err(self.incommensurable(target));
@@ -243,22 +265,20 @@ impl Unit {
     fn conversion_with_ratio(
         &self,
         target: &Unit,
-        ratio: Option<Number>,
+        ratio: Option<Ratio>,
     ) -> Result<Conversion, UnitError> {
-        let overflow = || UnitError::Overflow {
-            unit: self.written.clone(),
-        };
-        let ratio = ratio.ok_or_else(overflow)?;
         // base = (v + offset_self) × factor_self; v' = base / factor_target − offset_target
-        let offset = match (self.offset, target.offset) {
-            (None, None) => Number::ZERO,
-            (a, b) => a
-                .unwrap_or(Number::ZERO)
-                .checked_mul(ratio)
-                .and_then(|x| x.checked_sub(b.unwrap_or(Number::ZERO)))
-                .ok_or_else(overflow)?,
-        };
-        Conversion::new(ratio, offset).ok_or_else(overflow)
+        ratio
+            .and_then(|ratio| {
+                Conversion::new(
+                    ratio,
+                    self.offset.unwrap_or(Number::ZERO),
+                    target.offset.unwrap_or(Number::ZERO),
+                )
+            })
+            .ok_or_else(|| UnitError::Overflow {
+                unit: self.written.clone(),
+            })
     }
 
     fn incommensurable(&self, target: &Unit) -> UnitError {
@@ -270,9 +290,18 @@ impl Unit {
                 "a mass and a substance concentration convert only through a molar mass: declare the field with `molar mass M g/mol`"
                     .to_owned(),
             )
-        } else if self.is_arbitrary() || target.is_arbitrary() {
+        } else if self.arbitrary != target.arbitrary {
             Some(
                 "arbitrary units (such as `[IU]` and `U`) convert only to the same arbitrary unit"
+                    .to_owned(),
+            )
+        } else if self.dimension.exponents().get(dimension::SUBSTANCE)
+            != target.dimension.exponents().get(dimension::SUBSTANCE)
+            && pair.0.is_some()
+            && pair.1.is_some()
+        {
+            Some(
+                "rulec counts moles as amount of substance, not as a number of particles: a count per litre is not a substance concentration"
                     .to_owned(),
             )
         } else {
@@ -302,7 +331,8 @@ impl MolarMass {
     /// # Errors
     ///
     /// [`UnitError::NotMolarMass`] if the unit is not mass per amount of
-    /// substance; [`UnitError::Overflow`] if the value is not a number.
+    /// substance; [`UnitError::InvalidMolarMass`] if the value is not a
+    /// positive number.
     pub fn new(value: &str, unit: &Unit) -> Result<MolarMass, UnitError> {
         let expected = Dimension([0, 0, 1, 0, 0, 0, 0, -1]);
         if unit.dimension != expected || unit.is_arbitrary() || unit.offset.is_some() {
@@ -311,8 +341,17 @@ impl MolarMass {
                 dimension: unit.dimension,
             });
         }
-        let factor = Number::parse(value)
-            .and_then(|v| v.checked_mul(unit.factor))
+        let invalid = |reason: &str| UnitError::InvalidMolarMass {
+            value: value.to_owned(),
+            reason: reason.to_owned(),
+        };
+        let number = Number::parse(value).ok_or_else(|| invalid("it is not a number"))?;
+        if number.is_zero() || number.is_negative() {
+            return Err(invalid("a molar mass is greater than zero"));
+        }
+        let factor = Ratio::from_number(number)
+            .checked_mul(unit.factor)
+            .and_then(Ratio::to_number)
             .ok_or_else(|| UnitError::Overflow {
                 unit: unit.written.clone(),
             })?;
@@ -324,80 +363,13 @@ impl MolarMass {
     }
 }
 
-/// A conversion from one unit to another, computed once per pair of units:
-/// `value × multiply ÷ divide + offset`.
-///
-/// Decimal factors are kept exact until this point: `multiply` and `divide`
-/// are integers (`divide` a power of ten) whenever the exact factor allows,
-/// so a value converts to exactly the number a person would write
-/// (`1500 /uL` is `1.5 10*9/L`, not `1.5000000000000002`).
-#[derive(Clone, Copy, PartialEq, Debug)]
-pub struct Conversion {
-    multiply: f64,
-    divide: f64,
-    offset: f64,
-}
-
-/// The largest integer every smaller one of which an `f64` holds exactly.
-const EXACT_INTEGER: i128 = 1 << 53;
-
-impl Conversion {
-    /// The conversion that changes nothing.
-    pub const IDENTITY: Conversion = Conversion {
-        multiply: 1.0,
-        divide: 1.0,
-        offset: 0.0,
-    };
-
-    /// The conversion by an exact ratio and offset, or `None` if either is
-    /// beyond the range of an `f64` (`10*400` to `1`).
-    fn new(ratio: Number, offset: Number) -> Option<Conversion> {
-        let (digits, exponent) = ratio.to_integer_and_exponent();
-        let exact_digits = digits.unsigned_abs() <= EXACT_INTEGER.unsigned_abs();
-        let (multiply, divide) = if exact_digits && (0..=22).contains(&exponent) {
-            let multiply = Number::power_of_ten(exponent)
-                .checked_mul(Number::from(i64::try_from(digits).unwrap_or(0)))
-                .map_or_else(|| ratio.to_f64(), Number::to_f64);
-            (multiply, 1.0)
-        } else if exact_digits && (-22..0).contains(&exponent) {
-            // 10^k for k ≤ 22 is exact in an f64, and so is the quotient
-            // whenever the true result is representable.
-            #[expect(clippy::cast_precision_loss, reason = "digits ≤ 2^53 are exact")]
-            let digits = digits as f64;
-            (digits, Number::power_of_ten(-exponent).to_f64())
-        } else {
-            (ratio.to_f64(), 1.0)
-        };
-        let conversion = Conversion {
-            multiply,
-            divide,
-            offset: offset.to_f64(),
-        };
-        let finite = [conversion.multiply, conversion.divide, conversion.offset]
-            .iter()
-            .all(|x| x.is_finite());
-        (finite && conversion.multiply != 0.0).then_some(conversion)
-    }
-
-    /// Converts one value.
-    #[inline]
-    #[must_use]
-    pub fn apply(self, value: f64) -> f64 {
-        value * self.multiply / self.divide + self.offset
-    }
-
-    /// Whether the conversion changes nothing.
-    #[must_use]
-    pub fn is_identity(self) -> bool {
-        self == Conversion::IDENTITY
-    }
-}
-
-fn failure_to_error(written: &str, failure: Failure) -> UnitError {
+/// `strict` for UCUM read without rulec's spellings, whose suggestions must
+/// be UCUM codes too.
+fn failure_to_error(written: &str, failure: Failure, strict: bool) -> UnitError {
     match failure {
         Failure::Unknown(symbol) => UnitError::Unknown {
             at: written.find(&symbol).map(|i| (i, symbol.len()).into()),
-            help: eval::suggest(&symbol).map(|s| format!("did you mean `{s}`?")),
+            help: eval::suggest(&symbol, strict).map(|s| format!("did you mean `{s}`?")),
             unit: written.to_owned(),
             symbol,
         },

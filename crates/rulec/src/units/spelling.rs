@@ -8,6 +8,8 @@
 const WORDS: &[(&str, &str)] = &[
     ("year", "a"),
     ("years", "a"),
+    ("yr", "a"),
+    ("yrs", "a"),
     ("month", "mo"),
     ("months", "mo"),
     ("week", "wk"),
@@ -16,6 +18,8 @@ const WORDS: &[(&str, &str)] = &[
     ("days", "d"),
     ("hour", "h"),
     ("hours", "h"),
+    ("hr", "h"),
+    ("hrs", "h"),
     ("minute", "min"),
     ("minutes", "min"),
     ("second", "s"),
@@ -25,6 +29,9 @@ const WORDS: &[(&str, &str)] = &[
     ("IU", "[IU]"),
     ("mIU", "m[IU]"),
     ("mcg", "ug"),
+    ("degC", "Cel"),
+    ("degF", "[degF]"),
+    ("bpm", "{beats}/min"),
 ];
 
 /// The UCUM code for a unit as written: micro signs become `u`, `10^9`
@@ -70,6 +77,14 @@ fn replace_word(component: &str) -> String {
         Some((_, code)) => format!("{code}{exponent}"),
         None => component.to_owned(),
     }
+}
+
+/// The UCUM code a protocol spelling stands for.
+pub(crate) fn code_of(word: &str) -> Option<&'static str> {
+    WORDS
+        .iter()
+        .find(|(w, _)| *w == word)
+        .map(|(_, code)| *code)
 }
 
 /// The words and spellings rulec accepts besides UCUM codes, for
