@@ -162,6 +162,67 @@ impl Unit {
         !self.arbitrary.is_empty()
     }
 
+    /// The unit of a product of values in these units (`kg` × `m-2`).
+    ///
+    /// ```
+    /// use rulec::units::Unit;
+    /// let bmi = Unit::parse("kg")?.divided_by(&Unit::parse("m2")?)?;
+    /// assert!(bmi.is_commensurable(&Unit::parse("kg/m2")?));
+    /// # Ok::<(), rulec::units::UnitError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`UnitError::SpecialInExpression`] for a temperature scale, whose
+    /// offset makes a product meaningless; [`UnitError::Overflow`].
+    pub fn times(&self, other: &Unit) -> Result<Unit, UnitError> {
+        self.combine(other, '.', Ratio::checked_mul, Dimension::checked_mul, 1)
+    }
+
+    /// The unit of a quotient of values in these units (`kg` ÷ `m2`).
+    ///
+    /// # Errors
+    ///
+    /// As [`Unit::times`].
+    pub fn divided_by(&self, other: &Unit) -> Result<Unit, UnitError> {
+        self.combine(other, '/', Ratio::checked_div, Dimension::checked_div, -1)
+    }
+
+    fn combine(
+        &self,
+        other: &Unit,
+        operator: char,
+        factor: fn(Ratio, Ratio) -> Option<Ratio>,
+        dimension: fn(Dimension, Dimension) -> Option<Dimension>,
+        sign: i32,
+    ) -> Result<Unit, UnitError> {
+        let written = format!("({}){operator}({})", self.written, other.written);
+        for unit in [self, other] {
+            if unit.offset.is_some() {
+                return Err(UnitError::SpecialInExpression {
+                    unit: written,
+                    symbol: unit.written.clone(),
+                });
+            }
+        }
+        let overflow = || UnitError::Overflow {
+            unit: written.clone(),
+        };
+        let other_arbitrary: Vec<(&'static str, i32)> = other
+            .arbitrary
+            .iter()
+            .map(|(atom, e)| (*atom, e.saturating_mul(sign)))
+            .collect();
+        Ok(Unit {
+            code: format!("({}){operator}({})", self.code, other.code),
+            factor: factor(self.factor, other.factor).ok_or_else(overflow)?,
+            dimension: dimension(self.dimension, other.dimension).ok_or_else(overflow)?,
+            arbitrary: eval::merge(&self.arbitrary, &other_arbitrary),
+            offset: None,
+            written,
+        })
+    }
+
     /// Whether values in this unit can be converted to `other`.
     #[must_use]
     pub fn is_commensurable(&self, other: &Unit) -> bool {
