@@ -45,5 +45,6 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod check;
 pub mod syntax;
 pub mod units;

@@ -1,0 +1,326 @@
+//! Checker diagnostics as data: every mistake the checker catches, each
+//! with a stable code (`docs/diagnostics.md` lists them with an input that
+//! triggers each), its span and, where one helps, a suggestion.
+
+use miette::Diagnostic;
+use thiserror::Error;
+
+use crate::syntax::Span;
+
+/// A problem the checker found. Warnings do not stop a rule file from
+/// checking; errors do.
+#[derive(Clone, Debug, PartialEq, Eq, Error, Diagnostic)]
+#[non_exhaustive]
+pub enum CheckError {
+    /// A name that is no field, define or list element field.
+    #[error("unknown name `{name}`")]
+    #[diagnostic(code(rulec::check::unknown_name))]
+    UnknownName {
+        /// The name.
+        name: String,
+        /// Where it is used.
+        #[label("not a field or define")]
+        span: Span,
+        /// A suggestion.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// A unit that cannot be read, or cannot be used where it stands.
+    #[error("{message}")]
+    #[diagnostic(code(rulec::check::unit))]
+    Unit {
+        /// The units layer's message.
+        message: String,
+        /// The units layer's code, such as `rulec::units::unknown`.
+        unit_code: String,
+        /// Where the unit is.
+        #[label("here")]
+        span: Span,
+        /// The units layer's suggestion.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// A member that the enumeration does not declare.
+    #[error("`{member}` is not a member of `{field}`")]
+    #[diagnostic(code(rulec::check::unknown_member))]
+    UnknownMember {
+        /// The member as written.
+        member: String,
+        /// The field.
+        field: String,
+        /// Where.
+        #[label("not a member")]
+        span: Span,
+        /// The members, and the closest one.
+        #[help]
+        help: String,
+    },
+
+    /// A bare number compared with a quantity.
+    #[error("`{number}` has no unit, but {what} is a quantity ({kind}) in `{unit}`")]
+    #[diagnostic(code(rulec::check::bare_number))]
+    BareNumber {
+        /// The number.
+        number: String,
+        /// What it is compared with (`hemoglobin`).
+        what: String,
+        /// The kind of quantity, in words.
+        kind: String,
+        /// The unit of the other side.
+        unit: String,
+        /// Where the number is.
+        #[label("a unit is needed here")]
+        span: Span,
+        /// An example with the unit.
+        #[help]
+        help: String,
+    },
+
+    /// Two quantities of different dimensions compared or added.
+    #[error("cannot compare {lhs} with {rhs}")]
+    #[diagnostic(code(rulec::check::incommensurable))]
+    Incommensurable {
+        /// The left side, with its unit and kind.
+        lhs: String,
+        /// The right side, with its unit and kind.
+        rhs: String,
+        /// Where.
+        #[label("{lhs} vs {rhs}")]
+        span: Span,
+        /// A suggestion.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// `x ULN` or `x LLN` with no field declared `with normal range` to
+    /// take the limit from.
+    #[error(
+        "`{text}` needs a field declared `with normal range` on the other side of the comparison"
+    )]
+    #[diagnostic(
+        code(rulec::check::limit_without_range),
+        help(
+            "declare the field like `creatinine: umol/L with normal range` and compare it directly: `creatinine < 2.5 x ULN`"
+        )
+    )]
+    LimitWithoutRange {
+        /// The multiple as written.
+        text: String,
+        /// Where.
+        #[label("no reference range here")]
+        span: Span,
+    },
+
+    /// A value of one kind where another was expected.
+    #[error("expected {expected}, found {found}")]
+    #[diagnostic(code(rulec::check::type_mismatch))]
+    TypeMismatch {
+        /// What was expected, in words.
+        expected: String,
+        /// What was found, in words.
+        found: String,
+        /// Where.
+        #[label("{found}")]
+        span: Span,
+        /// A suggestion.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// A date compared with a duration (`birth_date > 18 years`).
+    #[error("a date cannot be compared with a duration")]
+    #[diagnostic(code(rulec::check::date_vs_duration))]
+    DateVsDuration {
+        /// Where.
+        #[label("date compared with a duration")]
+        span: Span,
+        /// The likely intent.
+        #[help]
+        help: String,
+    },
+
+    /// An integer constant outside the declared range of the field.
+    #[error("`{value}` is outside the range of `{field}` ({min}..{max})")]
+    #[diagnostic(
+        code(rulec::check::out_of_range),
+        help("the field is declared `integer {min}..{max}`; no record can reach this value")
+    )]
+    OutOfRange {
+        /// The constant.
+        value: String,
+        /// The field.
+        field: String,
+        /// Lower bound.
+        min: String,
+        /// Upper bound.
+        max: String,
+        /// Where.
+        #[label("out of range")]
+        span: Span,
+    },
+
+    /// An integer range whose lower bound is above its upper bound.
+    #[error("empty range `{min}..{max}`")]
+    #[diagnostic(code(rulec::check::empty_range), help("write the lower bound first"))]
+    EmptyRange {
+        /// Lower bound.
+        min: i64,
+        /// Upper bound.
+        max: i64,
+        /// Where.
+        #[label("no integer lies in this range")]
+        span: Span,
+    },
+
+    /// A name declared twice.
+    #[error("duplicate {what} `{name}`")]
+    #[diagnostic(code(rulec::check::duplicate))]
+    Duplicate {
+        /// `field`, `define`, `criterion id` or `member`.
+        what: &'static str,
+        /// The name.
+        name: String,
+        /// The second declaration.
+        #[label("declared again here")]
+        span: Span,
+        /// The first declaration.
+        #[label("first declared here")]
+        first: Span,
+    },
+
+    /// Defines that use each other in a circle.
+    #[error("define `{name}` uses itself: {cycle}")]
+    #[diagnostic(
+        code(rulec::check::cyclic_define),
+        help("a define must be computable from fields; break the circle")
+    )]
+    CyclicDefine {
+        /// The define.
+        name: String,
+        /// The circle, `a → b → a`.
+        cycle: String,
+        /// Where the define is.
+        #[label("part of a circle")]
+        span: Span,
+    },
+
+    /// A `use` whose file cannot be read or checked.
+    #[error("cannot use `{path}`: {reason}")]
+    #[diagnostic(code(rulec::check::use_failed))]
+    UseFailed {
+        /// The path as written.
+        path: String,
+        /// Why.
+        reason: String,
+        /// Where.
+        #[label("imported here")]
+        span: Span,
+    },
+
+    /// A test that only applies to fields (`is known`) used on something
+    /// else.
+    #[error("`{test}` applies to a field, not to {found}")]
+    #[diagnostic(
+        code(rulec::check::not_a_field),
+        help("test the fields the expression uses")
+    )]
+    NotAField {
+        /// The test.
+        test: &'static str,
+        /// What it was applied to.
+        found: String,
+        /// Where.
+        #[label("not a field")]
+        span: Span,
+    },
+
+    /// A field that no criterion or define uses.
+    #[error("field `{name}` is never used")]
+    #[diagnostic(
+        code(rulec::check::unused_field),
+        severity(Warning),
+        help("remove it, or use it in a criterion")
+    )]
+    UnusedField {
+        /// The field.
+        name: String,
+        /// Where it is declared.
+        #[label("declared here")]
+        span: Span,
+    },
+
+    /// A criterion whose outcome does not depend on the record.
+    #[error("criterion `{id}` is always {outcome}")]
+    #[diagnostic(
+        code(rulec::check::constant_criterion),
+        severity(Warning),
+        help("it decides nothing about the patient; check the logic")
+    )]
+    ConstantCriterion {
+        /// The criterion.
+        id: String,
+        /// `met` or `not met`.
+        outcome: &'static str,
+        /// Where.
+        #[label("always {outcome}")]
+        span: Span,
+    },
+
+    /// An inclusion criterion whose bounds on one value exclude each other.
+    #[error("inclusion `{id}` cannot be met: no value of `{what}` satisfies {bounds}")]
+    #[diagnostic(
+        code(rulec::check::impossible_range),
+        severity(Warning),
+        help("no patient can be eligible; check the thresholds")
+    )]
+    ImpossibleRange {
+        /// The criterion.
+        id: String,
+        /// The value bounded.
+        what: String,
+        /// The bounds, as written.
+        bounds: String,
+        /// Where.
+        #[label("empty range")]
+        span: Span,
+    },
+}
+
+impl CheckError {
+    /// The primary location.
+    #[must_use]
+    pub fn span(&self) -> Span {
+        match self {
+            CheckError::UnknownName { span, .. }
+            | CheckError::Unit { span, .. }
+            | CheckError::UnknownMember { span, .. }
+            | CheckError::BareNumber { span, .. }
+            | CheckError::Incommensurable { span, .. }
+            | CheckError::LimitWithoutRange { span, .. }
+            | CheckError::TypeMismatch { span, .. }
+            | CheckError::DateVsDuration { span, .. }
+            | CheckError::OutOfRange { span, .. }
+            | CheckError::EmptyRange { span, .. }
+            | CheckError::Duplicate { span, .. }
+            | CheckError::CyclicDefine { span, .. }
+            | CheckError::UseFailed { span, .. }
+            | CheckError::NotAField { span, .. }
+            | CheckError::UnusedField { span, .. }
+            | CheckError::ConstantCriterion { span, .. }
+            | CheckError::ImpossibleRange { span, .. } => *span,
+        }
+    }
+
+    /// Whether this is a warning rather than an error.
+    #[must_use]
+    pub fn is_warning(&self) -> bool {
+        matches!(
+            self,
+            CheckError::UnusedField { .. }
+                | CheckError::ConstantCriterion { .. }
+                | CheckError::ImpossibleRange { .. }
+        )
+    }
+}

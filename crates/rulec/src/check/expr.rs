@@ -1,0 +1,629 @@
+//! Typing expressions: names resolved, units checked and converted, every
+//! syntax node turned into its typed form or into a diagnostic.
+//!
+//! An ill-typed node becomes [`Typed::Error`], which absorbs every further
+//! complaint about the expression it stands in, so one mistake is reported
+//! once and checking goes on.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::syntax::{self, CalendarUnit, CompareOp, Expr, ExprKind, Limit, Span, UnaryOp};
+use crate::units::{Conversion, MolarMass, Unit, UnitError};
+
+use super::diagnostic::CheckError;
+use super::program::*;
+
+mod ops;
+
+/// What an expression turned out to be.
+#[derive(Clone, Debug)]
+pub(crate) enum Typed {
+    Cond(Cond),
+    Num(NumTyped),
+    Date(DateVal),
+    Enum {
+        field: FieldRef,
+        name: String,
+        members: Vec<String>,
+    },
+    Set {
+        field: FieldRef,
+        name: String,
+        members: Vec<String>,
+    },
+    Text {
+        field: FieldRef,
+    },
+    TextLit(String),
+    List {
+        field: FieldRef,
+        name: String,
+    },
+    Multiple {
+        factor: f64,
+        limit: Limit,
+    },
+    /// A name that is no field or define: an enum member if the context
+    /// wants one, an unknown name otherwise.
+    Unresolved(String),
+    Error,
+}
+
+/// A number with its unit and, for messages and checks, where it came
+/// from.
+#[derive(Clone, Debug)]
+pub(crate) struct NumTyped {
+    pub(crate) num: Num,
+    pub(crate) unit: Option<Unit>,
+    pub(crate) origin: Origin,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum Origin {
+    /// A literal, as written.
+    Const(String),
+    /// A numeric field.
+    Field(FieldInfo),
+    /// A define or a computation.
+    Other,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct FieldInfo {
+    pub(crate) name: String,
+    pub(crate) field: FieldRef,
+    pub(crate) range: Option<(Option<i64>, Option<i64>)>,
+    pub(crate) normal_range: bool,
+    pub(crate) molar_mass: Option<MolarMass>,
+}
+
+/// Checker state shared by every expression of a file.
+pub(crate) struct Ctx<'a> {
+    pub(crate) schema: &'a Schema,
+    pub(crate) define_asts: HashMap<&'a str, &'a syntax::Define>,
+    pub(crate) checked: HashMap<String, DefineId>,
+    pub(crate) defines: Vec<Define>,
+    pub(crate) visiting: Vec<String>,
+    pub(crate) diagnostics: Vec<CheckError>,
+    pub(crate) used: HashSet<u32>,
+    /// Schemas of the list elements being looked at, innermost last.
+    pub(crate) scopes: Vec<&'a Schema>,
+    /// Fields whose declaration has an error: uses of them are not
+    /// reported again.
+    pub(crate) poisoned: HashSet<String>,
+    /// Defines already found to have errors: not checked, nor reported,
+    /// again.
+    pub(crate) failed: HashSet<String>,
+}
+
+fn describe(t: &Typed) -> String {
+    match t {
+        Typed::Cond(_) => "a condition".to_owned(),
+        Typed::Num(n) => match &n.unit {
+            Some(u) => format!("a quantity in `{u}` ({})", u.kind()),
+            None => "a number without a unit".to_owned(),
+        },
+        Typed::Date(_) => "a date".to_owned(),
+        Typed::Enum { name, .. } => format!("`{name}`, one of a list of members"),
+        Typed::Set { name, .. } => format!("`{name}`, a set of members"),
+        Typed::Text { .. } => "text".to_owned(),
+        Typed::TextLit(_) => "a string".to_owned(),
+        Typed::List { name, .. } => format!("the list `{name}`"),
+        Typed::Multiple { .. } => "a multiple of a normal limit".to_owned(),
+        Typed::Unresolved(name) => format!("`{name}`"),
+        Typed::Error => "an expression with errors".to_owned(),
+    }
+}
+
+fn calendar_unit(unit: CalendarUnit) -> &'static str {
+    match unit {
+        CalendarUnit::Years => "a",
+        CalendarUnit::Months => "mo",
+        CalendarUnit::Weeks => "wk",
+        CalendarUnit::Days => "d",
+    }
+}
+
+impl<'a> Ctx<'a> {
+    fn error(&mut self, e: CheckError) -> Typed {
+        self.diagnostics.push(e);
+        Typed::Error
+    }
+
+    fn unit_error(&mut self, e: &UnitError, span: Span) -> Typed {
+        self.error(super::items::unit_diagnostic(e, span))
+    }
+
+    pub(crate) fn parse_unit(&mut self, text: &str, span: Span) -> Option<Unit> {
+        match Unit::parse(text) {
+            Ok(u) => Some(u),
+            Err(e) => {
+                self.unit_error(&e, span);
+                None
+            }
+        }
+    }
+
+    /// A condition, or a diagnostic saying the expression is not one.
+    pub(crate) fn cond(&mut self, e: &'a Expr) -> Option<Cond> {
+        match self.expr(e) {
+            Typed::Cond(c) => Some(c),
+            Typed::Error => None,
+            Typed::Unresolved(name) => {
+                self.unknown_name(&name, e.span);
+                None
+            }
+            other => {
+                self.error(CheckError::TypeMismatch {
+                    expected: "a condition".to_owned(),
+                    found: describe(&other),
+                    span: e.span,
+                    help: None,
+                });
+                None
+            }
+        }
+    }
+
+    fn unknown_name(&mut self, name: &str, span: Span) {
+        let mut names: Vec<&str> = self.schema.fields.iter().map(|f| f.name.as_str()).collect();
+        names.extend(self.define_asts.keys().copied());
+        for scope in &self.scopes {
+            names.extend(scope.fields.iter().map(|f| f.name.as_str()));
+        }
+        let help = closest(name, names.iter().copied()).map(|c| format!("did you mean `{c}`?"));
+        self.error(CheckError::UnknownName {
+            name: name.to_owned(),
+            span,
+            help,
+        });
+    }
+
+    /// Types any expression.
+    pub(crate) fn expr(&mut self, e: &'a Expr) -> Typed {
+        match &e.node {
+            ExprKind::Bool(b) => Typed::Cond(Cond::Literal(*b)),
+            ExprKind::Number(n) => match n.to_f64() {
+                Some(v) => Typed::Num(NumTyped {
+                    num: Num::Const(v),
+                    unit: None,
+                    origin: Origin::Const(n.to_string()),
+                }),
+                None => self.error(CheckError::TypeMismatch {
+                    expected: "a number an f64 can hold".to_owned(),
+                    found: format!("`{n}`"),
+                    span: e.span,
+                    help: None,
+                }),
+            },
+            ExprKind::Quantity(q) => {
+                let Some(unit) = self.parse_unit(&q.unit.node, q.unit.span) else {
+                    return Typed::Error;
+                };
+                match q.value.to_f64() {
+                    Some(v) => Typed::Num(NumTyped {
+                        num: Num::Const(v),
+                        unit: Some(unit),
+                        origin: Origin::Const(format!("{} {}", q.value, q.unit.node)),
+                    }),
+                    None => self.error(CheckError::TypeMismatch {
+                        expected: "a number an f64 can hold".to_owned(),
+                        found: format!("`{}`", q.value),
+                        span: e.span,
+                        help: None,
+                    }),
+                }
+            }
+            ExprKind::Multiple { factor, limit } => Typed::Multiple {
+                factor: factor.to_f64().unwrap_or(f64::NAN),
+                limit: *limit,
+            },
+            ExprKind::Text(t) => Typed::TextLit(t.clone()),
+            ExprKind::Index => Typed::Date(DateVal::Index),
+            ExprKind::Name(name) => self.name(name),
+            ExprKind::Unary { op, operand } => match op {
+                UnaryOp::Not => match self.cond(operand) {
+                    Some(c) => Typed::Cond(Cond::Not(Box::new(c))),
+                    None => Typed::Error,
+                },
+                UnaryOp::Neg => match self.expr(operand) {
+                    Typed::Num(n) => Typed::Num(NumTyped {
+                        num: Num::Neg(Box::new(n.num)),
+                        unit: n.unit,
+                        origin: Origin::Other,
+                    }),
+                    Typed::Error => Typed::Error,
+                    other => self.mismatch("a number", &other, operand.span),
+                },
+            },
+            ExprKind::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, e.span),
+            ExprKind::Compare { op, lhs, rhs } => {
+                let l = self.expr(lhs);
+                let r = self.expr(rhs);
+                self.compare(*op, l, r, lhs, rhs, e.span)
+            }
+            ExprKind::Between { value, low, high } => {
+                let v = self.expr(value);
+                let lo = self.expr(low);
+                let hi = self.expr(high);
+                let above = self.compare(CompareOp::Ge, v.clone(), lo, value, low, e.span);
+                let below = self.compare(CompareOp::Le, v, hi, value, high, e.span);
+                match (above, below) {
+                    (Typed::Cond(a), Typed::Cond(b)) => {
+                        Typed::Cond(Cond::And(Box::new(a), Box::new(b)))
+                    }
+                    _ => Typed::Error,
+                }
+            }
+            ExprKind::Member {
+                test,
+                subject,
+                members,
+            } => self.member(*test, subject, members),
+            ExprKind::Known { subject, known } => match self.expr(subject) {
+                Typed::Num(NumTyped {
+                    origin: Origin::Field(info),
+                    ..
+                }) => Typed::Cond(Cond::Known {
+                    field: info.field,
+                    known: *known,
+                }),
+                Typed::Enum { field, .. }
+                | Typed::Set { field, .. }
+                | Typed::Text { field }
+                | Typed::List { field, .. } => Typed::Cond(Cond::Known {
+                    field,
+                    known: *known,
+                }),
+                Typed::Cond(Cond::Field(field)) | Typed::Date(DateVal::Field(field)) => {
+                    Typed::Cond(Cond::Known {
+                        field,
+                        known: *known,
+                    })
+                }
+                Typed::Error => Typed::Error,
+                Typed::Unresolved(name) => {
+                    self.unknown_name(&name, subject.span);
+                    Typed::Error
+                }
+                other => self.error(CheckError::NotAField {
+                    test: if *known { "is known" } else { "is missing" },
+                    found: describe(&other),
+                    span: subject.span,
+                }),
+            },
+            ExprKind::Within {
+                subject,
+                window,
+                direction,
+                anchor,
+            } => {
+                let date = self.date(subject);
+                let window = self.duration(window);
+                let anchor = self.date(anchor);
+                match (date, window, anchor) {
+                    (Some(date), Some(window), Some(anchor)) => Typed::Cond(Cond::Within {
+                        date,
+                        window,
+                        direction: *direction,
+                        anchor,
+                    }),
+                    _ => Typed::Error,
+                }
+            }
+            ExprKind::Group { kind, items } => {
+                let conds: Vec<Option<Cond>> = items.iter().map(|i| self.cond(i)).collect();
+                match conds.into_iter().collect::<Option<Vec<Cond>>>() {
+                    Some(items) => Typed::Cond(Cond::Group { kind: *kind, items }),
+                    None => Typed::Error,
+                }
+            }
+            ExprKind::ListQuery {
+                quantifier,
+                list,
+                condition,
+            } => self.list_query(*quantifier, list, condition),
+            ExprKind::DateDiff { unit, from, to } => {
+                let from = self.date(from);
+                let to = self.date(to);
+                let Some(calendar) = self.parse_unit(calendar_unit(*unit), e.span) else {
+                    return Typed::Error;
+                };
+                match (from, to) {
+                    (Some(from), Some(to)) => Typed::Num(NumTyped {
+                        num: Num::DateDiff {
+                            unit: *unit,
+                            from: Box::new(from),
+                            to: Box::new(to),
+                            conversion: Conversion::IDENTITY,
+                        },
+                        unit: Some(calendar),
+                        origin: Origin::Other,
+                    }),
+                    _ => Typed::Error,
+                }
+            }
+        }
+    }
+
+    fn mismatch(&mut self, expected: &str, found: &Typed, span: Span) -> Typed {
+        if let Typed::Unresolved(name) = found {
+            self.unknown_name(name, span);
+            return Typed::Error;
+        }
+        self.error(CheckError::TypeMismatch {
+            expected: expected.to_owned(),
+            found: describe(found),
+            span,
+            help: None,
+        })
+    }
+
+    fn date(&mut self, e: &'a Expr) -> Option<DateVal> {
+        match self.expr(e) {
+            Typed::Date(d) => Some(d),
+            Typed::Error => None,
+            other => {
+                self.mismatch("a date", &other, e.span);
+                None
+            }
+        }
+    }
+
+    /// A constant calendar duration such as `3 months`.
+    fn duration(&mut self, e: &'a Expr) -> Option<Duration> {
+        let typed = self.expr(e);
+        let Typed::Num(NumTyped {
+            num: Num::Const(amount),
+            unit: Some(unit),
+            ..
+        }) = &typed
+        else {
+            if !matches!(typed, Typed::Error) {
+                self.error(CheckError::TypeMismatch {
+                    expected: "a duration such as `4 weeks`".to_owned(),
+                    found: describe(&typed),
+                    span: e.span,
+                    help: None,
+                });
+            }
+            return None;
+        };
+        let unit_kind = match unit.ucum() {
+            "a" => DurationUnit::Years,
+            "mo" => DurationUnit::Months,
+            "wk" => DurationUnit::Weeks,
+            "d" => DurationUnit::Days,
+            "h" => DurationUnit::Hours,
+            _ => {
+                self.error(CheckError::TypeMismatch {
+                    expected: "a duration in years, months, weeks, days or hours".to_owned(),
+                    found: describe(&typed),
+                    span: e.span,
+                    help: None,
+                });
+                return None;
+            }
+        };
+        Some(Duration {
+            amount: *amount,
+            unit: unit_kind,
+        })
+    }
+
+    fn name(&mut self, name: &str) -> Typed {
+        // Innermost list element first, then the record, then defines.
+        for (i, scope) in self.scopes.iter().rev().enumerate() {
+            if let Some(slot) = scope.slot(name) {
+                let depth = u32::try_from(i + 1).unwrap_or(u32::MAX);
+                let field = FieldRef { depth, slot };
+                if let Some(f) = scope.field(slot) {
+                    return field_typed(f, field);
+                }
+            }
+        }
+        if let Some(slot) = self.schema.slot(name) {
+            self.used.insert(slot.0);
+            if self.poisoned.contains(name) {
+                return Typed::Error;
+            }
+            if let Some(f) = self.schema.field(slot) {
+                return field_typed(f, FieldRef { depth: 0, slot });
+            }
+        }
+        if self.define_asts.contains_key(name) {
+            return self.define_ref(name);
+        }
+        Typed::Unresolved(name.to_owned())
+    }
+
+    /// A reference to a define, checking the define first if need be.
+    fn define_ref(&mut self, name: &str) -> Typed {
+        let id = match self.checked.get(name) {
+            Some(id) => *id,
+            None if self.failed.contains(name) => return Typed::Error,
+            None => {
+                if let Some(start) = self.visiting.iter().position(|v| v == name) {
+                    let members: Vec<String> =
+                        self.visiting.get(start..).unwrap_or_default().to_vec();
+                    self.failed.extend(members.iter().cloned());
+                    let mut cycle: Vec<&str> = members.iter().map(String::as_str).collect();
+                    cycle.push(name);
+                    let span = self
+                        .define_asts
+                        .get(name)
+                        .map(|d| d.span)
+                        .unwrap_or_default();
+                    return self.error(CheckError::CyclicDefine {
+                        name: name.to_owned(),
+                        cycle: cycle.join(" → "),
+                        span,
+                    });
+                }
+                match self.check_define(name) {
+                    Some(id) => id,
+                    None => return Typed::Error,
+                }
+            }
+        };
+        match self.defines.get(id.0 as usize).map(|d| &d.value) {
+            Some(Value::Cond(_)) => Typed::Cond(Cond::Define(id)),
+            Some(Value::Num(_, unit)) => Typed::Num(NumTyped {
+                num: Num::Define {
+                    define: id,
+                    conversion: Conversion::IDENTITY,
+                },
+                unit: unit.clone(),
+                origin: Origin::Other,
+            }),
+            Some(Value::Date(_)) => Typed::Date(DateVal::Define(id)),
+            None => Typed::Error,
+        }
+    }
+
+    /// Checks a define once; its id, or `None` if it has errors.
+    pub(crate) fn check_define(&mut self, name: &str) -> Option<DefineId> {
+        if let Some(id) = self.checked.get(name) {
+            return Some(*id);
+        }
+        if self.failed.contains(name) {
+            return None;
+        }
+        let ast = *self.define_asts.get(name)?;
+        self.visiting.push(name.to_owned());
+        // A define is checked in the record's scope, whatever list a
+        // `where` clause that uses it is looking at.
+        let scopes = std::mem::take(&mut self.scopes);
+        let typed = self.expr(&ast.expr);
+        self.scopes = scopes;
+        self.visiting.pop();
+        if self.failed.contains(name) {
+            return None;
+        }
+        let value = match typed {
+            Typed::Cond(c) => Value::Cond(c),
+            Typed::Num(n) => Value::Num(n.num, n.unit),
+            Typed::Date(d) => Value::Date(d),
+            Typed::Error => {
+                self.failed.insert(name.to_owned());
+                return None;
+            }
+            Typed::Unresolved(n) => {
+                self.failed.insert(name.to_owned());
+                self.unknown_name(&n, ast.expr.span);
+                return None;
+            }
+            other => {
+                self.failed.insert(name.to_owned());
+                self.error(CheckError::TypeMismatch {
+                    expected: "a condition, a number or a date".to_owned(),
+                    found: describe(&other),
+                    span: ast.expr.span,
+                    help: Some("a define names a condition, a number or a date".to_owned()),
+                });
+                return None;
+            }
+        };
+        let id = DefineId(u32::try_from(self.defines.len()).unwrap_or(u32::MAX));
+        self.defines.push(Define {
+            name: name.to_owned(),
+            value,
+            span: ast.span,
+        });
+        self.checked.insert(name.to_owned(), id);
+        Some(id)
+    }
+}
+
+fn field_typed(f: &Field, field: FieldRef) -> Typed {
+    let info = |range, normal_range, molar_mass| FieldInfo {
+        name: f.name.clone(),
+        field,
+        range,
+        normal_range,
+        molar_mass,
+    };
+    match &f.ty {
+        FieldType::Bool => Typed::Cond(Cond::Field(field)),
+        FieldType::Integer { min, max } => Typed::Num(NumTyped {
+            num: Num::Field {
+                field,
+                conversion: Conversion::IDENTITY,
+            },
+            unit: None,
+            origin: Origin::Field(info(Some((*min, *max)), false, None)),
+        }),
+        FieldType::Number => Typed::Num(NumTyped {
+            num: Num::Field {
+                field,
+                conversion: Conversion::IDENTITY,
+            },
+            unit: None,
+            origin: Origin::Field(info(None, false, None)),
+        }),
+        FieldType::Quantity {
+            unit,
+            normal_range,
+            molar_mass,
+        } => Typed::Num(NumTyped {
+            num: Num::Field {
+                field,
+                conversion: Conversion::IDENTITY,
+            },
+            unit: Some(unit.clone()),
+            origin: Origin::Field(info(None, *normal_range, molar_mass.clone())),
+        }),
+        FieldType::Date => Typed::Date(DateVal::Field(field)),
+        FieldType::Text => Typed::Text { field },
+        FieldType::OneOf(members) => Typed::Enum {
+            field,
+            name: f.name.clone(),
+            members: members.clone(),
+        },
+        FieldType::SetOf(members) => Typed::Set {
+            field,
+            name: f.name.clone(),
+            members: members.clone(),
+        },
+        FieldType::ListOf(_) => Typed::List {
+            field,
+            name: f.name.clone(),
+        },
+    }
+}
+
+/// The candidate closest to `name` by edit distance, if close enough.
+pub(crate) fn closest<'n>(
+    name: &str,
+    candidates: impl Iterator<Item = &'n str>,
+) -> Option<&'n str> {
+    let limit = (name.chars().count() / 3).max(1);
+    candidates
+        .map(|c| (edit_distance(name, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row.first().copied().unwrap_or(0);
+        if let Some(first) = row.first_mut() {
+            *first = i + 1;
+        }
+        for (j, cb) in b.iter().enumerate() {
+            let above = row.get(j + 1).copied().unwrap_or(usize::MAX - 1);
+            let left = row.get(j).copied().unwrap_or(usize::MAX - 1);
+            let value = (diagonal + usize::from(ca != *cb))
+                .min(above + 1)
+                .min(left + 1);
+            diagonal = above;
+            if let Some(cell) = row.get_mut(j + 1) {
+                *cell = value;
+            }
+        }
+    }
+    row.last().copied().unwrap_or(0)
+}

@@ -1,0 +1,541 @@
+//! Typing the operators: logic, arithmetic with unit algebra, comparisons
+//! with unit conversion, membership tests and list queries.
+
+use super::*;
+use crate::syntax::{BinaryOp, MemberTest, Name, Quantifier};
+
+/// A number converted into another unit: constants are converted now,
+/// once; fields and defines carry the conversion to their leaf.
+fn convert(num: Num, conversion: Conversion) -> Num {
+    if conversion.is_identity() {
+        return num;
+    }
+    match num {
+        Num::Const(v) => Num::Const(conversion.apply(v)),
+        Num::Field {
+            field,
+            conversion: c,
+        } if c.is_identity() => Num::Field { field, conversion },
+        Num::Define {
+            define,
+            conversion: c,
+        } if c.is_identity() => Num::Define { define, conversion },
+        Num::DateDiff {
+            unit,
+            from,
+            to,
+            conversion: c,
+        } if c.is_identity() => Num::DateDiff {
+            unit,
+            from,
+            to,
+            conversion,
+        },
+        other => Num::Convert {
+            inner: Box::new(other),
+            conversion,
+        },
+    }
+}
+
+/// How a number is named in messages: the field, or the literal.
+fn name_of(n: &NumTyped) -> String {
+    match &n.origin {
+        Origin::Field(info) => format!("`{}`", info.name),
+        Origin::Const(text) => format!("`{text}`"),
+        Origin::Other => "the expression".to_owned(),
+    }
+}
+
+fn side(n: &NumTyped) -> String {
+    match &n.unit {
+        Some(u) => format!("{} in `{u}` ({})", name_of(n), u.kind()),
+        None => format!("{} (a number without a unit)", name_of(n)),
+    }
+}
+
+impl<'a> Ctx<'a> {
+    pub(super) fn binary(
+        &mut self,
+        op: BinaryOp,
+        lhs: &'a Expr,
+        rhs: &'a Expr,
+        span: Span,
+    ) -> Typed {
+        if matches!(op, BinaryOp::And | BinaryOp::Or) {
+            let l = self.cond(lhs);
+            let r = self.cond(rhs);
+            return match (l, r) {
+                (Some(l), Some(r)) if op == BinaryOp::And => {
+                    Typed::Cond(Cond::And(Box::new(l), Box::new(r)))
+                }
+                (Some(l), Some(r)) => Typed::Cond(Cond::Or(Box::new(l), Box::new(r))),
+                _ => Typed::Error,
+            };
+        }
+        let l = self.expr(lhs);
+        let r = self.expr(rhs);
+        let arith = match op {
+            BinaryOp::Add => ArithOp::Add,
+            BinaryOp::Sub => ArithOp::Sub,
+            BinaryOp::Mul => ArithOp::Mul,
+            _ => ArithOp::Div,
+        };
+        match (l, r) {
+            (Typed::Error, _) | (_, Typed::Error) => Typed::Error,
+            (Typed::Date(date), Typed::Num(_)) if matches!(arith, ArithOp::Add | ArithOp::Sub) => {
+                let Some(mut by) = self.duration(rhs) else {
+                    return Typed::Error;
+                };
+                if arith == ArithOp::Sub {
+                    by.amount = -by.amount;
+                }
+                Typed::Date(DateVal::Shift {
+                    date: Box::new(date),
+                    by,
+                })
+            }
+            (Typed::Date(_), Typed::Date(_)) => self.error(CheckError::TypeMismatch {
+                expected: "a date and a duration".to_owned(),
+                found: "two dates".to_owned(),
+                span,
+                help: Some(
+                    "count the time between two dates with `days between a and b`".to_owned(),
+                ),
+            }),
+            (Typed::Num(a), Typed::Num(b)) => self.arith(arith, a, b, rhs.span, span),
+            (Typed::Num(_) | Typed::Date(_), other) => self.mismatch("a number", &other, rhs.span),
+            (other, _) => self.mismatch("a number", &other, lhs.span),
+        }
+    }
+
+    fn arith(
+        &mut self,
+        op: ArithOp,
+        a: NumTyped,
+        b: NumTyped,
+        rhs_span: Span,
+        span: Span,
+    ) -> Typed {
+        let (rhs, unit) = match op {
+            ArithOp::Add | ArithOp::Sub => match (&a.unit, &b.unit) {
+                (None, None) => (b.num, None),
+                (Some(u), Some(v)) => match v.conversion_to(u) {
+                    Ok(c) => (convert(b.num, c), Some(u.clone())),
+                    Err(e) => return self.incommensurable(&a, &b, &e, span),
+                },
+                (Some(_), None) | (None, Some(_)) => {
+                    return self.unit_missing(&a, &b, rhs_span, span);
+                }
+            },
+            ArithOp::Mul | ArithOp::Div => {
+                let product = match (&a.unit, &b.unit) {
+                    (None, None) => Ok(None),
+                    (Some(u), None) => Ok(Some(u.clone())),
+                    (None, Some(v)) if op == ArithOp::Mul => Ok(Some(v.clone())),
+                    (None, Some(v)) => Unit::parse("1").and_then(|one| one.divided_by(v)).map(Some),
+                    (Some(u), Some(v)) if op == ArithOp::Mul => u.times(v).map(Some),
+                    (Some(u), Some(v)) => u.divided_by(v).map(Some),
+                };
+                match product {
+                    Ok(unit) => (b.num, unit),
+                    Err(e) => return self.unit_error(&e, span),
+                }
+            }
+        };
+        Typed::Num(NumTyped {
+            num: Num::Arith {
+                op,
+                lhs: Box::new(a.num),
+                rhs: Box::new(rhs),
+            },
+            unit,
+            origin: Origin::Other,
+        })
+    }
+
+    fn incommensurable(&mut self, a: &NumTyped, b: &NumTyped, e: &UnitError, span: Span) -> Typed {
+        let help = miette::Diagnostic::help(e).map(|h| h.to_string());
+        self.error(CheckError::Incommensurable {
+            lhs: side(a),
+            rhs: side(b),
+            span,
+            help,
+        })
+    }
+
+    /// One side has a unit and the other none.
+    fn unit_missing(&mut self, a: &NumTyped, b: &NumTyped, rhs_span: Span, span: Span) -> Typed {
+        let (quantity, bare, at) = if a.unit.is_some() {
+            (a, b, rhs_span)
+        } else {
+            (b, a, span)
+        };
+        match (&quantity.unit, &bare.origin) {
+            (Some(unit), Origin::Const(text)) => self.error(CheckError::BareNumber {
+                number: text.clone(),
+                what: name_of(quantity),
+                kind: unit.kind(),
+                unit: unit.to_string(),
+                span: at,
+                help: format!("write the unit, for example `{text} {unit}`"),
+            }),
+            _ => self.error(CheckError::Incommensurable {
+                lhs: side(a),
+                rhs: side(b),
+                span,
+                help: None,
+            }),
+        }
+    }
+
+    pub(super) fn compare(
+        &mut self,
+        op: CompareOp,
+        l: Typed,
+        r: Typed,
+        lhs: &'a Expr,
+        rhs: &'a Expr,
+        span: Span,
+    ) -> Typed {
+        let equality = matches!(op, CompareOp::Eq | CompareOp::Ne);
+        match (l, r) {
+            (Typed::Error, _) | (_, Typed::Error) => Typed::Error,
+            (Typed::Enum { field, name, members }, Typed::Unresolved(m)) if equality => {
+                match self.member_index(&name, &members, &m, rhs.span) {
+                    Some(i) => Typed::Cond(Cond::EnumIn {
+                        field,
+                        members: vec![i],
+                        negated: op == CompareOp::Ne,
+                    }),
+                    None => Typed::Error,
+                }
+            }
+            (Typed::Unresolved(n), _) => {
+                self.unknown_name(&n, lhs.span);
+                Typed::Error
+            }
+            (_, Typed::Unresolved(n)) => {
+                self.unknown_name(&n, rhs.span);
+                Typed::Error
+            }
+            (Typed::Num(a), Typed::Num(b)) => self.compare_nums(op, a, b, lhs, rhs, span),
+            (Typed::Num(a), Typed::Multiple { factor, limit }) => {
+                self.compare_limit(op, a, factor, limit, rhs.span, false)
+            }
+            (Typed::Multiple { factor, limit }, Typed::Num(b)) => {
+                self.compare_limit(op, b, factor, limit, lhs.span, true)
+            }
+            (Typed::Date(a), Typed::Date(b)) => Typed::Cond(Cond::CompareDate { op, lhs: a, rhs: b }),
+            (Typed::Date(_), Typed::Num(n)) | (Typed::Num(n), Typed::Date(_))
+                if n.unit.as_ref().is_some_and(|u| u.dimension().name() == Some("time")) =>
+            {
+                self.error(CheckError::DateVsDuration {
+                    span,
+                    help: "to compare an age or an interval, count it: `years between birth_date and index >= 18 years`".to_owned(),
+                })
+            }
+            (Typed::Cond(a), Typed::Cond(b)) if equality => Typed::Cond(Cond::CompareBool {
+                equal: op == CompareOp::Eq,
+                lhs: Box::new(a),
+                rhs: Box::new(b),
+            }),
+            (Typed::Text { field }, Typed::TextLit(text)) | (Typed::TextLit(text), Typed::Text { field })
+                if equality =>
+            {
+                Typed::Cond(Cond::TextEq {
+                    field,
+                    text,
+                    negated: op == CompareOp::Ne,
+                })
+            }
+            (l, r) => {
+                let help = match (&l, equality) {
+                    (Typed::Enum { .. } | Typed::Cond(_) | Typed::Text { .. }, false) => {
+                        Some("only `=` and `!=` compare members, conditions and text".to_owned())
+                    }
+                    (Typed::Set { .. }, _) => Some("test a set with `has`, `has any of { … }` or `has all of { … }`".to_owned()),
+                    _ => None,
+                };
+                self.error(CheckError::TypeMismatch {
+                    expected: format!("a value comparable with {}", describe(&l)),
+                    found: describe(&r),
+                    span: rhs.span,
+                    help,
+                })
+            }
+        }
+    }
+
+    fn compare_nums(
+        &mut self,
+        op: CompareOp,
+        a: NumTyped,
+        b: NumTyped,
+        lhs: &'a Expr,
+        rhs: &'a Expr,
+        span: Span,
+    ) -> Typed {
+        let (l, r) = match (&a.unit, &b.unit) {
+            (None, None) => {
+                self.range_check(&a, &b, rhs.span);
+                self.range_check(&b, &a, lhs.span);
+                (a.num, b.num)
+            }
+            (Some(_), None) => return self.unit_missing(&a, &b, rhs.span, rhs.span),
+            (None, Some(_)) => return self.unit_missing(&a, &b, lhs.span, lhs.span),
+            (Some(u), Some(v)) => {
+                // Constants are converted into the unit of the field they
+                // are compared with; otherwise the right side into the left.
+                let convert_left =
+                    matches!(a.origin, Origin::Const(_)) && !matches!(b.origin, Origin::Const(_));
+                let (from, to, molar) = if convert_left {
+                    (u, v, molar_of(&b))
+                } else {
+                    (v, u, molar_of(&a))
+                };
+                let conversion = match molar {
+                    Some(m) => from.conversion_via_molar_mass(to, &m),
+                    None => from.conversion_to(to),
+                };
+                match conversion {
+                    Ok(c) if convert_left => (convert(a.num, c), b.num),
+                    Ok(c) => (a.num, convert(b.num, c)),
+                    Err(e) => return self.incommensurable(&a, &b, &e, span),
+                }
+            }
+        };
+        Typed::Cond(Cond::CompareNum { op, lhs: l, rhs: r })
+    }
+
+    /// An integer field compared with a constant outside its declared range.
+    fn range_check(&mut self, field: &NumTyped, constant: &NumTyped, span: Span) {
+        let (Origin::Field(info), Num::Const(v)) = (&field.origin, &constant.num) else {
+            return;
+        };
+        let Some((min, max)) = info.range else {
+            return;
+        };
+        #[expect(
+            clippy::cast_precision_loss,
+            reason = "bounds of clinical scales are small"
+        )]
+        let outside = min.is_some_and(|m| *v < m as f64) || max.is_some_and(|m| *v > m as f64);
+        if outside {
+            let text = match &constant.origin {
+                Origin::Const(t) => t.clone(),
+                _ => v.to_string(),
+            };
+            self.diagnostics.push(CheckError::OutOfRange {
+                value: text,
+                field: info.name.clone(),
+                min: min.map_or_else(String::new, |m| m.to_string()),
+                max: max.map_or_else(String::new, |m| m.to_string()),
+                span,
+            });
+        }
+    }
+
+    fn compare_limit(
+        &mut self,
+        op: CompareOp,
+        value: NumTyped,
+        factor: f64,
+        limit: Limit,
+        limit_span: Span,
+        limit_on_left: bool,
+    ) -> Typed {
+        let Origin::Field(info) = &value.origin else {
+            return self.limit_without_range(factor, limit, limit_span);
+        };
+        if !info.normal_range {
+            return self.limit_without_range(factor, limit, limit_span);
+        }
+        let bound = Num::Limit {
+            field: info.field,
+            limit,
+            factor,
+        };
+        let (lhs, rhs) = if limit_on_left {
+            (bound, value.num)
+        } else {
+            (value.num, bound)
+        };
+        Typed::Cond(Cond::CompareNum { op, lhs, rhs })
+    }
+
+    fn limit_without_range(&mut self, factor: f64, limit: Limit, span: Span) -> Typed {
+        let word = if limit == Limit::Upper { "ULN" } else { "LLN" };
+        self.error(CheckError::LimitWithoutRange {
+            text: format!("{factor} x {word}"),
+            span,
+        })
+    }
+
+    fn member_index(
+        &mut self,
+        field: &str,
+        members: &[String],
+        member: &str,
+        span: Span,
+    ) -> Option<u32> {
+        if let Some(i) = members.iter().position(|m| m == member) {
+            return u32::try_from(i).ok();
+        }
+        let close = closest(member, members.iter().map(String::as_str))
+            .map(|c| format!("did you mean `{c}`? "))
+            .unwrap_or_default();
+        self.error(CheckError::UnknownMember {
+            member: member.to_owned(),
+            field: field.to_owned(),
+            span,
+            help: format!("{close}the members of `{field}` are {}", members.join(", ")),
+        });
+        None
+    }
+
+    pub(super) fn member(
+        &mut self,
+        test: MemberTest,
+        subject: &'a Expr,
+        members: &'a [Name],
+    ) -> Typed {
+        let typed = self.expr(subject);
+        let resolve = |ctx: &mut Self, name: &str, declared: &[String]| {
+            members
+                .iter()
+                .map(|m| ctx.member_index(name, declared, &m.node, m.span))
+                .collect::<Vec<_>>()
+                .into_iter()
+                .collect::<Option<Vec<u32>>>()
+        };
+        match (test, typed) {
+            (_, Typed::Error) => Typed::Error,
+            (
+                MemberTest::In,
+                Typed::Enum {
+                    field,
+                    name,
+                    members: declared,
+                },
+            ) => match resolve(self, &name, &declared) {
+                Some(members) => Typed::Cond(Cond::EnumIn {
+                    field,
+                    members,
+                    negated: false,
+                }),
+                None => Typed::Error,
+            },
+            (
+                MemberTest::Has | MemberTest::HasAny | MemberTest::HasAll,
+                Typed::Set {
+                    field,
+                    name,
+                    members: declared,
+                },
+            ) => match resolve(self, &name, &declared) {
+                Some(members) => Typed::Cond(Cond::SetHas {
+                    field,
+                    members,
+                    all: test == MemberTest::HasAll,
+                }),
+                None => Typed::Error,
+            },
+            (_, Typed::Unresolved(n)) => {
+                self.unknown_name(&n, subject.span);
+                Typed::Error
+            }
+            (MemberTest::In, other) => self.error(CheckError::TypeMismatch {
+                expected: "a `one of` field".to_owned(),
+                found: describe(&other),
+                span: subject.span,
+                help: matches!(other, Typed::Set { .. }).then(|| {
+                    "a set holds several members: test it with `has any of { … }`".to_owned()
+                }),
+            }),
+            (_, other) => self.error(CheckError::TypeMismatch {
+                expected: "a `set of` field".to_owned(),
+                found: describe(&other),
+                span: subject.span,
+                help: matches!(other, Typed::Enum { .. }).then(|| {
+                    "a `one of` field holds one member: test it with `=` or `in { … }`".to_owned()
+                }),
+            }),
+        }
+    }
+
+    pub(super) fn list_query(
+        &mut self,
+        quantifier: Quantifier,
+        list: &'a Name,
+        condition: &'a Expr,
+    ) -> Typed {
+        let typed = self.name(&list.node);
+        let Typed::List { field, .. } = typed else {
+            return match typed {
+                Typed::Error => Typed::Error,
+                Typed::Unresolved(n) => {
+                    self.unknown_name(&n, list.span);
+                    Typed::Error
+                }
+                other => self.error(CheckError::TypeMismatch {
+                    expected: "a `list of` field".to_owned(),
+                    found: describe(&other),
+                    span: list.span,
+                    help: Some("`where` looks at each element of a list".to_owned()),
+                }),
+            };
+        };
+        let Some(schema) = self.list_schema(field) else {
+            return Typed::Error;
+        };
+        self.scopes.push(schema);
+        let cond = self.cond(condition);
+        self.scopes.pop();
+        let Some(cond) = cond else {
+            return Typed::Error;
+        };
+        let condition = Box::new(cond);
+        let quantifier = match quantifier {
+            Quantifier::Count => {
+                return Typed::Num(NumTyped {
+                    num: Num::Count {
+                        list: field,
+                        condition,
+                    },
+                    unit: None,
+                    origin: Origin::Other,
+                });
+            }
+            Quantifier::Any => ListQuantifier::Any,
+            Quantifier::All => ListQuantifier::All,
+            Quantifier::No => ListQuantifier::No,
+        };
+        Typed::Cond(Cond::ListQuery {
+            quantifier,
+            list: field,
+            condition,
+        })
+    }
+
+    /// The element schema of a list field.
+    fn list_schema(&self, field: FieldRef) -> Option<&'a Schema> {
+        let schema: &'a Schema = if field.depth == 0 {
+            self.schema
+        } else {
+            let index = self.scopes.len().checked_sub(field.depth as usize)?;
+            self.scopes.get(index).copied()?
+        };
+        match &schema.field(field.slot)?.ty {
+            FieldType::ListOf(element) => Some(element),
+            _ => None,
+        }
+    }
+}
+
+fn molar_of(n: &NumTyped) -> Option<MolarMass> {
+    match &n.origin {
+        Origin::Field(info) => info.molar_mass.clone(),
+        _ => None,
+    }
+}

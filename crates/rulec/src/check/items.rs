@@ -1,0 +1,458 @@
+//! Checking a file's items: imports, the schema of fields, defines and
+//! criteria, then the warnings that need the whole file.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::syntax::{self, CompareOp, FieldDecl, Item, RuleFile, Section, Span, Type};
+use crate::units::{MolarMass, Unit};
+
+use super::Imports;
+use super::diagnostic::CheckError;
+use super::expr::Ctx;
+use super::program::*;
+
+/// Field declarations with where they came from: this file, or a `use`.
+struct Declared<'a> {
+    decl: &'a FieldDecl,
+    /// For an imported field, the span of the `use` item.
+    imported_at: Option<Span>,
+}
+
+pub(super) fn check_file(file: &RuleFile, imports: &dyn Imports) -> (Program, Vec<CheckError>) {
+    let mut diagnostics = Vec::new();
+    let mut trial = None;
+    // Imported files must outlive the declarations borrowed from them.
+    let mut imported: Vec<(Span, RuleFile)> = Vec::new();
+    for item in &file.items {
+        match item {
+            Item::Trial(t) => {
+                trial = Some((t.id.node.clone(), t.title.as_ref().map(|t| t.node.clone())))
+            }
+            Item::Use(u) => match imports.load(&u.path.node) {
+                Ok(text) => match syntax::parse(&text) {
+                    Ok(parsed) => imported.push((u.span, parsed)),
+                    Err(e) => diagnostics.push(CheckError::UseFailed {
+                        path: u.path.node.clone(),
+                        reason: format!("it has a syntax error: {e}"),
+                        span: u.path.span,
+                    }),
+                },
+                Err(reason) => diagnostics.push(CheckError::UseFailed {
+                    path: u.path.node.clone(),
+                    reason,
+                    span: u.path.span,
+                }),
+            },
+            _ => {}
+        }
+    }
+    let mut declared: Vec<Declared<'_>> = Vec::new();
+    for (at, parsed) in &imported {
+        for item in &parsed.items {
+            if let Item::Fields(block) = item {
+                declared.extend(block.fields.iter().map(|decl| Declared {
+                    decl,
+                    imported_at: Some(*at),
+                }));
+            }
+        }
+    }
+    for item in &file.items {
+        if let Item::Fields(block) = item {
+            declared.extend(block.fields.iter().map(|decl| Declared {
+                decl,
+                imported_at: None,
+            }));
+        }
+    }
+    let mut poisoned = HashSet::new();
+    let schema = schema_of(&declared, &mut diagnostics, &mut poisoned);
+
+    let mut define_asts: HashMap<&str, &syntax::Define> = HashMap::new();
+    for item in &file.items {
+        if let Item::Define(d) = item {
+            if let Some(first) = define_asts.get(d.name.node.as_str()) {
+                diagnostics.push(CheckError::Duplicate {
+                    what: "define",
+                    name: d.name.node.clone(),
+                    span: d.name.span,
+                    first: first.name.span,
+                });
+            } else if schema.slot(&d.name.node).is_some() {
+                let first = schema
+                    .slot(&d.name.node)
+                    .and_then(|s| schema.field(s))
+                    .map(|f| f.span)
+                    .unwrap_or_default();
+                diagnostics.push(CheckError::Duplicate {
+                    what: "name (a field and a define)",
+                    name: d.name.node.clone(),
+                    span: d.name.span,
+                    first,
+                });
+            } else {
+                define_asts.insert(&d.name.node, d);
+            }
+        }
+    }
+
+    let mut ctx = Ctx {
+        schema: &schema,
+        define_asts,
+        checked: HashMap::new(),
+        defines: Vec::new(),
+        visiting: Vec::new(),
+        diagnostics,
+        used: HashSet::new(),
+        scopes: Vec::new(),
+        poisoned,
+        failed: HashSet::new(),
+    };
+    for item in &file.items {
+        if let Item::Define(d) = item {
+            ctx.check_define(&d.name.node);
+        }
+    }
+
+    let mut criteria = Vec::new();
+    let mut ids: HashMap<&str, Span> = HashMap::new();
+    for item in &file.items {
+        let Item::Criteria(block) = item else {
+            continue;
+        };
+        for c in &block.criteria {
+            if let Some(first) = ids.get(c.id.node.as_str()) {
+                ctx.diagnostics.push(CheckError::Duplicate {
+                    what: "criterion id",
+                    name: c.id.node.clone(),
+                    span: c.id.span,
+                    first: *first,
+                });
+            } else {
+                ids.insert(&c.id.node, c.id.span);
+            }
+            let Some(condition) = ctx.cond(&c.expr) else {
+                continue;
+            };
+            if let Some(always) = constant(&condition) {
+                ctx.diagnostics.push(CheckError::ConstantCriterion {
+                    id: c.id.node.clone(),
+                    outcome: if always { "met" } else { "not met" },
+                    span: c.expr.span,
+                });
+            } else if block.section == Section::Inclusion
+                && let Some((what, bounds)) = impossible_range(&condition, &ctx)
+            {
+                ctx.diagnostics.push(CheckError::ImpossibleRange {
+                    id: c.id.node.clone(),
+                    what,
+                    bounds,
+                    span: c.expr.span,
+                });
+            }
+            criteria.push(Criterion {
+                id: c.id.node.clone(),
+                label: c.label.as_ref().map(|l| l.node.clone()),
+                section: block.section,
+                condition,
+                span: c.span,
+            });
+        }
+    }
+
+    for (i, field) in schema.fields.iter().enumerate() {
+        let used = u32::try_from(i).is_ok_and(|slot| ctx.used.contains(&slot));
+        let imported = declared
+            .iter()
+            .find(|d| d.decl.name.node == field.name)
+            .is_some_and(|d| d.imported_at.is_some());
+        // A shared field set imported with `use` need not be used whole.
+        if !used && !imported {
+            ctx.diagnostics.push(CheckError::UnusedField {
+                name: field.name.clone(),
+                span: field.span,
+            });
+        }
+    }
+
+    let program = Program {
+        trial,
+        schema: schema.clone(),
+        defines: std::mem::take(&mut ctx.defines),
+        criteria,
+    };
+    (program, ctx.diagnostics)
+}
+
+fn schema_of(
+    declared: &[Declared<'_>],
+    diagnostics: &mut Vec<CheckError>,
+    poisoned: &mut HashSet<String>,
+) -> Schema {
+    let mut schema = Schema::default();
+    let mut seen: HashMap<&str, Span> = HashMap::new();
+    for d in declared {
+        let name = &d.decl.name;
+        let span = d.imported_at.unwrap_or(name.span);
+        if let Some(first) = seen.get(name.node.as_str()) {
+            diagnostics.push(CheckError::Duplicate {
+                what: "field",
+                name: name.node.clone(),
+                span,
+                first: *first,
+            });
+            continue;
+        }
+        seen.insert(&name.node, span);
+        let ty = match field_type(&d.decl.ty.node, d.decl.ty.span, diagnostics, poisoned) {
+            Some(ty) => ty,
+            None => {
+                poisoned.insert(name.node.clone());
+                FieldType::Number
+            }
+        };
+        schema.fields.push(Field {
+            name: name.node.clone(),
+            ty,
+            span,
+        });
+    }
+    schema
+}
+
+fn field_type(
+    ty: &Type,
+    span: Span,
+    diagnostics: &mut Vec<CheckError>,
+    poisoned: &mut HashSet<String>,
+) -> Option<FieldType> {
+    Some(match ty {
+        Type::Bool => FieldType::Bool,
+        Type::Number => FieldType::Number,
+        Type::Date => FieldType::Date,
+        Type::Text => FieldType::Text,
+        Type::Integer { range: None } => FieldType::Integer {
+            min: None,
+            max: None,
+        },
+        Type::Integer {
+            range: Some((lo, hi)),
+        } => {
+            if lo.node > hi.node {
+                diagnostics.push(CheckError::EmptyRange {
+                    min: lo.node,
+                    max: hi.node,
+                    span: lo.span.join(hi.span),
+                });
+                return None;
+            }
+            FieldType::Integer {
+                min: Some(lo.node),
+                max: Some(hi.node),
+            }
+        }
+        Type::OneOf(members) | Type::SetOf(members) => {
+            let mut seen: HashMap<&str, Span> = HashMap::new();
+            for m in members {
+                if let Some(first) = seen.insert(&m.node, m.span) {
+                    diagnostics.push(CheckError::Duplicate {
+                        what: "member",
+                        name: m.node.clone(),
+                        span: m.span,
+                        first,
+                    });
+                }
+            }
+            let names = members.iter().map(|m| m.node.clone()).collect();
+            if matches!(ty, Type::OneOf(_)) {
+                FieldType::OneOf(names)
+            } else {
+                FieldType::SetOf(names)
+            }
+        }
+        Type::ListOf(fields) => {
+            let declared: Vec<Declared<'_>> = fields
+                .iter()
+                .map(|decl| Declared {
+                    decl,
+                    imported_at: None,
+                })
+                .collect();
+            FieldType::ListOf(schema_of(&declared, diagnostics, poisoned))
+        }
+        Type::Quantity(q) => {
+            let unit = unit_or_report(&q.unit.node, q.unit.span, diagnostics)?;
+            let molar_mass = match &q.molar_mass {
+                None => None,
+                Some(m) => {
+                    let mass_unit =
+                        unit_or_report(&m.node.unit.node, m.node.unit.span, diagnostics)?;
+                    match MolarMass::new(m.node.value.as_str(), &mass_unit) {
+                        Ok(mm) => Some(mm),
+                        Err(e) => {
+                            diagnostics.push(unit_diagnostic(&e, m.span));
+                            return None;
+                        }
+                    }
+                }
+            };
+            let _ = span;
+            FieldType::Quantity {
+                unit,
+                normal_range: q.normal_range,
+                molar_mass,
+            }
+        }
+    })
+}
+
+fn unit_or_report(text: &str, span: Span, diagnostics: &mut Vec<CheckError>) -> Option<Unit> {
+    match Unit::parse(text) {
+        Ok(u) => Some(u),
+        Err(e) => {
+            diagnostics.push(unit_diagnostic(&e, span));
+            None
+        }
+    }
+}
+
+/// A unit error placed at the unit's span in the rule file.
+pub(super) fn unit_diagnostic(e: &crate::units::UnitError, span: Span) -> CheckError {
+    CheckError::Unit {
+        message: e.to_string(),
+        unit_code: miette::Diagnostic::code(e)
+            .map(|c| c.to_string())
+            .unwrap_or_default(),
+        span,
+        help: miette::Diagnostic::help(e).map(|h| h.to_string()),
+    }
+}
+
+/// The outcome of a condition that does not depend on the record, under
+/// three-valued logic (`x or true` is met whatever `x` is).
+fn constant(c: &Cond) -> Option<bool> {
+    match c {
+        Cond::Literal(b) => Some(*b),
+        Cond::Not(inner) => constant(inner).map(|b| !b),
+        Cond::And(a, b) => match (constant(a), constant(b)) {
+            (Some(false), _) | (_, Some(false)) => Some(false),
+            (Some(true), Some(true)) => Some(true),
+            _ => None,
+        },
+        Cond::Or(a, b) => match (constant(a), constant(b)) {
+            (Some(true), _) | (_, Some(true)) => Some(true),
+            (Some(false), Some(false)) => Some(false),
+            _ => None,
+        },
+        Cond::CompareNum {
+            op,
+            lhs: Num::Const(a),
+            rhs: Num::Const(b),
+        } => Some(compare(*op, *a, *b)),
+        _ => None,
+    }
+}
+
+fn compare(op: CompareOp, a: f64, b: f64) -> bool {
+    match op {
+        CompareOp::Lt => a < b,
+        CompareOp::Le => a <= b,
+        CompareOp::Gt => a > b,
+        CompareOp::Ge => a >= b,
+        CompareOp::Eq => a == b,
+        CompareOp::Ne => a != b,
+    }
+}
+
+/// For a conjunction of comparisons of one value with constants, whether
+/// no value satisfies them all: the value's name and the bounds in words.
+fn impossible_range(c: &Cond, ctx: &Ctx<'_>) -> Option<(String, String)> {
+    let mut terms = Vec::new();
+    flatten_and(c, &mut terms);
+    let mut bounds: HashMap<String, (Vec<(CompareOp, f64)>, String)> = HashMap::new();
+    for term in terms {
+        let Cond::CompareNum { op, lhs, rhs } = term else {
+            continue;
+        };
+        let (key, op, value) = match (lhs, rhs) {
+            (leaf, Num::Const(v)) => (leaf, *op, *v),
+            (Num::Const(v), leaf) => (leaf, flip(*op), *v),
+            _ => continue,
+        };
+        let (key, name) = match key {
+            Num::Field { field, .. } if field.depth == 0 => (
+                format!("{key:?}"),
+                ctx.schema.field(field.slot).map(|f| f.name.clone()),
+            ),
+            Num::Define { define, .. } => (
+                format!("{key:?}"),
+                ctx.defines.get(define.0 as usize).map(|d| d.name.clone()),
+            ),
+            _ => continue,
+        };
+        let entry = bounds
+            .entry(key)
+            .or_insert_with(|| (Vec::new(), name.unwrap_or_default()));
+        entry.0.push((op, value));
+    }
+    bounds.into_values().find_map(|(constraints, name)| {
+        let mut low = (f64::NEG_INFINITY, false);
+        let mut high = (f64::INFINITY, false);
+        for (op, v) in &constraints {
+            match op {
+                CompareOp::Gt if *v >= low.0 => low = (*v, true),
+                CompareOp::Ge if *v > low.0 => low = (*v, false),
+                CompareOp::Lt if *v <= high.0 => high = (*v, true),
+                CompareOp::Le if *v < high.0 => high = (*v, false),
+                CompareOp::Eq => {
+                    if *v > low.0 {
+                        low = (*v, false);
+                    }
+                    if *v < high.0 {
+                        high = (*v, false);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let empty = low.0 > high.0 || (low.0 == high.0 && (low.1 || high.1));
+        empty.then(|| {
+            let words: Vec<String> = constraints
+                .iter()
+                .map(|(op, v)| format!("{} {v}", op_text(*op)))
+                .collect();
+            (name, words.join(" and "))
+        })
+    })
+}
+
+fn flatten_and<'c>(c: &'c Cond, out: &mut Vec<&'c Cond>) {
+    match c {
+        Cond::And(a, b) => {
+            flatten_and(a, out);
+            flatten_and(b, out);
+        }
+        other => out.push(other),
+    }
+}
+
+fn flip(op: CompareOp) -> CompareOp {
+    match op {
+        CompareOp::Lt => CompareOp::Gt,
+        CompareOp::Le => CompareOp::Ge,
+        CompareOp::Gt => CompareOp::Lt,
+        CompareOp::Ge => CompareOp::Le,
+        other => other,
+    }
+}
+
+fn op_text(op: CompareOp) -> &'static str {
+    match op {
+        CompareOp::Lt => "<",
+        CompareOp::Le => "<=",
+        CompareOp::Gt => ">",
+        CompareOp::Ge => ">=",
+        CompareOp::Eq => "=",
+        CompareOp::Ne => "!=",
+    }
+}

@@ -1,0 +1,390 @@
+//! The checked program: fields resolved to slots, every expression typed,
+//! constants converted into the unit they are compared in.
+//!
+//! The forms here cannot represent an ill-typed expression: a condition,
+//! a number in a known unit and a date are different types, and each
+//! comparison names the kind of values it compares.
+
+use crate::syntax::{CompareOp, Direction, GroupKind, Limit, Section, Span};
+use crate::units::{Conversion, MolarMass, Unit};
+
+/// A checked rule file, ready to be compiled.
+#[derive(Clone, Debug)]
+pub struct Program {
+    /// The trial's registry id and title, if the file names them.
+    pub trial: Option<(String, Option<String>)>,
+    /// The record fields, each at its slot.
+    pub schema: Schema,
+    /// Named expressions, each checked once, in an order where every define
+    /// comes after those it uses.
+    pub defines: Vec<Define>,
+    /// Inclusion and exclusion criteria in source order.
+    pub criteria: Vec<Criterion>,
+}
+
+/// The fields of a record (or of a list element), by slot.
+#[derive(Clone, Debug, Default)]
+pub struct Schema {
+    /// Fields in declaration order; a field's slot is its index.
+    pub fields: Vec<Field>,
+}
+
+impl Schema {
+    /// The slot of a field by name.
+    #[must_use]
+    pub fn slot(&self, name: &str) -> Option<Slot> {
+        self.fields
+            .iter()
+            .position(|f| f.name == name)
+            .map(|i| Slot(u32::try_from(i).unwrap_or(u32::MAX)))
+    }
+
+    /// The field at a slot.
+    #[must_use]
+    pub fn field(&self, slot: Slot) -> Option<&Field> {
+        self.fields.get(slot.0 as usize)
+    }
+}
+
+/// The index of a field in its schema.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Slot(pub u32);
+
+/// A declared field.
+#[derive(Clone, Debug)]
+pub struct Field {
+    /// The name.
+    pub name: String,
+    /// What values it holds.
+    pub ty: FieldType,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// What a field holds.
+#[derive(Clone, Debug)]
+pub enum FieldType {
+    /// Yes or no.
+    Bool,
+    /// A whole number, bounds included.
+    Integer {
+        /// Lower bound, if declared.
+        min: Option<i64>,
+        /// Upper bound, if declared.
+        max: Option<i64>,
+    },
+    /// A dimensionless number.
+    Number,
+    /// A quantity stored in `unit`.
+    Quantity {
+        /// The unit values are stored in.
+        unit: Unit,
+        /// Whether record values carry a reference range.
+        normal_range: bool,
+        /// The analyte's molar mass, if declared.
+        molar_mass: Option<MolarMass>,
+    },
+    /// A calendar date.
+    Date,
+    /// Free text.
+    Text,
+    /// One member of an enumeration.
+    OneOf(Vec<String>),
+    /// Any number of members of an enumeration.
+    SetOf(Vec<String>),
+    /// A list of sub-records.
+    ListOf(Schema),
+}
+
+/// A define, checked.
+#[derive(Clone, Debug)]
+pub struct Define {
+    /// The name.
+    pub name: String,
+    /// The value.
+    pub value: Value,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// The index of a define in [`Program::defines`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct DefineId(pub u32);
+
+/// A criterion, checked.
+#[derive(Clone, Debug)]
+pub struct Criterion {
+    /// Its id.
+    pub id: String,
+    /// Its protocol wording.
+    pub label: Option<String>,
+    /// Inclusion or exclusion.
+    pub section: Section,
+    /// The condition.
+    pub condition: Cond,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// A typed value: what a define stands for.
+#[derive(Clone, Debug)]
+pub enum Value {
+    /// A condition.
+    Cond(Cond),
+    /// A number in a unit (`None` for a bare number).
+    Num(Num, Option<Unit>),
+    /// A date.
+    Date(DateVal),
+}
+
+/// A field of the record, or of the list element a `where` clause is
+/// looking at (`depth` 1 is the innermost element).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FieldRef {
+    /// 0 for the record, n for the n-th enclosing list element, counted
+    /// from the innermost.
+    pub depth: u32,
+    /// The slot in that schema.
+    pub slot: Slot,
+}
+
+/// A condition: met, not met, or unknown.
+#[derive(Clone, Debug)]
+pub enum Cond {
+    /// `true` or `false`.
+    Literal(bool),
+    /// A `bool` field.
+    Field(FieldRef),
+    /// A define that is a condition.
+    Define(DefineId),
+    /// `not c`
+    Not(Box<Cond>),
+    /// `a and b`
+    And(Box<Cond>, Box<Cond>),
+    /// `a or b`
+    Or(Box<Cond>, Box<Cond>),
+    /// Two numbers in the same unit.
+    CompareNum {
+        /// The operator.
+        op: CompareOp,
+        /// Left.
+        lhs: Num,
+        /// Right, in the unit of the left.
+        rhs: Num,
+    },
+    /// Two dates.
+    CompareDate {
+        /// The operator.
+        op: CompareOp,
+        /// Left.
+        lhs: DateVal,
+        /// Right.
+        rhs: DateVal,
+    },
+    /// Two conditions compared (`a = b` on `bool`s).
+    CompareBool {
+        /// `=` (true) or `!=` (false).
+        equal: bool,
+        /// Left.
+        lhs: Box<Cond>,
+        /// Right.
+        rhs: Box<Cond>,
+    },
+    /// A `one of` field is one of these members (indices into the
+    /// declaration): `= m`, `!= m` (negated), `in { … }`.
+    EnumIn {
+        /// The field.
+        field: FieldRef,
+        /// The members accepted.
+        members: Vec<u32>,
+        /// Whether the test is negated (`!=`).
+        negated: bool,
+    },
+    /// A `set of` field has members: `has m`, `has any of`, `has all of`.
+    SetHas {
+        /// The field.
+        field: FieldRef,
+        /// The members named.
+        members: Vec<u32>,
+        /// `has all of` (true) or any (false).
+        all: bool,
+    },
+    /// A `text` field equals a string.
+    TextEq {
+        /// The field.
+        field: FieldRef,
+        /// The string.
+        text: String,
+        /// Whether the test is negated (`!=`).
+        negated: bool,
+    },
+    /// `x is known`, `x is missing`.
+    Known {
+        /// The field.
+        field: FieldRef,
+        /// `true` for `is known`.
+        known: bool,
+    },
+    /// `d within w before|after anchor`, both ends included.
+    Within {
+        /// The date tested.
+        date: DateVal,
+        /// The window length.
+        window: Duration,
+        /// Before or after the anchor.
+        direction: Direction,
+        /// The anchor.
+        anchor: DateVal,
+    },
+    /// `any of (…)`, `all of (…)`, `none of (…)`, `at least N of (…)`.
+    Group {
+        /// Which group.
+        kind: GroupKind,
+        /// The conditions.
+        items: Vec<Cond>,
+    },
+    /// `any L where c`, `all …`, `no …`; the condition sees the element
+    /// at depth 1.
+    ListQuery {
+        /// `any`, `all` or `no`.
+        quantifier: ListQuantifier,
+        /// The list field.
+        list: FieldRef,
+        /// The condition on each element.
+        condition: Box<Cond>,
+    },
+}
+
+/// Quantifiers over a list that give a condition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListQuantifier {
+    /// Some element meets the condition.
+    Any,
+    /// Every element does.
+    All,
+    /// No element does.
+    No,
+}
+
+/// A number, in a unit fixed by the checker.
+#[derive(Clone, Debug)]
+pub enum Num {
+    /// A constant, already converted into the unit of the comparison.
+    Const(f64),
+    /// A numeric field, its value converted into the unit of the
+    /// comparison.
+    Field {
+        /// The field.
+        field: FieldRef,
+        /// From the field's unit to the comparison's.
+        conversion: Conversion,
+    },
+    /// A multiple of the reference limit the record carries with a field
+    /// declared `with normal range`, in the field's unit.
+    Limit {
+        /// The field whose range is used.
+        field: FieldRef,
+        /// Upper or lower limit.
+        limit: Limit,
+        /// The multiple.
+        factor: f64,
+    },
+    /// A define that is a number, converted.
+    Define {
+        /// The define.
+        define: DefineId,
+        /// From the define's unit to the comparison's.
+        conversion: Conversion,
+    },
+    /// A number converted from the unit it was computed in.
+    Convert {
+        /// The number.
+        inner: Box<Num>,
+        /// The conversion.
+        conversion: Conversion,
+    },
+    /// `-x`
+    Neg(Box<Num>),
+    /// `a + b`, `a - b`, `a * b`, `a / b`.
+    Arith {
+        /// The operator.
+        op: ArithOp,
+        /// Left.
+        lhs: Box<Num>,
+        /// Right (for `+` and `-`, in the unit of the left).
+        rhs: Box<Num>,
+    },
+    /// `count L where c`
+    Count {
+        /// The list field.
+        list: FieldRef,
+        /// The condition on each element.
+        condition: Box<Cond>,
+    },
+    /// `years between a and b`: whole calendar units, then converted.
+    DateDiff {
+        /// The calendar unit counted.
+        unit: crate::syntax::CalendarUnit,
+        /// From.
+        from: Box<DateVal>,
+        /// To.
+        to: Box<DateVal>,
+        /// From the calendar unit to the comparison's.
+        conversion: Conversion,
+    },
+}
+
+/// Arithmetic operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArithOp {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+}
+
+/// A date.
+#[derive(Clone, Debug)]
+pub enum DateVal {
+    /// A `date` field.
+    Field(FieldRef),
+    /// The screening date, given at evaluation.
+    Index,
+    /// A define that is a date.
+    Define(DefineId),
+    /// A date moved by a calendar duration.
+    Shift {
+        /// The date.
+        date: Box<DateVal>,
+        /// The duration, negative to move back.
+        by: Duration,
+    },
+}
+
+/// A calendar duration: a count of calendar units.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Duration {
+    /// How many.
+    pub amount: f64,
+    /// Of which calendar unit.
+    pub unit: DurationUnit,
+}
+
+/// Calendar units a duration counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DurationUnit {
+    /// Calendar years.
+    Years,
+    /// Calendar months.
+    Months,
+    /// Weeks of 7 days.
+    Weeks,
+    /// Days.
+    Days,
+    /// Hours (a date moves by whole days only; hours are rounded down).
+    Hours,
+}
