@@ -137,6 +137,20 @@ pub enum Value {
     Date(DateVal),
 }
 
+impl Value {
+    /// The type in words, as the checker inferred it: `condition`,
+    /// `number in `a` (time)`, `number`, `date`.
+    #[must_use]
+    pub fn type_name(&self) -> String {
+        match self {
+            Value::Cond(_) => "condition".to_owned(),
+            Value::Num(_, Some(unit)) => format!("number in `{unit}` ({})", unit.kind()),
+            Value::Num(_, None) => "number".to_owned(),
+            Value::Date(_) => "date".to_owned(),
+        }
+    }
+}
+
 /// A field of the record, or of the list element a `where` clause is
 /// looking at (`depth` 1 is the innermost element).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
