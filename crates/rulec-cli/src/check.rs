@@ -1,8 +1,12 @@
-//! `rulec check`: parse each file and report every diagnostic.
+//! `rulec check`: parse and check each file and report every diagnostic.
 
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
+
+use miette::Diagnostic;
+use rulec::check::{CheckError, FolderImports};
+use rulec::syntax::{Span, SyntaxError};
 
 use crate::Format;
 use crate::render::{self, JsonDiagnostic, TextRenderer};
@@ -12,9 +16,10 @@ use crate::source::{Source, line_column};
 /// over several files is the worst any file reached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Status {
-    /// Every file is free of errors.
+    /// Every file is free of errors (and of warnings, when they are
+    /// denied).
     Clean,
-    /// Some file has an error.
+    /// Some file has an error, or a warning while warnings are denied.
     Errors,
     /// Something kept rulec from doing its job: a file could not be read,
     /// or the output could not be written.
@@ -33,12 +38,26 @@ impl Status {
     }
 }
 
-/// Checks `files` in order, reporting in `format`, and tells how it went.
+/// How `rulec check` reports, and what makes it fail.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Text on stderr or JSON on stdout.
+    pub format: Format,
+    /// Whether text diagnostics may use ANSI colours.
+    pub colour: bool,
+    /// Whether a warning fails the run as an error does (`--deny
+    /// warnings`). The warning is still reported as a warning: its
+    /// severity belongs to the diagnostic, the policy to this run.
+    pub deny_warnings: bool,
+}
+
+/// Checks `files` in order, reporting as `options` say, and tells how it
+/// went.
 ///
 /// A file that cannot be read is reported on stderr in one line and the
 /// other files are still checked.
-pub fn run(files: &[impl AsRef<Path>], format: Format, colour: bool) -> Status {
-    let text = TextRenderer::new(colour);
+pub fn run(files: &[impl AsRef<Path>], options: Options) -> Status {
+    let text = TextRenderer::new(options.colour);
     let mut json = Vec::new();
     let mut status = Status::Clean;
     for path in files {
@@ -53,38 +72,119 @@ pub fn run(files: &[impl AsRef<Path>], format: Format, colour: bool) -> Status {
                 continue;
             }
         };
-        let errors: Vec<rulec::syntax::SyntaxError> = rulec::syntax::parse(source.text())
-            .err()
-            .into_iter()
-            .collect();
-        if !errors.is_empty() {
+        let findings = diagnose(path, source.text());
+        let count = Count::of(&findings);
+        if count.fails(options.deny_warnings) {
             status = status.max(Status::Errors);
         }
-        match format {
+        match options.format {
             Format::Text => {
                 let mut out = String::new();
-                for error in &errors {
-                    out.push_str(&text.render(&name, source.text(), error, error.span()));
+                for finding in &findings {
+                    out.push_str(&text.render(
+                        &name,
+                        source.text(),
+                        finding.diagnostic(),
+                        finding.span(),
+                    ));
                     // A blank line between diagnostics, as compilers do.
                     out.push('\n');
                 }
-                out.push_str(&summary(&name, errors.len()));
+                out.push_str(&summary(&name, count, options.deny_warnings));
                 eprintln_quiet(&out);
             }
-            Format::Json => json.extend(
-                errors
-                    .iter()
-                    .map(|error| JsonDiagnostic::new(&name, &source, error, error.span())),
-            ),
+            Format::Json => json.extend(findings.iter().map(|finding| {
+                JsonDiagnostic::new(&name, &source, finding.diagnostic(), finding.span())
+            })),
         }
     }
-    if format == Format::Json
+    if options.format == Format::Json
         && let Err(reason) = write_json(&json)
     {
         eprintln_quiet(&format!("error: cannot write the diagnostics: {reason}"));
         status = status.max(Status::Trouble);
     }
     status
+}
+
+/// One diagnostic about a file. A syntax error stops the parser, so a file
+/// has either one syntax error or whatever the checker found.
+#[derive(Debug)]
+enum Finding {
+    /// The file does not parse.
+    Syntax(SyntaxError),
+    /// The file parses; the checker found an error or a warning.
+    Check(CheckError),
+}
+
+impl Finding {
+    /// The diagnostic, for rendering.
+    fn diagnostic(&self) -> &dyn Diagnostic {
+        match self {
+            Finding::Syntax(error) => error,
+            Finding::Check(error) => error,
+        }
+    }
+
+    /// The main location.
+    fn span(&self) -> Span {
+        match self {
+            Finding::Syntax(error) => error.span(),
+            Finding::Check(error) => error.span(),
+        }
+    }
+
+    /// Whether it is a warning rather than an error.
+    fn is_warning(&self) -> bool {
+        match self {
+            Finding::Syntax(_) => false,
+            Finding::Check(error) => error.is_warning(),
+        }
+    }
+}
+
+/// Parses `text`, the contents of the file at `path`, and checks it when it
+/// parses. The checker's diagnostics come ordered by position.
+fn diagnose(path: &Path, text: &str) -> Vec<Finding> {
+    let file = match rulec::syntax::parse(text) {
+        Ok(file) => file,
+        Err(error) => return vec![Finding::Syntax(error)],
+    };
+    // `use "x.rules"` is relative to the importing file, not to the
+    // working directory. A bare file name has the empty path as parent,
+    // which joins like the working directory, as it should.
+    let imports = FolderImports {
+        folder: path.parent().unwrap_or(Path::new("")).to_path_buf(),
+    };
+    rulec::check::check(&file, &imports)
+        .diagnostics
+        .into_iter()
+        .map(Finding::Check)
+        .collect()
+}
+
+/// How many errors and warnings a file has.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Count {
+    /// Errors, syntax or checker.
+    errors: usize,
+    /// Warnings.
+    warnings: usize,
+}
+
+impl Count {
+    fn of(findings: &[Finding]) -> Self {
+        let warnings = findings.iter().filter(|f| f.is_warning()).count();
+        Self {
+            errors: findings.len() - warnings,
+            warnings,
+        }
+    }
+
+    /// Whether the file fails the run.
+    fn fails(self, deny_warnings: bool) -> bool {
+        self.errors > 0 || (deny_warnings && self.warnings > 0)
+    }
 }
 
 /// Reads a rule file as UTF-8, describing any failure in one phrase.
@@ -103,12 +203,32 @@ fn read_source(path: &Path) -> Result<Source, String> {
     Ok(Source::new(text))
 }
 
-/// The closing line for one file in text mode.
-fn summary(name: &str, errors: usize) -> String {
-    match errors {
-        0 => format!("checked {name}: ok"),
-        1 => format!("checked {name}: 1 error"),
-        n => format!("checked {name}: {n} errors"),
+/// The closing line for one file in text mode: `ok` unless it has errors,
+/// then the warnings; when denied warnings fail the file, it says so, since
+/// the diagnostics above it still read "warning".
+fn summary(name: &str, count: Count, deny_warnings: bool) -> String {
+    let errors = match count.errors {
+        0 => "ok".to_owned(),
+        n => plural(n, "error"),
+    };
+    match count.warnings {
+        0 => format!("checked {name}: {errors}"),
+        n if deny_warnings && count.errors == 0 => {
+            format!(
+                "checked {name}: {} (denied by --deny warnings)",
+                plural(n, "warning")
+            )
+        }
+        n => format!("checked {name}: {errors}, {}", plural(n, "warning")),
+    }
+}
+
+/// `1 error`, `2 errors`.
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 
@@ -140,8 +260,49 @@ mod tests {
 
     #[test]
     fn summaries_count_errors() {
-        assert_eq!(summary("a.rules", 0), "checked a.rules: ok");
-        assert_eq!(summary("a.rules", 1), "checked a.rules: 1 error");
-        assert_eq!(summary("a.rules", 3), "checked a.rules: 3 errors");
+        let count = |errors| Count {
+            errors,
+            warnings: 0,
+        };
+        assert_eq!(summary("a.rules", count(0), false), "checked a.rules: ok");
+        assert_eq!(
+            summary("a.rules", count(1), false),
+            "checked a.rules: 1 error"
+        );
+        assert_eq!(
+            summary("a.rules", count(3), true),
+            "checked a.rules: 3 errors"
+        );
+    }
+
+    #[test]
+    fn summaries_count_warnings_after_the_errors() {
+        let count = |errors, warnings| Count { errors, warnings };
+        assert_eq!(
+            summary("a.rules", count(0, 1), false),
+            "checked a.rules: ok, 1 warning"
+        );
+        assert_eq!(
+            summary("a.rules", count(1, 2), false),
+            "checked a.rules: 1 error, 2 warnings"
+        );
+        assert_eq!(
+            summary("a.rules", count(1, 2), true),
+            "checked a.rules: 1 error, 2 warnings"
+        );
+    }
+
+    #[test]
+    fn a_denied_warning_is_not_ok() {
+        let count = Count {
+            errors: 0,
+            warnings: 2,
+        };
+        assert_eq!(
+            summary("a.rules", count, true),
+            "checked a.rules: 2 warnings (denied by --deny warnings)"
+        );
+        assert!(count.fails(true));
+        assert!(!count.fails(false));
     }
 }

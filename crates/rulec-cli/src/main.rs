@@ -3,14 +3,15 @@
 //! | file | what it does |
 //! |---|---|
 //! | `main.rs` | the command line (clap) and dispatch, nothing else |
-//! | `check.rs` | `rulec check`: read, parse, report, exit status |
+//! | `check.rs` | `rulec check`: read, parse, check, report, exit status |
 //! | `source.rs` | a file's text as parsed (byte order mark dropped), line and column of an offset |
 //! | `render.rs` | diagnostics for people (miette's graphical report) and for tools (JSON) |
 //!
-//! Exit status: 0 when every file is clean, 1 when any file has an error,
-//! 2 when a file could not be read or the command line is wrong. Text
-//! diagnostics and per-file summaries go to stderr; stdout carries only
-//! machine output (`--format json`).
+//! Exit status: 0 when no file has an error (warnings alone do not fail a
+//! run unless `--deny warnings`), 1 when any file has an error or a denied
+//! warning, 2 when a file could not be read or the command line is wrong.
+//! Text diagnostics and per-file summaries go to stderr; stdout carries
+//! only machine output (`--format json`).
 
 mod check;
 mod render;
@@ -37,7 +38,8 @@ enum Command {
     /// Check rule files and report every problem found.
     ///
     /// Exits with 0 when every file is free of errors, 1 when any file has
-    /// an error, and 2 when a file could not be read.
+    /// an error (or a warning, with `--deny warnings`), and 2 when a file
+    /// could not be read.
     Check(CheckArgs),
 }
 
@@ -51,6 +53,21 @@ struct CheckArgs {
     /// How to report diagnostics.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+
+    /// Fail on these diagnostics too, as on errors.
+    ///
+    /// Spelled as in rustc and clippy: `--deny warnings` (or `-D warnings`)
+    /// makes any warning fail the run with exit code 1. The warnings are
+    /// still reported as warnings.
+    #[arg(long, short = 'D', value_enum, value_name = "WHAT")]
+    deny: Vec<Deny>,
+}
+
+/// What `--deny` can make fatal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Deny {
+    /// Every warning.
+    Warnings,
 }
 
 /// Output formats for diagnostics.
@@ -65,7 +82,14 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check(args) => check::run(&args.files, args.format, use_colour()).exit_code(),
+        Command::Check(args) => {
+            let options = check::Options {
+                format: args.format,
+                colour: use_colour(),
+                deny_warnings: args.deny.contains(&Deny::Warnings),
+            };
+            check::run(&args.files, options).exit_code()
+        }
     }
 }
 

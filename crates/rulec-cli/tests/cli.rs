@@ -100,6 +100,85 @@ fn check_a_directory_is_refused() {
 }
 
 #[test]
+fn check_reports_every_checker_error_in_one_run_in_source_order() {
+    // Bare number, incommensurable units, unknown member, unknown name
+    // with a suggestion: four errors, none hiding the others.
+    assert_cmd_snapshot!(rulec(&["check", "tests/inputs/checker-errors.rules"]));
+}
+
+#[test]
+fn check_warnings_alone_do_not_fail() {
+    assert_cmd_snapshot!(rulec(&["check", "tests/inputs/warnings.rules"]));
+}
+
+#[test]
+fn check_deny_warnings_makes_warnings_fail() {
+    assert_cmd_snapshot!(rulec(&[
+        "check",
+        "--deny",
+        "warnings",
+        "tests/inputs/warnings.rules"
+    ]));
+}
+
+#[test]
+fn check_deny_warnings_leaves_a_clean_file_clean() {
+    assert_cmd_snapshot!(rulec(&["check", "-D", "warnings", SEED]));
+}
+
+#[test]
+fn check_deny_accepts_only_warnings() {
+    assert_cmd_snapshot!(rulec(&["check", "--deny", "errors", SEED]));
+}
+
+#[test]
+fn check_json_lists_checker_errors_and_warnings() {
+    assert_cmd_snapshot!(rulec(&[
+        "check",
+        "--format",
+        "json",
+        "tests/inputs/warnings.rules",
+        "tests/inputs/checker-errors.rules",
+    ]));
+}
+
+#[test]
+fn check_json_with_denied_warnings_keeps_their_severity_and_fails() {
+    assert_cmd_snapshot!(rulec(&[
+        "check",
+        "--format",
+        "json",
+        "--deny",
+        "warnings",
+        "tests/inputs/warnings.rules",
+    ]));
+}
+
+#[test]
+fn check_use_of_a_missing_file_names_it() {
+    assert_cmd_snapshot!(rulec(&["check", "tests/inputs/imports-missing.rules"]));
+}
+
+#[test]
+fn check_use_takes_fields_from_the_imported_file() {
+    // Every field imports.rules uses is declared in common.rules.
+    assert_cmd_snapshot!(rulec(&["check", "tests/inputs/imports.rules"]));
+}
+
+#[test]
+fn check_use_takes_field_types_from_the_imported_file() {
+    // The error names `g/L`, which only common.rules declares.
+    assert_cmd_snapshot!(rulec(&["check", "tests/inputs/imports-typed.rules"]));
+}
+
+#[test]
+fn check_use_is_relative_to_the_importing_file_not_the_working_directory() {
+    let mut command = rulec(&["check", "inputs/imports.rules"]);
+    command.current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests"));
+    assert_cmd_snapshot!(command);
+}
+
+#[test]
 fn no_arguments_is_a_usage_error() {
     assert_cmd_snapshot!(rulec(&[]));
 }

@@ -87,7 +87,7 @@ pub enum CheckError {
         /// The right side, with its unit and kind.
         rhs: String,
         /// Where.
-        #[label("{lhs} vs {rhs}")]
+        #[label("different kinds of quantity")]
         span: Span,
         /// A suggestion.
         #[help]

@@ -14,15 +14,15 @@ use super::program::*;
 /// Field declarations with where they came from: this file, or a `use`.
 struct Declared<'a> {
     decl: &'a FieldDecl,
-    /// For an imported field, the span of the `use` item.
-    imported_at: Option<Span>,
+    /// For an imported field, the path and span of the `use` item.
+    imported_at: Option<(&'a str, Span)>,
 }
 
 pub(super) fn check_file(file: &RuleFile, imports: &dyn Imports) -> (Program, Vec<CheckError>) {
     let mut diagnostics = Vec::new();
     let mut trial = None;
     // Imported files must outlive the declarations borrowed from them.
-    let mut imported: Vec<(Span, RuleFile)> = Vec::new();
+    let mut imported: Vec<(&str, Span, RuleFile)> = Vec::new();
     for item in &file.items {
         match item {
             Item::Trial(t) => {
@@ -30,7 +30,14 @@ pub(super) fn check_file(file: &RuleFile, imports: &dyn Imports) -> (Program, Ve
             }
             Item::Use(u) => match imports.load(&u.path.node) {
                 Ok(text) => match syntax::parse(&text) {
-                    Ok(parsed) => imported.push((u.span, parsed)),
+                    Ok(parsed) if parsed.items.iter().any(|i| matches!(i, Item::Use(_))) => {
+                        diagnostics.push(CheckError::UseFailed {
+                            path: u.path.node.clone(),
+                            reason: "it imports other files itself, which rulec does not follow; import those files here directly".to_owned(),
+                            span: u.path.span,
+                        });
+                    }
+                    Ok(parsed) => imported.push((&u.path.node, u.path.span, parsed)),
                     Err(e) => diagnostics.push(CheckError::UseFailed {
                         path: u.path.node.clone(),
                         reason: format!("it has a syntax error: {e}"),
@@ -47,12 +54,12 @@ pub(super) fn check_file(file: &RuleFile, imports: &dyn Imports) -> (Program, Ve
         }
     }
     let mut declared: Vec<Declared<'_>> = Vec::new();
-    for (at, parsed) in &imported {
+    for (path, at, parsed) in &imported {
         for item in &parsed.items {
             if let Item::Fields(block) = item {
                 declared.extend(block.fields.iter().map(|decl| Declared {
                     decl,
-                    imported_at: Some(*at),
+                    imported_at: Some((*path, *at)),
                 }));
             }
         }
@@ -160,7 +167,10 @@ pub(super) fn check_file(file: &RuleFile, imports: &dyn Imports) -> (Program, Ve
         }
     }
 
-    for (i, field) in schema.fields.iter().enumerate() {
+    // An unused field in a file with errors is often a misspelt use of it:
+    // the error says more than the warning would.
+    let has_errors = ctx.diagnostics.iter().any(|d| !d.is_warning());
+    for (i, field) in schema.fields.iter().enumerate().filter(|_| !has_errors) {
         let used = u32::try_from(i).is_ok_and(|slot| ctx.used.contains(&slot));
         let imported = declared
             .iter()
@@ -193,7 +203,7 @@ fn schema_of(
     let mut seen: HashMap<&str, Span> = HashMap::new();
     for d in declared {
         let name = &d.decl.name;
-        let span = d.imported_at.unwrap_or(name.span);
+        let span = d.imported_at.map_or(name.span, |(_, at)| at);
         if let Some(first) = seen.get(name.node.as_str()) {
             diagnostics.push(CheckError::Duplicate {
                 what: "field",
@@ -204,7 +214,21 @@ fn schema_of(
             continue;
         }
         seen.insert(&name.node, span);
-        let ty = match field_type(&d.decl.ty.node, d.decl.ty.span, diagnostics, poisoned) {
+        // Spans of an imported file mean nothing in this one: its problems
+        // are reported at the `use`, naming the field.
+        let mut found = Vec::new();
+        let ty = field_type(&d.decl.ty.node, d.decl.ty.span, &mut found, poisoned);
+        match d.imported_at {
+            None => diagnostics.append(&mut found),
+            Some((path, at)) => {
+                diagnostics.extend(found.into_iter().map(|e| CheckError::UseFailed {
+                    path: path.to_owned(),
+                    reason: format!("field `{}`: {e}", name.node),
+                    span: at,
+                }))
+            }
+        }
+        let ty = match ty {
             Some(ty) => ty,
             None => {
                 poisoned.insert(name.node.clone());

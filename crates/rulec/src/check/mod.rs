@@ -84,7 +84,8 @@ pub struct FolderImports {
 
 impl Imports for FolderImports {
     fn load(&self, path: &str) -> Result<String, String> {
-        std::fs::read_to_string(self.folder.join(path)).map_err(|e| e.to_string())
+        let full = self.folder.join(path);
+        std::fs::read_to_string(&full).map_err(|e| format!("cannot read `{}`: {e}", full.display()))
     }
 }
 

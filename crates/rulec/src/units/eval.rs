@@ -180,7 +180,10 @@ fn power(term: Term, exponent: i32) -> Result<Term, Failure> {
 
 /// Adds the exponents of two sorted lists of arbitrary atoms, dropping
 /// those that cancel (`[IU]/[IU]` is a number).
-pub(crate) fn merge(a: &[(&'static str, i32)], b: &[(&'static str, i32)]) -> Vec<(&'static str, i32)> {
+pub(crate) fn merge(
+    a: &[(&'static str, i32)],
+    b: &[(&'static str, i32)],
+) -> Vec<(&'static str, i32)> {
     let mut out: Vec<(&'static str, i32)> = a.to_vec();
     for (atom, e) in b {
         match out.iter_mut().find(|(x, _)| x == atom) {

@@ -348,7 +348,7 @@ impl Unit {
         let pair = (self.dimension.name(), target.dimension.name());
         let help = if pair == (mass_conc, subst_conc) || pair == (subst_conc, mass_conc) {
             Some(
-                "a mass and a substance concentration convert only through a molar mass: declare the field with `molar mass M g/mol`"
+                "a mass and a substance concentration convert only through a molar mass: declare it after the field's unit, as in `creatinine: umol/L, molar mass 113.12 g/mol`"
                     .to_owned(),
             )
         } else if self.arbitrary != target.arbitrary {
@@ -356,10 +356,8 @@ impl Unit {
                 "arbitrary units (such as `[IU]` and `U`) convert only to the same arbitrary unit"
                     .to_owned(),
             )
-        } else if self.dimension.exponents().get(dimension::SUBSTANCE)
-            != target.dimension.exponents().get(dimension::SUBSTANCE)
-            && pair.0.is_some()
-            && pair.1.is_some()
+        } else if pair == (subst_conc, Some("number concentration"))
+            || pair == (Some("number concentration"), subst_conc)
         {
             Some(
                 "rulec counts moles as amount of substance, not as a number of particles: a count per litre is not a substance concentration"
