@@ -79,9 +79,11 @@ pub enum CheckError {
     },
 
     /// Two quantities of different dimensions compared or added.
-    #[error("cannot compare {lhs} with {rhs}")]
+    #[error("cannot {verb} {lhs} with {rhs}")]
     #[diagnostic(code(rulec::check::incommensurable))]
     Incommensurable {
+        /// What was attempted: `compare`, `add`.
+        verb: &'static str,
         /// The left side, with its unit and kind.
         lhs: String,
         /// The right side, with its unit and kind.
@@ -102,7 +104,7 @@ pub enum CheckError {
     #[diagnostic(
         code(rulec::check::limit_without_range),
         help(
-            "declare the field like `creatinine: umol/L with normal range` and compare it directly: `creatinine < 2.5 x ULN`"
+            "declare the field `with normal range` and compare the field itself with the multiple, as in `alt < 3 x ULN`"
         )
     )]
     LimitWithoutRange {
@@ -252,7 +254,7 @@ pub enum CheckError {
     },
 
     /// A criterion whose outcome does not depend on the record.
-    #[error("criterion `{id}` is always {outcome}")]
+    #[error("criterion `{id}` is {outcome}")]
     #[diagnostic(
         code(rulec::check::constant_criterion),
         severity(Warning),
@@ -261,15 +263,15 @@ pub enum CheckError {
     ConstantCriterion {
         /// The criterion.
         id: String,
-        /// `met` or `not met`.
+        /// `always met` or `never met`.
         outcome: &'static str,
         /// Where.
-        #[label("always {outcome}")]
+        #[label("{outcome} whatever the record holds")]
         span: Span,
     },
 
     /// An inclusion criterion whose bounds on one value exclude each other.
-    #[error("inclusion `{id}` cannot be met: no value of `{what}` satisfies {bounds}")]
+    #[error("inclusion `{id}` cannot be met: no value of `{what} satisfies {bounds}")]
     #[diagnostic(
         code(rulec::check::impossible_range),
         severity(Warning),
@@ -278,7 +280,7 @@ pub enum CheckError {
     ImpossibleRange {
         /// The criterion.
         id: String,
-        /// The value bounded.
+        /// The value bounded, with its closing backtick and unit.
         what: String,
         /// The bounds, as written.
         bounds: String,

@@ -64,7 +64,9 @@ pub(crate) enum Origin {
     Const(String),
     /// A numeric field.
     Field(FieldInfo),
-    /// A define or a computation.
+    /// A define, by name.
+    Define(String),
+    /// A computation.
     Other,
 }
 
@@ -117,10 +119,10 @@ fn describe(t: &Typed) -> String {
 
 fn calendar_unit(unit: CalendarUnit) -> &'static str {
     match unit {
-        CalendarUnit::Years => "a",
-        CalendarUnit::Months => "mo",
-        CalendarUnit::Weeks => "wk",
-        CalendarUnit::Days => "d",
+        CalendarUnit::Years => "years",
+        CalendarUnit::Months => "months",
+        CalendarUnit::Weeks => "weeks",
+        CalendarUnit::Days => "days",
     }
 }
 
@@ -227,6 +229,17 @@ impl<'a> Ctx<'a> {
                     None => Typed::Error,
                 },
                 UnaryOp::Neg => match self.expr(operand) {
+                    // A negative constant stays a constant, for range checks
+                    // and conversion.
+                    Typed::Num(NumTyped {
+                        num: Num::Const(v),
+                        unit,
+                        origin: Origin::Const(text),
+                    }) => Typed::Num(NumTyped {
+                        num: Num::Const(-v),
+                        unit,
+                        origin: Origin::Const(format!("-{text}")),
+                    }),
                     Typed::Num(n) => Typed::Num(NumTyped {
                         num: Num::Neg(Box::new(n.num)),
                         unit: n.unit,
@@ -243,11 +256,18 @@ impl<'a> Ctx<'a> {
                 self.compare(*op, l, r, lhs, rhs, e.span)
             }
             ExprKind::Between { value, low, high } => {
-                let v = self.expr(value);
+                let v = match self.expr(value) {
+                    Typed::Unresolved(n) => {
+                        self.unknown_name(&n, value.span);
+                        return Typed::Error;
+                    }
+                    v => v,
+                };
                 let lo = self.expr(low);
                 let hi = self.expr(high);
-                let above = self.compare(CompareOp::Ge, v.clone(), lo, value, low, e.span);
-                let below = self.compare(CompareOp::Le, v, hi, value, high, e.span);
+                // Each bound's problem is reported at that bound.
+                let above = self.compare(CompareOp::Ge, v.clone(), lo, value, low, low.span);
+                let below = self.compare(CompareOp::Le, v, hi, value, high, high.span);
                 match (above, below) {
                     (Typed::Cond(a), Typed::Cond(b)) => {
                         Typed::Cond(Cond::And(Box::new(a), Box::new(b)))
@@ -474,7 +494,7 @@ impl<'a> Ctx<'a> {
                     conversion: Conversion::IDENTITY,
                 },
                 unit: unit.clone(),
-                origin: Origin::Other,
+                origin: Origin::Define(name.to_owned()),
             }),
             Some(Value::Date(_)) => Typed::Date(DateVal::Define(id)),
             None => Typed::Error,

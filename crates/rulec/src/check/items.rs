@@ -144,7 +144,7 @@ pub(super) fn check_file(file: &RuleFile, imports: &dyn Imports) -> (Program, Ve
             if let Some(always) = constant(&condition) {
                 ctx.diagnostics.push(CheckError::ConstantCriterion {
                     id: c.id.node.clone(),
-                    outcome: if always { "met" } else { "not met" },
+                    outcome: if always { "always met" } else { "never met" },
                     span: c.expr.span,
                 });
             } else if block.section == Section::Inclusion
@@ -403,14 +403,22 @@ fn impossible_range(c: &Cond, ctx: &Ctx<'_>) -> Option<(String, String)> {
             (Num::Const(v), leaf) => (leaf, flip(*op), *v),
             _ => continue,
         };
+        // The bounds are in the unit of the value (constants were converted
+        // into it); say which, as the text may have used others.
         let (key, name) = match key {
             Num::Field { field, .. } if field.depth == 0 => (
                 format!("{key:?}"),
-                ctx.schema.field(field.slot).map(|f| f.name.clone()),
+                ctx.schema.field(field.slot).map(|f| match &f.ty {
+                    FieldType::Quantity { unit, .. } => format!("{}` (in `{unit}`)", f.name),
+                    _ => format!("{}`", f.name),
+                }),
             ),
             Num::Define { define, .. } => (
                 format!("{key:?}"),
-                ctx.defines.get(define.0 as usize).map(|d| d.name.clone()),
+                ctx.defines.get(define.0 as usize).map(|d| match &d.value {
+                    Value::Num(_, Some(unit)) => format!("{}` (in `{unit}`)", d.name),
+                    _ => format!("{}`", d.name),
+                }),
             ),
             _ => continue,
         };

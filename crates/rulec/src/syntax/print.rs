@@ -328,7 +328,7 @@ fn write_bare(out: &mut String, expr: &ExprKind, follow: Follow) {
         ExprKind::Between { value, low, high } => {
             // A name such as `weeks` right before `between` would read as a
             // date difference (`weeks between a and b`).
-            if matches!(&value.node, ExprKind::Name(n) if CALENDAR_WORDS.contains(&n.as_str())) {
+            if ends_with_calendar_word(value) {
                 out.push('(');
                 write_expr(out, value, Level::Sum, Follow::Nothing);
                 out.push(')');
@@ -421,6 +421,22 @@ fn write_bare(out: &mut String, expr: &ExprKind, follow: Follow) {
             write_expr(out, from, Level::Sum, Follow::NotArithmetic);
             out.push_str(" and ");
             write_expr(out, to, Level::Sum, follow);
+        }
+    }
+}
+
+/// Whether the printed operand ends with a name such as `weeks`, which
+/// would read as the start of `weeks between …` (also at the right end of
+/// `0 + weeks`).
+fn ends_with_calendar_word(expr: &Expr) -> bool {
+    let mut node = expr;
+    loop {
+        match &node.node {
+            ExprKind::Name(n) => return CALENDAR_WORDS.contains(&n.as_str()),
+            ExprKind::Binary { rhs, .. } => node = rhs,
+            ExprKind::Unary { operand, .. } => node = operand,
+            ExprKind::DateDiff { to, .. } => node = to,
+            _ => return false,
         }
     }
 }

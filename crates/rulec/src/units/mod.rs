@@ -223,6 +223,14 @@ impl Unit {
         })
     }
 
+    /// Whether this is a temperature scale with an offset (`Cel`,
+    /// `[degF]`): its values are points on a scale, and sums, differences
+    /// and multiples of them mean nothing.
+    #[must_use]
+    pub fn is_affine(&self) -> bool {
+        self.offset.is_some()
+    }
+
     /// Whether values in this unit can be converted to `other`.
     #[must_use]
     pub fn is_commensurable(&self, other: &Unit) -> bool {
@@ -411,9 +419,11 @@ impl MolarMass {
         let factor = Ratio::from_number(number)
             .checked_mul(unit.factor)
             .and_then(Ratio::to_number)
-            .ok_or_else(|| UnitError::Overflow {
-                unit: unit.written.clone(),
-            })?;
+            .filter(|f| {
+                let grams_per_mole = f.to_f64();
+                grams_per_mole.is_finite() && grams_per_mole > 0.0
+            })
+            .ok_or_else(|| invalid("it is out of range"))?;
         Ok(MolarMass { factor })
     }
 

@@ -43,6 +43,7 @@ fn name_of(n: &NumTyped) -> String {
     match &n.origin {
         Origin::Field(info) => format!("`{}`", info.name),
         Origin::Const(text) => format!("`{text}`"),
+        Origin::Define(name) => format!("`{name}`"),
         Origin::Other => "the expression".to_owned(),
     }
 }
@@ -117,12 +118,27 @@ impl<'a> Ctx<'a> {
         rhs_span: Span,
         span: Span,
     ) -> Typed {
+        // `t_now - t_base` in Cel is a difference of 1 K steps, not a
+        // temperature: converting it as one would be silently wrong.
+        if let Some(scale) = [&a.unit, &b.unit]
+            .into_iter()
+            .flatten()
+            .find(|u| u.is_affine())
+        {
+            return self.unit_error(
+                &UnitError::SpecialInExpression {
+                    unit: scale.to_string(),
+                    symbol: scale.to_string(),
+                },
+                span,
+            );
+        }
         let (rhs, unit) = match op {
             ArithOp::Add | ArithOp::Sub => match (&a.unit, &b.unit) {
                 (None, None) => (b.num, None),
                 (Some(u), Some(v)) => match v.conversion_to(u) {
                     Ok(c) => (convert(b.num, c), Some(u.clone())),
-                    Err(e) => return self.incommensurable(&a, &b, &e, span),
+                    Err(e) => return self.incommensurable(&a, &b, &e, span, "add"),
                 },
                 (Some(_), None) | (None, Some(_)) => {
                     return self.unit_missing(&a, &b, rhs_span, span);
@@ -154,9 +170,23 @@ impl<'a> Ctx<'a> {
         })
     }
 
-    fn incommensurable(&mut self, a: &NumTyped, b: &NumTyped, e: &UnitError, span: Span) -> Typed {
+    /// Two quantities that do not convert into each other; `verb` says
+    /// what was attempted (`compare`, `add`).
+    fn incommensurable(
+        &mut self,
+        a: &NumTyped,
+        b: &NumTyped,
+        e: &UnitError,
+        span: Span,
+        verb: &'static str,
+    ) -> Typed {
+        if !matches!(e, UnitError::Incommensurable { .. }) {
+            // Commensurable, but the conversion itself failed (overflow).
+            return self.unit_error(e, span);
+        }
         let help = miette::Diagnostic::help(e).map(|h| h.to_string());
         self.error(CheckError::Incommensurable {
+            verb,
             lhs: side(a),
             rhs: side(b),
             span,
@@ -181,6 +211,7 @@ impl<'a> Ctx<'a> {
                 help: format!("write the unit, for example `{text} {unit}`"),
             }),
             _ => self.error(CheckError::Incommensurable {
+                verb: "compare",
                 lhs: side(a),
                 rhs: side(b),
                 span,
@@ -199,6 +230,18 @@ impl<'a> Ctx<'a> {
         span: Span,
     ) -> Typed {
         let equality = matches!(op, CompareOp::Eq | CompareOp::Ne);
+        // A member named like a field or define (`sex = male` beside a
+        // field `male`) is the member: the enum decides what its names mean.
+        if let (Typed::Enum { field, members, .. }, ExprKind::Name(n)) = (&l, &rhs.node)
+            && equality
+            && let Some(i) = members.iter().position(|m| m == n)
+        {
+            return Typed::Cond(Cond::EnumIn {
+                field: *field,
+                members: vec![u32::try_from(i).unwrap_or(u32::MAX)],
+                negated: op == CompareOp::Ne,
+            });
+        }
         match (l, r) {
             (Typed::Error, _) | (_, Typed::Error) => Typed::Error,
             (Typed::Enum { field, name, members }, Typed::Unresolved(m)) if equality => {
@@ -211,6 +254,30 @@ impl<'a> Ctx<'a> {
                     None => Typed::Error,
                 }
             }
+            (Typed::Set { name, .. }, Typed::Unresolved(_)) => self.error(CheckError::TypeMismatch {
+                expected: format!("a test of the set `{name}`"),
+                found: format!("`{}`", op_word(op)),
+                span,
+                help: Some(format!("test a set with `has`: `{name} has …`, `{name} has any of {{ … }}`")),
+            }),
+            (Typed::Enum { name, .. }, Typed::Unresolved(_)) => self.error(CheckError::TypeMismatch {
+                expected: "`=`, `!=` or `in { … }`".to_owned(),
+                found: format!("`{}`", op_word(op)),
+                span,
+                help: Some(format!("members of `{name}` have no order: test them with `=`, `!=` or `in {{ … }}`")),
+            }),
+            (Typed::Cond(_), Typed::Cond(_)) if !equality => self.error(CheckError::TypeMismatch {
+                expected: "`=` or `!=` between two conditions".to_owned(),
+                found: format!("`{}`", op_word(op)),
+                span,
+                help: Some("conditions have no order; combine them with `and`, `or`, `not`".to_owned()),
+            }),
+            (Typed::Multiple { .. }, Typed::Multiple { .. }) => self.error(CheckError::TypeMismatch {
+                expected: "a field declared `with normal range` on one side".to_owned(),
+                found: "a multiple of a normal limit on both sides".to_owned(),
+                span,
+                help: Some("compare the field itself: `alt < 3 x ULN`".to_owned()),
+            }),
             (Typed::Unresolved(n), _) => {
                 self.unknown_name(&n, lhs.span);
                 Typed::Error
@@ -301,7 +368,7 @@ impl<'a> Ctx<'a> {
                 match conversion {
                     Ok(c) if convert_left => (convert(a.num, c), b.num),
                     Ok(c) => (a.num, convert(b.num, c)),
-                    Err(e) => return self.incommensurable(&a, &b, &e, span),
+                    Err(e) => return self.incommensurable(&a, &b, &e, span, "compare"),
                 }
             }
         };
@@ -530,6 +597,17 @@ impl<'a> Ctx<'a> {
             FieldType::ListOf(element) => Some(element),
             _ => None,
         }
+    }
+}
+
+fn op_word(op: CompareOp) -> &'static str {
+    match op {
+        CompareOp::Lt => "<",
+        CompareOp::Le => "<=",
+        CompareOp::Gt => ">",
+        CompareOp::Ge => ">=",
+        CompareOp::Eq => "=",
+        CompareOp::Ne => "!=",
     }
 }
 

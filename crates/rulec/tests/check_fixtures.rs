@@ -1,0 +1,678 @@
+//! Checker fixtures: `tests/fixtures/check/ok/*.rules` must check without a
+//! single diagnostic, `tests/fixtures/check/err/*.rules` must give at least
+//! one (error or warning). Every fixture must parse: these fixtures are about
+//! checking, the parser has its own.
+//!
+//! Each snapshot in `tests/snapshots/check/` shows its fixture's source as
+//! the description, then:
+//!
+//! - ok: what the checker inferred — each field with its type (a quantity
+//!   with its unit and kind), each define with its inferred type and its
+//!   checked value, each criterion with its checked condition. In checked
+//!   conditions constants are already in the unit of the comparison (so
+//!   `hemoglobin > 8 g/dL` on a `g/L` field shows `hemoglobin > 80`), and a
+//!   value converted at evaluation shows its conversion as `(x × factor)`.
+//! - err: whether a program came out, then every diagnostic with its code and
+//!   severity, rendered as a user sees it.
+//!
+//! Outside the snapshots the test asserts, for every err fixture, that the
+//! diagnostics are ordered by position, that no (code, span) pair repeats,
+//! that every span lies inside the source, and that a program exists exactly
+//! when no diagnostic is an error.
+//!
+//! Fixtures under `tests/fixtures/check/pending/` are known checker bugs or
+//! poor messages awaiting a fix; they are not read here.
+//!
+//! Never accept a snapshot without reading it: a snapshot is a claim that
+//! the behaviour is right. `cargo test -p rulec --test check_fixtures`
+//! writes `tests/snapshots/check/*.snap.new`; read each, then accept with
+//! `INSTA_UPDATE=always INSTA_YAML_BLOCK_STYLE=1 cargo test -p rulec --test check_fixtures`.
+
+#![expect(
+    clippy::panic,
+    reason = "test helpers report a broken fixture by panicking, as a failing assertion would"
+)]
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, NamedSource};
+use rulec::check::{
+    ArithOp, Checked, Cond, DateVal, Duration, DurationUnit, FieldRef, FieldType, ListQuantifier,
+    NoImports, Num, Program, Schema, Value, check,
+};
+use rulec::syntax::{CalendarUnit, CompareOp, Direction, GroupKind, Limit, RuleFile, parse};
+use rulec::units::Conversion;
+
+/// Width of rendered diagnostics, fixed so snapshots do not depend on the terminal.
+const WIDTH: usize = 100;
+
+/// Snapshot settings shared by both globs; the glob itself sets the input file.
+fn settings() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../../../tests/snapshots/check");
+    settings.set_prepend_module_to_snapshot(false);
+    settings
+}
+
+/// Reads a fixture and names it for messages and diagnostics.
+fn read_fixture(path: &Path) -> (String, String) {
+    let source = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    (name, source)
+}
+
+/// Parses a fixture, which must be free of syntax errors.
+fn parse_fixture(name: &str, source: &str) -> RuleFile {
+    parse(source).unwrap_or_else(|error| {
+        panic!(
+            "{name} must parse (check fixtures are about checking), but: {}",
+            render(name, source, &error)
+        )
+    })
+}
+
+/// Runs `body` with the fixture's source as the snapshot description.
+fn with_description(source: &str, body: impl FnOnce()) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_description(source);
+    settings.bind(body);
+}
+
+#[test]
+fn ok_fixtures_check_without_diagnostics() {
+    settings().bind(|| {
+        insta::glob!("../../../tests/fixtures/check", "ok/*.rules", |path| {
+            let (name, source) = read_fixture(path);
+            let file = parse_fixture(&name, &source);
+            let checked = check(&file, &NoImports);
+            if !checked.diagnostics.is_empty() {
+                panic!(
+                    "{name} should check without diagnostics (warnings included), but:\n{}",
+                    diagnostics_text(&name, &source, &checked)
+                );
+            }
+            let Some(program) = &checked.program else {
+                panic!("{name} has no diagnostic but no program either");
+            };
+            with_description(&source, || {
+                insta::assert_snapshot!("ok", program_text(program));
+            });
+        });
+    });
+}
+
+#[test]
+fn err_fixtures_give_ordered_unique_diagnostics() {
+    settings().bind(|| {
+        insta::glob!("../../../tests/fixtures/check", "err/*.rules", |path| {
+            let (name, source) = read_fixture(path);
+            let file = parse_fixture(&name, &source);
+            let checked = check(&file, &NoImports);
+            assert!(
+                !checked.diagnostics.is_empty(),
+                "{name} should give a diagnostic, but checked cleanly:\n{}",
+                checked
+                    .program
+                    .as_ref()
+                    .map(program_text)
+                    .unwrap_or_default()
+            );
+            assert_invariants(&name, &source, &checked);
+            with_description(&source, || {
+                insta::assert_snapshot!("err", diagnostics_text(&name, &source, &checked));
+            });
+        });
+    });
+}
+
+/// What must hold of every checker result, whatever the fixture.
+fn assert_invariants(name: &str, source: &str, checked: &Checked) {
+    let has_error = checked.diagnostics.iter().any(|d| !d.is_warning());
+    assert_eq!(
+        checked.program.is_some(),
+        !has_error,
+        "{name}: a program must come out exactly when there is no error"
+    );
+    let mut seen = HashSet::new();
+    let mut previous = None;
+    for d in &checked.diagnostics {
+        let span = d.span();
+        let code = code_of(d);
+        assert!(
+            span.start <= span.end && span.end as usize <= source.len(),
+            "{name}: `{code}` has span {span:?} outside the source ({} bytes)",
+            source.len()
+        );
+        let position = (span.start, span.end);
+        if let Some(previous) = previous {
+            assert!(
+                previous <= position,
+                "{name}: diagnostics out of order: {previous:?} before {position:?} (`{code}`)"
+            );
+        }
+        previous = Some(position);
+        assert!(
+            seen.insert((code.clone(), position)),
+            "{name}: `{code}` is reported twice at {span:?}"
+        );
+    }
+}
+
+fn code_of(d: &dyn Diagnostic) -> String {
+    d.code()
+        .map_or_else(|| "(no code)".to_owned(), |c| c.to_string())
+}
+
+/// Every diagnostic with its code and severity, rendered as the CLI would.
+fn diagnostics_text(name: &str, source: &str, checked: &Checked) -> String {
+    let mut out = match checked.program {
+        Some(_) => "program: yes (warnings only)\n".to_owned(),
+        None => "program: none\n".to_owned(),
+    };
+    for d in &checked.diagnostics {
+        let severity = if d.is_warning() { "warning" } else { "error" };
+        let _ = write!(
+            out,
+            "\n── {} ({severity})\n\n{}",
+            code_of(d),
+            render(name, source, d)
+        );
+    }
+    out
+}
+
+/// The diagnostic as the CLI would show it, without colour.
+fn render<D: Diagnostic + Clone + Send + Sync + 'static>(
+    name: &str,
+    source: &str,
+    diagnostic: &D,
+) -> String {
+    let report = miette::Report::new(diagnostic.clone())
+        .with_source_code(NamedSource::new(name, source.to_owned()));
+    let mut out = String::new();
+    GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
+        .with_width(WIDTH)
+        .render_report(&mut out, report.as_ref())
+        .unwrap_or_else(|e| panic!("rendering the diagnostic failed: {e}"));
+    out
+}
+
+/// What the checker inferred: fields, defines and criteria, one per line,
+/// each define and criterion followed by its checked value, indented.
+fn program_text(program: &Program) -> String {
+    let printer = Printer { program };
+    let mut out = String::new();
+    if let Some((id, title)) = &program.trial {
+        let _ = writeln!(
+            out,
+            "trial {id:?}{}",
+            title
+                .as_ref()
+                .map(|t| format!(" {t:?}"))
+                .unwrap_or_default()
+        );
+    }
+    out.push_str("fields\n");
+    for field in &program.schema.fields {
+        let _ = writeln!(out, "  {}: {}", field.name, field_type(&field.ty));
+    }
+    if !program.defines.is_empty() {
+        out.push_str("defines\n");
+    }
+    for define in &program.defines {
+        let value = match &define.value {
+            Value::Cond(c) => printer.cond(c, &mut Vec::new()),
+            Value::Num(n, _) => printer.num(n, &mut Vec::new()),
+            Value::Date(d) => printer.date(d, &mut Vec::new()),
+        };
+        let _ = writeln!(
+            out,
+            "  define {}: {}\n    = {value}",
+            define.name,
+            define.value.type_name()
+        );
+    }
+    out.push_str("criteria\n");
+    for c in &program.criteria {
+        let _ = writeln!(
+            out,
+            "  {} {}\n    {}",
+            c.section.keyword(),
+            c.id,
+            printer.cond(&c.condition, &mut Vec::new())
+        );
+    }
+    out
+}
+
+fn field_type(ty: &FieldType) -> String {
+    match ty {
+        FieldType::Bool => "bool".to_owned(),
+        FieldType::Integer { min, max } => {
+            let bound = |b: &Option<i64>| b.map(|b| b.to_string()).unwrap_or_default();
+            if min.is_none() && max.is_none() {
+                "integer".to_owned()
+            } else {
+                format!("integer {}..{}", bound(min), bound(max))
+            }
+        }
+        FieldType::Number => "number".to_owned(),
+        FieldType::Quantity {
+            unit,
+            normal_range,
+            molar_mass,
+        } => {
+            let mut text = format!("`{unit}` ({})", unit.kind());
+            if *normal_range {
+                text.push_str(" with normal range");
+            }
+            if molar_mass.is_some() {
+                text.push_str(" with molar mass");
+            }
+            text
+        }
+        FieldType::Date => "date".to_owned(),
+        FieldType::Text => "text".to_owned(),
+        FieldType::OneOf(members) => format!("one of {{ {} }}", members.join(", ")),
+        FieldType::SetOf(members) => format!("set of {{ {} }}", members.join(", ")),
+        FieldType::ListOf(schema) => {
+            let inner: Vec<String> = schema
+                .fields
+                .iter()
+                .map(|f| format!("{}: {}", f.name, field_type(&f.ty)))
+                .collect();
+            format!("list of {{ {} }}", inner.join(", "))
+        }
+    }
+}
+
+/// Prints checked conditions, numbers and dates back as readable text.
+/// `scopes` holds the element schemas of the lists a `where` clause is
+/// looking at, innermost last.
+struct Printer<'p> {
+    program: &'p Program,
+}
+
+impl<'p> Printer<'p> {
+    fn field(&self, field: FieldRef, scopes: &[&'p Schema]) -> String {
+        let schema = if field.depth == 0 {
+            Some(&self.program.schema)
+        } else {
+            scopes
+                .len()
+                .checked_sub(field.depth as usize)
+                .and_then(|i| scopes.get(i).copied())
+        };
+        schema
+            .and_then(|s| s.field(field.slot))
+            .map_or_else(|| format!("<bad field {field:?}>"), |f| f.name.clone())
+    }
+
+    fn members(&self, field: FieldRef, scopes: &[&'p Schema], indices: &[u32]) -> String {
+        let declared = self.element_type(field, scopes).and_then(|ty| match ty {
+            FieldType::OneOf(m) | FieldType::SetOf(m) => Some(m),
+            _ => None,
+        });
+        let names: Vec<String> = indices
+            .iter()
+            .map(|i| {
+                declared
+                    .and_then(|m| m.get(*i as usize))
+                    .map_or_else(|| format!("<bad member {i}>"), Clone::clone)
+            })
+            .collect();
+        format!("{{ {} }}", names.join(", "))
+    }
+
+    fn element_type(&self, field: FieldRef, scopes: &[&'p Schema]) -> Option<&'p FieldType> {
+        let schema: &'p Schema = if field.depth == 0 {
+            &self.program.schema
+        } else {
+            let i = scopes.len().checked_sub(field.depth as usize)?;
+            scopes.get(i).copied()?
+        };
+        schema.field(field.slot).map(|f| &f.ty)
+    }
+
+    fn define(&self, id: rulec::check::DefineId) -> String {
+        self.program
+            .defines
+            .get(id.0 as usize)
+            .map_or_else(|| format!("<bad define {}>", id.0), |d| d.name.clone())
+    }
+
+    fn cond(&self, c: &Cond, scopes: &mut Vec<&'p Schema>) -> String {
+        match c {
+            Cond::Literal(b) => b.to_string(),
+            Cond::Field(f) => self.field(*f, scopes),
+            Cond::Define(id) => self.define(*id),
+            Cond::Not(inner) => format!("not {}", self.nested(inner, scopes)),
+            Cond::And(a, b) => format!("{} and {}", self.nested(a, scopes), self.nested(b, scopes)),
+            Cond::Or(a, b) => format!("{} or {}", self.nested(a, scopes), self.nested(b, scopes)),
+            Cond::CompareNum { op, lhs, rhs } => format!(
+                "{} {} {}",
+                self.num(lhs, scopes),
+                op_text(*op),
+                self.num(rhs, scopes)
+            ),
+            Cond::CompareDate { op, lhs, rhs } => format!(
+                "{} {} {}",
+                self.date(lhs, scopes),
+                op_text(*op),
+                self.date(rhs, scopes)
+            ),
+            Cond::CompareBool { equal, lhs, rhs } => format!(
+                "{} {} {}",
+                self.nested(lhs, scopes),
+                if *equal { "=" } else { "!=" },
+                self.nested(rhs, scopes)
+            ),
+            Cond::EnumIn {
+                field,
+                members,
+                negated,
+            } => format!(
+                "{} {}in {}",
+                self.field(*field, scopes),
+                if *negated { "not " } else { "" },
+                self.members(*field, scopes, members)
+            ),
+            Cond::SetHas {
+                field,
+                members,
+                all,
+            } => format!(
+                "{} has {} of {}",
+                self.field(*field, scopes),
+                if *all { "all" } else { "any" },
+                self.members(*field, scopes, members)
+            ),
+            Cond::TextEq {
+                field,
+                text,
+                negated,
+            } => format!(
+                "{} {} {text:?}",
+                self.field(*field, scopes),
+                if *negated { "!=" } else { "=" }
+            ),
+            Cond::Known { field, known } => format!(
+                "{} is {}",
+                self.field(*field, scopes),
+                if *known { "known" } else { "missing" }
+            ),
+            Cond::Within {
+                date,
+                window,
+                direction,
+                anchor,
+            } => format!(
+                "{} within {} {} {}",
+                self.date(date, scopes),
+                duration(*window),
+                match direction {
+                    Direction::Before => "before",
+                    Direction::After => "after",
+                },
+                self.date(anchor, scopes)
+            ),
+            Cond::Group { kind, items } => {
+                let items: Vec<String> = items.iter().map(|i| self.cond(i, scopes)).collect();
+                let kind = match kind {
+                    GroupKind::Any => "any of".to_owned(),
+                    GroupKind::All => "all of".to_owned(),
+                    GroupKind::None => "none of".to_owned(),
+                    GroupKind::AtLeast(n) => format!("at least {n} of"),
+                };
+                format!("{kind} ({})", items.join(", "))
+            }
+            Cond::ListQuery {
+                quantifier,
+                list,
+                condition,
+            } => {
+                let word = match quantifier {
+                    ListQuantifier::Any => "any",
+                    ListQuantifier::All => "all",
+                    ListQuantifier::No => "no",
+                };
+                let (name, inner) = self.where_clause(*list, condition, scopes);
+                format!("{word} {name} where {inner}")
+            }
+        }
+    }
+
+    /// The list's name and its `where` condition, printed in the element's
+    /// scope.
+    fn where_clause(
+        &self,
+        list: FieldRef,
+        condition: &Cond,
+        scopes: &mut Vec<&'p Schema>,
+    ) -> (String, String) {
+        let name = self.field(list, scopes);
+        let Some(FieldType::ListOf(element)) = self.element_type(list, scopes) else {
+            return (name, "<not a list>".to_owned());
+        };
+        scopes.push(element);
+        let inner = self.cond(condition, scopes);
+        scopes.pop();
+        (name, inner)
+    }
+
+    /// A condition inside another: parenthesised unless it is a leaf.
+    fn nested(&self, c: &Cond, scopes: &mut Vec<&'p Schema>) -> String {
+        let text = self.cond(c, scopes);
+        match c {
+            Cond::Literal(_) | Cond::Field(_) | Cond::Define(_) => text,
+            _ => format!("({text})"),
+        }
+    }
+
+    fn num(&self, n: &Num, scopes: &mut Vec<&'p Schema>) -> String {
+        match n {
+            Num::Const(v) => v.to_string(),
+            Num::Field { field, conversion } => converted(self.field(*field, scopes), *conversion),
+            Num::Limit {
+                field,
+                limit,
+                factor,
+            } => format!(
+                "{factor} x {} of {}",
+                match limit {
+                    Limit::Upper => "ULN",
+                    Limit::Lower => "LLN",
+                },
+                self.field(*field, scopes)
+            ),
+            Num::Define { define, conversion } => converted(self.define(*define), *conversion),
+            Num::Convert { inner, conversion } => {
+                converted(format!("({})", self.num(inner, scopes)), *conversion)
+            }
+            Num::Neg(inner) => match inner.as_ref() {
+                Num::Const(v) => format!("-{v}"),
+                other => format!("-({})", self.num(other, scopes)),
+            },
+            Num::Arith { op, lhs, rhs } => format!(
+                "({} {} {})",
+                self.num(lhs, scopes),
+                match op {
+                    ArithOp::Add => "+",
+                    ArithOp::Sub => "-",
+                    ArithOp::Mul => "*",
+                    ArithOp::Div => "/",
+                },
+                self.num(rhs, scopes)
+            ),
+            Num::Count { list, condition } => {
+                let (name, inner) = self.where_clause(*list, condition, scopes);
+                format!("(count {name} where {inner})")
+            }
+            Num::DateDiff {
+                unit,
+                from,
+                to,
+                conversion,
+            } => {
+                let word = match unit {
+                    CalendarUnit::Years => "years",
+                    CalendarUnit::Months => "months",
+                    CalendarUnit::Weeks => "weeks",
+                    CalendarUnit::Days => "days",
+                };
+                converted(
+                    format!(
+                        "({word} between {} and {})",
+                        self.date(from, scopes),
+                        self.date(to, scopes)
+                    ),
+                    *conversion,
+                )
+            }
+        }
+    }
+
+    fn date(&self, d: &DateVal, scopes: &mut Vec<&'p Schema>) -> String {
+        match d {
+            DateVal::Field(f) => self.field(*f, scopes),
+            DateVal::Index => "index".to_owned(),
+            DateVal::Define(id) => self.define(*id),
+            DateVal::Shift { date, by } => {
+                let sign = if by.amount < 0.0 { "-" } else { "+" };
+                let by = Duration {
+                    amount: by.amount.abs(),
+                    unit: by.unit,
+                };
+                format!("({} {sign} {})", self.date(date, scopes), duration(by))
+            }
+        }
+    }
+}
+
+/// A value converted at evaluation: `(x × factor)`, with `+ offset` for a
+/// temperature scale. Factors are rounded for reading; constants, which
+/// the checker converts itself, are printed exactly.
+fn converted(value: String, conversion: Conversion) -> String {
+    if conversion.is_identity() {
+        return value;
+    }
+    let offset = conversion.apply(0.0);
+    let factor = conversion.apply(1.0) - offset;
+    let mut text = format!("({value} × {}", rounded(factor));
+    if offset != 0.0 {
+        let _ = write!(text, " + {}", rounded(offset));
+    }
+    text.push(')');
+    text
+}
+
+/// Six significant digits, without trailing zeros.
+fn rounded(v: f64) -> String {
+    let text = format!("{v:.6e}");
+    let Some((mantissa, exponent)) = text.split_once('e') else {
+        return text;
+    };
+    let value: f64 = format!("{mantissa}e{exponent}").parse().unwrap_or(v);
+    value.to_string()
+}
+
+fn duration(d: Duration) -> String {
+    let unit = match d.unit {
+        DurationUnit::Years => "years",
+        DurationUnit::Months => "months",
+        DurationUnit::Weeks => "weeks",
+        DurationUnit::Days => "days",
+        DurationUnit::Hours => "hours",
+    };
+    format!("{} {unit}", d.amount)
+}
+
+fn op_text(op: CompareOp) -> &'static str {
+    match op {
+        CompareOp::Lt => "<",
+        CompareOp::Le => "<=",
+        CompareOp::Gt => ">",
+        CompareOp::Ge => ">=",
+        CompareOp::Eq => "=",
+        CompareOp::Ne => "!=",
+    }
+}
+
+/// Every snapshot belongs to a fixture: a renamed or deleted fixture must
+/// take its snapshot with it, or the stale snapshot would go unnoticed.
+#[test]
+fn every_snapshot_has_its_fixture() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests");
+    let snapshots = root.join("snapshots/check");
+    let entries = std::fs::read_dir(&snapshots)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", snapshots.display()));
+    for entry in entries {
+        let file_name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        let Some(stem) = file_name.strip_suffix(".snap") else {
+            continue;
+        };
+        let Some((folder, fixture)) = stem.split_once('@') else {
+            panic!("{file_name} is not named `ok@…` or `err@…`");
+        };
+        let path = root.join("fixtures/check").join(folder).join(fixture);
+        assert!(
+            path.is_file(),
+            "{file_name} has no fixture {}",
+            path.display()
+        );
+    }
+}
+
+/// The invariant checks are not vacuous: a diagnostic reported twice at
+/// one place, diagnostics out of source order, and a program beside an
+/// error are each refused.
+#[test]
+fn invariant_checks_refuse_repeats_disorder_and_stray_programs() {
+    use rulec::check::CheckError;
+    use rulec::syntax::Span;
+
+    let source = "inclusion { a: x\n b: y }\n";
+    let unknown = |name: &str, start: usize| CheckError::UnknownName {
+        name: name.to_owned(),
+        span: Span::new(start, start + 1),
+        help: None,
+    };
+    let checked = |diagnostics: Vec<CheckError>| Checked {
+        program: None,
+        diagnostics,
+    };
+    assert_invariants(
+        "good",
+        source,
+        &checked(vec![unknown("x", 15), unknown("y", 21)]),
+    );
+
+    let refused = |what: &str, bad: Checked| {
+        let result = std::panic::catch_unwind(|| assert_invariants(what, source, &bad));
+        assert!(result.is_err(), "{what} was accepted");
+    };
+    refused(
+        "repeated",
+        checked(vec![unknown("x", 15), unknown("x", 15)]),
+    );
+    refused(
+        "out of order",
+        checked(vec![unknown("y", 21), unknown("x", 15)]),
+    );
+    refused("outside the source", checked(vec![unknown("z", 400)]));
+    let file = parse("").unwrap();
+    let program = check(&file, &NoImports).program;
+    refused(
+        "program beside an error",
+        Checked {
+            program,
+            diagnostics: vec![unknown("x", 15)],
+        },
+    );
+}
