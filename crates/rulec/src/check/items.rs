@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::syntax::{self, CompareOp, FieldDecl, Item, RuleFile, Section, Span, Type};
+use crate::syntax::{self, CompareOp, FieldDecl, GroupKind, Item, RuleFile, Section, Span, Type};
 use crate::units::{MolarMass, Unit};
 
 use super::Imports;
@@ -373,6 +373,31 @@ fn constant(c: &Cond) -> Option<bool> {
             lhs: Num::Const(a),
             rhs: Num::Const(b),
         } => Some(compare(*op, *a, *b)),
+        Cond::Group { kind, items } => {
+            let known: Vec<Option<bool>> = items.iter().map(constant).collect();
+            let met = known.iter().filter(|k| **k == Some(true)).count();
+            let unmet = known.iter().filter(|k| **k == Some(false)).count();
+            let (need, all) = match kind {
+                GroupKind::Any => (1, items.len()),
+                GroupKind::All => (items.len(), items.len()),
+                GroupKind::None => {
+                    return constant(&Cond::Group {
+                        kind: GroupKind::Any,
+                        items: items.clone(),
+                    })
+                    .map(|b| !b);
+                }
+                GroupKind::AtLeast(n) => (*n as usize, items.len()),
+            };
+            // Met once `need` items are met; never met once too few remain.
+            if met >= need {
+                Some(true)
+            } else if all - unmet < need {
+                Some(false)
+            } else {
+                None
+            }
+        }
         _ => None,
     }
 }

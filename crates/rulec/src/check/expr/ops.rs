@@ -104,7 +104,7 @@ impl<'a> Ctx<'a> {
                     "count the time between two dates with `days between a and b`".to_owned(),
                 ),
             }),
-            (Typed::Num(a), Typed::Num(b)) => self.arith(arith, a, b, rhs.span, span),
+            (Typed::Num(a), Typed::Num(b)) => self.arith(arith, a, b, (lhs.span, rhs.span), span),
             (Typed::Num(_) | Typed::Date(_), other) => self.mismatch("a number", &other, rhs.span),
             (other, _) => self.mismatch("a number", &other, lhs.span),
         }
@@ -115,7 +115,7 @@ impl<'a> Ctx<'a> {
         op: ArithOp,
         a: NumTyped,
         b: NumTyped,
-        rhs_span: Span,
+        (lhs_span, rhs_span): (Span, Span),
         span: Span,
     ) -> Typed {
         // `t_now - t_base` in Cel is a difference of 1 K steps, not a
@@ -141,7 +141,7 @@ impl<'a> Ctx<'a> {
                     Err(e) => return self.incommensurable(&a, &b, &e, span, "add"),
                 },
                 (Some(_), None) | (None, Some(_)) => {
-                    return self.unit_missing(&a, &b, rhs_span, span);
+                    return self.unit_missing(&a, &b, lhs_span, rhs_span);
                 }
             },
             ArithOp::Mul | ArithOp::Div => {
@@ -194,12 +194,20 @@ impl<'a> Ctx<'a> {
         })
     }
 
-    /// One side has a unit and the other none.
-    fn unit_missing(&mut self, a: &NumTyped, b: &NumTyped, rhs_span: Span, span: Span) -> Typed {
+    /// One side has a unit and the other none; the spans are those of the
+    /// two sides.
+    fn unit_missing(
+        &mut self,
+        a: &NumTyped,
+        b: &NumTyped,
+        lhs_span: Span,
+        rhs_span: Span,
+    ) -> Typed {
+        let span = lhs_span.join(rhs_span);
         let (quantity, bare, at) = if a.unit.is_some() {
             (a, b, rhs_span)
         } else {
-            (b, a, span)
+            (b, a, lhs_span)
         };
         match (&quantity.unit, &bare.origin) {
             (Some(unit), Origin::Const(text)) => self.error(CheckError::BareNumber {
@@ -265,6 +273,22 @@ impl<'a> Ctx<'a> {
                 found: format!("`{}`", op_word(op)),
                 span,
                 help: Some(format!("members of `{name}` have no order: test them with `=`, `!=` or `in {{ … }}`")),
+            }),
+            (Typed::Text { .. }, Typed::TextLit(_)) | (Typed::TextLit(_), Typed::Text { .. })
+                if !equality =>
+            {
+                self.error(CheckError::TypeMismatch {
+                    expected: "`=` or `!=` between text and a string".to_owned(),
+                    found: format!("`{}`", op_word(op)),
+                    span,
+                    help: Some("text has no order here; test it with `=` or `!=`".to_owned()),
+                })
+            }
+            (Typed::Text { .. }, Typed::Text { .. }) => self.error(CheckError::TypeMismatch {
+                expected: "a string such as `\"home\"`".to_owned(),
+                found: "another text field".to_owned(),
+                span: rhs.span,
+                help: Some("a text field is compared with a string written in the rule".to_owned()),
             }),
             (Typed::Cond(_), Typed::Cond(_)) if !equality => self.error(CheckError::TypeMismatch {
                 expected: "`=` or `!=` between two conditions".to_owned(),
@@ -349,8 +373,9 @@ impl<'a> Ctx<'a> {
                 self.range_check(&b, &a, lhs.span);
                 (a.num, b.num)
             }
-            (Some(_), None) => return self.unit_missing(&a, &b, rhs.span, rhs.span),
-            (None, Some(_)) => return self.unit_missing(&a, &b, lhs.span, lhs.span),
+            (Some(_), None) | (None, Some(_)) => {
+                return self.unit_missing(&a, &b, lhs.span, rhs.span);
+            }
             (Some(u), Some(v)) => {
                 // Constants are converted into the unit of the field they
                 // are compared with; otherwise the right side into the left.
