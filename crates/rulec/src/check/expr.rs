@@ -60,8 +60,9 @@ pub(crate) struct NumTyped {
 
 #[derive(Clone, Debug)]
 pub(crate) enum Origin {
-    /// A literal, as written.
-    Const(String),
+    /// A literal: as written (for messages), and its number alone (for
+    /// exact conversion).
+    Const(String, String),
     /// A numeric field.
     Field(FieldInfo),
     /// A define, by name.
@@ -189,7 +190,7 @@ impl<'a> Ctx<'a> {
                 Some(v) => Typed::Num(NumTyped {
                     num: Num::Const(v),
                     unit: None,
-                    origin: Origin::Const(n.to_string()),
+                    origin: Origin::Const(n.to_string(), n.to_string()),
                 }),
                 None => self.error(CheckError::TypeMismatch {
                     expected: "a number an f64 can hold".to_owned(),
@@ -206,7 +207,10 @@ impl<'a> Ctx<'a> {
                     Some(v) => Typed::Num(NumTyped {
                         num: Num::Const(v),
                         unit: Some(unit),
-                        origin: Origin::Const(format!("{} {}", q.value, q.unit.node)),
+                        origin: Origin::Const(
+                            format!("{} {}", q.value, q.unit.node),
+                            q.value.to_string(),
+                        ),
                     }),
                     None => self.error(CheckError::TypeMismatch {
                         expected: "a number an f64 can hold".to_owned(),
@@ -234,11 +238,11 @@ impl<'a> Ctx<'a> {
                     Typed::Num(NumTyped {
                         num: Num::Const(v),
                         unit,
-                        origin: Origin::Const(text),
+                        origin: Origin::Const(text, decimal),
                     }) => Typed::Num(NumTyped {
                         num: Num::Const(-v),
                         unit,
-                        origin: Origin::Const(format!("-{text}")),
+                        origin: Origin::Const(format!("-{text}"), format!("-{decimal}")),
                     }),
                     Typed::Num(n) => Typed::Num(NumTyped {
                         num: Num::Neg(Box::new(n.num)),

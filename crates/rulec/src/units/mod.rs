@@ -278,10 +278,7 @@ impl Unit {
     /// [`UnitError::Incommensurable`] when the units measure different
     /// things.
     pub fn conversion_to(&self, target: &Unit) -> Result<Conversion, UnitError> {
-        if !self.is_commensurable(target) {
-            return Err(self.incommensurable(target));
-        }
-        let ratio = self.factor.checked_div(target.factor);
+        let ratio = self.ratio_to(target, None)?;
         self.conversion_with_ratio(target, ratio)
     }
 
@@ -307,28 +304,86 @@ impl Unit {
         target: &Unit,
         molar_mass: &MolarMass,
     ) -> Result<Conversion, UnitError> {
-        if self.is_commensurable(target) {
-            return self.conversion_to(target);
-        }
-        let per_mole = molar_mass.dimension();
-        let ratio = if self.arbitrary.is_empty() && self.arbitrary == target.arbitrary {
-            if self.dimension.checked_div(per_mole) == Some(target.dimension) {
-                // mass → substance: divide by the molar mass
-                self.factor
-                    .checked_div(Ratio::from_number(molar_mass.factor))
-                    .and_then(|f| f.checked_div(target.factor))
-            } else if self.dimension.checked_mul(per_mole) == Some(target.dimension) {
-                // substance → mass: multiply by the molar mass
-                self.factor
-                    .checked_mul(Ratio::from_number(molar_mass.factor))
-                    .and_then(|f| f.checked_div(target.factor))
-            } else {
-                return Err(self.incommensurable(target));
-            }
+        let ratio = self.ratio_to(target, Some(molar_mass))?;
+        self.conversion_with_ratio(target, ratio)
+    }
+
+    /// Converts one decimal value, written as text, exactly: the whole
+    /// computation is done in exact decimals and rounded to an `f64` once.
+    /// This is how a rule's constants are converted into the unit of the
+    /// field they are compared with (`311.15 K` is `100.4 [degF]`, where the
+    /// per-value [`Conversion`] could be a unit in the last place off).
+    ///
+    /// ```
+    /// use rulec::units::Unit;
+    /// let k = Unit::parse("K")?;
+    /// assert_eq!(k.convert_decimal("311.15", &Unit::parse("[degF]")?, None)?, 100.4);
+    /// # Ok::<(), rulec::units::UnitError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Unit::conversion_via_molar_mass`]; [`UnitError::Overflow`] if
+    /// the text is not a number or the result is beyond an `f64`.
+    pub fn convert_decimal(
+        &self,
+        value: &str,
+        target: &Unit,
+        molar_mass: Option<&MolarMass>,
+    ) -> Result<f64, UnitError> {
+        let overflow = || UnitError::Overflow {
+            unit: self.written.clone(),
+        };
+        let ratio = self.ratio_to(target, molar_mass)?.ok_or_else(overflow)?;
+        let value = Number::parse(value).ok_or_else(overflow)?;
+        let zero = Number::ZERO;
+        // (v + offset_self) × ratio − offset_target, exactly.
+        let shifted = Ratio::from_number(value)
+            .checked_sub(Ratio::from_number(-self.offset.unwrap_or(zero)))
+            .and_then(|x| x.checked_mul(ratio))
+            .and_then(|x| x.checked_sub(Ratio::from_number(target.offset.unwrap_or(zero))))
+            .ok_or_else(overflow)?;
+        let result = shifted.to_f64();
+        if result.is_finite() {
+            Ok(result)
         } else {
+            Err(overflow())
+        }
+    }
+
+    /// The exact factor from this unit to `target`, through a molar mass
+    /// where one is given and needed.
+    fn ratio_to(
+        &self,
+        target: &Unit,
+        molar_mass: Option<&MolarMass>,
+    ) -> Result<Option<Ratio>, UnitError> {
+        if self.is_commensurable(target) {
+            return Ok(self.factor.checked_div(target.factor));
+        }
+        let Some(molar_mass) = molar_mass else {
             return Err(self.incommensurable(target));
         };
-        self.conversion_with_ratio(target, ratio)
+        if !self.arbitrary.is_empty() || !target.arbitrary.is_empty() {
+            return Err(self.incommensurable(target));
+        }
+        let per_mole = molar_mass.dimension();
+        let mass = Ratio::from_number(molar_mass.factor);
+        if self.dimension.checked_div(per_mole) == Some(target.dimension) {
+            // mass → substance: divide by the molar mass
+            Ok(self
+                .factor
+                .checked_div(mass)
+                .and_then(|f| f.checked_div(target.factor)))
+        } else if self.dimension.checked_mul(per_mole) == Some(target.dimension) {
+            // substance → mass: multiply by the molar mass
+            Ok(self
+                .factor
+                .checked_mul(mass)
+                .and_then(|f| f.checked_div(target.factor)))
+        } else {
+            Err(self.incommensurable(target))
+        }
     }
 
     fn conversion_with_ratio(
