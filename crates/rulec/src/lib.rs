@@ -46,5 +46,6 @@
 #![deny(missing_docs)]
 
 pub mod check;
+mod suggest;
 pub mod syntax;
 pub mod units;

@@ -42,7 +42,7 @@ use rulec::check::{
     ArithOp, Checked, Cond, DateVal, Duration, DurationUnit, FieldRef, FieldType, ListQuantifier,
     NoImports, Num, Program, Schema, Value, check,
 };
-use rulec::syntax::{CalendarUnit, CompareOp, Direction, GroupKind, Limit, RuleFile, parse};
+use rulec::syntax::{Direction, GroupKind, Limit, RuleFile, parse};
 use rulec::units::Conversion;
 
 /// Width of rendered diagnostics, fixed so snapshots do not depend on the terminal.
@@ -358,13 +358,13 @@ impl<'p> Printer<'p> {
             Cond::CompareNum { op, lhs, rhs } => format!(
                 "{} {} {}",
                 self.num(lhs, scopes),
-                op_text(*op),
+                op.as_str(),
                 self.num(rhs, scopes)
             ),
             Cond::CompareDate { op, lhs, rhs } => format!(
                 "{} {} {}",
                 self.date(lhs, scopes),
-                op_text(*op),
+                op.as_str(),
                 self.date(rhs, scopes)
             ),
             Cond::CompareBool { equal, lhs, rhs } => format!(
@@ -520,12 +520,7 @@ impl<'p> Printer<'p> {
                 to,
                 conversion,
             } => {
-                let word = match unit {
-                    CalendarUnit::Years => "years",
-                    CalendarUnit::Months => "months",
-                    CalendarUnit::Weeks => "weeks",
-                    CalendarUnit::Days => "days",
-                };
+                let word = unit.as_str();
                 converted(
                     format!(
                         "({word} between {} and {})",
@@ -591,17 +586,6 @@ fn duration(d: Duration) -> String {
         DurationUnit::Hours => "hours",
     };
     format!("{} {unit}", d.amount)
-}
-
-fn op_text(op: CompareOp) -> &'static str {
-    match op {
-        CompareOp::Lt => "<",
-        CompareOp::Le => "<=",
-        CompareOp::Gt => ">",
-        CompareOp::Ge => ">=",
-        CompareOp::Eq => "=",
-        CompareOp::Ne => "!=",
-    }
 }
 
 /// Every snapshot belongs to a fixture: a renamed or deleted fixture must

@@ -7,7 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::syntax::{self, CalendarUnit, CompareOp, Expr, ExprKind, Limit, Span, UnaryOp};
+use crate::syntax::{self, CompareOp, Expr, ExprKind, Limit, Span, UnaryOp};
 use crate::units::{Conversion, MolarMass, Unit, UnitError};
 
 use super::diagnostic::CheckError;
@@ -115,15 +115,6 @@ fn describe(t: &Typed) -> String {
         Typed::Multiple { .. } => "a multiple of a normal limit".to_owned(),
         Typed::Unresolved(name) => format!("`{name}`"),
         Typed::Error => "an expression with errors".to_owned(),
-    }
-}
-
-fn calendar_unit(unit: CalendarUnit) -> &'static str {
-    match unit {
-        CalendarUnit::Years => "years",
-        CalendarUnit::Months => "months",
-        CalendarUnit::Weeks => "weeks",
-        CalendarUnit::Days => "days",
     }
 }
 
@@ -350,7 +341,7 @@ impl<'a> Ctx<'a> {
             ExprKind::DateDiff { unit, from, to } => {
                 let from = self.date(from);
                 let to = self.date(to);
-                let Some(calendar) = self.parse_unit(calendar_unit(*unit), e.span) else {
+                let Some(calendar) = self.parse_unit(unit.as_str(), e.span) else {
                     return Typed::Error;
                 };
                 match (from, to) {
@@ -623,31 +614,8 @@ pub(crate) fn closest<'n>(
 ) -> Option<&'n str> {
     let limit = (name.chars().count() / 3).max(1);
     candidates
-        .map(|c| (edit_distance(name, c), c))
+        .map(|c| (crate::suggest::edit_distance(name, c), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row.first().copied().unwrap_or(0);
-        if let Some(first) = row.first_mut() {
-            *first = i + 1;
-        }
-        for (j, cb) in b.iter().enumerate() {
-            let above = row.get(j + 1).copied().unwrap_or(usize::MAX - 1);
-            let left = row.get(j).copied().unwrap_or(usize::MAX - 1);
-            let value = (diagonal + usize::from(ca != *cb))
-                .min(above + 1)
-                .min(left + 1);
-            diagonal = above;
-            if let Some(cell) = row.get_mut(j + 1) {
-                *cell = value;
-            }
-        }
-    }
-    row.last().copied().unwrap_or(0)
 }

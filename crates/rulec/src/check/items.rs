@@ -476,7 +476,7 @@ fn impossible_range(c: &Cond, ctx: &Ctx<'_>) -> Option<(String, String)> {
         empty.then(|| {
             let words: Vec<String> = constraints
                 .iter()
-                .map(|(op, v)| format!("{} {v}", op_text(*op)))
+                .map(|(op, v)| format!("{} {v}", op.as_str()))
                 .collect();
             (name, words.join(" and "))
         })
@@ -500,16 +500,5 @@ fn flip(op: CompareOp) -> CompareOp {
         CompareOp::Gt => CompareOp::Lt,
         CompareOp::Ge => CompareOp::Le,
         other => other,
-    }
-}
-
-fn op_text(op: CompareOp) -> &'static str {
-    match op {
-        CompareOp::Lt => "<",
-        CompareOp::Le => "<=",
-        CompareOp::Gt => ">",
-        CompareOp::Ge => ">=",
-        CompareOp::Eq => "=",
-        CompareOp::Ne => "!=",
     }
 }

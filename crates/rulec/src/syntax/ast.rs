@@ -400,6 +400,21 @@ pub enum CompareOp {
     Ne,
 }
 
+impl CompareOp {
+    /// The operator as the printer writes it: `<`, `<=`, `>`, `>=`, `=`, `!=`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CompareOp::Lt => "<",
+            CompareOp::Le => "<=",
+            CompareOp::Gt => ">",
+            CompareOp::Ge => ">=",
+            CompareOp::Eq => "=",
+            CompareOp::Ne => "!=",
+        }
+    }
+}
+
 /// The forms of membership test.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub enum MemberTest {
@@ -459,4 +474,17 @@ pub enum CalendarUnit {
     Weeks,
     /// `days`
     Days,
+}
+
+impl CalendarUnit {
+    /// The word that names the unit: `years`, `months`, `weeks`, `days`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CalendarUnit::Years => "years",
+            CalendarUnit::Months => "months",
+            CalendarUnit::Weeks => "weeks",
+            CalendarUnit::Days => "days",
+        }
+    }
 }

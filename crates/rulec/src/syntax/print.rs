@@ -8,7 +8,12 @@ use std::fmt::Write as _;
 use super::ast::*;
 
 /// The words that start a date difference: `years between a and b`.
-const CALENDAR_WORDS: [&str; 4] = ["years", "months", "weeks", "days"];
+const CALENDAR_WORDS: [&str; 4] = [
+    CalendarUnit::Years.as_str(),
+    CalendarUnit::Months.as_str(),
+    CalendarUnit::Weeks.as_str(),
+    CalendarUnit::Days.as_str(),
+];
 
 /// Criteria lines longer than this put their expression on the next line.
 const WIDTH: usize = 100;
@@ -313,14 +318,7 @@ fn write_bare(out: &mut String, expr: &ExprKind, follow: Follow) {
             write_expr(out, rhs, next(lvl), follow);
         }
         ExprKind::Compare { op, lhs, rhs } => {
-            let word = match op {
-                CompareOp::Lt => "<",
-                CompareOp::Le => "<=",
-                CompareOp::Gt => ">",
-                CompareOp::Ge => ">=",
-                CompareOp::Eq => "=",
-                CompareOp::Ne => "!=",
-            };
+            let word = op.as_str();
             write_expr(out, lhs, Level::Sum, Follow::NotArithmetic);
             let _ = write!(out, " {word} ");
             write_expr(out, rhs, Level::Sum, follow);
@@ -412,12 +410,7 @@ fn write_bare(out: &mut String, expr: &ExprKind, follow: Follow) {
             write_expr(out, condition, Level::Or, follow);
         }
         ExprKind::DateDiff { unit, from, to } => {
-            out.push_str(match unit {
-                CalendarUnit::Years => "years between ",
-                CalendarUnit::Months => "months between ",
-                CalendarUnit::Weeks => "weeks between ",
-                CalendarUnit::Days => "days between ",
-            });
+            let _ = write!(out, "{} between ", unit.as_str());
             write_expr(out, from, Level::Sum, Follow::NotArithmetic);
             out.push_str(" and ");
             write_expr(out, to, Level::Sum, follow);

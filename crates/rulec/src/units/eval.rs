@@ -223,7 +223,7 @@ pub(crate) fn suggest(symbol: &str, strict: bool) -> Option<String> {
         let distance = if candidate.to_lowercase() == lower {
             0
         } else {
-            levenshtein(symbol, &candidate)
+            crate::suggest::edit_distance(symbol, &candidate)
         };
         if best.as_ref().is_none_or(|(d, _)| distance < *d) {
             best = Some((distance, candidate));
@@ -233,39 +233,9 @@ pub(crate) fn suggest(symbol: &str, strict: bool) -> Option<String> {
     best.filter(|(d, _)| *d <= limit).map(|(_, c)| c)
 }
 
-/// Edit distance between two short strings.
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row.first().copied().unwrap_or(0);
-        if let Some(first) = row.first_mut() {
-            *first = i + 1;
-        }
-        for (j, cb) in b.iter().enumerate() {
-            let above = row.get(j + 1).copied().unwrap_or(usize::MAX);
-            let left = row.get(j).copied().unwrap_or(usize::MAX);
-            let cost = usize::from(ca != *cb);
-            let value = (diagonal + cost).min(above + 1).min(left + 1);
-            diagonal = above;
-            if let Some(cell) = row.get_mut(j + 1) {
-                *cell = value;
-            }
-        }
-    }
-    row.last().copied().unwrap_or(0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn edit_distance() {
-        assert_eq!(levenshtein("mg", "mg"), 0);
-        assert_eq!(levenshtein("mgg", "mg"), 1);
-        assert_eq!(levenshtein("kitten", "sitting"), 3);
-    }
 
     #[test]
     fn suggestions() {

@@ -264,13 +264,13 @@ impl<'a> Ctx<'a> {
             }
             (Typed::Set { name, .. }, Typed::Unresolved(_)) => self.error(CheckError::TypeMismatch {
                 expected: format!("a test of the set `{name}`"),
-                found: format!("`{}`", op_word(op)),
+                found: format!("`{}`", op.as_str()),
                 span,
                 help: Some(format!("test a set with `has`: `{name} has …`, `{name} has any of {{ … }}`")),
             }),
             (Typed::Enum { name, .. }, Typed::Unresolved(_)) => self.error(CheckError::TypeMismatch {
                 expected: "`=`, `!=` or `in { … }`".to_owned(),
-                found: format!("`{}`", op_word(op)),
+                found: format!("`{}`", op.as_str()),
                 span,
                 help: Some(format!("members of `{name}` have no order: test them with `=`, `!=` or `in {{ … }}`")),
             }),
@@ -279,7 +279,7 @@ impl<'a> Ctx<'a> {
             {
                 self.error(CheckError::TypeMismatch {
                     expected: "`=` or `!=` between text and a string".to_owned(),
-                    found: format!("`{}`", op_word(op)),
+                    found: format!("`{}`", op.as_str()),
                     span,
                     help: Some("text has no order here; test it with `=` or `!=`".to_owned()),
                 })
@@ -292,7 +292,7 @@ impl<'a> Ctx<'a> {
             }),
             (Typed::Cond(_), Typed::Cond(_)) if !equality => self.error(CheckError::TypeMismatch {
                 expected: "`=` or `!=` between two conditions".to_owned(),
-                found: format!("`{}`", op_word(op)),
+                found: format!("`{}`", op.as_str()),
                 span,
                 help: Some("conditions have no order; combine them with `and`, `or`, `not`".to_owned()),
             }),
@@ -649,17 +649,6 @@ impl<'a> Ctx<'a> {
             FieldType::ListOf(element) => Some(element),
             _ => None,
         }
-    }
-}
-
-fn op_word(op: CompareOp) -> &'static str {
-    match op {
-        CompareOp::Lt => "<",
-        CompareOp::Le => "<=",
-        CompareOp::Gt => ">",
-        CompareOp::Ge => ">=",
-        CompareOp::Eq => "=",
-        CompareOp::Ne => "!=",
     }
 }
 
