@@ -138,7 +138,7 @@ impl<'a> Ctx<'a> {
                 (None, None) => (b.num, None),
                 (Some(u), Some(v)) => match v.conversion_to(u) {
                     Ok(c) => (convert(b.num, c), Some(u.clone())),
-                    Err(e) => return self.incommensurable(&a, &b, &e, span, "add"),
+                    Err(e) => return self.incommensurable(&a, &b, &e, span, "combine"),
                 },
                 (Some(_), None) | (None, Some(_)) => {
                     return self.unit_missing(&a, &b, lhs_span, rhs_span);
@@ -171,7 +171,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Two quantities that do not convert into each other; `verb` says
-    /// what was attempted (`compare`, `add`).
+    /// what was attempted (`compare`, or `combine` for `+` and `-`).
     fn incommensurable(
         &mut self,
         a: &NumTyped,
@@ -240,12 +240,18 @@ impl<'a> Ctx<'a> {
         let equality = matches!(op, CompareOp::Eq | CompareOp::Ne);
         // A member named like a field or define (`sex = male` beside a
         // field `male`) is the member: the enum decides what its names mean.
-        if let (Typed::Enum { field, members, .. }, ExprKind::Name(n)) = (&l, &rhs.node)
+        let member_of = |enum_side: &Typed, name_side: &Expr| match (enum_side, &name_side.node) {
+            (Typed::Enum { field, members, .. }, ExprKind::Name(n)) => {
+                members.iter().position(|m| m == n).map(|i| (*field, i))
+            }
+            _ => None,
+        };
+        // Either way round: `sex = female` or `female = sex`.
+        if let Some((field, i)) = member_of(&l, rhs).or_else(|| member_of(&r, lhs))
             && equality
-            && let Some(i) = members.iter().position(|m| m == n)
         {
             return Typed::Cond(Cond::EnumIn {
-                field: *field,
+                field,
                 members: vec![u32::try_from(i).unwrap_or(u32::MAX)],
                 negated: op == CompareOp::Ne,
             });
