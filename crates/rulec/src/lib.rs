@@ -46,6 +46,7 @@
 #![deny(missing_docs)]
 
 pub mod check;
+pub mod eval;
 mod suggest;
 pub mod syntax;
 pub mod units;

@@ -60,9 +60,8 @@ pub(crate) struct NumTyped {
 
 #[derive(Clone, Debug)]
 pub(crate) enum Origin {
-    /// A literal: as written (for messages), and its number alone (for
-    /// exact conversion).
-    Const(String, String),
+    /// A literal, as written.
+    Const(String),
     /// A numeric field.
     Field(FieldInfo),
     /// A define, by name.
@@ -181,7 +180,7 @@ impl<'a> Ctx<'a> {
                 Some(v) => Typed::Num(NumTyped {
                     num: Num::Const(v),
                     unit: None,
-                    origin: Origin::Const(n.to_string(), n.to_string()),
+                    origin: Origin::Const(n.to_string()),
                 }),
                 None => self.error(CheckError::TypeMismatch {
                     expected: "a number an f64 can hold".to_owned(),
@@ -198,10 +197,7 @@ impl<'a> Ctx<'a> {
                     Some(v) => Typed::Num(NumTyped {
                         num: Num::Const(v),
                         unit: Some(unit),
-                        origin: Origin::Const(
-                            format!("{} {}", q.value, q.unit.node),
-                            q.value.to_string(),
-                        ),
+                        origin: Origin::Const(format!("{} {}", q.value, q.unit.node)),
                     }),
                     None => self.error(CheckError::TypeMismatch {
                         expected: "a number an f64 can hold".to_owned(),
@@ -229,11 +225,11 @@ impl<'a> Ctx<'a> {
                     Typed::Num(NumTyped {
                         num: Num::Const(v),
                         unit,
-                        origin: Origin::Const(text, decimal),
+                        origin: Origin::Const(text),
                     }) => Typed::Num(NumTyped {
                         num: Num::Const(-v),
                         unit,
-                        origin: Origin::Const(format!("-{text}"), format!("-{decimal}")),
+                        origin: Origin::Const(format!("-{text}")),
                     }),
                     Typed::Num(n) => Typed::Num(NumTyped {
                         num: Num::Neg(Box::new(n.num)),

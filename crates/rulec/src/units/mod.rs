@@ -308,49 +308,6 @@ impl Unit {
         self.conversion_with_ratio(target, ratio)
     }
 
-    /// Converts one decimal value, written as text, exactly: the whole
-    /// computation is done in exact decimals and rounded to an `f64` once.
-    /// This is how a rule's constants are converted into the unit of the
-    /// field they are compared with (`311.15 K` is `100.4 [degF]`, where the
-    /// per-value [`Conversion`] could be a unit in the last place off).
-    ///
-    /// ```
-    /// use rulec::units::Unit;
-    /// let k = Unit::parse("K")?;
-    /// assert_eq!(k.convert_decimal("311.15", &Unit::parse("[degF]")?, None)?, 100.4);
-    /// # Ok::<(), rulec::units::UnitError>(())
-    /// ```
-    ///
-    /// # Errors
-    ///
-    /// As [`Unit::conversion_via_molar_mass`]; [`UnitError::Overflow`] if
-    /// the text is not a number or the result is beyond an `f64`.
-    pub fn convert_decimal(
-        &self,
-        value: &str,
-        target: &Unit,
-        molar_mass: Option<&MolarMass>,
-    ) -> Result<f64, UnitError> {
-        let overflow = || UnitError::Overflow {
-            unit: self.written.clone(),
-        };
-        let ratio = self.ratio_to(target, molar_mass)?.ok_or_else(overflow)?;
-        let value = Number::parse(value).ok_or_else(overflow)?;
-        let zero = Number::ZERO;
-        // (v + offset_self) × ratio − offset_target, exactly.
-        let shifted = Ratio::from_number(value)
-            .checked_sub(Ratio::from_number(-self.offset.unwrap_or(zero)))
-            .and_then(|x| x.checked_mul(ratio))
-            .and_then(|x| x.checked_sub(Ratio::from_number(target.offset.unwrap_or(zero))))
-            .ok_or_else(overflow)?;
-        let result = shifted.to_f64();
-        if result.is_finite() {
-            Ok(result)
-        } else {
-            Err(overflow())
-        }
-    }
-
     /// The exact factor from this unit to `target`, through a molar mass
     /// where one is given and needed.
     fn ratio_to(

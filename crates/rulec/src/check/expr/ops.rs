@@ -42,7 +42,7 @@ fn convert(num: Num, conversion: Conversion) -> Num {
 fn name_of(n: &NumTyped) -> String {
     match &n.origin {
         Origin::Field(info) => format!("`{}`", info.name),
-        Origin::Const(text, _) => format!("`{text}`"),
+        Origin::Const(text) => format!("`{text}`"),
         Origin::Define(name) => format!("`{name}`"),
         Origin::Other => "the expression".to_owned(),
     }
@@ -210,7 +210,7 @@ impl<'a> Ctx<'a> {
             (b, a, lhs_span)
         };
         match (&quantity.unit, &bare.origin) {
-            (Some(unit), Origin::Const(text, _)) => self.error(CheckError::BareNumber {
+            (Some(unit), Origin::Const(text)) => self.error(CheckError::BareNumber {
                 number: text.clone(),
                 what: name_of(quantity),
                 kind: unit.kind(),
@@ -386,47 +386,24 @@ impl<'a> Ctx<'a> {
                 // Constants are converted into the unit of the field they
                 // are compared with; otherwise the right side into the left.
                 let convert_left =
-                    matches!(a.origin, Origin::Const(..)) && !matches!(b.origin, Origin::Const(..));
+                    matches!(a.origin, Origin::Const(_)) && !matches!(b.origin, Origin::Const(_));
                 let (from, to, molar) = if convert_left {
                     (u, v, molar_of(&b))
                 } else {
                     (v, u, molar_of(&a))
                 };
-                // A constant is converted once, exactly, from its decimal
-                // text; anything else carries a conversion per value.
-                let constant = if convert_left { &a.origin } else { &b.origin };
-                let exact = match constant {
-                    Origin::Const(_, decimal) => {
-                        Some(from.convert_decimal(decimal, to, molar.as_ref()))
-                    }
-                    _ => None,
+                // A constant goes through the very conversion a record value
+                // in the constant's unit would: a value written in the same
+                // unit as a threshold then compares equal to it, whatever
+                // unit the field is stored in.
+                let conversion = match &molar {
+                    Some(m) => from.conversion_via_molar_mass(to, m),
+                    None => from.conversion_to(to),
                 };
-                let per_value = match (&exact, &molar) {
-                    (Some(_), _) => None,
-                    (None, Some(m)) => Some(from.conversion_via_molar_mass(to, m)),
-                    (None, None) => Some(from.conversion_to(to)),
-                };
-                let error = match (&exact, &per_value) {
-                    (Some(Err(e)), _) | (_, Some(Err(e))) => Some(e.clone()),
-                    _ => None,
-                };
-                if let Some(e) = error {
-                    return self.incommensurable(&a, &b, &e, span, "compare");
-                }
-                let (moved, kept) = if convert_left {
-                    (a.num, b.num)
-                } else {
-                    (b.num, a.num)
-                };
-                let converted = match (exact, per_value) {
-                    (Some(Ok(v)), _) => Num::Const(v),
-                    (_, Some(Ok(c))) => convert(moved, c),
-                    _ => moved,
-                };
-                if convert_left {
-                    (converted, kept)
-                } else {
-                    (kept, converted)
+                match conversion {
+                    Ok(c) if convert_left => (convert(a.num, c), b.num),
+                    Ok(c) => (a.num, convert(b.num, c)),
+                    Err(e) => return self.incommensurable(&a, &b, &e, span, "compare"),
                 }
             }
         };
@@ -448,7 +425,7 @@ impl<'a> Ctx<'a> {
         let outside = min.is_some_and(|m| *v < m as f64) || max.is_some_and(|m| *v > m as f64);
         if outside {
             let text = match &constant.origin {
-                Origin::Const(t, _) => t.clone(),
+                Origin::Const(t) => t.clone(),
                 _ => v.to_string(),
             };
             self.diagnostics.push(CheckError::OutOfRange {

@@ -1,0 +1,152 @@
+//! Evaluation: a checked program and a patient record give a verdict.
+//!
+//! Every criterion is met, not met or unknown (three-valued logic: missing
+//! data is unknown, never a pass); a patient is *eligible* when every
+//! inclusion is met and no exclusion is, *ineligible* when an inclusion is
+//! not met or an exclusion is, and *undetermined* otherwise, with the
+//! fields whose values would decide it.
+//!
+//! ```
+//! use rulec::eval::{evaluate, FieldValue, Record, Status};
+//!
+//! let file = rulec::syntax::parse(r#"
+//! fields { hemoglobin: g/L, pregnant: bool }
+//! inclusion { hb "Hb > 80 g/L": hemoglobin > 8 g/dL }
+//! exclusion { pregnancy: pregnant }
+//! "#)?;
+//! let program = rulec::check::check(&file, &rulec::check::NoImports).program.unwrap();
+//! let index = jiff::civil::date(2026, 11, 24);
+//!
+//! let mut record = Record::new(&program.schema);
+//! record.set(&program.schema, "hemoglobin", FieldValue::Quantity { value: 92.0, low: None, high: None })?;
+//! let verdict = evaluate(&program, &record, index);
+//! // Hemoglobin decides the inclusion; pregnancy is unknown.
+//! assert_eq!(verdict.status, Status::Undetermined);
+//! assert_eq!(verdict.missing, ["pregnant"]);
+//!
+//! record.set(&program.schema, "pregnant", FieldValue::Bool(false))?;
+//! assert_eq!(evaluate(&program, &record, index).status, Status::Eligible);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod record;
+mod reference;
+mod truth;
+
+use jiff::civil::Date;
+
+pub use record::{FieldValue, Record, WrongKind};
+pub use truth::Truth;
+
+use crate::check::Program;
+use crate::syntax::Section;
+
+/// The outcome of one criterion for one record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Outcome {
+    /// The condition holds.
+    Met,
+    /// The condition does not hold.
+    NotMet,
+    /// The record lacks what would decide it.
+    Unknown,
+}
+
+impl From<Truth> for Outcome {
+    fn from(t: Truth) -> Outcome {
+        match t {
+            Truth::True => Outcome::Met,
+            Truth::False => Outcome::NotMet,
+            Truth::Unknown => Outcome::Unknown,
+        }
+    }
+}
+
+/// A patient's eligibility.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// Every inclusion met, no exclusion met.
+    Eligible,
+    /// An inclusion not met, or an exclusion met.
+    Ineligible,
+    /// Neither can be said until missing data is known.
+    Undetermined,
+}
+
+/// One criterion's outcome in a verdict.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CriterionOutcome {
+    /// The criterion's id.
+    pub id: String,
+    /// Inclusion or exclusion.
+    pub section: Section,
+    /// Met, not met or unknown.
+    pub outcome: Outcome,
+}
+
+/// The verdict for one record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verdict {
+    /// Eligible, ineligible or undetermined.
+    pub status: Status,
+    /// Every criterion's outcome, in the program's order.
+    pub criteria: Vec<CriterionOutcome>,
+    /// For an undetermined verdict, the record fields whose absence left a
+    /// deciding criterion unknown, in declaration order.
+    pub missing: Vec<String>,
+}
+
+/// Evaluates every criterion of `program` for `record`, with `index` as the
+/// screening date.
+///
+/// This is the reference evaluator, a plain walk over the checked program;
+/// defines are evaluated at most once per record.
+#[must_use]
+pub fn evaluate(program: &Program, record: &Record, index: Date) -> Verdict {
+    let mut walker = reference::Walker::new(program, record, index);
+    let mut criteria = Vec::with_capacity(program.criteria.len());
+    let mut deciding_missing: Vec<u32> = Vec::new();
+    for criterion in &program.criteria {
+        walker.missing.clear();
+        let outcome = Outcome::from(walker.cond(&criterion.condition));
+        if outcome == Outcome::Unknown {
+            deciding_missing.extend(walker.missing.iter().copied());
+        }
+        criteria.push(CriterionOutcome {
+            id: criterion.id.clone(),
+            section: criterion.section,
+            outcome,
+        });
+    }
+    let status = status_of(&criteria);
+    let missing = if status == Status::Undetermined {
+        deciding_missing.sort_unstable();
+        deciding_missing.dedup();
+        deciding_missing
+            .iter()
+            .filter_map(|slot| program.schema.fields.get(*slot as usize))
+            .map(|f| f.name.clone())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Verdict {
+        status,
+        criteria,
+        missing,
+    }
+}
+
+fn status_of(criteria: &[CriterionOutcome]) -> Status {
+    let fails = |c: &CriterionOutcome| match c.section {
+        Section::Inclusion => c.outcome == Outcome::NotMet,
+        Section::Exclusion => c.outcome == Outcome::Met,
+    };
+    if criteria.iter().any(fails) {
+        Status::Ineligible
+    } else if criteria.iter().all(|c| c.outcome != Outcome::Unknown) {
+        Status::Eligible
+    } else {
+        Status::Undetermined
+    }
+}

@@ -1,0 +1,403 @@
+//! The reference evaluator: a plain walk over the checked program.
+//!
+//! It is written for obviousness, not speed: it is the oracle the compiled
+//! closures are tested against, and the semantics of DESIGN §3 in one place.
+
+use jiff::civil::Date;
+use jiff::{Span, Unit as DateUnit};
+
+use crate::check::{
+    ArithOp, Cond, DateVal, DefineId, Duration, DurationUnit, FieldRef, ListQuantifier, Num,
+    Program, Value,
+};
+use crate::syntax::{CalendarUnit, CompareOp, Direction, GroupKind, Limit};
+
+use super::record::{FieldValue, Record};
+use super::truth::Truth;
+
+/// A define's value for the record being evaluated.
+#[derive(Clone, Debug)]
+enum Cached {
+    Truth(Truth),
+    Num(Option<f64>),
+    Date(Option<Date>),
+}
+
+/// Evaluation state for one record.
+pub(crate) struct Walker<'p, 'r> {
+    program: &'p Program,
+    index: Date,
+    record: &'r Record,
+    /// The list elements a `where` clause is looking at, innermost last.
+    elements: Vec<&'r Record>,
+    /// Defines, evaluated at most once per record.
+    defines: Vec<Option<Cached>>,
+    /// Record fields read while missing, by slot.
+    pub(crate) missing: Vec<u32>,
+}
+
+impl<'p, 'r> Walker<'p, 'r> {
+    pub(crate) fn new(program: &'p Program, record: &'r Record, index: Date) -> Self {
+        Walker {
+            program,
+            index,
+            record,
+            elements: Vec::new(),
+            defines: vec![None; program.defines.len()],
+            missing: Vec::new(),
+        }
+    }
+
+    fn value(&mut self, field: FieldRef) -> &'r FieldValue {
+        let record = if field.depth == 0 {
+            self.record
+        } else {
+            let index = self.elements.len().checked_sub(field.depth as usize);
+            match index.and_then(|i| self.elements.get(i)) {
+                Some(element) => element,
+                None => return &FieldValue::Missing,
+            }
+        };
+        let value = record.get(field.slot);
+        if field.depth == 0
+            && matches!(value, FieldValue::Missing)
+            && !self.missing.contains(&field.slot.0)
+        {
+            self.missing.push(field.slot.0);
+        }
+        value
+    }
+
+    fn define(&mut self, id: DefineId) -> Option<Cached> {
+        if let Some(Some(cached)) = self.defines.get(id.0 as usize) {
+            return Some(cached.clone());
+        }
+        let define = self.program.defines.get(id.0 as usize)?;
+        // Defines are checked in the record's scope: no list element is in
+        // view while one is evaluated.
+        let elements = std::mem::take(&mut self.elements);
+        let cached = match &define.value {
+            Value::Cond(c) => Cached::Truth(self.cond(c)),
+            Value::Num(n, _) => Cached::Num(self.num(n)),
+            Value::Date(d) => Cached::Date(self.date(d)),
+        };
+        self.elements = elements;
+        if let Some(slot) = self.defines.get_mut(id.0 as usize) {
+            *slot = Some(cached.clone());
+        }
+        Some(cached)
+    }
+
+    pub(crate) fn cond(&mut self, c: &Cond) -> Truth {
+        match c {
+            Cond::Literal(b) => Truth::from_bool(*b),
+            Cond::Field(f) => match self.value(*f) {
+                FieldValue::Bool(b) => Truth::from_bool(*b),
+                _ => Truth::Unknown,
+            },
+            Cond::Define(id) => match self.define(*id) {
+                Some(Cached::Truth(t)) => t,
+                _ => Truth::Unknown,
+            },
+            Cond::Not(inner) => self.cond(inner).not(),
+            Cond::And(a, b) => {
+                let a = self.cond(a);
+                if a == Truth::False {
+                    return Truth::False;
+                }
+                a.and(self.cond(b))
+            }
+            Cond::Or(a, b) => {
+                let a = self.cond(a);
+                if a == Truth::True {
+                    return Truth::True;
+                }
+                a.or(self.cond(b))
+            }
+            Cond::CompareNum { op, lhs, rhs } => {
+                let (a, b) = (self.num(lhs), self.num(rhs));
+                Truth::from_option(a.zip(b).map(|(a, b)| compare(*op, a, b)))
+            }
+            Cond::CompareDate { op, lhs, rhs } => {
+                let (a, b) = (self.date(lhs), self.date(rhs));
+                Truth::from_option(a.zip(b).map(|(a, b)| compare_ord(*op, a.cmp(&b))))
+            }
+            Cond::CompareBool { equal, lhs, rhs } => {
+                let (a, b) = (self.cond(lhs), self.cond(rhs));
+                if a == Truth::Unknown || b == Truth::Unknown {
+                    Truth::Unknown
+                } else {
+                    Truth::from_bool((a == b) == *equal)
+                }
+            }
+            Cond::EnumIn {
+                field,
+                members,
+                negated,
+            } => match self.value(*field) {
+                FieldValue::Member(m) => Truth::from_bool(members.contains(m) != *negated),
+                _ => Truth::Unknown,
+            },
+            Cond::SetHas {
+                field,
+                members,
+                all,
+            } => match self.value(*field) {
+                FieldValue::Members(present) => {
+                    let has = |m: &u32| present.contains(m);
+                    Truth::from_bool(if *all {
+                        members.iter().all(has)
+                    } else {
+                        members.iter().any(has)
+                    })
+                }
+                _ => Truth::Unknown,
+            },
+            Cond::TextEq {
+                field,
+                text,
+                negated,
+            } => match self.value(*field) {
+                FieldValue::Text(t) => Truth::from_bool((t == text) != *negated),
+                _ => Truth::Unknown,
+            },
+            Cond::Known { field, known } => {
+                let present = !matches!(self.value(*field), FieldValue::Missing);
+                Truth::from_bool(present == *known)
+            }
+            Cond::Within {
+                date,
+                window,
+                direction,
+                anchor,
+            } => {
+                let (d, a) = (self.date(date), self.date(anchor));
+                let Some((d, a)) = d.zip(a) else {
+                    return Truth::Unknown;
+                };
+                let sign = if *direction == Direction::Before {
+                    -1.0
+                } else {
+                    1.0
+                };
+                let Some(edge) = shift(
+                    a,
+                    &Duration {
+                        amount: window.amount * sign,
+                        unit: window.unit,
+                    },
+                ) else {
+                    return Truth::Unknown;
+                };
+                let (from, to) = if *direction == Direction::Before {
+                    (edge, a)
+                } else {
+                    (a, edge)
+                };
+                Truth::from_bool(from <= d && d <= to)
+            }
+            Cond::Group { kind, items } => {
+                let truths: Vec<Truth> = items.iter().map(|i| self.cond(i)).collect();
+                group(*kind, &truths)
+            }
+            Cond::ListQuery {
+                quantifier,
+                list,
+                condition,
+            } => {
+                let Some(elements) = self.elements_of(*list) else {
+                    return Truth::Unknown;
+                };
+                let truths = self.each(elements, condition);
+                let any = truths.iter().fold(Truth::False, |acc, t| acc.or(*t));
+                match quantifier {
+                    ListQuantifier::Any => any,
+                    ListQuantifier::All => truths.iter().fold(Truth::True, |acc, t| acc.and(*t)),
+                    ListQuantifier::No => any.not(),
+                }
+            }
+        }
+    }
+
+    fn elements_of(&mut self, list: FieldRef) -> Option<&'r [Record]> {
+        match self.value(list) {
+            FieldValue::List(elements) => Some(elements),
+            _ => None,
+        }
+    }
+
+    /// The condition's truth for each element of a list.
+    fn each(&mut self, elements: &'r [Record], condition: &Cond) -> Vec<Truth> {
+        elements
+            .iter()
+            .map(|element| {
+                self.elements.push(element);
+                let t = self.cond(condition);
+                self.elements.pop();
+                t
+            })
+            .collect()
+    }
+
+    pub(crate) fn num(&mut self, n: &Num) -> Option<f64> {
+        match n {
+            Num::Const(v) => Some(*v),
+            Num::Field { field, conversion } => match self.value(*field) {
+                FieldValue::Number(v) => Some(conversion.apply(*v)),
+                FieldValue::Quantity { value, .. } => Some(conversion.apply(*value)),
+                _ => None,
+            },
+            Num::Limit {
+                field,
+                limit,
+                factor,
+            } => match self.value(*field) {
+                FieldValue::Quantity { low, high, .. } => {
+                    let bound = if *limit == Limit::Upper { high } else { low };
+                    bound.map(|b| factor * b)
+                }
+                _ => None,
+            },
+            Num::Define { define, conversion } => match self.define(*define) {
+                Some(Cached::Num(v)) => v.map(|v| conversion.apply(v)),
+                _ => None,
+            },
+            Num::Convert { inner, conversion } => self.num(inner).map(|v| conversion.apply(v)),
+            Num::Neg(inner) => self.num(inner).map(|v| -v),
+            Num::Arith { op, lhs, rhs } => {
+                let (a, b) = (self.num(lhs)?, self.num(rhs)?);
+                let v = match op {
+                    ArithOp::Add => a + b,
+                    ArithOp::Sub => a - b,
+                    ArithOp::Mul => a * b,
+                    ArithOp::Div => a / b,
+                };
+                v.is_finite().then_some(v)
+            }
+            Num::Count { list, condition } => {
+                let elements = self.elements_of(*list)?;
+                let truths = self.each(elements, condition);
+                // A count is known only when every element's condition is.
+                if truths.contains(&Truth::Unknown) {
+                    return None;
+                }
+                #[expect(
+                    clippy::cast_precision_loss,
+                    reason = "lists are far shorter than 2^53"
+                )]
+                Some(truths.iter().filter(|t| **t == Truth::True).count() as f64)
+            }
+            Num::DateDiff {
+                unit,
+                from,
+                to,
+                conversion,
+            } => {
+                let (from, to) = (self.date(from)?, self.date(to)?);
+                let whole = whole_units(*unit, from, to)?;
+                Some(conversion.apply(whole))
+            }
+        }
+    }
+
+    pub(crate) fn date(&mut self, d: &DateVal) -> Option<Date> {
+        match d {
+            DateVal::Field(f) => match self.value(*f) {
+                FieldValue::Date(d) => Some(*d),
+                _ => None,
+            },
+            DateVal::Index => Some(self.index),
+            DateVal::Define(id) => match self.define(*id) {
+                Some(Cached::Date(d)) => d,
+                _ => None,
+            },
+            DateVal::Shift { date, by } => shift(self.date(date)?, by),
+        }
+    }
+}
+
+/// Whole calendar units from `from` to `to` (negative when `to` is
+/// earlier): years by birthdays, months by day of the month.
+pub(crate) fn whole_units(unit: CalendarUnit, from: Date, to: Date) -> Option<f64> {
+    let largest = match unit {
+        CalendarUnit::Years => DateUnit::Year,
+        CalendarUnit::Months => DateUnit::Month,
+        CalendarUnit::Weeks => DateUnit::Week,
+        CalendarUnit::Days => DateUnit::Day,
+    };
+    let span = from.until((largest, to)).ok()?;
+    Some(f64::from(match unit {
+        CalendarUnit::Years => i32::from(span.get_years()),
+        CalendarUnit::Months => span.get_months(),
+        CalendarUnit::Weeks => span.get_weeks(),
+        CalendarUnit::Days => span.get_days(),
+    }))
+}
+
+/// A date moved by a calendar duration. Years and months move the date in
+/// the calendar (31 January + 1 month is 28 or 29 February); a fraction of
+/// a year or month has no calendar meaning and gives no date. Weeks, days
+/// and hours move by whole days (hours rounded down).
+pub(crate) fn shift(date: Date, by: &Duration) -> Option<Date> {
+    let whole = |x: f64| {
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "checked to be whole and small"
+        )]
+        (x.fract() == 0.0 && x.abs() < 1e6).then_some(x as i64)
+    };
+    let span = match by.unit {
+        DurationUnit::Years => Span::new().try_years(whole(by.amount)?),
+        DurationUnit::Months => Span::new().try_months(whole(by.amount)?),
+        DurationUnit::Weeks => Span::new().try_days(whole((by.amount * 7.0).floor())?),
+        DurationUnit::Days => Span::new().try_days(whole(by.amount.floor())?),
+        DurationUnit::Hours => Span::new().try_days(whole((by.amount / 24.0).floor())?),
+    }
+    .ok()?;
+    date.checked_add(span).ok()
+}
+
+fn compare(op: CompareOp, a: f64, b: f64) -> bool {
+    match op {
+        CompareOp::Lt => a < b,
+        CompareOp::Le => a <= b,
+        CompareOp::Gt => a > b,
+        CompareOp::Ge => a >= b,
+        CompareOp::Eq => a == b,
+        CompareOp::Ne => a != b,
+    }
+}
+
+fn compare_ord(op: CompareOp, ordering: std::cmp::Ordering) -> bool {
+    use std::cmp::Ordering::{Equal, Greater, Less};
+    match op {
+        CompareOp::Lt => ordering == Less,
+        CompareOp::Le => ordering != Greater,
+        CompareOp::Gt => ordering == Greater,
+        CompareOp::Ge => ordering != Less,
+        CompareOp::Eq => ordering == Equal,
+        CompareOp::Ne => ordering != Equal,
+    }
+}
+
+/// `any of`, `all of`, `none of`, `at least N of` under three-valued logic.
+pub(crate) fn group(kind: GroupKind, truths: &[Truth]) -> Truth {
+    let any = truths.iter().fold(Truth::False, |acc, t| acc.or(*t));
+    match kind {
+        GroupKind::Any => any,
+        GroupKind::All => truths.iter().fold(Truth::True, |acc, t| acc.and(*t)),
+        GroupKind::None => any.not(),
+        GroupKind::AtLeast(n) => {
+            let n = n as usize;
+            let met = truths.iter().filter(|t| **t == Truth::True).count();
+            let possible = truths.iter().filter(|t| **t != Truth::False).count();
+            if met >= n {
+                Truth::True
+            } else if possible < n {
+                Truth::False
+            } else {
+                Truth::Unknown
+            }
+        }
+    }
+}

@@ -1,0 +1,329 @@
+//! The reference evaluator on hand-built records: thresholds in other units
+//! than the field's, at and either side of the boundary; missing data;
+//! calendar dates; normal ranges; lists; the seed trial.
+
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::unreachable,
+    reason = "test helpers fail the test by panicking, as an assertion would"
+)]
+
+use jiff::civil::{Date, date};
+use rulec::check::{NoImports, Program, check};
+use rulec::eval::{FieldValue, Outcome, Record, Status, evaluate};
+use rulec::syntax::parse;
+use rulec::units::{MolarMass, Unit};
+
+fn program(source: &str) -> Program {
+    let file = parse(source).unwrap();
+    let checked = check(&file, &NoImports);
+    assert!(
+        checked.errors().next().is_none(),
+        "{:?}",
+        checked.diagnostics
+    );
+    checked.program.unwrap()
+}
+
+const INDEX: Date = date(2026, 11, 24);
+
+fn quantity(value: f64) -> FieldValue {
+    FieldValue::Quantity {
+        value,
+        low: None,
+        high: None,
+    }
+}
+
+/// The outcome of the only criterion of `program` for one field value.
+fn outcome(program: &Program, field: &str, value: FieldValue) -> Outcome {
+    let mut record = Record::new(&program.schema);
+    record.set(&program.schema, field, value).unwrap();
+    evaluate(program, &record, INDEX).criteria[0].outcome
+}
+
+/// Every comparison at, just below and just above a threshold written in
+/// g/dL on a field stored in g/L, with record values given in g/dL too and
+/// converted as any reader of records converts them.
+#[test]
+fn every_operator_at_and_around_a_threshold_in_another_unit() {
+    let to_field = Unit::parse("g/dL")
+        .unwrap()
+        .conversion_to(&Unit::parse("g/L").unwrap())
+        .unwrap();
+    for (op, below, at, above) in [
+        (">", Outcome::NotMet, Outcome::NotMet, Outcome::Met),
+        (">=", Outcome::NotMet, Outcome::Met, Outcome::Met),
+        ("<", Outcome::Met, Outcome::NotMet, Outcome::NotMet),
+        ("<=", Outcome::Met, Outcome::Met, Outcome::NotMet),
+        ("=", Outcome::NotMet, Outcome::Met, Outcome::NotMet),
+        ("!=", Outcome::Met, Outcome::NotMet, Outcome::Met),
+    ] {
+        let p = program(&format!(
+            "fields {{ hemoglobin: g/L }} inclusion {{ hb: hemoglobin {op} 8.0 g/dL }}"
+        ));
+        for (value, want) in [(7.99, below), (8.0, at), (8.01, above)] {
+            let got = outcome(&p, "hemoglobin", quantity(to_field.apply(value)));
+            assert_eq!(got, want, "{value} g/dL {op} 8.0 g/dL");
+        }
+    }
+}
+
+/// 2.0 mg/dL of bilirubin meets `<= 2.0 mg/dL` on a field stored in µmol/L:
+/// threshold and value go through the same conversion.
+#[test]
+fn bilirubin_at_the_threshold_in_mass_units_on_a_molar_field() {
+    let p = program(
+        "fields { bilirubin: umol/L, molar mass 584.66 g/mol }
+         inclusion { tbil: bilirubin <= 2.0 mg/dL }",
+    );
+    let mass = MolarMass::new("584.66", &Unit::parse("g/mol").unwrap()).unwrap();
+    let to_field = Unit::parse("mg/dL")
+        .unwrap()
+        .conversion_via_molar_mass(&Unit::parse("umol/L").unwrap(), &mass)
+        .unwrap();
+    for (mg_dl, want) in [
+        (1.99, Outcome::Met),
+        (2.0, Outcome::Met),
+        (2.01, Outcome::NotMet),
+    ] {
+        let got = outcome(&p, "bilirubin", quantity(to_field.apply(mg_dl)));
+        assert_eq!(got, want, "{mg_dl} mg/dL");
+    }
+}
+
+#[test]
+fn missing_data_is_unknown_and_named_unless_the_logic_decides_anyway() {
+    let p = program(
+        "fields { a: bool, b: bool }
+         inclusion { both: a and b }
+         exclusion { either: a or b }",
+    );
+    let mut record = Record::new(&p.schema);
+    let verdict = evaluate(&p, &record, INDEX);
+    assert_eq!(verdict.status, Status::Undetermined);
+    assert_eq!(verdict.missing, ["a", "b"]);
+    // false and unknown is false: the inclusion fails whatever b is.
+    record.set(&p.schema, "a", FieldValue::Bool(false)).unwrap();
+    let verdict = evaluate(&p, &record, INDEX);
+    assert_eq!(verdict.criteria[0].outcome, Outcome::NotMet);
+    assert_eq!(verdict.status, Status::Ineligible);
+    assert!(verdict.missing.is_empty());
+}
+
+/// Ages count birthdays; someone born on 29 February has one on 1 March
+/// in common years.
+#[test]
+fn age_in_whole_years_by_birthdays_across_29_february() {
+    let p = program(
+        "fields { birth_date: date }
+         define age: years between birth_date and index
+         inclusion { adult: age >= 18 years }",
+    );
+    let mut record = Record::new(&p.schema);
+    record
+        .set(&p.schema, "birth_date", FieldValue::Date(date(2008, 2, 29)))
+        .unwrap();
+    let on = |day| evaluate(&p, &record, day).criteria[0].outcome;
+    assert_eq!(on(date(2026, 2, 28)), Outcome::NotMet);
+    assert_eq!(on(date(2026, 3, 1)), Outcome::Met);
+}
+
+#[test]
+fn calendar_months_and_windows() {
+    let p = program(
+        "fields { surgery: date }
+         inclusion {
+           month_later: surgery + 1 month = index
+           recent: surgery within 4 weeks before index
+         }",
+    );
+    let mut record = Record::new(&p.schema);
+    record
+        .set(&p.schema, "surgery", FieldValue::Date(date(2026, 1, 31)))
+        .unwrap();
+    // 31 January + 1 month is the last day of February.
+    let verdict = evaluate(&p, &record, date(2026, 2, 28));
+    assert_eq!(verdict.criteria[0].outcome, Outcome::Met);
+    assert_eq!(verdict.criteria[1].outcome, Outcome::Met);
+    // Both ends of the window are included: 28 days before is in, 29 out.
+    assert_eq!(
+        evaluate(&p, &record, date(2026, 2, 28)).criteria[1].outcome,
+        Outcome::Met
+    );
+    assert_eq!(
+        evaluate(&p, &record, date(2026, 3, 1)).criteria[1].outcome,
+        Outcome::NotMet
+    );
+}
+
+#[test]
+fn multiples_of_the_records_own_upper_limit() {
+    let p = program(
+        "fields { creatinine: umol/L with normal range }
+         inclusion { renal: creatinine < 2.5 x ULN }",
+    );
+    let ranged = |value, high| FieldValue::Quantity {
+        value,
+        low: None,
+        high,
+    };
+    assert_eq!(
+        outcome(&p, "creatinine", ranged(150.0, Some(88.0))),
+        Outcome::Met
+    );
+    assert_eq!(
+        outcome(&p, "creatinine", ranged(220.0, Some(88.0))),
+        Outcome::NotMet
+    );
+    assert_eq!(
+        outcome(&p, "creatinine", ranged(150.0, None)),
+        Outcome::Unknown
+    );
+}
+
+#[test]
+fn lists_absent_are_unknown_and_empty_are_empty() {
+    let p = program(
+        "fields { therapies: list of { failed: bool } }
+         exclusion { failed_before: any therapies where failed }
+         inclusion { counted: (count therapies where failed) < 2 }",
+    );
+    let element = |failed| {
+        let schema = match &p.schema.fields[0].ty {
+            rulec::check::FieldType::ListOf(s) => s.clone(),
+            _ => unreachable!(),
+        };
+        let mut r = Record::new(&schema);
+        r.set(&schema, "failed", FieldValue::Bool(failed)).unwrap();
+        r
+    };
+    let with = |list: Option<Vec<Record>>| {
+        let mut record = Record::new(&p.schema);
+        if let Some(list) = list {
+            record
+                .set(&p.schema, "therapies", FieldValue::List(list))
+                .unwrap();
+        }
+        evaluate(&p, &record, INDEX)
+    };
+    let absent = with(None);
+    assert_eq!(absent.criteria[0].outcome, Outcome::Unknown);
+    assert_eq!(absent.missing, ["therapies"]);
+    let empty = with(Some(Vec::new()));
+    assert_eq!(empty.criteria[0].outcome, Outcome::NotMet);
+    assert_eq!(empty.status, Status::Eligible);
+    let two_failures = with(Some(vec![element(true), element(false), element(true)]));
+    assert_eq!(two_failures.criteria[0].outcome, Outcome::Met);
+    assert_eq!(two_failures.criteria[1].outcome, Outcome::NotMet);
+}
+
+#[test]
+fn a_value_of_the_wrong_kind_is_refused_with_the_field_named() {
+    let p = program("fields { kps: integer 0..100 } inclusion { k: kps > 60 }");
+    let mut record = Record::new(&p.schema);
+    let error = record
+        .set(&p.schema, "kps", FieldValue::Number(160.0))
+        .unwrap_err();
+    assert_eq!(error.field, "kps");
+    let error = record
+        .set(&p.schema, "kps", FieldValue::Bool(true))
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "field `kps` holds a whole number, not a yes/no value"
+    );
+}
+
+/// The seed trial: a patient who meets everything is eligible; the same
+/// patient with hemoglobin 72 g/L is not; without an ECG, undetermined.
+#[test]
+fn the_seed_trial_evaluates() {
+    let source = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/nct03473496.rules"
+    ))
+    .unwrap();
+    let p = program(&source);
+    let schema = &p.schema;
+    let member = |field: &str, name: &str| -> u32 {
+        let i = schema.slot(field).unwrap();
+        match &schema.field(i).unwrap().ty {
+            rulec::check::FieldType::OneOf(m) | rulec::check::FieldType::SetOf(m) => {
+                m.iter().position(|x| x == name).unwrap() as u32
+            }
+            _ => unreachable!(),
+        }
+    };
+    let ranged = |value, high| FieldValue::Quantity {
+        value,
+        low: Some(0.0),
+        high: Some(high),
+    };
+    let mut r = Record::new(schema);
+    let set = |r: &mut Record, name: &str, v: FieldValue| r.set(schema, name, v).unwrap();
+    set(&mut r, "birth_date", FieldValue::Date(date(1970, 5, 1)));
+    set(&mut r, "sex", FieldValue::Member(member("sex", "male")));
+    set(
+        &mut r,
+        "diagnosis",
+        FieldValue::Members(vec![member("diagnosis", "rrmm")]),
+    );
+    set(
+        &mut r,
+        "markers",
+        FieldValue::Members(vec![member("markers", "BCMA")]),
+    );
+    for (name, value) in [
+        ("mrd_positive", true),
+        ("high_tumour_burden", false),
+        ("ecg_abnormal", false),
+        ("active_infection", false),
+        ("allogeneic_transplant", false),
+        ("pregnant", false),
+        ("lactating", false),
+        ("apheresis_contraindicated", false),
+        ("expert_group_benefit", true),
+        ("harmful_condition", false),
+        ("informed_consent", true),
+    ] {
+        set(&mut r, name, FieldValue::Bool(value));
+    }
+    for (name, value) in [
+        ("life_expectancy", 12.0),
+        ("hemoglobin", 95.0),
+        ("ejection_fraction", 60.0),
+        ("spo2", 97.0),
+        ("bilirubin", 1.0),
+        ("body_temperature", 36.8),
+        ("neutropenia", 0.0),
+    ] {
+        set(&mut r, name, quantity(value));
+    }
+    set(&mut r, "kps", FieldValue::Number(80.0));
+    set(&mut r, "gvhd_grade", FieldValue::Number(0.0));
+    set(&mut r, "creatinine", ranged(80.0, 104.0));
+    set(&mut r, "alt", ranged(30.0, 40.0));
+    set(&mut r, "ast", ranged(28.0, 40.0));
+    for name in [
+        "organ_insufficiency",
+        "uncontrolled_infections",
+        "positive_serologies",
+    ] {
+        set(&mut r, name, FieldValue::Members(Vec::new()));
+    }
+    set(&mut r, "therapies", FieldValue::List(Vec::new()));
+    let verdict = evaluate(&p, &r, INDEX);
+    assert_eq!(verdict.status, Status::Eligible, "{verdict:#?}");
+
+    let mut anaemic = r.clone();
+    set(&mut anaemic, "hemoglobin", quantity(72.0));
+    assert_eq!(evaluate(&p, &anaemic, INDEX).status, Status::Ineligible);
+
+    let mut no_ecg = r.clone();
+    set(&mut no_ecg, "ecg_abnormal", FieldValue::Missing);
+    let verdict = evaluate(&p, &no_ecg, INDEX);
+    assert_eq!(verdict.status, Status::Undetermined);
+    assert_eq!(verdict.missing, ["ecg_abnormal"]);
+}
