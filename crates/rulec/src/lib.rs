@@ -46,7 +46,9 @@
 #![deny(missing_docs)]
 
 pub mod check;
+pub mod compile;
 pub mod eval;
+pub mod records;
 mod suggest;
 pub mod syntax;
 pub mod units;

@@ -327,3 +327,25 @@ fn the_seed_trial_evaluates() {
     assert_eq!(verdict.status, Status::Undetermined);
     assert_eq!(verdict.missing, ["ecg_abnormal"]);
 }
+
+/// A define's missing fields are named for every criterion left unknown
+/// through it, not only for the first criterion that computed it.
+#[test]
+fn missing_fields_read_through_a_define_are_named_whatever_the_order() {
+    for criteria in ["first: d or b\n second: d", "second: d\n first: d or b"] {
+        let p = program(&format!(
+            "fields {{ a: bool, b: bool }}\ndefine d: a\ninclusion {{ {criteria} }}"
+        ));
+        let mut record = Record::new(&p.schema);
+        record.set(&p.schema, "b", FieldValue::Bool(true)).unwrap();
+        let verdict = evaluate(&p, &record, INDEX);
+        assert_eq!(verdict.status, Status::Undetermined, "{criteria}");
+        assert_eq!(verdict.missing, ["a"], "{criteria}");
+        let compiled = rulec::compile::compile(&p);
+        assert_eq!(
+            compiled.evaluate(&record, INDEX).unwrap(),
+            verdict,
+            "{criteria}"
+        );
+    }
+}

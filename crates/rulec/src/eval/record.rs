@@ -85,11 +85,16 @@ impl Record {
             expected,
             found,
         };
+        let undeclared = || WrongKind {
+            field: name.to_owned(),
+            expected: "nothing: no such field is declared",
+            found: "a value",
+        };
         let Some(slot) = schema.slot(name) else {
-            return Err(wrong("a declared field", "a value for an undeclared field"));
+            return Err(undeclared());
         };
         let Some(field) = schema.field(slot) else {
-            return Err(wrong("a declared field", "a value for an undeclared field"));
+            return Err(undeclared());
         };
         let fits = match (&field.ty, &value) {
             (_, FieldValue::Missing) => Ok(()),
@@ -112,10 +117,29 @@ impl Record {
                 }
             }
             (FieldType::Number, FieldValue::Number(v)) if v.is_finite() => Ok(()),
-            (FieldType::Quantity { .. }, FieldValue::Quantity { value, .. })
-                if value.is_finite() =>
-            {
-                Ok(())
+            (
+                FieldType::Quantity { normal_range, .. },
+                FieldValue::Quantity { value, low, high },
+            ) => {
+                let range_ok = match (low, high) {
+                    (None, None) => true,
+                    _ if !normal_range => false,
+                    (Some(l), Some(h)) => l.is_finite() && h.is_finite() && l <= h,
+                    (Some(x), None) | (None, Some(x)) => x.is_finite(),
+                };
+                if !value.is_finite() {
+                    Err(wrong(
+                        "a finite quantity",
+                        "a value that is not a finite number",
+                    ))
+                } else if !range_ok {
+                    Err(wrong(
+                        "a reference range only if declared `with normal range`, finite, low <= high",
+                        "another range",
+                    ))
+                } else {
+                    Ok(())
+                }
             }
             (FieldType::Date, FieldValue::Date(_)) => Ok(()),
             (FieldType::Text, FieldValue::Text(_)) => Ok(()),

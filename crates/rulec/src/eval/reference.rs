@@ -30,8 +30,9 @@ pub(crate) struct Walker<'p, 'r> {
     record: &'r Record,
     /// The list elements a `where` clause is looking at, innermost last.
     elements: Vec<&'r Record>,
-    /// Defines, evaluated at most once per record.
-    defines: Vec<Option<Cached>>,
+    /// Defines, evaluated at most once per record, with the record fields
+    /// each read while missing (noted again at every use).
+    defines: Vec<Option<(Cached, Vec<u32>)>>,
     /// Record fields read while missing, by slot.
     pub(crate) missing: Vec<u32>,
 }
@@ -69,21 +70,34 @@ impl<'p, 'r> Walker<'p, 'r> {
     }
 
     fn define(&mut self, id: DefineId) -> Option<Cached> {
-        if let Some(Some(cached)) = self.defines.get(id.0 as usize) {
-            return Some(cached.clone());
+        if let Some(Some((cached, missing))) = self.defines.get(id.0 as usize) {
+            let (cached, missing) = (cached.clone(), missing.clone());
+            for slot in missing {
+                if !self.missing.contains(&slot) {
+                    self.missing.push(slot);
+                }
+            }
+            return Some(cached);
         }
         let define = self.program.defines.get(id.0 as usize)?;
         // Defines are checked in the record's scope: no list element is in
         // view while one is evaluated.
         let elements = std::mem::take(&mut self.elements);
+        let outer_missing = std::mem::take(&mut self.missing);
         let cached = match &define.value {
             Value::Cond(c) => Cached::Truth(self.cond(c)),
             Value::Num(n, _) => Cached::Num(self.num(n)),
             Value::Date(d) => Cached::Date(self.date(d)),
         };
         self.elements = elements;
-        if let Some(slot) = self.defines.get_mut(id.0 as usize) {
-            *slot = Some(cached.clone());
+        let read_missing = std::mem::replace(&mut self.missing, outer_missing);
+        for slot in &read_missing {
+            if !self.missing.contains(slot) {
+                self.missing.push(*slot);
+            }
+        }
+        if let Some(cell) = self.defines.get_mut(id.0 as usize) {
+            *cell = Some((cached.clone(), read_missing));
         }
         Some(cached)
     }

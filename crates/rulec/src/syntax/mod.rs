@@ -1,7 +1,7 @@
 //! The front end: source text to syntax tree and back.
 //!
 //! [`parse`] turns a rule file into a [`RuleFile`] whose every node carries
-//! its [`Span`]; [`print`] turns a tree back into canonical source, such
+//! its [`Span`]; [`print()`] turns a tree back into canonical source, such
 //! that parsing the printed text gives an equal tree.
 //!
 //! ```

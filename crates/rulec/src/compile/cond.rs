@@ -1,0 +1,493 @@
+//! Conditions compiled to closures.
+//!
+//! Every `match` on the checked program happens here, once: each node
+//! becomes a closure specialised for its operator, its operand shapes and
+//! the depth of the fields it reads. The common leaf shapes are fused into
+//! one closure that reads the slot and compares in place:
+//!
+//! - `field op constant` (either side): read, convert (skipped when the
+//!   conversion is the identity), compare with the constant the checker
+//!   already converted;
+//! - `field op k x ULN|LLN` on the field's own range: one slot read for
+//!   both the value and the limit;
+//! - `define op constant`.
+//!
+//! `and`/`or` short-circuit under Kleene logic exactly where the reference
+//! evaluator does. Groups, list quantifiers and comparisons stop as soon as
+//! the answer is settled, except in the explaining pass ([`Ctx::eager`]),
+//! which evaluates every operand as the reference does.
+
+use crate::check::{Cond, Duration, FieldRef, ListQuantifier, Num};
+use crate::eval::{FieldValue, Truth};
+use crate::syntax::{CompareOp, Direction, GroupKind, Limit};
+use crate::units::Conversion;
+
+use super::ctx::{Access, Cached, CondFn, Ctx, DateFn, Frame, number, with_access};
+use super::num::{constant, date, num};
+use super::ops::{flip, shift, span_of, with_cmp};
+
+/// A condition as compiled: a truth known at compile time, or a closure.
+enum CondNode {
+    /// Known without a record.
+    Const(Truth),
+    /// Computed per record.
+    Run(CondFn),
+}
+
+impl CondNode {
+    fn into_fn(self) -> CondFn {
+        match self {
+            CondNode::Const(t) => Box::new(move |_| t),
+            CondNode::Run(f) => f,
+        }
+    }
+}
+
+/// Compiles a condition.
+pub(super) fn cond(c: &Cond) -> CondFn {
+    node(c).into_fn()
+}
+
+fn node(c: &Cond) -> CondNode {
+    CondNode::Run(match c {
+        Cond::Literal(b) => return CondNode::Const(Truth::from_bool(*b)),
+        Cond::Field(field) => with_access!(*field, a => bool_field(a)),
+        Cond::Define(id) => {
+            let id = id.0 as usize;
+            Box::new(move |c| match c.define(id) {
+                Cached::Truth(t) => t,
+                _ => Truth::Unknown,
+            })
+        }
+        Cond::Not(inner) => match node(inner) {
+            CondNode::Const(t) => return CondNode::Const(t.not()),
+            CondNode::Run(f) => Box::new(move |c| f(c).not()),
+        },
+        Cond::And(a, b) => match node(a) {
+            // The reference does not look at `b` after a false `a`.
+            CondNode::Const(Truth::False) => return CondNode::Const(Truth::False),
+            CondNode::Const(Truth::True) => return node(b),
+            a => {
+                let (a, b) = (a.into_fn(), cond(b));
+                Box::new(move |c| match a(c) {
+                    Truth::False => Truth::False,
+                    t => t.and(b(c)),
+                })
+            }
+        },
+        Cond::Or(a, b) => match node(a) {
+            CondNode::Const(Truth::True) => return CondNode::Const(Truth::True),
+            CondNode::Const(Truth::False) => return node(b),
+            a => {
+                let (a, b) = (a.into_fn(), cond(b));
+                Box::new(move |c| match a(c) {
+                    Truth::True => Truth::True,
+                    t => t.or(b(c)),
+                })
+            }
+        },
+        Cond::CompareNum { op, lhs, rhs } => return compare_num(*op, lhs, rhs),
+        Cond::CompareDate { op, lhs, rhs } => {
+            let (l, r) = (date(lhs), date(rhs));
+            with_cmp!(*op, jiff::civil::Date, f => Box::new(move |c| {
+                let a = l(c);
+                if a.is_none() && !c.eager() {
+                    return Truth::Unknown;
+                }
+                Truth::from_option(a.zip(r(c)).map(|(a, b)| f(a, b)))
+            }))
+        }
+        Cond::CompareBool { equal, lhs, rhs } => {
+            let (l, r, equal) = (cond(lhs), cond(rhs), *equal);
+            Box::new(move |c| {
+                let a = l(c);
+                if a == Truth::Unknown && !c.eager() {
+                    return Truth::Unknown;
+                }
+                match (a, r(c)) {
+                    (Truth::Unknown, _) | (_, Truth::Unknown) => Truth::Unknown,
+                    (a, b) => Truth::from_bool((a == b) == equal),
+                }
+            })
+        }
+        Cond::EnumIn {
+            field,
+            members,
+            negated,
+        } => with_access!(*field, a => enum_in(a, members, *negated)),
+        Cond::SetHas {
+            field,
+            members,
+            all,
+        } => with_access!(*field, a => set_has(a, members, *all)),
+        Cond::TextEq {
+            field,
+            text,
+            negated,
+        } => with_access!(*field, a => text_eq(a, text.clone(), *negated)),
+        Cond::Known { field, known } => with_access!(*field, a => known_test(a, *known)),
+        Cond::Within {
+            date: tested,
+            window,
+            direction,
+            anchor,
+        } => within(date(tested), window, *direction, date(anchor)),
+        Cond::Group { kind, items } => group(*kind, items.iter().map(cond).collect()),
+        Cond::ListQuery {
+            quantifier,
+            list,
+            condition,
+        } => list_query(*quantifier, *list, cond(condition)),
+    })
+}
+
+/// A `bool` field.
+fn bool_field<A: Access>(a: A) -> CondFn {
+    Box::new(move |c| match a.get(c) {
+        FieldValue::Bool(b) => Truth::from_bool(*b),
+        _ => Truth::Unknown,
+    })
+}
+
+/// Two numbers compared: a fused closure for the common leaf shapes, else
+/// the two operands' closures and the operator's.
+fn compare_num(op: CompareOp, lhs: &Num, rhs: &Num) -> CondNode {
+    let (lc, rc) = (constant(lhs), constant(rhs));
+    match (lhs, rhs, lc, rc) {
+        (_, _, Some(Some(a)), Some(Some(b))) => {
+            return CondNode::Const(with_cmp!(op, f64, f => Truth::from_bool(f(a, b))));
+        }
+        (Num::Field { field, conversion }, _, _, Some(Some(k))) => {
+            return CondNode::Run(field_vs_const(*field, *conversion, op, k));
+        }
+        (_, Num::Field { field, conversion }, Some(Some(k)), _) => {
+            return CondNode::Run(field_vs_const(*field, *conversion, flip(op), k));
+        }
+        (Num::Define { define, conversion }, _, _, Some(Some(k))) => {
+            return CondNode::Run(define_vs_const(define.0 as usize, *conversion, op, k));
+        }
+        (_, Num::Define { define, conversion }, Some(Some(k)), _) => {
+            return CondNode::Run(define_vs_const(define.0 as usize, *conversion, flip(op), k));
+        }
+        _ => {}
+    }
+    match (lhs, rhs) {
+        (
+            Num::Field { field, conversion },
+            Num::Limit {
+                field: limited,
+                limit,
+                factor,
+            },
+        ) if field == limited => {
+            return CondNode::Run(field_vs_limit(*field, *conversion, op, *limit, *factor));
+        }
+        (
+            Num::Limit {
+                field: limited,
+                limit,
+                factor,
+            },
+            Num::Field { field, conversion },
+        ) if field == limited => {
+            let op = flip(op);
+            return CondNode::Run(field_vs_limit(*field, *conversion, op, *limit, *factor));
+        }
+        _ => {}
+    }
+    let (l, r) = (num(lhs).into_fn(), num(rhs).into_fn());
+    CondNode::Run(with_cmp!(op, f64, f => Box::new(move |c| {
+        let a = l(c);
+        if a.is_none() && !c.eager() {
+            return Truth::Unknown;
+        }
+        Truth::from_option(a.zip(r(c)).map(|(a, b)| f(a, b)))
+    })))
+}
+
+/// `field op k`: reads the slot, converts, compares with the constant.
+fn field_vs_const(field: FieldRef, conversion: Conversion, op: CompareOp, k: f64) -> CondFn {
+    with_access!(field, a => with_cmp!(op, f64, f => {
+        if conversion.is_identity() {
+            Box::new(move |c| match number(a.get(c)) {
+                Some(v) => Truth::from_bool(f(v, k)),
+                None => Truth::Unknown,
+            })
+        } else {
+            Box::new(move |c| match number(a.get(c)) {
+                Some(v) => Truth::from_bool(f(conversion.apply(v), k)),
+                None => Truth::Unknown,
+            })
+        }
+    }))
+}
+
+/// `define op k`.
+fn define_vs_const(id: usize, conversion: Conversion, op: CompareOp, k: f64) -> CondFn {
+    with_cmp!(op, f64, f => Box::new(move |c| match c.define(id) {
+        Cached::Num(Some(v)) => Truth::from_bool(f(conversion.apply(v), k)),
+        _ => Truth::Unknown,
+    }))
+}
+
+/// `field op factor x ULN|LLN` on the field's own range: one read gives
+/// both the value and the limit.
+fn field_vs_limit(
+    field: FieldRef,
+    conversion: Conversion,
+    op: CompareOp,
+    limit: Limit,
+    factor: f64,
+) -> CondFn {
+    let upper = limit == Limit::Upper;
+    with_access!(field, a => with_cmp!(op, f64, f => Box::new(move |c| match a.get(c) {
+        FieldValue::Quantity { value, low, high } => {
+            let bound = if upper { high } else { low };
+            match bound {
+                Some(b) => Truth::from_bool(f(conversion.apply(*value), factor * b)),
+                None => Truth::Unknown,
+            }
+        }
+        _ => Truth::Unknown,
+    })))
+}
+
+/// A 64-bit mask of member indices, when every index fits.
+fn mask_of(members: &[u32]) -> Option<u64> {
+    members
+        .iter()
+        .try_fold(0_u64, |mask, m| Some(mask | 1_u64.checked_shl(*m)?))
+}
+
+/// Whether a mask has a member (indices past 63 are in no mask).
+#[inline]
+fn in_mask(mask: u64, member: u32) -> bool {
+    1_u64.checked_shl(member).is_some_and(|bit| mask & bit != 0)
+}
+
+/// `e = m`, `e != m`, `e in { … }`: a bit test when the members fit a mask.
+fn enum_in<A: Access>(a: A, members: &[u32], negated: bool) -> CondFn {
+    match mask_of(members) {
+        Some(mask) => Box::new(move |c| match a.get(c) {
+            FieldValue::Member(m) => Truth::from_bool(in_mask(mask, *m) != negated),
+            _ => Truth::Unknown,
+        }),
+        None => {
+            let members = members.to_vec();
+            Box::new(move |c| match a.get(c) {
+                FieldValue::Member(m) => Truth::from_bool(members.contains(m) != negated),
+                _ => Truth::Unknown,
+            })
+        }
+    }
+}
+
+/// `s has m`, `has any of`, `has all of`: bit tests when the members fit
+/// a mask.
+fn set_has<A: Access>(a: A, members: &[u32], all: bool) -> CondFn {
+    match (mask_of(members), all) {
+        (Some(mask), false) => Box::new(move |c| match a.get(c) {
+            FieldValue::Members(present) => {
+                Truth::from_bool(present.iter().any(|m| in_mask(mask, *m)))
+            }
+            _ => Truth::Unknown,
+        }),
+        (Some(mask), true) => Box::new(move |c| match a.get(c) {
+            FieldValue::Members(present) => {
+                let present = mask_of(present).unwrap_or_else(|| {
+                    // Some member past 63: those are in no named mask.
+                    present
+                        .iter()
+                        .filter_map(|m| 1_u64.checked_shl(*m))
+                        .fold(0, |acc, bit| acc | bit)
+                });
+                Truth::from_bool(mask & !present == 0)
+            }
+            _ => Truth::Unknown,
+        }),
+        (None, all) => {
+            let members = members.to_vec();
+            Box::new(move |c| match a.get(c) {
+                FieldValue::Members(present) => {
+                    let has = |m: &u32| present.contains(m);
+                    Truth::from_bool(if all {
+                        members.iter().all(has)
+                    } else {
+                        members.iter().any(has)
+                    })
+                }
+                _ => Truth::Unknown,
+            })
+        }
+    }
+}
+
+/// `t = "…"`, `t != "…"`.
+fn text_eq<A: Access>(a: A, text: String, negated: bool) -> CondFn {
+    Box::new(move |c| match a.get(c) {
+        FieldValue::Text(t) => Truth::from_bool((*t == text) != negated),
+        _ => Truth::Unknown,
+    })
+}
+
+/// `x is known`, `x is missing`.
+fn known_test<A: Access>(a: A, known: bool) -> CondFn {
+    if known {
+        Box::new(move |c| Truth::from_bool(!matches!(a.get(c), FieldValue::Missing)))
+    } else {
+        Box::new(move |c| Truth::from_bool(matches!(a.get(c), FieldValue::Missing)))
+    }
+}
+
+/// `d within w before|after anchor`, both ends included. The window's edge
+/// is the anchor moved by a span computed here, once.
+fn within(tested: DateFn, window: &Duration, direction: Direction, anchor: DateFn) -> CondFn {
+    let sign = if direction == Direction::Before {
+        -1.0
+    } else {
+        1.0
+    };
+    let span = span_of(&Duration {
+        amount: window.amount * sign,
+        unit: window.unit,
+    });
+    let dates = move |c: &Ctx<'_>| {
+        // Both dates are looked at, as in the reference.
+        let d = tested(c);
+        d.zip(anchor(c))
+    };
+    match (span, direction) {
+        (None, _) => Box::new(move |c| {
+            if c.eager() {
+                let _ = dates(c);
+            }
+            Truth::Unknown
+        }),
+        (Some(span), Direction::Before) => Box::new(move |c| {
+            let Some((d, a)) = dates(c) else {
+                return Truth::Unknown;
+            };
+            Truth::from_option(shift(a, span).map(|edge| edge <= d && d <= a))
+        }),
+        (Some(span), Direction::After) => Box::new(move |c| {
+            let Some((d, a)) = dates(c) else {
+                return Truth::Unknown;
+            };
+            Truth::from_option(shift(a, span).map(|edge| a <= d && d <= edge))
+        }),
+    }
+}
+
+/// `any of`, `all of`, `none of`, `at least N of`, stopping as soon as the
+/// answer is settled.
+fn group(kind: GroupKind, items: Vec<CondFn>) -> CondFn {
+    match kind {
+        GroupKind::Any => fold_items::<AnyOf>(items),
+        GroupKind::All => fold_items::<AllOf>(items),
+        GroupKind::None => fold_items::<NoneOf>(items),
+        GroupKind::AtLeast(n) => {
+            let n = n as usize;
+            Box::new(move |c| {
+                let (mut met, mut failed) = (0_usize, 0_usize);
+                for item in &items {
+                    match item(c) {
+                        Truth::True => met += 1,
+                        Truth::False => failed += 1,
+                        Truth::Unknown => {}
+                    }
+                    if !c.eager() && (met >= n || items.len() - failed < n) {
+                        break;
+                    }
+                }
+                if met >= n {
+                    Truth::True
+                } else if items.len() - failed < n {
+                    Truth::False
+                } else {
+                    Truth::Unknown
+                }
+            })
+        }
+    }
+}
+
+fn fold_items<Q: Quantify>(items: Vec<CondFn>) -> CondFn {
+    Box::new(move |c| Q::fold(c, items.iter().map(|i| i(c))))
+}
+
+/// `any L where c`, `all L where c`, `no L where c`: unknown for an absent
+/// list; over an empty list false, true and true.
+fn list_query(quantifier: ListQuantifier, list: FieldRef, condition: CondFn) -> CondFn {
+    with_access!(list, a => match quantifier {
+        ListQuantifier::Any => fold_list::<_, AnyOf>(a, condition),
+        ListQuantifier::All => fold_list::<_, AllOf>(a, condition),
+        ListQuantifier::No => fold_list::<_, NoneOf>(a, condition),
+    })
+}
+
+fn fold_list<A: Access, Q: Quantify>(a: A, condition: CondFn) -> CondFn {
+    Box::new(move |c| {
+        let FieldValue::List(elements) = a.get(c) else {
+            return Truth::Unknown;
+        };
+        Q::fold(
+            c,
+            elements.iter().map(|element| {
+                let frame = Frame {
+                    element,
+                    parent: c.frame,
+                };
+                condition(&c.with_frame(&frame))
+            }),
+        )
+    })
+}
+
+/// A quantifier over truths computed one at a time, chosen at compile
+/// time; each stops as soon as the answer is settled, unless the context
+/// is eager.
+trait Quantify: 'static {
+    fn fold(c: &Ctx<'_>, truths: impl Iterator<Item = Truth>) -> Truth;
+}
+
+/// Kleene `or`: `any of`, `any L where`.
+struct AnyOf;
+/// Kleene `and`: `all of`, `all L where`.
+struct AllOf;
+/// Negated `or`: `none of`, `no L where`.
+struct NoneOf;
+
+impl Quantify for AnyOf {
+    #[inline]
+    fn fold(c: &Ctx<'_>, truths: impl Iterator<Item = Truth>) -> Truth {
+        let mut acc = Truth::False;
+        for t in truths {
+            acc = acc.or(t);
+            if acc == Truth::True && !c.eager() {
+                break;
+            }
+        }
+        acc
+    }
+}
+
+impl Quantify for AllOf {
+    #[inline]
+    fn fold(c: &Ctx<'_>, truths: impl Iterator<Item = Truth>) -> Truth {
+        let mut acc = Truth::True;
+        for t in truths {
+            acc = acc.and(t);
+            if acc == Truth::False && !c.eager() {
+                break;
+            }
+        }
+        acc
+    }
+}
+
+impl Quantify for NoneOf {
+    #[inline]
+    fn fold(c: &Ctx<'_>, truths: impl Iterator<Item = Truth>) -> Truth {
+        AnyOf::fold(c, truths).not()
+    }
+}

@@ -1,0 +1,215 @@
+//! What a compiled closure sees while it runs: the record, the index date,
+//! the list elements a `where` clause is looking at, and the defines
+//! computed so far for this record.
+//!
+//! Nothing here allocates: the element stack is a chain of frames on the
+//! call stack, the define cache is a slice of [`Cell`]s the caller owns,
+//! and the missing-field tracker is only present in the explaining pass.
+
+use std::cell::Cell;
+
+use jiff::civil::Date;
+
+use crate::check::Slot;
+use crate::eval::{FieldValue, Record, Truth};
+
+/// A condition, compiled.
+pub(super) type CondFn = Box<dyn Fn(&Ctx<'_>) -> Truth + Send + Sync>;
+/// A number, compiled: `None` when it is unknown for the record.
+pub(super) type NumFn = Box<dyn Fn(&Ctx<'_>) -> Option<f64> + Send + Sync>;
+/// A date, compiled: `None` when it is unknown for the record.
+pub(super) type DateFn = Box<dyn Fn(&Ctx<'_>) -> Option<Date> + Send + Sync>;
+
+/// A define, compiled to the closure of its type.
+pub(super) enum DefineCode {
+    /// A condition.
+    Cond(CondFn),
+    /// A number, in the define's own unit.
+    Num(NumFn),
+    /// A date.
+    Date(DateFn),
+}
+
+/// A define's value for the record being evaluated. `Copy`, so the cache
+/// is a slice of plain [`Cell`]s, without `RefCell` or clones.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Cached {
+    /// Not computed yet for this record.
+    Pending,
+    /// A condition's truth.
+    Truth(Truth),
+    /// A number.
+    Num(Option<f64>),
+    /// A date.
+    Date(Option<Date>),
+}
+
+/// One list element in view of a `where` clause, and the one around it.
+pub(super) struct Frame<'a> {
+    /// The element.
+    pub(super) element: &'a Record,
+    /// The enclosing element, for nested lists.
+    pub(super) parent: Option<&'a Frame<'a>>,
+}
+
+/// The evaluation context of one record.
+#[derive(Clone, Copy)]
+pub(super) struct Ctx<'a> {
+    /// The record.
+    pub(super) record: &'a Record,
+    /// The screening date.
+    pub(super) index: Date,
+    /// The innermost list element in view, if any.
+    pub(super) frame: Option<&'a Frame<'a>>,
+    /// The defines' closures, by [`crate::check::DefineId`].
+    pub(super) code: &'a [DefineCode],
+    /// The defines' values for this record, by the same index.
+    pub(super) cache: &'a [Cell<Cached>],
+    /// In the explaining pass only: record fields read while missing, by
+    /// slot. Its presence also turns off the short cuts the reference
+    /// evaluator does not take (see [`Ctx::eager`]).
+    pub(super) missing: Option<&'a [Cell<bool>]>,
+}
+
+impl<'a> Ctx<'a> {
+    /// Whether every operand must be evaluated, as the reference evaluator
+    /// does: true in the explaining pass, where the fields read while
+    /// missing are what it reports (and the order defines are first
+    /// computed in decides which criterion they are reported for).
+    #[inline]
+    pub(super) fn eager(&self) -> bool {
+        self.missing.is_some()
+    }
+
+    /// Notes a record field read while missing (explaining pass only).
+    #[inline]
+    pub(super) fn note_missing(&self, slot: Slot) {
+        if let Some(cell) = self.missing.and_then(|m| m.get(slot.0 as usize)) {
+            cell.set(true);
+        }
+    }
+
+    /// The list element `depth` levels out (1 is the innermost).
+    #[inline]
+    pub(super) fn element(&self, depth: u32) -> Option<&'a Record> {
+        let mut frame = self.frame?;
+        for _ in 1..depth {
+            frame = frame.parent?;
+        }
+        Some(frame.element)
+    }
+
+    /// The context with `frame` as the innermost element in view.
+    #[inline]
+    pub(super) fn with_frame<'b>(&self, frame: &'b Frame<'b>) -> Ctx<'b>
+    where
+        'a: 'b,
+    {
+        Ctx {
+            record: self.record,
+            index: self.index,
+            frame: Some(frame),
+            code: self.code,
+            cache: self.cache,
+            missing: self.missing,
+        }
+    }
+
+    /// A define's value, computed on first use and then cached for the
+    /// record. Defines are checked in the record's scope, so no list
+    /// element is in view while one is computed.
+    pub(super) fn define(&self, id: usize) -> Cached {
+        let Some(cell) = self.cache.get(id) else {
+            return Cached::Pending;
+        };
+        let cached = cell.get();
+        if !matches!(cached, Cached::Pending) {
+            return cached;
+        }
+        let Some(code) = self.code.get(id) else {
+            return Cached::Pending;
+        };
+        let scope = Ctx {
+            frame: None,
+            ..*self
+        };
+        let value = match code {
+            DefineCode::Cond(f) => Cached::Truth(f(&scope)),
+            DefineCode::Num(f) => Cached::Num(f(&scope)),
+            DefineCode::Date(f) => Cached::Date(f(&scope)),
+        };
+        cell.set(value);
+        value
+    }
+}
+
+/// How a closure reaches its field: the record's slot, or a slot of a list
+/// element. Chosen once per field reference at compile time, so the closures
+/// that read fields are monomorphised for each.
+pub(super) trait Access: Copy + Send + Sync + 'static {
+    /// The field's value for the record in `ctx` (missing when absent).
+    fn get<'a>(self, ctx: &Ctx<'a>) -> &'a FieldValue;
+}
+
+/// A field of the record itself (`depth` 0): the only fields the missing
+/// list names.
+#[derive(Clone, Copy)]
+pub(super) struct Top(pub(super) Slot);
+
+impl Access for Top {
+    #[inline]
+    fn get<'a>(self, ctx: &Ctx<'a>) -> &'a FieldValue {
+        let value = ctx.record.get(self.0);
+        if matches!(value, FieldValue::Missing) {
+            ctx.note_missing(self.0);
+        }
+        value
+    }
+}
+
+/// A field of the list element `depth` levels out.
+#[derive(Clone, Copy)]
+pub(super) struct Element {
+    /// 1 for the innermost element.
+    pub(super) depth: u32,
+    /// The slot in the element's schema.
+    pub(super) slot: Slot,
+}
+
+impl Access for Element {
+    #[inline]
+    fn get<'a>(self, ctx: &Ctx<'a>) -> &'a FieldValue {
+        match ctx.element(self.depth) {
+            Some(element) => element.get(self.slot),
+            None => &FieldValue::Missing,
+        }
+    }
+}
+
+/// Builds `$body` with `$a` bound to the [`Access`] of a field reference:
+/// [`Top`] for the record, [`Element`] for a list element.
+macro_rules! with_access {
+    ($field:expr, $a:ident => $body:expr) => {{
+        let field: $crate::check::FieldRef = $field;
+        if field.depth == 0 {
+            let $a = $crate::compile::ctx::Top(field.slot);
+            $body
+        } else {
+            let $a = $crate::compile::ctx::Element {
+                depth: field.depth,
+                slot: field.slot,
+            };
+            $body
+        }
+    }};
+}
+pub(super) use with_access;
+
+/// The number a numeric field holds (a bare number or a quantity's value).
+#[inline]
+pub(super) fn number(value: &FieldValue) -> Option<f64> {
+    match value {
+        FieldValue::Number(v) | FieldValue::Quantity { value: v, .. } => Some(*v),
+        _ => None,
+    }
+}

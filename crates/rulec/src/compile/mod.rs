@@ -1,0 +1,314 @@
+//! The compiler: a checked [`Program`] becomes a tree of boxed closures,
+//! [`Compiled`], that evaluates records with no dispatch on the program
+//! left to do.
+//!
+//! Every decision that depends only on the program is taken once, here:
+//! fields are read by slot, through an accessor chosen for their depth (the
+//! record or a list element); each comparison, arithmetic operator,
+//! calendar unit, group kind and list quantifier picks its own closure
+//! (monomorphised, not a `match` per record); constants are folded and the
+//! checker's conversions applied once, and identity conversions dropped;
+//! the common leaves — `field op constant`, `field op k x ULN`,
+//! `define op constant` — are single fused closures; member tests are bit
+//! masks. The closures are `Send + Sync`: one [`Compiled`] serves any
+//! number of threads.
+//!
+//! # Evaluation
+//!
+//! [`Compiled::evaluate`] gives exactly the [`Verdict`] of the reference
+//! evaluator [`crate::eval::evaluate`] (the property test
+//! `tests/compile_oracle.rs` holds them to it). It runs in two passes:
+//!
+//! 1. **The fast pass** computes every criterion's outcome. `and`/`or`
+//!    short-circuit under Kleene logic; groups, list quantifiers, counts and
+//!    comparisons stop as soon as their answer is settled. Defines are
+//!    computed at most once per record, lazily, into a cache of [`Cell`]s
+//!    that lives on the stack for programs of up to 16 defines.
+//! 2. **The explaining pass** runs only when the verdict is undetermined:
+//!    it evaluates the criteria again, evaluating every operand the
+//!    reference evaluator does, and notes the record fields read while
+//!    missing; those of the unknown criteria are the verdict's `missing`.
+//!
+//! [`Compiled::status`] is the fast pass alone, for the status only: it
+//! stops at the first criterion that makes the record ineligible.
+//!
+//! What allocates per record: in [`Compiled::evaluate`], the [`Verdict`]
+//! itself (its vector and each criterion's id, since [`CriterionOutcome`]
+//! owns a `String`) and, in the explaining pass only, the missing-field
+//! marks and the names returned; in both entry points, the define cache of
+//! a program with more than 16 defines. Field reads, comparisons, list
+//! walks (the element stack is a chain of frames on the call stack),
+//! groups and the schema check allocate nothing.
+//!
+//! # Schemas
+//!
+//! A record bound to another schema is refused with a [`SchemaMismatch`].
+//! [`Record`] does not say which schema it was built for, so the check is
+//! structural (see [`SchemaMismatch`] for what it can and cannot see); an
+//! exact check in constant time needs `Record` to keep an identity of its
+//! schema (a fingerprint set by `Record::new`) and its slot count.
+
+mod cond;
+mod ctx;
+mod num;
+mod ops;
+mod schema;
+
+use std::cell::Cell;
+use std::fmt;
+
+use jiff::civil::Date;
+
+pub use schema::SchemaMismatch;
+
+use crate::check::{Program, Value};
+use crate::eval::{CriterionOutcome, Outcome, Record, Status, Truth, Verdict};
+use crate::syntax::Section;
+
+use ctx::{Cached, CondFn, Ctx, DefineCode};
+use schema::Shape;
+
+/// A program compiled to closures, ready to evaluate records.
+///
+/// Built by [`compile`]; `Send + Sync`, and cheap to share behind an `Arc`.
+pub struct Compiled {
+    /// The criteria in the program's order.
+    criteria: Vec<CompiledCriterion>,
+    /// The defines, by [`crate::check::DefineId`].
+    defines: Vec<DefineCode>,
+    /// The schema the records must be built for.
+    shape: Shape,
+}
+
+struct CompiledCriterion {
+    id: String,
+    section: Section,
+    condition: CondFn,
+}
+
+/// Defines a record's cache holds on the stack; more spill to the heap.
+const INLINE_DEFINES: usize = 16;
+
+/// Compiles a checked program.
+///
+/// ```
+/// use rulec::eval::{FieldValue, Record, Status};
+///
+/// let file = rulec::syntax::parse(r#"
+/// fields { hemoglobin: g/L, pregnant: bool }
+/// inclusion { hb "Hb > 80 g/L": hemoglobin > 8 g/dL }
+/// exclusion { pregnancy: pregnant }
+/// "#)?;
+/// let program = rulec::check::check(&file, &rulec::check::NoImports)
+///     .program
+///     .ok_or("the rules do not check")?;
+/// let compiled = rulec::compile::compile(&program);
+///
+/// let index = jiff::civil::date(2026, 11, 24);
+/// let mut record = Record::new(&program.schema);
+/// record.set(
+///     &program.schema,
+///     "hemoglobin",
+///     FieldValue::Quantity { value: 92.0, low: None, high: None },
+/// )?;
+/// let verdict = compiled.evaluate(&record, index)?;
+/// // Hemoglobin decides the inclusion; pregnancy is unknown.
+/// assert_eq!(verdict.status, Status::Undetermined);
+/// assert_eq!(verdict.missing, ["pregnant"]);
+/// // The same verdict as the reference evaluator's.
+/// assert_eq!(verdict, rulec::eval::evaluate(&program, &record, index));
+///
+/// record.set(&program.schema, "pregnant", FieldValue::Bool(false))?;
+/// assert_eq!(compiled.evaluate(&record, index)?.status, Status::Eligible);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[must_use]
+pub fn compile(program: &Program) -> Compiled {
+    let defines = program
+        .defines
+        .iter()
+        .map(|d| match &d.value {
+            Value::Cond(c) => DefineCode::Cond(cond::cond(c)),
+            Value::Num(n, _) => DefineCode::Num(num::num(n).into_fn()),
+            Value::Date(d) => DefineCode::Date(num::date(d)),
+        })
+        .collect();
+    let criteria = program
+        .criteria
+        .iter()
+        .map(|c| CompiledCriterion {
+            id: c.id.clone(),
+            section: c.section,
+            condition: cond::cond(&c.condition),
+        })
+        .collect();
+    Compiled {
+        criteria,
+        defines,
+        shape: Shape::of(&program.schema),
+    }
+}
+
+impl Compiled {
+    /// Evaluates every criterion for `record`, with `index` as the
+    /// screening date: the same [`Verdict`] as [`crate::eval::evaluate`].
+    ///
+    /// # Errors
+    ///
+    /// [`SchemaMismatch`] when the record was not built for the schema of
+    /// the program this was compiled from.
+    pub fn evaluate(&self, record: &Record, index: Date) -> Result<Verdict, SchemaMismatch> {
+        self.shape.check(record)?;
+        let criteria: Vec<CriterionOutcome> = self.with_cache(|cache| {
+            let ctx = Ctx {
+                record,
+                index,
+                frame: None,
+                code: &self.defines,
+                cache,
+                missing: None,
+            };
+            self.criteria
+                .iter()
+                .map(|c| CriterionOutcome {
+                    id: c.id.clone(),
+                    section: c.section,
+                    outcome: Outcome::from((c.condition)(&ctx)),
+                })
+                .collect()
+        });
+        let status = status_of(&criteria);
+        let missing = if status == Status::Undetermined {
+            self.explain_missing(record, index)
+        } else {
+            Vec::new()
+        };
+        Ok(Verdict {
+            status,
+            criteria,
+            missing,
+        })
+    }
+
+    /// The status alone: the fast path for screening many records. It
+    /// allocates nothing and stops at the first criterion that makes the
+    /// record ineligible; the status is that of [`Compiled::evaluate`].
+    ///
+    /// # Errors
+    ///
+    /// [`SchemaMismatch`] when the record was not built for the schema of
+    /// the program this was compiled from.
+    pub fn status(&self, record: &Record, index: Date) -> Result<Status, SchemaMismatch> {
+        self.shape.check(record)?;
+        Ok(self.with_cache(|cache| {
+            let ctx = Ctx {
+                record,
+                index,
+                frame: None,
+                code: &self.defines,
+                cache,
+                missing: None,
+            };
+            let mut unknown = false;
+            for criterion in &self.criteria {
+                match (criterion.section, (criterion.condition)(&ctx)) {
+                    (Section::Inclusion, Truth::False) | (Section::Exclusion, Truth::True) => {
+                        return Status::Ineligible;
+                    }
+                    (_, Truth::Unknown) => unknown = true,
+                    _ => {}
+                }
+            }
+            if unknown {
+                Status::Undetermined
+            } else {
+                Status::Eligible
+            }
+        }))
+    }
+
+    /// The explaining pass: the record fields whose absence left an
+    /// unknown criterion unknown, in declaration order.
+    ///
+    /// It runs every criterion again, each from an empty define cache, with
+    /// every operand evaluated, so that each field read while missing is
+    /// noted for every criterion that depends on it — through a define too,
+    /// whichever criterion computed the define first.
+    fn explain_missing(&self, record: &Record, index: Date) -> Vec<String> {
+        let marks: Vec<Cell<bool>> = (0..self.shape.len()).map(|_| Cell::new(false)).collect();
+        let mut deciding = vec![false; self.shape.len()];
+        for criterion in &self.criteria {
+            let unknown = self.with_cache(|cache| {
+                let ctx = Ctx {
+                    record,
+                    index,
+                    frame: None,
+                    code: &self.defines,
+                    cache,
+                    missing: Some(&marks),
+                };
+                (criterion.condition)(&ctx) == Truth::Unknown
+            });
+            for (mark, deciding) in marks.iter().zip(deciding.iter_mut()) {
+                *deciding |= unknown && mark.get();
+                mark.set(false);
+            }
+        }
+        self.shape
+            .names()
+            .zip(deciding)
+            .filter(|(_, deciding)| *deciding)
+            .map(|(name, _)| name.to_owned())
+            .collect()
+    }
+
+    /// Runs `f` with an empty define cache for one record: on the stack
+    /// when the program has few defines.
+    fn with_cache<R>(&self, f: impl FnOnce(&[Cell<Cached>]) -> R) -> R {
+        let n = self.defines.len();
+        if n <= INLINE_DEFINES {
+            let inline: [Cell<Cached>; INLINE_DEFINES] =
+                std::array::from_fn(|_| Cell::new(Cached::Pending));
+            f(inline.get(..n).unwrap_or(&[]))
+        } else {
+            let heap: Vec<Cell<Cached>> = (0..n).map(|_| Cell::new(Cached::Pending)).collect();
+            f(&heap)
+        }
+    }
+}
+
+impl fmt::Debug for Compiled {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Compiled")
+            .field(
+                "criteria",
+                &self.criteria.iter().map(|c| &c.id).collect::<Vec<_>>(),
+            )
+            .field("defines", &self.defines.len())
+            .field("fields", &self.shape.names().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Eligible when every inclusion is met and no exclusion is, ineligible
+/// when an inclusion is not met or an exclusion is, else undetermined (the
+/// rule of `eval`, whose helper is private to it).
+fn status_of(criteria: &[CriterionOutcome]) -> Status {
+    let fails = |c: &CriterionOutcome| match c.section {
+        Section::Inclusion => c.outcome == Outcome::NotMet,
+        Section::Exclusion => c.outcome == Outcome::Met,
+    };
+    if criteria.iter().any(fails) {
+        Status::Ineligible
+    } else if criteria.iter().all(|c| c.outcome != Outcome::Unknown) {
+        Status::Eligible
+    } else {
+        Status::Undetermined
+    }
+}
+
+/// `Compiled` is shared across threads.
+const _: () = {
+    const fn send_sync<T: Send + Sync>() {}
+    send_sync::<Compiled>();
+};

@@ -1,0 +1,176 @@
+//! Operators resolved at compile time: each macro here turns an operator
+//! known only at run time of the compiler into a distinct closure type, so
+//! the closure built around it is monomorphised for that operator and no
+//! `match` on the operator is left for evaluation.
+//!
+//! The calendar helpers mirror `eval::reference` (`shift`, `whole_units`),
+//! split so that the part that depends only on the program (which calendar
+//! unit, how far) is done once here. The reference module is private to
+//! `eval`, so they cannot be shared; the oracle test keeps them in step.
+
+use jiff::civil::Date;
+use jiff::{Span, Unit as DateUnit};
+
+use crate::check::{Duration, DurationUnit};
+use crate::syntax::CompareOp;
+
+/// Builds `$body` with `$f` bound to a non-capturing closure
+/// `|a: $t, b: $t| -> bool` that applies the comparison `$op`.
+macro_rules! with_cmp {
+    ($op:expr, $t:ty, $f:ident => $body:expr) => {
+        match $op {
+            $crate::syntax::CompareOp::Lt => {
+                let $f = |a: $t, b: $t| a < b;
+                $body
+            }
+            $crate::syntax::CompareOp::Le => {
+                let $f = |a: $t, b: $t| a <= b;
+                $body
+            }
+            $crate::syntax::CompareOp::Gt => {
+                let $f = |a: $t, b: $t| a > b;
+                $body
+            }
+            $crate::syntax::CompareOp::Ge => {
+                let $f = |a: $t, b: $t| a >= b;
+                $body
+            }
+            $crate::syntax::CompareOp::Eq => {
+                let $f = |a: $t, b: $t| a == b;
+                $body
+            }
+            $crate::syntax::CompareOp::Ne => {
+                let $f = |a: $t, b: $t| a != b;
+                $body
+            }
+        }
+    };
+}
+pub(super) use with_cmp;
+
+/// Builds `$body` with `$f` bound to a non-capturing closure
+/// `|a: f64, b: f64| -> f64` that applies the arithmetic operator `$op`.
+macro_rules! with_arith {
+    ($op:expr, $f:ident => $body:expr) => {
+        match $op {
+            $crate::check::ArithOp::Add => {
+                let $f = |a: f64, b: f64| a + b;
+                $body
+            }
+            $crate::check::ArithOp::Sub => {
+                let $f = |a: f64, b: f64| a - b;
+                $body
+            }
+            $crate::check::ArithOp::Mul => {
+                let $f = |a: f64, b: f64| a * b;
+                $body
+            }
+            $crate::check::ArithOp::Div => {
+                let $f = |a: f64, b: f64| a / b;
+                $body
+            }
+        }
+    };
+}
+pub(super) use with_arith;
+
+/// The operator that gives the same answer with its operands swapped:
+/// `k < x` is `x > k` (exactly so for numbers that are not NaN, and record
+/// values and constants never are).
+pub(super) fn flip(op: CompareOp) -> CompareOp {
+    match op {
+        CompareOp::Lt => CompareOp::Gt,
+        CompareOp::Le => CompareOp::Ge,
+        CompareOp::Gt => CompareOp::Lt,
+        CompareOp::Ge => CompareOp::Le,
+        CompareOp::Eq => CompareOp::Eq,
+        CompareOp::Ne => CompareOp::Ne,
+    }
+}
+
+/// An arithmetic result, unknown when it is not finite (a division by
+/// zero, an overflow), as in the reference evaluator.
+#[inline]
+pub(super) fn finite(v: f64) -> Option<f64> {
+    v.is_finite().then_some(v)
+}
+
+/// The calendar span a duration moves a date by, or `None` when it has no
+/// calendar meaning (a fraction of a year or month) or is out of range.
+/// Years and months move in the calendar; weeks, days and hours by whole
+/// days, rounded down. The same rules as the reference's `shift`, computed
+/// once per duration instead of once per record.
+pub(super) fn span_of(by: &Duration) -> Option<Span> {
+    let whole = |x: f64| {
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "checked to be whole and small"
+        )]
+        (x.fract() == 0.0 && x.abs() < 1e6).then_some(x as i64)
+    };
+    match by.unit {
+        DurationUnit::Years => Span::new().try_years(whole(by.amount)?),
+        DurationUnit::Months => Span::new().try_months(whole(by.amount)?),
+        DurationUnit::Weeks => Span::new().try_days(whole((by.amount * 7.0).floor())?),
+        DurationUnit::Days => Span::new().try_days(whole(by.amount.floor())?),
+        DurationUnit::Hours => Span::new().try_days(whole((by.amount / 24.0).floor())?),
+    }
+    .ok()
+}
+
+/// Moves a date by a span computed with [`span_of`].
+#[inline]
+pub(super) fn shift(date: Date, span: Span) -> Option<Date> {
+    date.checked_add(span).ok()
+}
+
+/// Whole calendar years from `from` to `to`, by birthdays.
+pub(super) fn whole_years(from: Date, to: Date) -> Option<f64> {
+    let span = from.until((DateUnit::Year, to)).ok()?;
+    Some(f64::from(span.get_years()))
+}
+
+/// Whole calendar months from `from` to `to`, by day of the month.
+pub(super) fn whole_months(from: Date, to: Date) -> Option<f64> {
+    let span = from.until((DateUnit::Month, to)).ok()?;
+    Some(f64::from(span.get_months()))
+}
+
+/// Whole weeks from `from` to `to`.
+pub(super) fn whole_weeks(from: Date, to: Date) -> Option<f64> {
+    let span = from.until((DateUnit::Week, to)).ok()?;
+    Some(f64::from(span.get_weeks()))
+}
+
+/// Days from `from` to `to`.
+pub(super) fn whole_days(from: Date, to: Date) -> Option<f64> {
+    let span = from.until((DateUnit::Day, to)).ok()?;
+    Some(f64::from(span.get_days()))
+}
+
+/// Builds `$body` with `$f` bound to the `whole_*` function of a calendar
+/// unit (a distinct function item per unit, so the closure built around it
+/// is monomorphised).
+macro_rules! with_calendar {
+    ($unit:expr, $f:ident => $body:expr) => {
+        match $unit {
+            $crate::syntax::CalendarUnit::Years => {
+                let $f = $crate::compile::ops::whole_years;
+                $body
+            }
+            $crate::syntax::CalendarUnit::Months => {
+                let $f = $crate::compile::ops::whole_months;
+                $body
+            }
+            $crate::syntax::CalendarUnit::Weeks => {
+                let $f = $crate::compile::ops::whole_weeks;
+                $body
+            }
+            $crate::syntax::CalendarUnit::Days => {
+                let $f = $crate::compile::ops::whole_days;
+                $body
+            }
+        }
+    };
+}
+pub(super) use with_calendar;

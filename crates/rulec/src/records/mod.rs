@@ -1,0 +1,491 @@
+//! Patient records read from JSON and CSV, bound to a program's schema.
+//!
+//! A reader takes the fields of a checked [`Program`] and gives one
+//! [`ReadRecord`] per patient: the [`Record`] to evaluate, its id, and the
+//! [`DataError`]s met while reading it. A malformed value is a data error
+//! for that record and field — the field is left missing, so the criteria
+//! that need it are unknown — and never aborts a batch: every input record
+//! gives a record back, and no reader panics.
+//!
+//! ```
+//! use rulec::eval::{evaluate, Status};
+//! use rulec::records::{from_csv, from_json_str};
+//!
+//! let file = rulec::syntax::parse(r#"
+//! fields { hemoglobin: g/L, pregnant: bool }
+//! inclusion { hb: hemoglobin > 80 g/L }
+//! exclusion { pregnancy: pregnant }
+//! "#)?;
+//! let program = rulec::check::check(&file, &rulec::check::NoImports).program.unwrap();
+//! let index = jiff::civil::date(2026, 11, 24);
+//!
+//! // JSON: one object per record; "8.5 g/dL" is converted into the field's g/L.
+//! let read = from_json_str(&program, r#"{"id": "p1", "hemoglobin": "8.5 g/dL", "pregnant": false}"#, 1);
+//! assert!(read.errors.is_empty());
+//! assert_eq!(evaluate(&program, &read.record, index).status, Status::Eligible);
+//!
+//! // A malformed value is a data error naming the record and the field;
+//! // the record still comes back, with that field missing.
+//! let read = from_json_str(&program, r#"{"id": "p2", "hemoglobin": "8.5 g/dl/", "pregnant": false}"#, 2);
+//! assert_eq!(read.errors.len(), 1);
+//! assert!(read.errors[0].to_string().starts_with("record `p2`, field `hemoglobin`: "));
+//! assert_eq!(evaluate(&program, &read.record, index).status, Status::Undetermined);
+//!
+//! // CSV: a header row of field names, with a unit in brackets for a column
+//! // given in another unit than the field's; an empty cell is missing.
+//! let csv = "id,hemoglobin [g/dL],pregnant\np3,9.1,no\np4,,yes\n";
+//! let records: Vec<_> = from_csv(&program, csv.as_bytes())?.collect();
+//! assert_eq!(records.len(), 2);
+//! assert_eq!(evaluate(&program, &records[0].record, index).status, Status::Eligible);
+//! assert_eq!(evaluate(&program, &records[1].record, index).status, Status::Ineligible);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Values
+//!
+//! | field type | JSON | CSV cell |
+//! | --- | --- | --- |
+//! | `bool` | `true`, `false` | `true`/`false`, `yes`/`no`, `1`/`0` (any case) |
+//! | `integer`, `number` | a number | a number |
+//! | quantity | a number in the declared unit; `"8.5 g/dL"`; `{"value": 8.5, "unit": "g/dL"}` | a number in the column's unit; `8.5 g/dL` |
+//! | `date` | `"YYYY-MM-DD"` | `YYYY-MM-DD` |
+//! | `text` | a string | the cell |
+//! | `one of` | a member's name | a member's name |
+//! | `set of` | an array of member names | names separated by `;`; `{}` for the empty set |
+//! | `list of` | an array of objects, each read as a record of the element fields | not representable: a data error |
+//!
+//! JSON `null`, an absent key and an empty CSV cell are missing values.
+//!
+//! A quantity written with a unit is converted into the field's unit by
+//! the very [`Conversion`] the checker uses for a threshold written in
+//! that unit ([`Unit::conversion_to`], or
+//! [`Unit::conversion_via_molar_mass`] when the field declares a molar
+//! mass): a value given in the same unit as a threshold compares equal to
+//! it, whatever unit the field is stored in. A number and its unit may be
+//! separated by spaces (`8.5 g/dL`, `8.5g/dL`); a decimal comma is not
+//! read. A field declared `with normal range` takes the record's own
+//! reference range as `"low"` and `"high"` in the JSON object, in the unit
+//! of `"value"` (in CSV, see [`from_csv`]); giving a range to a field
+//! without one is a data error, and so is a lower limit above the upper.
+//!
+//! Member names are matched exactly (a near miss is suggested); the members
+//! of a set may repeat and come in any order. A whole number must be within
+//! its declared range.
+
+mod csv;
+mod json;
+
+use std::fmt;
+
+use jiff::civil::Date;
+
+#[cfg(doc)]
+use crate::check::Program;
+use crate::check::{Field, FieldType, Schema};
+use crate::eval::{FieldValue, Record};
+use crate::units::{Conversion, MolarMass, Unit, UnitError};
+
+pub use self::csv::{CsvError, CsvRecords, from_csv};
+pub use self::json::{from_json, from_json_str};
+
+/// The field a [`DataError`] names when the whole record could not be read
+/// (invalid JSON, not an object, a ragged CSV row).
+pub const WHOLE_RECORD: &str = "(record)";
+
+/// A record read from JSON or CSV, with what went wrong while reading it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReadRecord {
+    /// The record's id (JSON `"id"`, the CSV `id` column), if it has one.
+    pub id: Option<String>,
+    /// Where the record is in its input, counted from 1: the position the
+    /// caller gave for JSON, the data row (header not counted) for CSV.
+    pub position: usize,
+    /// The record, bound to the program's schema; every field that could
+    /// not be read is missing.
+    pub record: Record,
+    /// The data errors met while reading it, in the order met (JSON: the
+    /// id, the fields in declaration order, then keys that are not fields).
+    pub errors: Vec<DataError>,
+}
+
+impl ReadRecord {
+    /// How messages name the record: by its id, or else by its position.
+    #[must_use]
+    pub fn name(&self) -> RecordName {
+        RecordName::new(self.id.as_deref(), self.position)
+    }
+}
+
+/// How a record is named in messages.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum RecordName {
+    /// By its id: shown as ``record `r7` ``.
+    Id(String),
+    /// By its position in the input, from 1: shown as `record 3`.
+    Position(usize),
+}
+
+impl RecordName {
+    fn new(id: Option<&str>, position: usize) -> RecordName {
+        id.map_or(RecordName::Position(position), |id| {
+            RecordName::Id(id.to_owned())
+        })
+    }
+}
+
+impl fmt::Display for RecordName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RecordName::Id(id) => write!(f, "record `{id}`"),
+            RecordName::Position(position) => write!(f, "record {position}"),
+        }
+    }
+}
+
+/// A value that could not be read: the field is left missing in the
+/// record.
+///
+/// Shown as ``record `r7`, field `hemoglobin`: <reason>``, or
+/// ``record 3: <reason>`` when the whole record is concerned.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct DataError {
+    /// The record, by id or position.
+    pub record: RecordName,
+    /// The field as named in the input, with the path to it inside a list
+    /// (`therapies[1].class`, elements counted from 0); [`WHOLE_RECORD`]
+    /// when the whole record is concerned.
+    pub field: String,
+    /// What is wrong, in words.
+    pub reason: String,
+}
+
+impl fmt::Display for DataError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.field == WHOLE_RECORD {
+            write!(f, "{}: {}", self.record, self.reason)
+        } else {
+            write!(
+                f,
+                "{}, field `{}`: {}",
+                self.record, self.field, self.reason
+            )
+        }
+    }
+}
+
+/// Why a value cannot be read, in words.
+type Reason = String;
+
+/// Errors met while reading one record: the field path and the reason.
+type Problems = Vec<(String, Reason)>;
+
+/// The read record with its problems named after it.
+fn finish(id: Option<String>, position: usize, record: Record, problems: Problems) -> ReadRecord {
+    let name = RecordName::new(id.as_deref(), position);
+    let errors = problems
+        .into_iter()
+        .map(|(field, reason)| DataError {
+            record: name.clone(),
+            field,
+            reason,
+        })
+        .collect();
+    ReadRecord {
+        id,
+        position,
+        record,
+        errors,
+    }
+}
+
+/// Sets a value read for `field`, or notes why it could not be read.
+fn store(
+    schema: &Schema,
+    record: &mut Record,
+    field: &Field,
+    path: &str,
+    value: Result<FieldValue, Reason>,
+    problems: &mut Problems,
+) {
+    let outcome = value.and_then(|value| {
+        record
+            .set(schema, &field.name, value)
+            .map_err(|wrong| wrong.to_string())
+    });
+    if let Err(reason) = outcome {
+        problems.push((path.to_owned(), reason));
+    }
+}
+
+/// A quantity field: the unit its values are stored in and what converts
+/// other units into it.
+#[derive(Clone, Copy)]
+struct QuantityField<'s> {
+    name: &'s str,
+    unit: &'s Unit,
+    normal_range: bool,
+    molar_mass: Option<&'s MolarMass>,
+}
+
+impl<'s> QuantityField<'s> {
+    fn of(field: &'s Field) -> Option<QuantityField<'s>> {
+        match &field.ty {
+            FieldType::Quantity {
+                unit,
+                normal_range,
+                molar_mass,
+            } => Some(QuantityField {
+                name: &field.name,
+                unit,
+                normal_range: *normal_range,
+                molar_mass: molar_mass.as_ref(),
+            }),
+            _ => None,
+        }
+    }
+
+    /// The conversion from the unit `written` into the field's: the very
+    /// one the checker uses for a threshold written in that unit.
+    fn conversion_from(&self, written: &str) -> Result<Conversion, Reason> {
+        let unit = Unit::parse(written).map_err(|e| unit_reason(&e))?;
+        let conversion = match self.molar_mass {
+            Some(molar_mass) => unit.conversion_via_molar_mass(self.unit, molar_mass),
+            None => unit.conversion_to(self.unit),
+        };
+        conversion.map_err(|e| unit_reason(&e))
+    }
+
+    /// Reads `8.5 g/dL`, `8.5g/dL` or `85`: a number, then optionally a
+    /// unit; a number alone is converted by `default`.
+    fn read_text(&self, text: &str, default: Conversion) -> Result<f64, Reason> {
+        let (value, unit) = split_quantity(text)?;
+        let conversion = if unit.is_empty() {
+            default
+        } else {
+            self.conversion_from(unit)?
+        };
+        self.convert(value, conversion, text)
+    }
+
+    /// Converts a value, which must be finite before and after.
+    fn convert(&self, value: f64, conversion: Conversion, shown: &str) -> Result<f64, Reason> {
+        if !value.is_finite() {
+            return Err(format!("`{}` is not a finite number", show(shown)));
+        }
+        let converted = conversion.apply(value);
+        if converted.is_finite() {
+            Ok(converted)
+        } else {
+            Err(format!(
+                "`{}` is out of range once converted to `{}`",
+                show(shown),
+                self.unit
+            ))
+        }
+    }
+
+    /// The reason a field without a normal range refuses one.
+    fn no_range(&self) -> Reason {
+        format!(
+            "`{}` is not declared `with normal range`, so its values take no lower or upper limit",
+            self.name
+        )
+    }
+}
+
+/// A quantity with its reference range, in the field's unit.
+fn quantity(value: f64, low: Option<f64>, high: Option<f64>) -> Result<FieldValue, Reason> {
+    if let (Some(low), Some(high)) = (low, high)
+        && low > high
+    {
+        return Err(format!(
+            "the lower limit of normal ({low}) is above the upper ({high})"
+        ));
+    }
+    Ok(FieldValue::Quantity { value, low, high })
+}
+
+/// A unit error in words, with its help where it has one.
+fn unit_reason(error: &UnitError) -> Reason {
+    use miette::Diagnostic;
+    match error.help() {
+        Some(help) => format!("{error}; {help}"),
+        None => error.to_string(),
+    }
+}
+
+/// Splits `8.5 g/dL` into 8.5 and `g/dL` (empty when no unit follows).
+fn split_quantity(text: &str) -> Result<(f64, &str), Reason> {
+    let text = text.trim();
+    let not_number = || format!("`{}` does not start with a number", show(text));
+    let end = number_end(text).ok_or_else(not_number)?;
+    let (number, rest) = (text.get(..end), text.get(end..));
+    let (Some(number), Some(rest)) = (number, rest) else {
+        return Err(not_number());
+    };
+    let rest = rest.trim_start();
+    if rest.starts_with(',') {
+        return Err(format!(
+            "`{}`: write decimals with a point (`8.5`), not a comma",
+            show(text)
+        ));
+    }
+    let value = number.parse::<f64>().map_err(|_| not_number())?;
+    Ok((value, rest))
+}
+
+/// The length of the decimal number `text` starts with: a sign, digits
+/// with an optional point, an optional exponent. `None` without digits.
+fn number_end(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let digits_from = |mut i: usize| {
+        while bytes.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        i
+    };
+    let mut end = usize::from(matches!(bytes.first(), Some(b'+' | b'-')));
+    let integer_end = digits_from(end);
+    let mut digits = integer_end - end;
+    end = integer_end;
+    if bytes.get(end) == Some(&b'.') {
+        let fraction_end = digits_from(end + 1);
+        digits += fraction_end - (end + 1);
+        end = fraction_end;
+    }
+    if digits == 0 {
+        return None;
+    }
+    if matches!(bytes.get(end), Some(b'e' | b'E')) {
+        let sign = usize::from(matches!(bytes.get(end + 1), Some(b'+' | b'-')));
+        let exponent_end = digits_from(end + 1 + sign);
+        if exponent_end > end + 1 + sign {
+            end = exponent_end;
+        }
+    }
+    Some(end)
+}
+
+/// A number written alone, for `integer` and `number` fields.
+fn read_number_text(text: &str) -> Result<f64, Reason> {
+    let (value, unit) = split_quantity(text)?;
+    if unit.is_empty() {
+        Ok(value)
+    } else {
+        Err(format!(
+            "`{}` has a unit, `{}`, but the field is a plain number",
+            show(text),
+            show(unit)
+        ))
+    }
+}
+
+/// A whole number within the declared bounds.
+fn integer(value: f64, min: Option<i64>, max: Option<i64>) -> Result<FieldValue, Reason> {
+    if !value.is_finite() || value.fract() != 0.0 {
+        return Err(format!("{value} is not a whole number"));
+    }
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "bounds of clinical scales are small"
+    )]
+    let outside = min.is_some_and(|m| value < m as f64) || max.is_some_and(|m| value > m as f64);
+    if outside {
+        let bound = |b: Option<i64>| b.map_or_else(String::new, |b| b.to_string());
+        return Err(format!(
+            "{value} is outside the declared range {}..{}",
+            bound(min),
+            bound(max)
+        ));
+    }
+    Ok(FieldValue::Number(value))
+}
+
+/// A finite number.
+fn number(value: f64) -> Result<FieldValue, Reason> {
+    if value.is_finite() {
+        Ok(FieldValue::Number(value))
+    } else {
+        Err(format!("{value} is not a finite number"))
+    }
+}
+
+/// A date written `YYYY-MM-DD`.
+fn date(text: &str) -> Result<FieldValue, Reason> {
+    let bytes = text.as_bytes();
+    let shaped = bytes.len() == 10
+        && bytes.iter().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                *b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    if !shaped {
+        return Err(format!("`{}` is not a date written YYYY-MM-DD", show(text)));
+    }
+    text.parse::<Date>()
+        .map(FieldValue::Date)
+        .map_err(|_| format!("`{text}` is not a day of the calendar"))
+}
+
+/// The index of a member by name.
+fn member(name: &str, members: &[String]) -> Result<u32, Reason> {
+    members
+        .iter()
+        .position(|m| m == name)
+        .and_then(|i| u32::try_from(i).ok())
+        .ok_or_else(|| {
+            let mut reason = format!("`{}` is not one of {{{}}}", show(name), members.join(", "));
+            if let Some(near) = closest(name, members.iter().map(String::as_str)) {
+                reason.push_str(&format!("; did you mean `{near}`?"));
+            }
+            reason
+        })
+}
+
+/// The members of a set, by name: repeats count once, order does not matter.
+fn members<'t>(
+    names: impl IntoIterator<Item = &'t str>,
+    declared: &[String],
+) -> Result<FieldValue, Reason> {
+    let mut indices = Vec::new();
+    for name in names {
+        indices.push(member(name, declared)?);
+    }
+    indices.sort_unstable();
+    indices.dedup();
+    Ok(FieldValue::Members(indices))
+}
+
+/// The reason a name is not a field of `schema`.
+fn unknown_field(name: &str, schema: &Schema) -> Reason {
+    let mut reason = format!("no field `{}` is declared", show(name));
+    if let Some(near) = closest(name, schema.fields.iter().map(|f| f.name.as_str())) {
+        reason.push_str(&format!("; did you mean `{near}`?"));
+    }
+    reason
+}
+
+/// The candidate closest to `name`, if close enough to be a misspelling
+/// (the checker's rule: at most a third of the characters differ).
+fn closest<'n>(name: &str, candidates: impl Iterator<Item = &'n str>) -> Option<&'n str> {
+    let limit = (name.chars().count() / 3).max(1);
+    candidates
+        .map(|c| (crate::suggest::edit_distance(name, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Text from the input quoted in a message, cut short when long.
+fn show(text: &str) -> String {
+    const LIMIT: usize = 40;
+    if text.chars().count() <= LIMIT {
+        text.to_owned()
+    } else {
+        let mut short: String = text.chars().take(LIMIT).collect();
+        short.push('…');
+        short
+    }
+}

@@ -1,0 +1,804 @@
+//! The compiled closures against the reference evaluator, the oracle: on
+//! generated rule files over a small generated schema, and generated
+//! records (missing fields, values at and either side of thresholds
+//! written in other units, absent and empty lists, calendar edges), the
+//! two give the same verdict — every criterion's outcome, the status and
+//! the missing fields.
+//!
+//! Plus plain tests: the seed trial compiles and agrees on hand-made
+//! records; a record built for another schema is refused.
+
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "test helpers fail the test by panicking, as an assertion would"
+)]
+
+use jiff::ToSpan;
+use jiff::civil::{Date, date};
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+use proptest::test_runner::TestRunner;
+use rulec::check::{FieldType, NoImports, Program, Schema, check};
+use rulec::compile::{SchemaMismatch, compile};
+use rulec::eval::{FieldValue, Record, Status, evaluate};
+use rulec::syntax::parse;
+
+// ─── Rule files ─────────────────────────────────────────────────────────
+
+/// The checked program of a source, or `None` when it does not check.
+fn checked(source: &str) -> Option<Program> {
+    check(&parse(source).ok()?, &NoImports).program
+}
+
+/// The field declarations, in a generated order (the order decides the
+/// slots and the order of the missing list). `hb` is stored in g/L or
+/// g/dL; either way it has a normal range and a molar mass (100 g/mol, so
+/// that 1 mmol/L is 0.1 g/L).
+fn fields() -> impl Strategy<Value = String> {
+    let hb_unit = prop::sample::select(vec!["g/L", "g/dL"]);
+    hb_unit
+        .prop_flat_map(|hb_unit| {
+            let decls = vec![
+                "flag: bool".to_owned(),
+                "score: integer 0..10".to_owned(),
+                format!("hb: {hb_unit} with normal range, molar mass 100 g/mol"),
+                "chol: mg/dL".to_owned(),
+                "day: date".to_owned(),
+                "kind: one of { a, b, c }".to_owned(),
+                "tags: set of { a, b, c }".to_owned(),
+                "note: text".to_owned(),
+                "events: list of { flag: bool, n: integer 0..5, parts: list of { m: integer 0..3 } }"
+                    .to_owned(),
+            ];
+            Just(decls).prop_shuffle()
+        })
+        .prop_map(|decls| format!("fields {{\n  {}\n}}", decls.join("\n  ")))
+}
+
+fn op() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(vec!["<", "<=", ">", ">=", "=", "!="])
+}
+
+/// Hemoglobin thresholds around 80 g/L and elsewhere, in several units,
+/// substance concentrations included (through the molar mass, which only
+/// a comparison with the field itself applies).
+fn hb_molar_const() -> impl Strategy<Value = &'static str> {
+    prop_oneof![
+        hb_const(),
+        prop::sample::select(vec![
+            "800 mmol/L",
+            "800000 umol/L",
+            "799 mmol/L",
+            "0.8 mol/L"
+        ]),
+    ]
+}
+
+/// Hemoglobin thresholds around 80 g/L and elsewhere, in mass units.
+fn hb_const() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(vec![
+        "80 g/L",
+        "8 g/dL",
+        "8.0 g/dL",
+        "8000 mg/dL",
+        "79.9 g/L",
+        "7.99 g/dL",
+        "80.1 g/L",
+        "0 g/L",
+        "0.5 g/dL",
+        "120 g/L",
+        "12 g/dL",
+    ])
+}
+
+/// Cholesterol thresholds around 200 mg/dL, in several units.
+fn chol_const() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(vec![
+        "200 mg/dL",
+        "2 g/L",
+        "0.2 g/dL",
+        "199.9 mg/dL",
+        "2.001 g/L",
+        "8 g/dL",
+        "0 mg/dL",
+    ])
+}
+
+/// A calendar duration, including fractions (no calendar meaning for
+/// years and months) and hours.
+fn duration() -> impl Strategy<Value = String> {
+    (
+        prop::sample::select(vec![
+            "0", "1", "1.5", "4", "7", "12", "18", "28", "30", "36",
+        ]),
+        prop::sample::select(vec!["days", "weeks", "months", "years", "hours", "day"]),
+    )
+        .prop_map(|(n, u)| format!("{n} {u}"))
+}
+
+/// A date expression.
+fn date_expr() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("day".to_owned()),
+        Just("index".to_owned()),
+        Just("later".to_owned()),
+        duration().prop_map(|d| format!("index - {d}")),
+        duration().prop_map(|d| format!("day + {d}")),
+        duration().prop_map(|d| format!("day - {d}")),
+    ]
+}
+
+/// A condition on one element of `events` (`flag` there is the element's).
+fn element_cond() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just("flag".to_owned()),
+        Just("not flag".to_owned()),
+        (op(), 0..=5_u8).prop_map(|(o, k)| format!("n {o} {k}")),
+        op().prop_map(|o| format!("n {o} score")),
+        Just("n is missing".to_owned()),
+        hb_const().prop_map(|c| format!("hb > {c}")),
+        (op(), 0..=3_u8).prop_map(|(o, k)| format!("(any parts where m {o} {k})")),
+        op().prop_map(|o| format!("(all parts where m {o} n)")),
+        (op(), 0..=2_u8).prop_map(|(o, k)| format!("(count parts where m > n) {o} {k}")),
+    ];
+    leaf.prop_recursive(2, 6, 2, |inner| {
+        prop_oneof![
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a}) and ({b})")),
+            (inner.clone(), inner).prop_map(|(a, b)| format!("({a}) or ({b})")),
+        ]
+    })
+}
+
+/// A leaf condition over the record.
+fn leaf() -> impl Strategy<Value = String> {
+    let numbers = prop_oneof![
+        (op(), 0..=10_u8).prop_map(|(o, k)| format!("score {o} {k}")),
+        (op(), 0..=10_u8).prop_map(|(o, k)| format!("{k} {o} score")),
+        (0..=10_u8, 0..=10_u8).prop_map(|(a, b)| format!("score between {a} and {b}")),
+        (op(), hb_molar_const()).prop_map(|(o, c)| format!("hb {o} {c}")),
+        (op(), hb_molar_const()).prop_map(|(o, c)| format!("{c} {o} hb")),
+        (hb_const(), hb_const()).prop_map(|(a, b)| format!("hb between {a} and {b}")),
+        (op(), chol_const()).prop_map(|(o, c)| format!("chol {o} {c}")),
+        (
+            op(),
+            prop::sample::select(vec!["0.5", "1", "1.5", "2.5"]),
+            prop::sample::select(vec!["ULN", "LLN"])
+        )
+            .prop_map(|(o, f, l)| format!("hb {o} {f} x {l}")),
+        (op(), prop::sample::select(vec!["1", "1.5"]))
+            .prop_map(|(o, f)| format!("{f} x ULN {o} hb")),
+        op().prop_map(|o| format!("hb {o} chol")),
+        (op(), hb_const()).prop_map(|(o, c)| format!("hb + chol {o} {c}")),
+        (op(), hb_const()).prop_map(|(o, c)| format!("hb - chol {o} {c}")),
+        (op(), hb_const()).prop_map(|(o, c)| format!("hb * 2 {o} {c}")),
+        (op(), hb_const()).prop_map(|(o, c)| format!("-hb {o} {c}")),
+        (op(), hb_const()).prop_map(|(o, c)| format!("(hb + 1 g/dL) / 2 {o} {c}")),
+        op().prop_map(|o| format!("score / (score - 5) {o} 1")),
+        (op(), 0..=12_u8).prop_map(|(o, k)| format!("score + 1 {o} {k}")),
+        (op(), hb_const()).prop_map(|(o, c)| format!("total {o} {c}")),
+        op().prop_map(|o| format!("total {o} hb")),
+        (op(), 0..=10_u8).prop_map(|(o, k)| format!("double {o} {k}")),
+    ];
+    let dates = prop_oneof![
+        (date_expr(), op(), date_expr()).prop_map(|(a, o, b)| format!("{a} {o} {b}")),
+        (
+            date_expr(),
+            duration(),
+            prop::sample::select(vec!["before", "after"]),
+            date_expr()
+        )
+            .prop_map(|(d, w, dir, a)| format!("{d} within {w} {dir} {a}")),
+        (
+            prop::sample::select(vec!["years", "months", "weeks", "days"]),
+            date_expr(),
+            date_expr(),
+            op(),
+            duration()
+        )
+            .prop_map(|(u, a, b, o, d)| format!("{u} between {a} and {b} {o} {d}")),
+        (op(), 0..=20_u8).prop_map(|(o, k)| format!("age {o} {k} years")),
+        (op(), 0..=30_u8).prop_map(|(o, k)| format!("age {o} {k} months")),
+    ];
+    let members = prop_oneof![
+        prop::sample::select(vec![
+            "kind = a",
+            "kind != b",
+            "c = kind",
+            "kind in { a, c }",
+            "kind in { b }",
+            "tags has a",
+            "tags has any of { a, b }",
+            "tags has all of { b, c }",
+            "tags has all of { a }",
+            "note = \"x\"",
+            "note != \"\"",
+        ])
+        .prop_map(str::to_owned),
+        (
+            prop::sample::select(vec![
+                "flag", "score", "hb", "chol", "day", "kind", "tags", "note", "events"
+            ]),
+            prop::sample::select(vec!["known", "missing"])
+        )
+            .prop_map(|(f, k)| format!("{f} is {k}")),
+    ];
+    let lists = prop_oneof![
+        (
+            prop::sample::select(vec!["any", "all", "no"]),
+            element_cond()
+        )
+            .prop_map(|(q, c)| format!("({q} events where {c})")),
+        (element_cond(), op(), 0..=3_u8)
+            .prop_map(|(c, o, k)| format!("(count events where {c}) {o} {k}")),
+    ];
+    prop_oneof![
+        2 => prop::sample::select(vec!["flag", "true", "false", "cond", "either"])
+            .prop_map(str::to_owned),
+        6 => numbers,
+        4 => dates,
+        3 => members,
+        3 => lists,
+    ]
+}
+
+/// A condition over the record: leaves joined by every connective.
+fn cond() -> impl Strategy<Value = String> {
+    leaf().prop_recursive(3, 16, 4, |inner| {
+        let items = prop::collection::vec(inner.clone(), 1..4);
+        prop_oneof![
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a}) and ({b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a}) or ({b})")),
+            inner.clone().prop_map(|a| format!("not ({a})")),
+            (
+                inner.clone(),
+                prop::sample::select(vec!["=", "!="]),
+                inner.clone()
+            )
+                .prop_map(|(a, o, b)| format!("({a}) {o} ({b})")),
+            (
+                prop::sample::select(vec!["any of", "all of", "none of"]),
+                items.clone()
+            )
+                .prop_map(|(g, v)| format!("{g} ({})", v.join(", "))),
+            (0..=4_u8, items).prop_map(|(k, v)| format!("at least {k} of ({})", v.join(", "))),
+        ]
+    })
+}
+
+/// A whole rule file: fields, defines (each used from several criteria
+/// through the leaves `cond`, `either`, `age`, `total`, `double` and
+/// `later`), and one to five criteria in either section.
+fn source() -> impl Strategy<Value = String> {
+    (
+        fields(),
+        leaf(),
+        leaf(),
+        duration(),
+        prop::collection::vec((prop::bool::ANY, cond()), 1..6),
+    )
+        .prop_map(|(fields, c1, c2, shift, criteria)| {
+            // Defines may not use defines declared after them, nor
+            // themselves: the leaves of these two use only the earlier
+            // ones, or fail to check (and are skipped).
+            let c1 = c1.replace("either", "flag").replace("cond", "flag");
+            let c2 = c2.replace("either", "cond");
+            let mut text = format!(
+                "{fields}\n\
+                 define age: years between day and index\n\
+                 define total: hb + chol\n\
+                 define double: score * 2\n\
+                 define later: day + {shift}\n\
+                 define cond: {c1}\n\
+                 define either: ({c2}) or cond\n"
+            );
+            let block = |inclusion: bool| {
+                criteria
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (inc, _))| *inc == inclusion)
+                    .map(|(i, (_, c))| format!("  c{i}: {c}\n"))
+                    .collect::<String>()
+            };
+            text.push_str(&format!("inclusion {{\n{}}}\n", block(true)));
+            text.push_str(&format!("exclusion {{\n{}}}\n", block(false)));
+            text
+        })
+}
+
+// ─── Records ────────────────────────────────────────────────────────────
+
+/// A generated record, independent of the slot order.
+#[derive(Clone, Debug)]
+struct Gen {
+    index: Date,
+    flag: Option<bool>,
+    score: Option<u8>,
+    /// Value, low and high, as indices into [`HB_VALUES`].
+    hb: Option<(usize, Option<usize>, Option<usize>)>,
+    chol: Option<f64>,
+    day: Option<Date>,
+    kind: Option<u32>,
+    tags: Option<Vec<u32>>,
+    note: Option<&'static str>,
+    events: Option<Vec<Event>>,
+}
+
+#[derive(Clone, Debug)]
+struct Event {
+    flag: Option<bool>,
+    n: Option<u8>,
+    parts: Option<Vec<Option<u8>>>,
+}
+
+/// Hemoglobin values in g/L; divided by ten for a field in g/dL.
+const HB_VALUES: [f64; 8] = [0.0, 5.0, 60.0, 79.9, 80.0, 80.1, 120.0, 160.0];
+
+fn maybe<T: std::fmt::Debug>(s: impl Strategy<Value = T>) -> impl Strategy<Value = Option<T>> {
+    prop::option::weighted(0.7, s)
+}
+
+fn event() -> impl Strategy<Value = Event> {
+    (
+        maybe(prop::bool::ANY),
+        maybe(0..=5_u8),
+        maybe(prop::collection::vec(maybe(0..=3_u8), 0..3)),
+    )
+        .prop_map(|(flag, n, parts)| Event { flag, n, parts })
+}
+
+fn index_date() -> impl Strategy<Value = Date> {
+    prop::sample::select(vec![
+        date(2024, 2, 29),
+        date(2025, 2, 28),
+        date(2026, 1, 31),
+        date(2026, 3, 1),
+        date(2026, 11, 24),
+    ])
+}
+
+fn record() -> impl Strategy<Value = Gen> {
+    let offsets = prop::sample::select(vec![
+        -6575_i32, -6574, -400, -366, -365, -364, -31, -30, -29, -28, -27, -7, -1, 0, 1, 7, 28, 31,
+        365,
+    ]);
+    let fixed_days = prop::sample::select(vec![
+        date(2008, 2, 29),
+        date(2000, 1, 31),
+        date(2023, 2, 28),
+    ]);
+    let hb_index = 0..HB_VALUES.len();
+    (
+        index_date(),
+        (
+            maybe(prop::bool::ANY),
+            maybe(0..=10_u8),
+            maybe((hb_index.clone(), maybe(hb_index.clone()), maybe(hb_index))),
+            maybe(prop::sample::select(vec![
+                0.0, 150.0, 199.9, 200.0, 200.1, 8000.0,
+            ])),
+        ),
+        prop_oneof![Just(None), offsets.prop_map(Some)],
+        maybe(fixed_days),
+        (
+            maybe(0..3_u32),
+            maybe(prop::collection::vec(0..3_u32, 0..3)),
+            maybe(prop::sample::select(vec!["x", "", "y"])),
+            maybe(prop::collection::vec(event(), 0..4)),
+        ),
+    )
+        .prop_map(
+            |(index, (flag, score, hb, chol), offset, fixed, (kind, tags, note, events))| {
+                let day = match (offset, fixed) {
+                    (Some(days), _) => index.checked_add(days.days()).ok(),
+                    (None, fixed) => fixed,
+                };
+                Gen {
+                    index,
+                    flag,
+                    score,
+                    hb,
+                    chol,
+                    day,
+                    kind,
+                    tags,
+                    note,
+                    events,
+                }
+            },
+        )
+}
+
+fn list_schema<'s>(schema: &'s Schema, name: &str) -> &'s Schema {
+    match &schema.field(schema.slot(name).unwrap()).unwrap().ty {
+        FieldType::ListOf(s) => s,
+        other => panic!("`{name}` is not a list: {other:?}"),
+    }
+}
+
+fn set(record: &mut Record, schema: &Schema, name: &str, value: Option<FieldValue>) {
+    if let Some(value) = value {
+        record.set(schema, name, value).unwrap();
+    }
+}
+
+/// The generated record bound to the program's schema.
+fn build(program: &Program, g: &Gen) -> Record {
+    let schema = &program.schema;
+    let mut r = Record::new(schema);
+    let hb_scale = match &schema.field(schema.slot("hb").unwrap()).unwrap().ty {
+        FieldType::Quantity { unit, .. } if unit.to_string() == "g/dL" => 0.1,
+        _ => 1.0,
+    };
+    let hb = |i: usize| HB_VALUES[i] * hb_scale;
+    set(&mut r, schema, "flag", g.flag.map(FieldValue::Bool));
+    set(
+        &mut r,
+        schema,
+        "score",
+        g.score.map(|s| FieldValue::Number(f64::from(s))),
+    );
+    set(
+        &mut r,
+        schema,
+        "hb",
+        g.hb.map(|(v, low, high)| {
+            // A range is never upside down.
+            let (low, high) = match (low, high) {
+                (Some(l), Some(h)) => (Some(l.min(h)), Some(l.max(h))),
+                other => other,
+            };
+            FieldValue::Quantity {
+                value: hb(v),
+                low: low.map(hb),
+                high: high.map(hb),
+            }
+        }),
+    );
+    set(
+        &mut r,
+        schema,
+        "chol",
+        g.chol.map(|value| FieldValue::Quantity {
+            value,
+            low: None,
+            high: None,
+        }),
+    );
+    set(&mut r, schema, "day", g.day.map(FieldValue::Date));
+    set(&mut r, schema, "kind", g.kind.map(FieldValue::Member));
+    set(
+        &mut r,
+        schema,
+        "tags",
+        g.tags.clone().map(FieldValue::Members),
+    );
+    set(
+        &mut r,
+        schema,
+        "note",
+        g.note.map(|t| FieldValue::Text(t.to_owned())),
+    );
+    let events = list_schema(schema, "events");
+    let elements = g.events.as_ref().map(|list| {
+        list.iter()
+            .map(|e| {
+                let mut element = Record::new(events);
+                set(&mut element, events, "flag", e.flag.map(FieldValue::Bool));
+                set(
+                    &mut element,
+                    events,
+                    "n",
+                    e.n.map(|n| FieldValue::Number(f64::from(n))),
+                );
+                let parts = list_schema(events, "parts");
+                let list = e.parts.as_ref().map(|ps| {
+                    ps.iter()
+                        .map(|m| {
+                            let mut part = Record::new(parts);
+                            set(
+                                &mut part,
+                                parts,
+                                "m",
+                                m.map(|m| FieldValue::Number(f64::from(m))),
+                            );
+                            part
+                        })
+                        .collect()
+                });
+                set(&mut element, events, "parts", list.map(FieldValue::List));
+                element
+            })
+            .collect()
+    });
+    set(&mut r, schema, "events", elements.map(FieldValue::List));
+    r
+}
+
+// ─── The oracle ─────────────────────────────────────────────────────────
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// On every generated program that checks and every generated record:
+    /// the same outcomes, status and missing fields; and the fast path's
+    /// status is the same too.
+    #[test]
+    fn compiled_closures_agree_with_the_reference_evaluator(
+        source in source(),
+        records in prop::collection::vec(record(), 1..10),
+    ) {
+        // Sources that do not check are skipped; `most_generated_sources_check`
+        // keeps them few.
+        let Some(program) = checked(&source) else {
+            return Ok(());
+        };
+        let compiled = compile(&program);
+        for g in &records {
+            let record = build(&program, g);
+            let want = evaluate(&program, &record, g.index);
+            let got = compiled.evaluate(&record, g.index).unwrap();
+            prop_assert_eq!(compiled.status(&record, g.index).unwrap(), want.status);
+            prop_assert_eq!(
+                &got,
+                &want,
+                "\n--- source:\n{}\n--- record: {:?}\n--- index: {}",
+                source,
+                record,
+                g.index
+            );
+        }
+    }
+}
+
+/// The generator is worth its cases only if what it writes checks: at
+/// least nine sources in ten must.
+#[test]
+fn most_generated_sources_check() {
+    let mut runner = TestRunner::deterministic();
+    let strategy = source();
+    let total = 300;
+    let mut failures = Vec::new();
+    for _ in 0..total {
+        let source = strategy.new_tree(&mut runner).unwrap().current();
+        let file = parse(&source).unwrap_or_else(|e| panic!("{e}\n{source}"));
+        let result = check(&file, &NoImports);
+        if result.program.is_none() {
+            failures.push(
+                result
+                    .errors()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            );
+        }
+    }
+    assert!(
+        failures.len() * 10 <= total,
+        "{} of {total} generated sources do not check, such as: {:#?}",
+        failures.len(),
+        &failures[..failures.len().min(10)]
+    );
+}
+
+// ─── Plain tests ────────────────────────────────────────────────────────
+
+fn program(source: &str) -> Program {
+    let file = parse(source).unwrap();
+    let result = check(&file, &NoImports);
+    result
+        .program
+        .unwrap_or_else(|| panic!("{:?}", result.diagnostics))
+}
+
+/// The seed trial compiles, and its compiled form agrees with the
+/// reference on an empty record, a complete eligible one and one that a
+/// single value makes ineligible.
+#[test]
+fn the_seed_trial_compiles_and_agrees() {
+    let source = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/nct03473496.rules"
+    ))
+    .unwrap();
+    let p = program(&source);
+    let compiled = compile(&p);
+    let index = date(2026, 11, 24);
+
+    let empty = Record::new(&p.schema);
+    let verdict = compiled.evaluate(&empty, index).unwrap();
+    assert_eq!(verdict, evaluate(&p, &empty, index));
+    assert_eq!(verdict.status, Status::Undetermined);
+    assert!(verdict.missing.contains(&"hemoglobin".to_owned()));
+
+    let mut r = Record::new(&p.schema);
+    let s = &p.schema;
+    let member = |field: &str, name: &str| match &s.field(s.slot(field).unwrap()).unwrap().ty {
+        FieldType::OneOf(ms) | FieldType::SetOf(ms) => {
+            u32::try_from(ms.iter().position(|m| m == name).unwrap()).unwrap()
+        }
+        other => panic!("{other:?}"),
+    };
+    let q = |value| FieldValue::Quantity {
+        value,
+        low: None,
+        high: None,
+    };
+    let ranged = |value, high| FieldValue::Quantity {
+        value,
+        low: None,
+        high: Some(high),
+    };
+    let values = [
+        ("birth_date", FieldValue::Date(date(1960, 5, 1))),
+        ("sex", FieldValue::Member(member("sex", "male"))),
+        (
+            "diagnosis",
+            FieldValue::Members(vec![member("diagnosis", "rrmm")]),
+        ),
+        (
+            "markers",
+            FieldValue::Members(vec![member("markers", "BCMA")]),
+        ),
+        ("mrd_positive", FieldValue::Bool(true)),
+        ("high_tumour_burden", FieldValue::Bool(false)),
+        ("life_expectancy", q(12.0)),
+        ("kps", FieldValue::Number(80.0)),
+        ("hemoglobin", q(95.0)),
+        ("ejection_fraction", q(60.0)),
+        ("ecg_abnormal", FieldValue::Bool(false)),
+        ("spo2", q(97.0)),
+        ("creatinine", ranged(90.0, 88.0)),
+        ("alt", ranged(30.0, 40.0)),
+        ("ast", ranged(30.0, 40.0)),
+        ("bilirubin", q(1.0)),
+        ("organ_insufficiency", FieldValue::Members(Vec::new())),
+        ("body_temperature", q(36.8)),
+        ("active_infection", FieldValue::Bool(false)),
+        ("neutropenia", q(0.0)),
+        ("uncontrolled_infections", FieldValue::Members(Vec::new())),
+        ("positive_serologies", FieldValue::Members(Vec::new())),
+        ("therapies", FieldValue::List(Vec::new())),
+        ("allogeneic_transplant", FieldValue::Bool(false)),
+        ("apheresis_contraindicated", FieldValue::Bool(false)),
+        ("expert_group_benefit", FieldValue::Bool(true)),
+        ("harmful_condition", FieldValue::Bool(false)),
+        ("informed_consent", FieldValue::Bool(true)),
+    ];
+    for (name, value) in values {
+        r.set(s, name, value).unwrap();
+    }
+    let verdict = compiled.evaluate(&r, index).unwrap();
+    assert_eq!(verdict, evaluate(&p, &r, index));
+    assert_eq!(verdict.status, Status::Eligible, "{verdict:#?}");
+
+    // 80 g/L is not > 80 g/L.
+    r.set(s, "hemoglobin", q(80.0)).unwrap();
+    let verdict = compiled.evaluate(&r, index).unwrap();
+    assert_eq!(verdict, evaluate(&p, &r, index));
+    assert_eq!(verdict.status, Status::Ineligible);
+}
+
+/// A record built for another schema is refused, naming the field that
+/// gives it away; one of the same schema built separately is accepted.
+#[test]
+fn a_record_of_another_schema_is_refused() {
+    let ours = program(
+        "fields { hb: g/L, pregnant: bool, events: list of { kind: one of { a, b } } }
+         inclusion { hb_ok: hb > 80 g/L }",
+    );
+    let theirs = program(
+        "fields { hb: g/L, visit: date, extra: bool }
+         inclusion { seen: visit < index and extra }",
+    );
+    let compiled = compile(&ours);
+    let index = date(2026, 11, 24);
+
+    let mut foreign = Record::new(&theirs.schema);
+    foreign
+        .set(&theirs.schema, "visit", FieldValue::Date(index))
+        .unwrap();
+    assert_eq!(
+        compiled.evaluate(&foreign, index),
+        Err(SchemaMismatch::WrongKind {
+            field: "pregnant".to_owned(),
+            expected: "a yes/no value",
+            found: "a date",
+        })
+    );
+    let error = compiled.evaluate(&foreign, index).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "the record was not built for this program: field `pregnant` holds a yes/no value, \
+         but the record has a date there"
+    );
+
+    // A record with more slots than the schema has fields.
+    let wider = program(
+        "fields { hb: g/L, pregnant: bool, events: list of { kind: one of { a, b } }, extra: bool }
+         inclusion { extra_ok: extra }",
+    );
+    let mut longer = Record::new(&wider.schema);
+    longer
+        .set(&wider.schema, "extra", FieldValue::Bool(true))
+        .unwrap();
+    assert_eq!(
+        compiled.evaluate(&longer, index),
+        Err(SchemaMismatch::TooManyFields {
+            record: "the record".to_owned(),
+            fields: 3,
+        })
+    );
+
+    // Inside a list element: an element of another schema.
+    let mut record = Record::new(&ours.schema);
+    let mut element = Record::new(&theirs.schema);
+    element
+        .set(&theirs.schema, "visit", FieldValue::Date(index))
+        .unwrap();
+    record
+        .set(
+            &ours.schema,
+            "events",
+            FieldValue::List(vec![Record::new(&theirs.schema), element]),
+        )
+        .unwrap();
+    assert_eq!(
+        compiled.evaluate(&record, index),
+        Err(SchemaMismatch::TooManyFields {
+            record: "`events[1]`".to_owned(),
+            fields: 1,
+        })
+    );
+
+    // A record of our own schema, built independently, is accepted.
+    let mut own = Record::new(&ours.schema);
+    own.set(
+        &ours.schema,
+        "hb",
+        FieldValue::Quantity {
+            value: 90.0,
+            low: None,
+            high: None,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        compiled.evaluate(&own, index).unwrap(),
+        evaluate(&ours, &own, index)
+    );
+}
+
+/// `evaluate` through a shared reference from several threads at once.
+#[test]
+fn a_compiled_program_is_shared_across_threads() {
+    let p = program("fields { hb: g/L } inclusion { hb_ok: hb > 8 g/dL }");
+    let compiled = std::sync::Arc::new(compile(&p));
+    let handles: Vec<_> = [70.0, 80.0, 90.0]
+        .into_iter()
+        .map(|value| {
+            let compiled = std::sync::Arc::clone(&compiled);
+            let schema = p.schema.clone();
+            std::thread::spawn(move || {
+                let mut r = Record::new(&schema);
+                r.set(
+                    &schema,
+                    "hb",
+                    FieldValue::Quantity {
+                        value,
+                        low: None,
+                        high: None,
+                    },
+                )
+                .unwrap();
+                compiled.evaluate(&r, date(2026, 1, 1)).unwrap().status
+            })
+        })
+        .collect();
+    let statuses: Vec<Status> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    assert_eq!(
+        statuses,
+        [Status::Ineligible, Status::Ineligible, Status::Eligible]
+    );
+}
