@@ -1,5 +1,70 @@
 //! rulec: a typed language for clinical-trial eligibility criteria.
 //!
+//! # Quick start
+//!
+//! Compile a rule file, read a patient record from JSON, evaluate it at the
+//! screening date and print the verdict. Dates are [`jiff`] civil dates.
+//!
+//! ```
+//! use rulec::eval::Status;
+//!
+//! fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     // A rule file, inline here; in real use read it from disk.
+//!     let source = r#"
+//!         fields {
+//!           hemoglobin: g/L
+//!           creatinine: umol/L with normal range, molar mass 113.12 g/mol
+//!           pregnant:   bool
+//!         }
+//!         inclusion {
+//!           hemoglobin "Hb > 80 g/L":    hemoglobin > 80 g/L
+//!           renal      "Cr < 2.5 x ULN": creatinine < 2.5 x ULN
+//!         }
+//!         exclusion {
+//!           pregnancy  "Pregnant":       pregnant
+//!         }
+//!     "#;
+//!
+//!     // Parse, check (units, types, names), compile to closures.
+//!     let file = rulec::syntax::parse(source)?;
+//!     let checked = rulec::check::check(&file, &rulec::check::NoImports);
+//!     let program = checked.program.ok_or("the rule file has errors")?;
+//!     let compiled = rulec::compile::compile(&program);
+//!
+//!     // A record from JSON: values are converted into the fields' units
+//!     // (9.2 g/dL into g/L, creatinine and its range from mg/dL into umol/L).
+//!     let json = r#"{"id": "p1", "hemoglobin": "9.2 g/dL",
+//!                    "creatinine": {"value": 1.1, "unit": "mg/dL", "low": 0.6, "high": 1.2}}"#;
+//!     let read = rulec::records::from_json_str(&program, json, 1);
+//!     for error in &read.errors {
+//!         eprintln!("{error}");
+//!     }
+//!
+//!     // Evaluate at the screening date and print the verdict.
+//!     let index = jiff::civil::date(2026, 11, 24);
+//!     let verdict = compiled.evaluate(&read.record, index)?;
+//!     println!("{}: {:?}", read.name(), verdict.status);
+//!     for criterion in &verdict.criteria {
+//!         println!("  {}: {:?}", criterion.id, criterion.outcome);
+//!     }
+//!     println!("  missing: {}", verdict.missing.join(", "));
+//!     // record `p1`: Undetermined
+//!     //   hemoglobin: Met
+//!     //   renal: Met
+//!     //   pregnancy: Unknown
+//!     //   missing: pregnant
+//!
+//!     assert_eq!(verdict.status, Status::Undetermined);
+//!     assert_eq!(verdict.missing, ["pregnant"]);
+//!     Ok(())
+//! }
+//! ```
+//!
+//! Records also come from CSV ([`records::from_csv`]) and from Rust types
+//! ([`records::ToRecord`], [`records::RecordBuilder`]).
+//!
+//! # The language
+//!
 //! A rule file reads like the protocol it comes from:
 //!
 //! ```
@@ -37,11 +102,15 @@
 //! assert_eq!(error.to_string(), "malformed unit `g//L`: two operators in a row");
 //! ```
 //!
+//! # Modules
+//!
 //! The library follows the pipeline of the language; each stage is a
-//! module. Today: [`syntax`] (source to a spanned syntax tree and back) and
-//! [`units`] (UCUM units, their dimensions and exact conversions). Being
-//! built on them: the checker, the compiler to closures, and the
-//! three-valued evaluator.
+//! module: [`syntax`] (source to a spanned syntax tree and back), [`units`]
+//! (UCUM units, their dimensions and exact conversions), [`check`] (a
+//! syntax tree to a typed program, or its diagnostics), [`compile`] (a
+//! program to closures), [`eval`] (three-valued verdicts, and the
+//! reference evaluator) and [`records`] (patient records from JSON, CSV and
+//! Rust types).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -52,3 +121,9 @@ pub mod records;
 mod suggest;
 pub mod syntax;
 pub mod units;
+
+/// The code blocks of the README, run as doctests so that its quick start
+/// stays the crate's.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;

@@ -74,6 +74,7 @@
 
 mod csv;
 mod json;
+mod rust;
 
 use std::fmt;
 
@@ -87,6 +88,7 @@ use crate::units::{Conversion, MolarMass, Unit, UnitError};
 
 pub use self::csv::{CsvError, CsvRecords, from_csv};
 pub use self::json::{from_json, from_json_str};
+pub use self::rust::{FieldError, RecordBuilder, ToRecord};
 
 /// The field a [`DataError`] names when the whole record could not be read
 /// (invalid JSON, not an object, a ragged CSV row).
