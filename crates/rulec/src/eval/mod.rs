@@ -6,6 +6,11 @@
 //! not met or an exclusion is, and *undetermined* otherwise, with the
 //! fields whose values would decide it.
 //!
+//! [`evaluate`] gives the verdict alone; [`explain`] gives the same verdict
+//! with an explanation of every criterion in words (`hemoglobin 72 g/L is
+//! not > 80 g/L (8 g/L short)`), and [`VerdictJson`] writes it in the
+//! stable JSON format of `docs/verdicts.md`.
+//!
 //! ```
 //! use rulec::eval::{evaluate, FieldValue, Record, Status};
 //!
@@ -29,12 +34,16 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod explain;
 mod record;
 mod reference;
 mod truth;
 
 use jiff::civil::Date;
 
+pub use explain::{
+    CriterionJson, ErrorJson, Explained, VerdictJson, explain, format_number, verdict_json,
+};
 pub use record::{FieldValue, Record, WrongKind};
 pub use truth::Truth;
 
@@ -50,6 +59,19 @@ pub enum Outcome {
     NotMet,
     /// The record lacks what would decide it.
     Unknown,
+}
+
+impl Outcome {
+    /// The outcome's name in the JSON verdict format: `met`, `not_met`,
+    /// `unknown`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Met => "met",
+            Outcome::NotMet => "not_met",
+            Outcome::Unknown => "unknown",
+        }
+    }
 }
 
 impl From<Truth> for Outcome {
@@ -71,6 +93,19 @@ pub enum Status {
     Ineligible,
     /// Neither can be said until missing data is known.
     Undetermined,
+}
+
+impl Status {
+    /// The status's name in the JSON verdict format: `eligible`,
+    /// `ineligible`, `undetermined`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Eligible => "eligible",
+            Status::Ineligible => "ineligible",
+            Status::Undetermined => "undetermined",
+        }
+    }
 }
 
 /// One criterion's outcome in a verdict.

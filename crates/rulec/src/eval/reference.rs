@@ -49,7 +49,7 @@ impl<'p, 'r> Walker<'p, 'r> {
         }
     }
 
-    fn value(&mut self, field: FieldRef) -> &'r FieldValue {
+    pub(crate) fn value(&mut self, field: FieldRef) -> &'r FieldValue {
         let record = if field.depth == 0 {
             self.record
         } else {
@@ -233,7 +233,19 @@ impl<'p, 'r> Walker<'p, 'r> {
         }
     }
 
-    fn elements_of(&mut self, list: FieldRef) -> Option<&'r [Record]> {
+    /// Puts a list element in view as the innermost (depth 1), for the
+    /// explainer, which walks a `where` clause itself; [`Walker::leave`]
+    /// takes it out of view again.
+    pub(crate) fn enter(&mut self, element: &'r Record) {
+        self.elements.push(element);
+    }
+
+    /// Takes the innermost list element out of view.
+    pub(crate) fn leave(&mut self) {
+        self.elements.pop();
+    }
+
+    pub(crate) fn elements_of(&mut self, list: FieldRef) -> Option<&'r [Record]> {
         match self.value(list) {
             FieldValue::List(elements) => Some(elements),
             _ => None,

@@ -1,0 +1,420 @@
+//! Explaining conditions: facts about the record, `and`/`or` chains with
+//! what decided them, groups and list quantifiers.
+
+use crate::check::{
+    Cond, DefineId, Field, FieldRef, FieldType, ListQuantifier, Program, Schema, Value,
+};
+use crate::syntax::GroupKind;
+
+use super::super::record::{FieldValue, Record};
+use super::super::reference::{Walker, shift};
+use super::super::truth::Truth;
+use super::{duration, flatten, is_fact, is_simple, join_and, list_of, push_unique};
+
+/// Elements shown in a list's explanation before `… and N more`.
+const SHOWN: usize = 5;
+
+/// Walks a criterion beside the reference evaluator's [`Walker`], which
+/// gives every truth and value shown.
+pub(super) struct Explainer<'p, 'r> {
+    pub(super) program: &'p Program,
+    pub(super) walker: Walker<'p, 'r>,
+    /// The element schemas of the lists being walked, innermost last.
+    schemas: Vec<&'p Schema>,
+    /// Significant digits the values of a comparison are shown with.
+    pub(super) digits: i32,
+}
+
+impl<'p, 'r> Explainer<'p, 'r> {
+    pub(super) fn new(program: &'p Program, walker: Walker<'p, 'r>) -> Self {
+        Explainer {
+            program,
+            walker,
+            schemas: Vec::new(),
+            digits: 4,
+        }
+    }
+
+    pub(super) fn field(&self, f: FieldRef) -> Option<&'p Field> {
+        let schema = if f.depth == 0 {
+            Some(&self.program.schema)
+        } else {
+            let at = self.schemas.len().checked_sub(f.depth as usize);
+            at.and_then(|i| self.schemas.get(i)).copied()
+        };
+        schema?.field(f.slot)
+    }
+
+    pub(super) fn name(&self, f: FieldRef) -> String {
+        self.field(f)
+            .map_or_else(|| "?".to_owned(), |f| f.name.clone())
+    }
+
+    pub(super) fn define_name(&self, id: DefineId) -> String {
+        let define = self.program.defines.get(id.0 as usize);
+        define.map_or_else(|| "?".to_owned(), |d| d.name.clone())
+    }
+
+    fn member_names(&self, f: FieldRef, indices: &[u32]) -> Vec<&'p str> {
+        let members: &[String] = match self.field(f).map(|f| &f.ty) {
+            Some(FieldType::OneOf(m) | FieldType::SetOf(m)) => m,
+            _ => &[],
+        };
+        let name = |i: &u32| members.get(*i as usize).map_or("?", String::as_str);
+        indices.iter().map(name).collect()
+    }
+
+    /// The truth of a condition, as the reference evaluator gives it, and
+    /// its explanation.
+    pub(super) fn cond(&mut self, c: &Cond) -> (Truth, String) {
+        if let Cond::And(..) | Cond::Or(..) = c {
+            // The chain computes its truth from its parts.
+            return self.chain(c);
+        }
+        let truth = self.walker.cond(c);
+        let missing = |this: &Self, f: &FieldRef| format!("{} is missing: unknown", this.name(*f));
+        let text = match c {
+            Cond::Literal(b) => b.to_string(),
+            Cond::Field(f) if truth == Truth::Unknown => missing(self, f),
+            Cond::Field(f) => format!("{} is {truth}", self.name(*f)),
+            Cond::Define(id) => {
+                let name = self.define_name(*id);
+                match self.program.defines.get(id.0 as usize).map(|d| &d.value) {
+                    Some(Value::Cond(inner)) => {
+                        format!("{name} is {truth} because {}", self.cond(inner).1)
+                    }
+                    _ => format!("{name} is {truth}"),
+                }
+            }
+            Cond::Not(inner) if is_fact(inner) => self.cond(inner).1,
+            Cond::Not(inner) => format!("the opposite of ({})", self.cond(inner).1),
+            Cond::And(..) | Cond::Or(..) => return self.chain(c),
+            Cond::CompareNum { op, lhs, rhs } => self.compare_num(truth, *op, lhs, rhs),
+            Cond::CompareDate { op, lhs, rhs } => self.compare_date(truth, *op, lhs, rhs),
+            Cond::CompareBool { lhs, rhs, .. } => {
+                let ((ta, a), (tb, b)) = (self.cond(lhs), self.cond(rhs));
+                let same = match truth {
+                    Truth::Unknown => "unknown",
+                    _ if ta == tb => "the same",
+                    _ => "different",
+                };
+                format!("({a}) and ({b}): {same}")
+            }
+            Cond::EnumIn { field, members, .. } => match self.walker.value(*field) {
+                FieldValue::Member(m) => {
+                    let name = self.name(*field);
+                    let actual = self.member_names(*field, &[*m]).concat();
+                    let named = self.member_names(*field, members);
+                    match (members.contains(m), named.as_slice()) {
+                        (true, [_]) => format!("{name} is {actual}"),
+                        (true, _) => format!("{name} is {actual}, one of {}", list_of(&named)),
+                        (false, [one]) => format!("{name} is {actual}, not {one}"),
+                        (false, _) => format!("{name} is {actual}, not one of {}", list_of(&named)),
+                    }
+                }
+                _ => missing(self, field),
+            },
+            Cond::SetHas {
+                field,
+                members,
+                all,
+            } => self.set_has(*field, members, *all),
+            Cond::TextEq { field, text, .. } => match self.walker.value(*field) {
+                FieldValue::Text(t) if t == text => format!("{} is {t:?}", self.name(*field)),
+                FieldValue::Text(t) => format!("{} is {t:?}, not {text:?}", self.name(*field)),
+                _ => missing(self, field),
+            },
+            Cond::Known { field, .. } => match self.walker.value(*field) {
+                FieldValue::Missing => format!("{} is missing", self.name(*field)),
+                _ => format!("{} is known", self.name(*field)),
+            },
+            Cond::Within {
+                date,
+                window,
+                direction,
+                anchor,
+            } => {
+                let (d, a) = (self.walker.date(date), self.walker.date(anchor));
+                let Some((d, a)) = d.zip(a) else {
+                    let mut reasons = self.why_date(date);
+                    push_unique(&mut reasons, self.why_date(anchor));
+                    return (truth, format!("{}: unknown", join_and(&reasons)));
+                };
+                let (dir, sign) = match direction {
+                    crate::syntax::Direction::Before => ("before", -1.0),
+                    crate::syntax::Direction::After => ("after", 1.0),
+                };
+                let span = duration(window.amount, window.unit);
+                let by = crate::check::Duration {
+                    amount: window.amount * sign,
+                    unit: window.unit,
+                };
+                let (dt, at) = (self.date_text(date, d), self.date_text(anchor, a));
+                match shift(a, &by) {
+                    None => format!("{span} {dir} {at} is no date in the calendar: unknown"),
+                    Some(edge) => {
+                        let (from, to) = if sign < 0.0 { (edge, a) } else { (a, edge) };
+                        let not = if truth == Truth::True { "" } else { "not " };
+                        format!("{dt} is {not}within {span} {dir} {at} ({from} to {to})")
+                    }
+                }
+            }
+            Cond::Group { kind, items } => self.group(*kind, items),
+            Cond::ListQuery {
+                quantifier,
+                list,
+                condition,
+            } => self.list_query(truth, *quantifier, *list, condition),
+        };
+        (truth, text)
+    }
+
+    /// `a and b and c`, `a or b`: the parts the reference evaluates, in
+    /// order, and where one decided before the end, what was not needed.
+    fn chain(&mut self, c: &Cond) -> (Truth, String) {
+        let and = matches!(c, Cond::And(..));
+        let mut parts = Vec::new();
+        flatten(c, and, &mut parts);
+        let (mut truth, stop) = if and {
+            (Truth::True, Truth::False)
+        } else {
+            (Truth::False, Truth::True)
+        };
+        let mut texts = Vec::new();
+        let mut decided = parts.len();
+        for (i, part) in parts.iter().enumerate() {
+            let (t, text) = self.cond(part);
+            truth = if and { truth.and(t) } else { truth.or(t) };
+            texts.push(if is_simple(part) {
+                text
+            } else {
+                format!("({text})")
+            });
+            if t == stop {
+                decided = i + 1;
+                break;
+            }
+        }
+        let mut text = texts.join(if and { " and " } else { " or " });
+        let (shown, skipped) = parts.split_at_checked(decided).unwrap_or((&parts, &[]));
+        if !skipped.is_empty() {
+            // Name what was not needed, unless the parts shown name it too
+            // (`x >= 90 g/L and x <= 120 g/L`).
+            let (mut named, mut names) = (Vec::new(), Vec::new());
+            shown.iter().for_each(|p| self.names_in(p, &mut named));
+            skipped.iter().for_each(|p| self.names_in(p, &mut names));
+            names.retain(|n| !named.contains(n));
+            text.push_str(", which decides it");
+            if !names.is_empty() {
+                text.push_str(&format!(" ({} not needed)", join_and(&names)));
+            }
+        }
+        (truth, text)
+    }
+
+    /// The fields and defines a condition names, outside `where` clauses.
+    fn names_in(&self, c: &Cond, names: &mut Vec<String>) {
+        match c {
+            Cond::Literal(_) => {}
+            Cond::Field(f)
+            | Cond::EnumIn { field: f, .. }
+            | Cond::SetHas { field: f, .. }
+            | Cond::TextEq { field: f, .. }
+            | Cond::Known { field: f, .. }
+            | Cond::ListQuery { list: f, .. } => push_unique(names, [self.name(*f)]),
+            Cond::Define(id) => push_unique(names, [self.define_name(*id)]),
+            Cond::Not(a) => self.names_in(a, names),
+            Cond::And(a, b) | Cond::Or(a, b) | Cond::CompareBool { lhs: a, rhs: b, .. } => {
+                self.names_in(a, names);
+                self.names_in(b, names);
+            }
+            Cond::CompareNum { lhs, rhs, .. } => {
+                self.num_names(lhs, names);
+                self.num_names(rhs, names);
+            }
+            Cond::CompareDate { lhs, rhs, .. }
+            | Cond::Within {
+                date: lhs,
+                anchor: rhs,
+                ..
+            } => {
+                self.date_names(lhs, names);
+                self.date_names(rhs, names);
+            }
+            Cond::Group { items, .. } => items.iter().for_each(|i| self.names_in(i, names)),
+        }
+    }
+
+    /// `has m`, `has any of {…}`, `has all of {…}`: which members the set
+    /// has of those named, or lacks.
+    fn set_has(&mut self, field: FieldRef, members: &[u32], all: bool) -> String {
+        let name = self.name(field);
+        let FieldValue::Members(present) = self.walker.value(field) else {
+            return format!("{name} is missing: unknown");
+        };
+        let named = self.member_names(field, members);
+        let (hits, lacks): (Vec<u32>, Vec<u32>) = members.iter().partition(|m| present.contains(m));
+        let (hits, lacks) = (
+            self.member_names(field, &hits),
+            self.member_names(field, &lacks),
+        );
+        let has = if present.is_empty() {
+            "it is empty".to_owned()
+        } else {
+            format!("it has {}", list_of(&self.member_names(field, present)))
+        };
+        match (named.as_slice(), all) {
+            ([one], _) if hits.is_empty() => format!("{name} does not have {one} ({has})"),
+            ([one], _) => format!("{name} has {one}"),
+            (_, false) if hits.is_empty() => {
+                format!("{name} has none of {} ({has})", list_of(&named))
+            }
+            (_, false) => format!(
+                "{name} has {} (any of {} is enough)",
+                join_and(&hits.iter().map(ToString::to_string).collect::<Vec<_>>()),
+                list_of(&named)
+            ),
+            (_, true) if lacks.is_empty() => format!("{name} has all of {}", list_of(&named)),
+            (_, true) => format!(
+                "{name} does not have {} (all of {} needed)",
+                join_and(&lacks.iter().map(ToString::to_string).collect::<Vec<_>>()),
+                list_of(&named)
+            ),
+        }
+    }
+
+    /// `any of (…)`, `all of (…)`, `none of (…)`, `at least N of (…)`:
+    /// how many parts are met, and each part.
+    fn group(&mut self, kind: GroupKind, items: &[Cond]) -> String {
+        let heading = match kind {
+            GroupKind::Any => "any of".to_owned(),
+            GroupKind::All => "all of".to_owned(),
+            GroupKind::None => "none of".to_owned(),
+            GroupKind::AtLeast(n) => format!("at least {n} of"),
+        };
+        let mut counts = [0_usize; 3];
+        let mut texts = Vec::new();
+        for item in items {
+            let (t, text) = self.cond(item);
+            if let Some(count) = counts.get_mut(t as usize) {
+                *count += 1;
+            }
+            texts.push(if is_simple(item) {
+                text
+            } else {
+                format!("({text})")
+            });
+        }
+        let [not_met, unknown, met] = counts;
+        let summary: Vec<String> = [(met, "met"), (not_met, "not met"), (unknown, "unknown")]
+            .into_iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, word)| format!("{n} {word}"))
+            .collect();
+        format!("{heading} ({}): {}", summary.join(", "), texts.join("; "))
+    }
+
+    /// The truth and explanation of a `where` clause for each element of
+    /// a list.
+    pub(super) fn each(
+        &mut self,
+        list: FieldRef,
+        elements: &'r [Record],
+        c: &Cond,
+    ) -> Vec<(Truth, String)> {
+        let Some(FieldType::ListOf(schema)) = self.field(list).map(|f| &f.ty) else {
+            return Vec::new();
+        };
+        self.schemas.push(schema);
+        let mut each = Vec::new();
+        for element in elements {
+            self.walker.enter(element);
+            each.push(self.cond(c));
+            self.walker.leave();
+        }
+        self.schemas.pop();
+        each
+    }
+
+    /// `any L where c`, `all …`, `no …`: the elements that decide it, each
+    /// with its explanation; elements are counted from 0, as in data errors.
+    fn list_query(&mut self, truth: Truth, q: ListQuantifier, list: FieldRef, c: &Cond) -> String {
+        let name = self.name(list);
+        let Some(elements) = self.walker.elements_of(list) else {
+            return format!("{name} is missing: unknown");
+        };
+        if elements.is_empty() {
+            let none = if q == ListQuantifier::All {
+                "fails"
+            } else {
+                "meets"
+            };
+            return format!("{name} is empty: no element {none} it");
+        }
+        let each = self.each(list, elements, c);
+        let pick = |want: Truth| -> Vec<(usize, &String)> {
+            let found = each.iter().enumerate().filter(|(_, (t, _))| *t == want);
+            found.map(|(i, (_, text))| (i, text)).collect()
+        };
+        let listing = |items: Vec<(usize, &String)>| {
+            let more = items.len().saturating_sub(SHOWN);
+            let shown: Vec<String> = items
+                .into_iter()
+                .take(SHOWN)
+                .map(|(i, text)| format!("{name}[{i}]: {text}"))
+                .collect();
+            let more = if more > 0 {
+                format!("; and {more} more")
+            } else {
+                String::new()
+            };
+            format!("{}{more}", shown.join("; "))
+        };
+        let n = each.len();
+        // `the one element of L`, `all 3 elements of L`, `1 of the 3 …`.
+        let of_n = |k: usize| match (k, n) {
+            (1, 1) => format!("the one element of {name}"),
+            _ if k == n => format!("all {n} elements of {name}"),
+            _ => format!("{k} of the {n} elements of {name}"),
+        };
+        let (met, not_met) = (pick(Truth::True), pick(Truth::False));
+        let (k_met, k_not) = (met.len(), not_met.len());
+        let meet = |k: usize| {
+            if k == 1 {
+                ("meets", "does")
+            } else {
+                ("meet", "do")
+            }
+        };
+        match (q, truth) {
+            (_, Truth::Unknown) => {
+                let unknown = pick(Truth::Unknown);
+                format!(
+                    "it is unknown for {}: {}",
+                    of_n(unknown.len()),
+                    listing(unknown)
+                )
+            }
+            (ListQuantifier::Any | ListQuantifier::No, _) if met.is_empty() && n == 1 => {
+                format!("{} does not meet it: {}", of_n(1), listing(not_met))
+            }
+            (ListQuantifier::Any | ListQuantifier::No, _) if met.is_empty() => {
+                format!(
+                    "none of the {n} elements of {name} meets it: {}",
+                    listing(not_met)
+                )
+            }
+            (ListQuantifier::Any | ListQuantifier::No, _) | (ListQuantifier::All, Truth::True) => {
+                format!("{} {} it: {}", of_n(k_met), meet(k_met).0, listing(met))
+            }
+            (ListQuantifier::All, _) => {
+                format!(
+                    "{} {} not meet it: {}",
+                    of_n(k_not),
+                    meet(k_not).1,
+                    listing(not_met)
+                )
+            }
+        }
+    }
+}

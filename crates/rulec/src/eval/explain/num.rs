@@ -1,0 +1,444 @@
+//! Explaining numbers and dates: comparisons with their threshold and
+//! margin, values in their unit, and why a value is unknown.
+
+use jiff::civil::Date;
+
+use crate::check::{ArithOp, DateVal, FieldRef, FieldType, Num, Value};
+use crate::syntax::{CalendarUnit, CompareOp, Limit};
+use crate::units::{Conversion, Unit};
+
+use super::super::record::FieldValue;
+use super::super::reference::whole_units;
+use super::super::truth::Truth;
+use super::cond::Explainer;
+use super::{
+    date_word, digits_apart, duration, format_number, join_and, limit_word, margin, mirror, plural,
+    push_unique, qty, qty_with, unit_text, verb,
+};
+
+/// A field's or define's own value, before the conversion a comparison
+/// applies to it.
+fn unconverted(n: &Num) -> Option<Num> {
+    match n {
+        Num::Field { field, .. } => Some(Num::Field {
+            field: *field,
+            conversion: Conversion::IDENTITY,
+        }),
+        Num::Define { define, .. } => Some(Num::Define {
+            define: *define,
+            conversion: Conversion::IDENTITY,
+        }),
+        _ => None,
+    }
+}
+
+impl Explainer<'_, '_> {
+    /// A number with its unit, to the digits of the comparison shown.
+    fn qty(&self, v: f64, unit: Option<&str>) -> String {
+        qty_with(v, unit, self.digits)
+    }
+
+    fn field_unit(&self, f: FieldRef) -> Option<Unit> {
+        match self.field(f).map(|f| &f.ty) {
+            Some(FieldType::Quantity { unit, .. }) => Some(unit.clone()),
+            _ => None,
+        }
+    }
+
+    /// The unit a number is in, as explanations show it.
+    fn unit_of(&self, n: &Num) -> Option<String> {
+        self.unit(n).map(|u| unit_text(u.as_str()))
+    }
+
+    /// The unit a number is in, where the program says it: a field's or a
+    /// define's own, a calendar unit, or the unit of a sum or product of
+    /// such.
+    fn unit(&self, n: &Num) -> Option<Unit> {
+        match n {
+            Num::Field { field, conversion } if conversion.is_identity() => self.field_unit(*field),
+            Num::Limit { field, .. } => self.field_unit(*field),
+            Num::Define { define, conversion } if conversion.is_identity() => {
+                match self
+                    .program
+                    .defines
+                    .get(define.0 as usize)
+                    .map(|d| &d.value)
+                {
+                    Some(Value::Num(_, unit)) => unit.clone(),
+                    _ => None,
+                }
+            }
+            Num::DateDiff {
+                unit, conversion, ..
+            } if conversion.is_identity() => Unit::parse(unit.as_str()).ok(),
+            Num::Neg(inner) => self.unit(inner),
+            Num::Arith { op, lhs, rhs } => {
+                let (l, r) = (self.unit(lhs), self.unit(rhs));
+                match op {
+                    ArithOp::Add | ArithOp::Sub => l,
+                    ArithOp::Mul => l?.times(&r?).ok(),
+                    ArithOp::Div => l?.divided_by(&r?).ok(),
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// `hemoglobin 72 g/L is not > 80 g/L (8 g/L short)`.
+    pub(super) fn compare_num(
+        &mut self,
+        truth: Truth,
+        op: CompareOp,
+        lhs: &Num,
+        rhs: &Num,
+    ) -> String {
+        let threshold = |n: &Num| matches!(n, Num::Const(_) | Num::Limit { .. });
+        // The record's value on the left, the threshold on the right.
+        let (op, lhs, rhs) = if threshold(lhs) && !threshold(rhs) {
+            (mirror(op), rhs, lhs)
+        } else {
+            (op, lhs, rhs)
+        };
+        let unit = self.unit_of(lhs).or_else(|| self.unit_of(rhs));
+        let unit = unit.as_deref();
+        let (Some(a), Some(b)) = (self.walker.num(lhs), self.walker.num(rhs)) else {
+            let mut reasons = self.why_num(lhs);
+            push_unique(&mut reasons, self.why_num(rhs));
+            return format!("{}: unknown", join_and(&reasons));
+        };
+        self.digits = digits_apart(a, b);
+        let mut left = self.num_text(lhs, a, unit);
+        let mut right = self.num_text(rhs, b, unit);
+        self.digits = 4;
+        if let Num::Limit {
+            field: of, limit, ..
+        } = rhs
+            && let Some(bound) = self.limit(*of, *limit)
+        {
+            let word = limit_word(*limit);
+            let bound_text = qty(bound, unit);
+            match lhs {
+                // `creatinine 150 umol/L = 1.705 × ULN (ULN 88 umol/L)`.
+                Num::Field { field, .. } if field == of && bound != 0.0 => {
+                    let ratio = format_number(a / bound);
+                    left = format!("{left} = {ratio} × {word} ({word} {bound_text})");
+                }
+                Num::Field { field, .. } if field == of => {}
+                _ => right = format!("{right} ({word} of {} {bound_text})", self.name(*of)),
+            }
+        }
+        let holds = truth == Truth::True;
+        let verb = verb(op, holds, a == b);
+        format!("{left} {verb} {right}{}", margin(op, holds, a, b, unit))
+    }
+
+    /// The record's reference limit for a field.
+    fn limit(&mut self, field: FieldRef, limit: Limit) -> Option<f64> {
+        match self.walker.value(field) {
+            FieldValue::Quantity { low, high, .. } => match limit {
+                Limit::Upper => *high,
+                Limit::Lower => *low,
+            },
+            _ => None,
+        }
+    }
+
+    /// A number's explanation, its value `v` being in `unit`.
+    fn num_text(&mut self, n: &Num, v: f64, unit: Option<&str>) -> String {
+        let shown = self.qty(v, unit);
+        let converted = |text: String, conversion: &Conversion| {
+            if conversion.is_identity() {
+                text
+            } else {
+                format!("{text} = {shown}")
+            }
+        };
+        let own = |this: &mut Self, n: &Num| {
+            let bare = unconverted(n)?;
+            Some((this.walker.num(&bare)?, this.unit_of(&bare)))
+        };
+        match n {
+            Num::Const(_) => self.qty(v, unit),
+            Num::Field { field, conversion } => {
+                let (raw, raw_unit) = own(self, n).unwrap_or((v, None));
+                let text = format!(
+                    "{} {}",
+                    self.name(*field),
+                    self.qty(raw, raw_unit.as_deref())
+                );
+                converted(text, conversion)
+            }
+            Num::Define { define, conversion } => {
+                let (raw, raw_unit) = own(self, n).unwrap_or((v, None));
+                let name = self.define_name(*define);
+                converted(
+                    format!("{name} {}", self.qty(raw, raw_unit.as_deref())),
+                    conversion,
+                )
+            }
+            Num::Limit { limit, factor, .. } => {
+                let word = limit_word(*limit);
+                format!(
+                    "{} × {word} = {}",
+                    format_number(*factor),
+                    self.qty(v, unit)
+                )
+            }
+            Num::DateDiff {
+                unit: calendar,
+                from,
+                to,
+                conversion,
+            } => match (self.walker.date(from), self.walker.date(to)) {
+                (Some(f), Some(t)) => {
+                    let whole = whole_units(*calendar, f, t).unwrap_or(v);
+                    let text = format!(
+                        "{} between {} and {} = {}",
+                        calendar.as_str(),
+                        self.date_text(from, f),
+                        self.date_text(to, t),
+                        self.qty(whole, Some(calendar.as_str()))
+                    );
+                    converted(text, conversion)
+                }
+                _ => self.qty(v, unit),
+            },
+            Num::Convert { inner, .. } => {
+                let inner_unit = self.unit_of(inner);
+                match self.walker.num(inner) {
+                    Some(x) => {
+                        let inner_text = self.num_text(inner, x, inner_unit.as_deref());
+                        format!("{inner_text} = {}", self.qty(v, unit))
+                    }
+                    None => self.qty(v, unit),
+                }
+            }
+            Num::Neg(inner) => match (inner.as_ref(), self.walker.num(inner)) {
+                (Num::Const(_), _) | (_, None) => self.qty(v, unit),
+                (_, Some(x)) => format!("minus ({})", self.num_text(inner, x, unit)),
+            },
+            Num::Arith { op, lhs, rhs } => {
+                let (Some(a), Some(b)) = (self.walker.num(lhs), self.walker.num(rhs)) else {
+                    return self.qty(v, unit);
+                };
+                let left_unit = self.unit_of(lhs);
+                let right_unit = match op {
+                    // The right side was converted into the left's unit.
+                    ArithOp::Add | ArithOp::Sub => left_unit.clone(),
+                    ArithOp::Mul | ArithOp::Div => self.unit_of(rhs),
+                };
+                let symbol = match op {
+                    ArithOp::Add => "+",
+                    ArithOp::Sub => "-",
+                    ArithOp::Mul => "×",
+                    ArithOp::Div => "/",
+                };
+                let l = self.num_text(lhs, a, left_unit.as_deref());
+                let r = self.num_text(rhs, b, right_unit.as_deref());
+                format!("({l} {symbol} {r} = {})", self.qty(v, unit))
+            }
+            Num::Count { list, .. } => {
+                let n = self.walker.elements_of(*list).map_or(0, <[_]>::len);
+                format!(
+                    "the count of {} {} (of {n})",
+                    self.name(*list),
+                    self.qty(v, unit)
+                )
+            }
+        }
+    }
+
+    /// `start_date 2026-10-01 is before index 2026-11-24 (54 days earlier)`.
+    pub(super) fn compare_date(
+        &mut self,
+        truth: Truth,
+        op: CompareOp,
+        lhs: &DateVal,
+        rhs: &DateVal,
+    ) -> String {
+        let (Some(a), Some(b)) = (self.walker.date(lhs), self.walker.date(rhs)) else {
+            let mut reasons = self.why_date(lhs);
+            push_unique(&mut reasons, self.why_date(rhs));
+            return format!("{}: unknown", join_and(&reasons));
+        };
+        let not = match op {
+            CompareOp::Eq | CompareOp::Ne if a == b => "",
+            CompareOp::Eq | CompareOp::Ne => "not ",
+            _ if truth == Truth::True => "",
+            _ => "not ",
+        };
+        let days = whole_units(CalendarUnit::Days, b, a).unwrap_or(0.0);
+        let apart = if days < 0.0 {
+            format!(" ({} earlier)", plural(-days, "day"))
+        } else if days > 0.0 {
+            format!(" ({} later)", plural(days, "day"))
+        } else {
+            String::new()
+        };
+        let (l, r) = (self.date_text(lhs, a), self.date_text(rhs, b));
+        format!("{l} is {not}{} {r}{apart}", date_word(op))
+    }
+
+    /// `birth_date 1970-05-01`, `index 2026-11-24`, `index 2026-11-24 - 1
+    /// months = 2026-10-24`.
+    pub(super) fn date_text(&mut self, d: &DateVal, value: Date) -> String {
+        match d {
+            DateVal::Field(f) => format!("{} {value}", self.name(*f)),
+            DateVal::Index => format!("index {value}"),
+            DateVal::Define(id) => format!("{} {value}", self.define_name(*id)),
+            DateVal::Shift { date, by } => {
+                let inner = match self.walker.date(date) {
+                    Some(x) => self.date_text(date, x),
+                    None => "?".to_owned(),
+                };
+                let sign = if by.amount < 0.0 { "-" } else { "+" };
+                let by = duration(by.amount.abs(), by.unit);
+                format!("{inner} {sign} {by} = {value}")
+            }
+        }
+    }
+
+    /// Why a number is unknown: `alt is missing`, `creatinine 150 umol/L has
+    /// no ULN in the record`, `birth_date is missing (for age)`.
+    fn why_num(&mut self, n: &Num) -> Vec<String> {
+        if self.walker.num(n).is_some() {
+            return Vec::new();
+        }
+        match n {
+            Num::Const(_) => Vec::new(),
+            Num::Field { field, .. } => vec![self.missing(*field)],
+            Num::Limit { field, limit, .. } => match self.walker.value(*field) {
+                FieldValue::Quantity { value, .. } => {
+                    let unit = self.field_unit(*field).map(|u| unit_text(u.as_str()));
+                    let value = qty(*value, unit.as_deref());
+                    let word = limit_word(*limit);
+                    vec![format!(
+                        "{} {value} has no {word} in the record",
+                        self.name(*field)
+                    )]
+                }
+                _ => vec![self.missing(*field)],
+            },
+            Num::Define { define, .. } => {
+                let name = self.define_name(*define);
+                let reasons = match self
+                    .program
+                    .defines
+                    .get(define.0 as usize)
+                    .map(|d| &d.value)
+                {
+                    Some(Value::Num(inner, _)) => self.why_num(inner),
+                    _ => Vec::new(),
+                };
+                reasons
+                    .into_iter()
+                    .map(|r| format!("{r} (for {name})"))
+                    .collect()
+            }
+            Num::Convert { inner, .. } | Num::Neg(inner) => self.why_num(inner),
+            Num::Arith { op, lhs, rhs } => {
+                let mut reasons = self.why_num(lhs);
+                push_unique(&mut reasons, self.why_num(rhs));
+                if reasons.is_empty() {
+                    let what = if *op == ArithOp::Div {
+                        "a division by zero"
+                    } else {
+                        "an overflow"
+                    };
+                    reasons.push(format!("{what} gives no number"));
+                }
+                reasons
+            }
+            Num::Count { list, condition } => {
+                let Some(elements) = self.walker.elements_of(*list) else {
+                    return vec![self.missing(*list)];
+                };
+                let name = self.name(*list);
+                let each = self.each(*list, elements, condition);
+                let unknown: Vec<String> = (each.iter().enumerate())
+                    .filter(|(_, (t, _))| *t == Truth::Unknown)
+                    .map(|(i, (_, text))| {
+                        let text = text.strip_suffix(": unknown").unwrap_or(text);
+                        format!("{name}[{i}]: {text}")
+                    })
+                    .collect();
+                vec![format!(
+                    "the count of {name} is unknown ({})",
+                    unknown.join("; ")
+                )]
+            }
+            Num::DateDiff { from, to, .. } => {
+                let mut reasons = self.why_date(from);
+                push_unique(&mut reasons, self.why_date(to));
+                reasons
+            }
+        }
+    }
+
+    /// Why a date is unknown.
+    pub(super) fn why_date(&mut self, d: &DateVal) -> Vec<String> {
+        if self.walker.date(d).is_some() {
+            return Vec::new();
+        }
+        match d {
+            DateVal::Field(f) => vec![self.missing(*f)],
+            DateVal::Index => Vec::new(),
+            DateVal::Define(id) => {
+                let name = self.define_name(*id);
+                let reasons = match self.program.defines.get(id.0 as usize).map(|d| &d.value) {
+                    Some(Value::Date(inner)) => self.why_date(inner),
+                    _ => Vec::new(),
+                };
+                reasons
+                    .into_iter()
+                    .map(|r| format!("{r} (for {name})"))
+                    .collect()
+            }
+            DateVal::Shift { date, by } => {
+                let reasons = self.why_date(date);
+                if reasons.is_empty() {
+                    vec![format!(
+                        "{} is not a calendar move",
+                        duration(by.amount, by.unit)
+                    )]
+                } else {
+                    reasons
+                }
+            }
+        }
+    }
+
+    fn missing(&self, f: FieldRef) -> String {
+        format!("{} is missing", self.name(f))
+    }
+
+    pub(super) fn num_names(&self, n: &Num, names: &mut Vec<String>) {
+        match n {
+            Num::Const(_) => {}
+            Num::Field { field, .. }
+            | Num::Limit { field, .. }
+            | Num::Count { list: field, .. } => {
+                push_unique(names, [self.name(*field)]);
+            }
+            Num::Define { define, .. } => push_unique(names, [self.define_name(*define)]),
+            Num::Convert { inner, .. } | Num::Neg(inner) => self.num_names(inner, names),
+            Num::Arith { lhs, rhs, .. } => {
+                self.num_names(lhs, names);
+                self.num_names(rhs, names);
+            }
+            Num::DateDiff { from, to, .. } => {
+                self.date_names(from, names);
+                self.date_names(to, names);
+            }
+        }
+    }
+
+    pub(super) fn date_names(&self, d: &DateVal, names: &mut Vec<String>) {
+        match d {
+            DateVal::Field(f) => push_unique(names, [self.name(*f)]),
+            DateVal::Index => {}
+            DateVal::Define(id) => push_unique(names, [self.define_name(*id)]),
+            DateVal::Shift { date, .. } => self.date_names(date, names),
+        }
+    }
+}
