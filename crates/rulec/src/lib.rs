@@ -40,19 +40,17 @@
 //!         eprintln!("{error}");
 //!     }
 //!
-//!     // Evaluate at the screening date and print the verdict.
+//!     // Evaluate at the screening date: the compiled closures give the
+//!     // verdict fast; `explain` gives the same verdict with the reasons.
 //!     let index = jiff::civil::date(2026, 11, 24);
 //!     let verdict = compiled.evaluate(&read.record, index)?;
+//!     let explained = rulec::eval::explain(&program, &read.record, index);
+//!     assert_eq!(explained.verdict, verdict);
 //!     println!("{}: {:?}", read.name(), verdict.status);
-//!     for criterion in &verdict.criteria {
-//!         println!("  {}: {:?}", criterion.id, criterion.outcome);
+//!     for (criterion, why) in verdict.criteria.iter().zip(&explained.explanations) {
+//!         println!("  {}: {:?} — {why}", criterion.id, criterion.outcome);
 //!     }
 //!     println!("  missing: {}", verdict.missing.join(", "));
-//!     // record `p1`: Undetermined
-//!     //   hemoglobin: Met
-//!     //   renal: Met
-//!     //   pregnancy: Unknown
-//!     //   missing: pregnant
 //!
 //!     assert_eq!(verdict.status, Status::Undetermined);
 //!     assert_eq!(verdict.missing, ["pregnant"]);

@@ -6,11 +6,12 @@
 //! The rules must parse and check without a single diagnostic. Every line
 //! is read with [`rulec::records::from_json_str`] (its line number is its
 //! position) and evaluated at the index date 2026-11-24 by both the
-//! reference evaluator and the compiled closures, which must agree. The
+//! reference evaluator, the compiled closures and the explaining path,
+//! which must agree. The
 //! snapshot in `tests/snapshots/eval/` shows the rules as its description,
 //! then one block per record: its name and line, the note and input line,
 //! the status, every criterion's outcome (`in` for inclusion, `ex` for
-//! exclusion), the fields an undetermined verdict is missing and the data
+//! exclusion) with its explanation, the fields an undetermined verdict is missing and the data
 //! errors met while reading the record.
 //!
 //! Never accept a snapshot without reading it: a snapshot is a claim that
@@ -29,7 +30,7 @@ use std::path::{Path, PathBuf};
 use jiff::civil::{Date, date};
 use rulec::check::{NoImports, Program, check};
 use rulec::compile::{Compiled, compile};
-use rulec::eval::{Outcome, Status, Verdict, evaluate};
+use rulec::eval::{Outcome, Status, Verdict, evaluate, explain};
 use rulec::records::{ReadRecord, from_json_str};
 use rulec::syntax::{Section, parse};
 
@@ -106,7 +107,18 @@ fn verdicts(name: &str, program: &Program, compiled: &Compiled, records: &str) -
             Some(verdict.status),
             "{name}:{position}: the fast status path disagrees"
         );
-        blocks.push(block(&read, &note.join(" "), line, &verdict));
+        let explained = explain(program, &read.record, INDEX);
+        assert_eq!(
+            explained.verdict, verdict,
+            "{name}:{position}: the explaining path disagrees"
+        );
+        blocks.push(block(
+            &read,
+            &note.join(" "),
+            line,
+            &verdict,
+            &explained.explanations,
+        ));
         note.clear();
     }
     assert!(
@@ -118,7 +130,13 @@ fn verdicts(name: &str, program: &Program, compiled: &Compiled, records: &str) -
 }
 
 /// A record's verdict, readable.
-fn block(read: &ReadRecord, note: &str, input: &str, verdict: &Verdict) -> String {
+fn block(
+    read: &ReadRecord,
+    note: &str,
+    input: &str,
+    verdict: &Verdict,
+    explanations: &[String],
+) -> String {
     let mut out = String::new();
     let name = read.id.as_deref().unwrap_or("(no id)");
     let _ = writeln!(out, "── {name} (line {}) ──", read.position);
@@ -128,12 +146,13 @@ fn block(read: &ReadRecord, note: &str, input: &str, verdict: &Verdict) -> Strin
     let _ = writeln!(out, "input:    {input}");
     let _ = writeln!(out, "status:   {}", status(verdict.status));
     let _ = writeln!(out, "criteria:");
-    for c in &verdict.criteria {
+    for (c, why) in verdict.criteria.iter().zip(explanations) {
         let section = match c.section {
             Section::Inclusion => "in",
             Section::Exclusion => "ex",
         };
         let _ = writeln!(out, "  {section} {}: {}", c.id, outcome(c.outcome));
+        let _ = writeln!(out, "      {why}");
     }
     let missing = if verdict.missing.is_empty() {
         "none".to_owned()
