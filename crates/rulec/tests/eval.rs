@@ -349,3 +349,45 @@ fn missing_fields_read_through_a_define_are_named_whatever_the_order() {
         );
     }
 }
+
+/// The seed trial from CSV: units in the headers, a reference range in
+/// extra columns, sets separated by `;`. A list cannot be written in CSV,
+/// so `therapies` stays missing and a patient who meets everything else is
+/// undetermined on it; a low hemoglobin decides ineligibility regardless.
+#[test]
+fn the_seed_trial_evaluates_from_csv() {
+    let source = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/nct03473496.rules"
+    ))
+    .unwrap();
+    let p = program(&source);
+    let header = "id,birth_date,sex,diagnosis,markers,mrd_positive,high_tumour_burden,\
+                  life_expectancy,kps,hemoglobin [g/dL],ejection_fraction,ecg_abnormal,spo2,\
+                  creatinine [mg/dL],creatinine.low,creatinine.high,alt,alt.low,alt.high,\
+                  ast,ast.low,ast.high,bilirubin,organ_insufficiency,body_temperature,\
+                  active_infection,neutropenia,uncontrolled_infections,positive_serologies,\
+                  allogeneic_transplant,gvhd_grade,pregnant,lactating,apheresis_contraindicated,\
+                  expert_group_benefit,harmful_condition,informed_consent";
+    let row = |id: &str, hb: &str| {
+        format!(
+            "{id},1970-05-01,male,rrmm,BCMA;CD38,yes,no,12,80,{hb},60,no,97,1.0,0.6,1.2,\
+             30,7,40,25,8,35,0.8,{{}},36.8,no,0,{{}},{{}},no,0,no,no,no,yes,no,yes"
+        )
+    };
+    let text = format!("{header}\n{}\n{}\n", row("c1", "9.2"), row("c2", "7.2"));
+    let records: Vec<_> = rulec::records::from_csv(&p, text.as_bytes())
+        .unwrap()
+        .collect();
+    assert_eq!(records.len(), 2);
+    for read in &records {
+        assert!(read.errors.is_empty(), "{:?}", read.errors);
+    }
+    let verdict = evaluate(&p, &records[0].record, INDEX);
+    assert_eq!(verdict.status, Status::Undetermined, "{verdict:#?}");
+    assert_eq!(verdict.missing, ["therapies"]);
+    assert_eq!(
+        evaluate(&p, &records[1].record, INDEX).status,
+        Status::Ineligible
+    );
+}
