@@ -20,6 +20,10 @@ use crate::eval::{FieldValue, Record};
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SchemaMismatch {
+    /// The record was built for another schema (other field names or
+    /// types), as its fingerprint says.
+    #[error("the record was not built for this program: it was made for other fields")]
+    OtherSchema,
     /// A value is not of the kind its slot holds in the program's schema.
     #[error(
         "the record was not built for this program: field `{field}` holds {expected}, but the record has {found} there"
@@ -49,6 +53,8 @@ pub enum SchemaMismatch {
 #[derive(Clone, Debug)]
 pub(super) struct Shape {
     fields: Vec<(String, Kind)>,
+    /// The schema's fingerprint, compared with the record's own first.
+    fingerprint: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -85,7 +91,10 @@ impl Shape {
                 (f.name.clone(), kind)
             })
             .collect();
-        Shape { fields }
+        Shape {
+            fields,
+            fingerprint: crate::eval::schema_fingerprint(schema),
+        }
     }
 
     /// The number of slots.
@@ -101,6 +110,9 @@ impl Shape {
     /// Checks that `record` fits the shape. Does not allocate unless it
     /// fails.
     pub(super) fn check(&self, record: &Record) -> Result<(), SchemaMismatch> {
+        if record.schema_fingerprint() != self.fingerprint {
+            return Err(SchemaMismatch::OtherSchema);
+        }
         self.check_in(record).map_err(Mismatch::into_error)
     }
 

@@ -44,6 +44,7 @@ use jiff::civil::Date;
 pub use explain::{
     CriterionJson, ErrorJson, Explained, VerdictJson, explain, format_number, verdict_json,
 };
+pub(crate) use record::fingerprint as schema_fingerprint;
 pub use record::{FieldValue, Record, WrongKind};
 pub use truth::Truth;
 

@@ -40,6 +40,9 @@ pub enum FieldValue {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Record {
     values: Vec<FieldValue>,
+    /// The fingerprint of the schema the record was built for, so that a
+    /// compiled program can refuse a record of another one.
+    schema: u64,
 }
 
 /// A value that does not fit the field it was set on.
@@ -59,8 +62,14 @@ impl Record {
     #[must_use]
     pub fn new(schema: &Schema) -> Record {
         Record {
+            schema: fingerprint(schema),
             values: vec![FieldValue::Missing; schema.fields.len()],
         }
+    }
+
+    /// The fingerprint of the schema this record was built for.
+    pub(crate) fn schema_fingerprint(&self) -> u64 {
+        self.schema
     }
 
     /// The value at a slot (missing for a slot the record does not have).
@@ -160,6 +169,35 @@ impl Record {
         }
         Ok(())
     }
+}
+
+/// A fingerprint of a schema: its field names and types, members and
+/// units, element schemas included. Two programs with the same fields get
+/// the same fingerprint, so a record serves both.
+pub(crate) fn fingerprint(schema: &Schema) -> u64 {
+    use std::hash::{Hash, Hasher};
+    fn feed(schema: &Schema, h: &mut std::hash::DefaultHasher) {
+        schema.fields.len().hash(h);
+        for field in &schema.fields {
+            field.name.hash(h);
+            match &field.ty {
+                FieldType::Integer { min, max } => (1u8, min, max).hash(h),
+                FieldType::Quantity {
+                    unit, normal_range, ..
+                } => (2u8, unit.ucum(), normal_range).hash(h),
+                FieldType::OneOf(m) => (3u8, m).hash(h),
+                FieldType::SetOf(m) => (4u8, m).hash(h),
+                FieldType::ListOf(element) => {
+                    5u8.hash(h);
+                    feed(element, h);
+                }
+                other => kind_of(other).hash(h),
+            }
+        }
+    }
+    let mut h = std::hash::DefaultHasher::new();
+    feed(schema, &mut h);
+    h.finish()
 }
 
 fn kind_of(ty: &FieldType) -> &'static str {
