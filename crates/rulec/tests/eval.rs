@@ -181,6 +181,19 @@ fn multiples_of_the_records_own_upper_limit() {
         outcome(&p, "creatinine", ranged(150.0, None)),
         Outcome::Unknown
     );
+    // Without its range the value cannot decide: the field is named.
+    let mut record = Record::new(&p.schema);
+    record
+        .set(&p.schema, "creatinine", ranged(150.0, None))
+        .unwrap();
+    let verdict = evaluate(&p, &record, INDEX);
+    assert_eq!(verdict.missing, ["creatinine"]);
+    assert_eq!(
+        rulec::compile::compile(&p)
+            .evaluate(&record, INDEX)
+            .unwrap(),
+        verdict
+    );
 }
 
 #[test]

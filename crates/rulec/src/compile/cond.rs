@@ -245,7 +245,10 @@ fn field_vs_limit(
             let bound = if upper { high } else { low };
             match bound {
                 Some(b) => Truth::from_bool(f(conversion.apply(*value), factor * b)),
-                None => Truth::Unknown,
+                None => {
+                    a.note_undecided(c);
+                    Truth::Unknown
+                }
             }
         }
         _ => Truth::Unknown,

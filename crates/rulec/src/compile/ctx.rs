@@ -149,6 +149,11 @@ impl<'a> Ctx<'a> {
 pub(super) trait Access: Copy + Send + Sync + 'static {
     /// The field's value for the record in `ctx` (missing when absent).
     fn get<'a>(self, ctx: &Ctx<'a>) -> &'a FieldValue;
+
+    /// Notes the field as deciding though present, when part of it that
+    /// would decide is absent (its reference range). Record fields only.
+    #[inline]
+    fn note_undecided(self, _ctx: &Ctx<'_>) {}
 }
 
 /// A field of the record itself (`depth` 0): the only fields the missing
@@ -164,6 +169,11 @@ impl Access for Top {
             ctx.note_missing(self.0);
         }
         value
+    }
+
+    #[inline]
+    fn note_undecided(self, ctx: &Ctx<'_>) {
+        ctx.note_missing(self.0);
     }
 }
 

@@ -123,11 +123,19 @@ fn field_num<A: Access>(a: A, conversion: Conversion) -> NumFn {
 fn limit_of<A: Access>(a: A, limit: Limit, factor: f64) -> NumFn {
     match limit {
         Limit::Upper => Box::new(move |c| match a.get(c) {
-            FieldValue::Quantity { high, .. } => high.map(|h| factor * h),
+            FieldValue::Quantity { high: Some(h), .. } => Some(factor * h),
+            FieldValue::Quantity { high: None, .. } => {
+                a.note_undecided(c);
+                None
+            }
             _ => None,
         }),
         Limit::Lower => Box::new(move |c| match a.get(c) {
-            FieldValue::Quantity { low, .. } => low.map(|l| factor * l),
+            FieldValue::Quantity { low: Some(l), .. } => Some(factor * l),
+            FieldValue::Quantity { low: None, .. } => {
+                a.note_undecided(c);
+                None
+            }
             _ => None,
         }),
     }

@@ -280,6 +280,12 @@ impl<'p, 'r> Walker<'p, 'r> {
             } => match self.value(*field) {
                 FieldValue::Quantity { low, high, .. } => {
                     let bound = if *limit == Limit::Upper { high } else { low };
+                    if bound.is_none() && field.depth == 0 && !self.missing.contains(&field.slot.0)
+                    {
+                        // The value is there but its reference range, which
+                        // would decide, is not: the field is what to ask for.
+                        self.missing.push(field.slot.0);
+                    }
                     bound.map(|b| factor * b)
                 }
                 _ => None,
