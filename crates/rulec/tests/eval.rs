@@ -227,6 +227,29 @@ fn lists_absent_are_unknown_and_empty_are_empty() {
     let empty = with(Some(Vec::new()));
     assert_eq!(empty.criteria[0].outcome, Outcome::NotMet);
     assert_eq!(empty.status, Status::Eligible);
+    // An element whose field is missing leaves `any` unknown: the list is
+    // what to ask about, and the compiled closures say the same.
+    let element_schema = match &p.schema.fields[0].ty {
+        rulec::check::FieldType::ListOf(s) => s.clone(),
+        _ => unreachable!(),
+    };
+    let mut record = Record::new(&p.schema);
+    record
+        .set(
+            &p.schema,
+            "therapies",
+            FieldValue::List(vec![element(false), Record::new(&element_schema)]),
+        )
+        .unwrap();
+    let verdict = evaluate(&p, &record, INDEX);
+    assert_eq!(verdict.criteria[0].outcome, Outcome::Unknown);
+    assert_eq!(verdict.missing, ["therapies"]);
+    assert_eq!(
+        rulec::compile::compile(&p)
+            .evaluate(&record, INDEX)
+            .unwrap(),
+        verdict
+    );
     let two_failures = with(Some(vec![element(true), element(false), element(true)]));
     assert_eq!(two_failures.criteria[0].outcome, Outcome::Met);
     assert_eq!(two_failures.criteria[1].outcome, Outcome::NotMet);

@@ -439,6 +439,7 @@ fn fold_list<A: Access, Q: Quantify>(a: A, condition: CondFn) -> CondFn {
                 let frame = Frame {
                     element,
                     parent: c.frame,
+                    root: c.frame.map_or(a.root(), |p| p.root),
                 };
                 condition(&c.with_frame(&frame))
             }),

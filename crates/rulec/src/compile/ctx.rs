@@ -50,6 +50,9 @@ pub(super) struct Frame<'a> {
     pub(super) element: &'a Record,
     /// The enclosing element, for nested lists.
     pub(super) parent: Option<&'a Frame<'a>>,
+    /// The record's list field the outermost element belongs to: what a
+    /// missing element field is reported as.
+    pub(super) root: Option<Slot>,
 }
 
 /// The evaluation context of one record.
@@ -154,6 +157,12 @@ pub(super) trait Access: Copy + Send + Sync + 'static {
     /// would decide is absent (its reference range). Record fields only.
     #[inline]
     fn note_undecided(self, _ctx: &Ctx<'_>) {}
+
+    /// The record's own slot, for a field of the record.
+    #[inline]
+    fn root(self) -> Option<Slot> {
+        None
+    }
 }
 
 /// A field of the record itself (`depth` 0): the only fields the missing
@@ -175,6 +184,11 @@ impl Access for Top {
     fn note_undecided(self, ctx: &Ctx<'_>) {
         ctx.note_missing(self.0);
     }
+
+    #[inline]
+    fn root(self) -> Option<Slot> {
+        Some(self.0)
+    }
 }
 
 /// A field of the list element `depth` levels out.
@@ -190,7 +204,16 @@ impl Access for Element {
     #[inline]
     fn get<'a>(self, ctx: &Ctx<'a>) -> &'a FieldValue {
         match ctx.element(self.depth) {
-            Some(element) => element.get(self.slot),
+            Some(element) => {
+                let value = element.get(self.slot);
+                if matches!(value, FieldValue::Missing)
+                    && let Some(root) = ctx.frame.and_then(|f| f.root)
+                {
+                    // A missing field of an element is asked for as its list.
+                    ctx.note_missing(root);
+                }
+                value
+            }
             None => &FieldValue::Missing,
         }
     }

@@ -186,6 +186,7 @@ fn count(list: FieldRef, condition: CondFn) -> NumFn {
             let frame = Frame {
                 element,
                 parent: c.frame,
+                root: c.frame.map_or(a.root(), |p| p.root),
             };
             match condition(&c.with_frame(&frame)) {
                 Truth::True => met += 1,

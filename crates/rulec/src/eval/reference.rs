@@ -35,6 +35,9 @@ pub(crate) struct Walker<'p, 'r> {
     defines: Vec<Option<(Cached, Vec<u32>)>>,
     /// Record fields read while missing, by slot.
     pub(crate) missing: Vec<u32>,
+    /// The record's list fields whose elements are in view, outermost
+    /// first: a missing element field is reported as its list.
+    roots: Vec<u32>,
 }
 
 impl<'p, 'r> Walker<'p, 'r> {
@@ -46,6 +49,7 @@ impl<'p, 'r> Walker<'p, 'r> {
             elements: Vec::new(),
             defines: vec![None; program.defines.len()],
             missing: Vec::new(),
+            roots: Vec::new(),
         }
     }
 
@@ -60,6 +64,13 @@ impl<'p, 'r> Walker<'p, 'r> {
             }
         };
         let value = record.get(field.slot);
+        if field.depth > 0
+            && matches!(value, FieldValue::Missing)
+            && let Some(root) = self.roots.first().copied()
+            && !self.missing.contains(&root)
+        {
+            self.missing.push(root);
+        }
         if field.depth == 0
             && matches!(value, FieldValue::Missing)
             && !self.missing.contains(&field.slot.0)
@@ -222,7 +233,7 @@ impl<'p, 'r> Walker<'p, 'r> {
                 let Some(elements) = self.elements_of(*list) else {
                     return Truth::Unknown;
                 };
-                let truths = self.each(elements, condition);
+                let truths = self.each(*list, elements, condition);
                 let any = truths.iter().fold(Truth::False, |acc, t| acc.or(*t));
                 match quantifier {
                     ListQuantifier::Any => any,
@@ -252,9 +263,13 @@ impl<'p, 'r> Walker<'p, 'r> {
         }
     }
 
-    /// The condition's truth for each element of a list.
-    fn each(&mut self, elements: &'r [Record], condition: &Cond) -> Vec<Truth> {
-        elements
+    /// The condition's truth for each element of the list `list`.
+    fn each(&mut self, list: FieldRef, elements: &'r [Record], condition: &Cond) -> Vec<Truth> {
+        let root = list.depth == 0;
+        if root {
+            self.roots.push(list.slot.0);
+        }
+        let truths = elements
             .iter()
             .map(|element| {
                 self.elements.push(element);
@@ -262,7 +277,11 @@ impl<'p, 'r> Walker<'p, 'r> {
                 self.elements.pop();
                 t
             })
-            .collect()
+            .collect();
+        if root {
+            self.roots.pop();
+        }
+        truths
     }
 
     pub(crate) fn num(&mut self, n: &Num) -> Option<f64> {
@@ -308,7 +327,7 @@ impl<'p, 'r> Walker<'p, 'r> {
             }
             Num::Count { list, condition } => {
                 let elements = self.elements_of(*list)?;
-                let truths = self.each(elements, condition);
+                let truths = self.each(*list, elements, condition);
                 // A count is known only when every element's condition is.
                 if truths.contains(&Truth::Unknown) {
                     return None;
