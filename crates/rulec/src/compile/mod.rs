@@ -177,7 +177,7 @@ impl Compiled {
                 })
                 .collect()
         });
-        let status = status_of(&criteria);
+        let status = crate::eval::status_of(&criteria);
         let missing = if status == Status::Undetermined {
             self.explain_missing(record, index)
         } else {
@@ -287,23 +287,6 @@ impl fmt::Debug for Compiled {
             .field("defines", &self.defines.len())
             .field("fields", &self.shape.names().collect::<Vec<_>>())
             .finish_non_exhaustive()
-    }
-}
-
-/// Eligible when every inclusion is met and no exclusion is, ineligible
-/// when an inclusion is not met or an exclusion is, else undetermined (the
-/// rule of `eval`, whose helper is private to it).
-fn status_of(criteria: &[CriterionOutcome]) -> Status {
-    let fails = |c: &CriterionOutcome| match c.section {
-        Section::Inclusion => c.outcome == Outcome::NotMet,
-        Section::Exclusion => c.outcome == Outcome::Met,
-    };
-    if criteria.iter().any(fails) {
-        Status::Ineligible
-    } else if criteria.iter().all(|c| c.outcome != Outcome::Unknown) {
-        Status::Eligible
-    } else {
-        Status::Undetermined
     }
 }
 

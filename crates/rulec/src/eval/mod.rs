@@ -173,7 +173,7 @@ pub fn evaluate(program: &Program, record: &Record, index: Date) -> Verdict {
     }
 }
 
-fn status_of(criteria: &[CriterionOutcome]) -> Status {
+pub(crate) fn status_of(criteria: &[CriterionOutcome]) -> Status {
     let fails = |c: &CriterionOutcome| match c.section {
         Section::Inclusion => c.outcome == Outcome::NotMet,
         Section::Exclusion => c.outcome == Outcome::Met,
