@@ -160,7 +160,17 @@ impl Record {
             {
                 Ok(())
             }
-            (FieldType::ListOf(_), FieldValue::List(_)) => Ok(()),
+            (FieldType::ListOf(element), FieldValue::List(records)) => {
+                let own = fingerprint(element);
+                if records.iter().all(|r| r.schema == own) {
+                    Ok(())
+                } else {
+                    Err(wrong(
+                        "elements built for its own element fields",
+                        "an element built for other fields",
+                    ))
+                }
+            }
             (ty, _) => Err(wrong(kind_of(ty), kind_of_value(&value))),
         };
         fits?;
