@@ -372,7 +372,7 @@ fn constant(c: &Cond) -> Option<bool> {
             op,
             lhs: Num::Const(a),
             rhs: Num::Const(b),
-        } => Some(compare(*op, *a, *b)),
+        } => Some(op.holds(*a, *b)),
         Cond::Group { kind, items } => {
             let known: Vec<Option<bool>> = items.iter().map(constant).collect();
             let met = known.iter().filter(|k| **k == Some(true)).count();
@@ -399,17 +399,6 @@ fn constant(c: &Cond) -> Option<bool> {
             }
         }
         _ => None,
-    }
-}
-
-fn compare(op: CompareOp, a: f64, b: f64) -> bool {
-    match op {
-        CompareOp::Lt => a < b,
-        CompareOp::Le => a <= b,
-        CompareOp::Gt => a > b,
-        CompareOp::Ge => a >= b,
-        CompareOp::Eq => a == b,
-        CompareOp::Ne => a != b,
     }
 }
 

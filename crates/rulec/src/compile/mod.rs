@@ -17,7 +17,7 @@
 //!
 //! [`Compiled::evaluate`] gives exactly the [`Verdict`] of the reference
 //! evaluator [`crate::eval::evaluate`] (the property test
-//! `tests/compile_oracle.rs` holds them to it). It runs in two passes:
+//! `tests/compile_oracle/` holds them to it). It runs in two passes:
 //!
 //! 1. **The fast pass** computes every criterion's outcome. `and`/`or`
 //!    short-circuit under Kleene logic; groups, list quantifiers, counts and

@@ -150,7 +150,7 @@ impl Shape {
                     }
                     None
                 }
-                _ => Some(words_of(value)),
+                _ => Some(value.kind_words()),
             };
             if let Some(found) = found {
                 return Err(Mismatch::Kind {
@@ -237,19 +237,5 @@ impl Kind {
             Kind::Members(_) => "declared members",
             Kind::List(_) => "a list",
         }
-    }
-}
-
-fn words_of(value: &FieldValue) -> &'static str {
-    match value {
-        FieldValue::Missing => "nothing",
-        FieldValue::Bool(_) => "a yes/no value",
-        FieldValue::Number(_) => "a number",
-        FieldValue::Quantity { .. } => "a quantity",
-        FieldValue::Date(_) => "a date",
-        FieldValue::Text(_) => "text",
-        FieldValue::Member(_) => "a member",
-        FieldValue::Members(_) => "members",
-        FieldValue::List(_) => "a list",
     }
 }

@@ -36,6 +36,25 @@ pub enum FieldValue {
     List(Vec<Record>),
 }
 
+impl FieldValue {
+    /// What kind of value this is, in words, for messages: `a quantity`,
+    /// `a date`, `nothing`.
+    #[must_use]
+    pub fn kind_words(&self) -> &'static str {
+        match self {
+            FieldValue::Missing => "nothing",
+            FieldValue::Bool(_) => "a yes/no value",
+            FieldValue::Number(_) => "a number",
+            FieldValue::Quantity { .. } => "a quantity",
+            FieldValue::Date(_) => "a date",
+            FieldValue::Text(_) => "text",
+            FieldValue::Member(_) => "a member",
+            FieldValue::Members(_) => "members",
+            FieldValue::List(_) => "a list",
+        }
+    }
+}
+
 /// A record: a value for every field slot of a schema.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Record {
@@ -171,7 +190,7 @@ impl Record {
                     ))
                 }
             }
-            (ty, _) => Err(wrong(kind_of(ty), kind_of_value(&value))),
+            (ty, _) => Err(wrong(kind_of(ty), value.kind_words())),
         };
         fits?;
         if let Some(cell) = self.values.get_mut(slot.0 as usize) {
@@ -221,19 +240,5 @@ fn kind_of(ty: &FieldType) -> &'static str {
         FieldType::OneOf(_) => "one declared member",
         FieldType::SetOf(_) => "declared members",
         FieldType::ListOf(_) => "a list",
-    }
-}
-
-fn kind_of_value(value: &FieldValue) -> &'static str {
-    match value {
-        FieldValue::Missing => "nothing",
-        FieldValue::Bool(_) => "a yes/no value",
-        FieldValue::Number(_) => "a number",
-        FieldValue::Quantity { .. } => "a quantity",
-        FieldValue::Date(_) => "a date",
-        FieldValue::Text(_) => "text",
-        FieldValue::Member(_) => "a member",
-        FieldValue::Members(_) => "members",
-        FieldValue::List(_) => "a list",
     }
 }

@@ -10,7 +10,7 @@ use crate::check::{
     ArithOp, Cond, DateVal, DefineId, Duration, DurationUnit, FieldRef, ListQuantifier, Num,
     Program, Value,
 };
-use crate::syntax::{CalendarUnit, CompareOp, Direction, GroupKind, Limit};
+use crate::syntax::{CalendarUnit, Direction, GroupKind, Limit};
 
 use super::record::{FieldValue, Record};
 use super::truth::Truth;
@@ -141,11 +141,11 @@ impl<'p, 'r> Walker<'p, 'r> {
             }
             Cond::CompareNum { op, lhs, rhs } => {
                 let (a, b) = (self.num(lhs), self.num(rhs));
-                Truth::from_option(a.zip(b).map(|(a, b)| compare(*op, a, b)))
+                Truth::from_option(a.zip(b).map(|(a, b)| op.holds(a, b)))
             }
             Cond::CompareDate { op, lhs, rhs } => {
                 let (a, b) = (self.date(lhs), self.date(rhs));
-                Truth::from_option(a.zip(b).map(|(a, b)| compare_ord(*op, a.cmp(&b))))
+                Truth::from_option(a.zip(b).map(|(a, b)| op.holds(a, b)))
             }
             Cond::CompareBool { equal, lhs, rhs } => {
                 let (a, b) = (self.cond(lhs), self.cond(rhs));
@@ -406,29 +406,6 @@ pub(crate) fn shift(date: Date, by: &Duration) -> Option<Date> {
     }
     .ok()?;
     date.checked_add(span).ok()
-}
-
-fn compare(op: CompareOp, a: f64, b: f64) -> bool {
-    match op {
-        CompareOp::Lt => a < b,
-        CompareOp::Le => a <= b,
-        CompareOp::Gt => a > b,
-        CompareOp::Ge => a >= b,
-        CompareOp::Eq => a == b,
-        CompareOp::Ne => a != b,
-    }
-}
-
-fn compare_ord(op: CompareOp, ordering: std::cmp::Ordering) -> bool {
-    use std::cmp::Ordering::{Equal, Greater, Less};
-    match op {
-        CompareOp::Lt => ordering == Less,
-        CompareOp::Le => ordering != Greater,
-        CompareOp::Gt => ordering == Greater,
-        CompareOp::Ge => ordering != Less,
-        CompareOp::Eq => ordering == Equal,
-        CompareOp::Ne => ordering != Equal,
-    }
 }
 
 /// `any of`, `all of`, `none of`, `at least N of` under three-valued logic.

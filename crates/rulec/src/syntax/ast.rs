@@ -401,6 +401,19 @@ pub enum CompareOp {
 }
 
 impl CompareOp {
+    /// Whether `a op b` holds.
+    #[must_use]
+    pub fn holds<T: PartialOrd>(self, a: T, b: T) -> bool {
+        match self {
+            CompareOp::Lt => a < b,
+            CompareOp::Le => a <= b,
+            CompareOp::Gt => a > b,
+            CompareOp::Ge => a >= b,
+            CompareOp::Eq => a == b,
+            CompareOp::Ne => a != b,
+        }
+    }
+
     /// The operator as the printer writes it: `<`, `<=`, `>`, `>=`, `=`, `!=`.
     #[must_use]
     pub fn as_str(self) -> &'static str {

@@ -1,42 +1,12 @@
-//! The compiled closures against the reference evaluator, the oracle: on
-//! generated rule files over a small generated schema, and generated
-//! records (missing fields, values at and either side of thresholds
-//! written in other units, absent and empty lists, calendar edges), the
-//! two give the same verdict — every criterion's outcome, the status and
-//! the missing fields.
-//!
-//! Plus plain tests: the seed trial compiles and agrees on hand-made
-//! records; a record built for another schema is refused.
+//! Generators: a small schema, rule sources over it, and records for it.
 
-#![expect(
-    clippy::unwrap_used,
-    clippy::indexing_slicing,
-    clippy::panic,
-    reason = "test helpers fail the test by panicking, as an assertion would"
-)]
-
-use jiff::ToSpan;
-use jiff::civil::{Date, date};
-use proptest::prelude::*;
-use proptest::strategy::ValueTree;
-use proptest::test_runner::TestRunner;
-use rulec::check::{FieldType, NoImports, Program, Schema, check};
-use rulec::compile::{SchemaMismatch, compile};
-use rulec::eval::{FieldValue, Record, Status, evaluate};
-use rulec::syntax::parse;
-
-// ─── Rule files ─────────────────────────────────────────────────────────
-
-/// The checked program of a source, or `None` when it does not check.
-fn checked(source: &str) -> Option<Program> {
-    check(&parse(source).ok()?, &NoImports).program
-}
+use super::*;
 
 /// The field declarations, in a generated order (the order decides the
 /// slots and the order of the missing list). `hb` is stored in g/L or
 /// g/dL; either way it has a normal range and a molar mass (100 g/mol, so
 /// that 1 mmol/L is 0.1 g/L).
-fn fields() -> impl Strategy<Value = String> {
+pub(super) fn fields() -> impl Strategy<Value = String> {
     let hb_unit = prop::sample::select(vec!["g/L", "g/dL"]);
     hb_unit
         .prop_flat_map(|hb_unit| {
@@ -57,14 +27,14 @@ fn fields() -> impl Strategy<Value = String> {
         .prop_map(|decls| format!("fields {{\n  {}\n}}", decls.join("\n  ")))
 }
 
-fn op() -> impl Strategy<Value = &'static str> {
+pub(super) fn op() -> impl Strategy<Value = &'static str> {
     prop::sample::select(vec!["<", "<=", ">", ">=", "=", "!="])
 }
 
 /// Hemoglobin thresholds around 80 g/L and elsewhere, in several units,
 /// substance concentrations included (through the molar mass, which only
 /// a comparison with the field itself applies).
-fn hb_molar_const() -> impl Strategy<Value = &'static str> {
+pub(super) fn hb_molar_const() -> impl Strategy<Value = &'static str> {
     prop_oneof![
         hb_const(),
         prop::sample::select(vec![
@@ -77,7 +47,7 @@ fn hb_molar_const() -> impl Strategy<Value = &'static str> {
 }
 
 /// Hemoglobin thresholds around 80 g/L and elsewhere, in mass units.
-fn hb_const() -> impl Strategy<Value = &'static str> {
+pub(super) fn hb_const() -> impl Strategy<Value = &'static str> {
     prop::sample::select(vec![
         "80 g/L",
         "8 g/dL",
@@ -94,7 +64,7 @@ fn hb_const() -> impl Strategy<Value = &'static str> {
 }
 
 /// Cholesterol thresholds around 200 mg/dL, in several units.
-fn chol_const() -> impl Strategy<Value = &'static str> {
+pub(super) fn chol_const() -> impl Strategy<Value = &'static str> {
     prop::sample::select(vec![
         "200 mg/dL",
         "2 g/L",
@@ -108,7 +78,7 @@ fn chol_const() -> impl Strategy<Value = &'static str> {
 
 /// A calendar duration, including fractions (no calendar meaning for
 /// years and months) and hours.
-fn duration() -> impl Strategy<Value = String> {
+pub(super) fn duration() -> impl Strategy<Value = String> {
     (
         prop::sample::select(vec![
             "0", "1", "1.5", "4", "7", "12", "18", "28", "30", "36",
@@ -119,7 +89,7 @@ fn duration() -> impl Strategy<Value = String> {
 }
 
 /// A date expression.
-fn date_expr() -> impl Strategy<Value = String> {
+pub(super) fn date_expr() -> impl Strategy<Value = String> {
     prop_oneof![
         Just("day".to_owned()),
         Just("index".to_owned()),
@@ -131,7 +101,7 @@ fn date_expr() -> impl Strategy<Value = String> {
 }
 
 /// A condition on one element of `events` (`flag` there is the element's).
-fn element_cond() -> impl Strategy<Value = String> {
+pub(super) fn element_cond() -> impl Strategy<Value = String> {
     let leaf = prop_oneof![
         Just("flag".to_owned()),
         Just("not flag".to_owned()),
@@ -152,7 +122,7 @@ fn element_cond() -> impl Strategy<Value = String> {
 }
 
 /// A leaf condition over the record.
-fn leaf() -> impl Strategy<Value = String> {
+pub(super) fn leaf() -> impl Strategy<Value = String> {
     let numbers = prop_oneof![
         (op(), 0..=10_u8).prop_map(|(o, k)| format!("score {o} {k}")),
         (op(), 0..=10_u8).prop_map(|(o, k)| format!("{k} {o} score")),
@@ -244,7 +214,7 @@ fn leaf() -> impl Strategy<Value = String> {
 }
 
 /// A condition over the record: leaves joined by every connective.
-fn cond() -> impl Strategy<Value = String> {
+pub(super) fn cond() -> impl Strategy<Value = String> {
     leaf().prop_recursive(3, 16, 4, |inner| {
         let items = prop::collection::vec(inner.clone(), 1..4);
         prop_oneof![
@@ -270,7 +240,7 @@ fn cond() -> impl Strategy<Value = String> {
 /// A whole rule file: fields, defines (each used from several criteria
 /// through the leaves `cond`, `either`, `age`, `total`, `double` and
 /// `later`), and one to five criteria in either section.
-fn source() -> impl Strategy<Value = String> {
+pub(super) fn source() -> impl Strategy<Value = String> {
     (
         fields(),
         leaf(),
@@ -311,35 +281,37 @@ fn source() -> impl Strategy<Value = String> {
 
 /// A generated record, independent of the slot order.
 #[derive(Clone, Debug)]
-struct Gen {
-    index: Date,
-    flag: Option<bool>,
-    score: Option<u8>,
+pub(super) struct Gen {
+    pub(super) index: Date,
+    pub(super) flag: Option<bool>,
+    pub(super) score: Option<u8>,
     /// Value, low and high, as indices into [`HB_VALUES`].
-    hb: Option<(usize, Option<usize>, Option<usize>)>,
-    chol: Option<f64>,
-    day: Option<Date>,
-    kind: Option<u32>,
-    tags: Option<Vec<u32>>,
-    note: Option<&'static str>,
-    events: Option<Vec<Event>>,
+    pub(super) hb: Option<(usize, Option<usize>, Option<usize>)>,
+    pub(super) chol: Option<f64>,
+    pub(super) day: Option<Date>,
+    pub(super) kind: Option<u32>,
+    pub(super) tags: Option<Vec<u32>>,
+    pub(super) note: Option<&'static str>,
+    pub(super) events: Option<Vec<Event>>,
 }
 
 #[derive(Clone, Debug)]
-struct Event {
-    flag: Option<bool>,
-    n: Option<u8>,
-    parts: Option<Vec<Option<u8>>>,
+pub(super) struct Event {
+    pub(super) flag: Option<bool>,
+    pub(super) n: Option<u8>,
+    pub(super) parts: Option<Vec<Option<u8>>>,
 }
 
 /// Hemoglobin values in g/L; divided by ten for a field in g/dL.
-const HB_VALUES: [f64; 8] = [0.0, 5.0, 60.0, 79.9, 80.0, 80.1, 120.0, 160.0];
+pub(super) const HB_VALUES: [f64; 8] = [0.0, 5.0, 60.0, 79.9, 80.0, 80.1, 120.0, 160.0];
 
-fn maybe<T: std::fmt::Debug>(s: impl Strategy<Value = T>) -> impl Strategy<Value = Option<T>> {
+pub(super) fn maybe<T: std::fmt::Debug>(
+    s: impl Strategy<Value = T>,
+) -> impl Strategy<Value = Option<T>> {
     prop::option::weighted(0.7, s)
 }
 
-fn event() -> impl Strategy<Value = Event> {
+pub(super) fn event() -> impl Strategy<Value = Event> {
     (
         maybe(prop::bool::ANY),
         maybe(0..=5_u8),
@@ -348,7 +320,7 @@ fn event() -> impl Strategy<Value = Event> {
         .prop_map(|(flag, n, parts)| Event { flag, n, parts })
 }
 
-fn index_date() -> impl Strategy<Value = Date> {
+pub(super) fn index_date() -> impl Strategy<Value = Date> {
     prop::sample::select(vec![
         date(2024, 2, 29),
         date(2025, 2, 28),
@@ -358,7 +330,7 @@ fn index_date() -> impl Strategy<Value = Date> {
     ])
 }
 
-fn record() -> impl Strategy<Value = Gen> {
+pub(super) fn record() -> impl Strategy<Value = Gen> {
     let offsets = prop::sample::select(vec![
         -6575_i32, -6574, -400, -366, -365, -364, -31, -30, -29, -28, -27, -7, -1, 0, 1, 7, 28, 31,
         365,
@@ -410,21 +382,21 @@ fn record() -> impl Strategy<Value = Gen> {
         )
 }
 
-fn list_schema<'s>(schema: &'s Schema, name: &str) -> &'s Schema {
+pub(super) fn list_schema<'s>(schema: &'s Schema, name: &str) -> &'s Schema {
     match &schema.field(schema.slot(name).unwrap()).unwrap().ty {
         FieldType::ListOf(s) => s,
         other => panic!("`{name}` is not a list: {other:?}"),
     }
 }
 
-fn set(record: &mut Record, schema: &Schema, name: &str, value: Option<FieldValue>) {
+pub(super) fn set(record: &mut Record, schema: &Schema, name: &str, value: Option<FieldValue>) {
     if let Some(value) = value {
         record.set(schema, name, value).unwrap();
     }
 }
 
 /// The generated record bound to the program's schema.
-fn build(program: &Program, g: &Gen) -> Record {
+pub(super) fn build(program: &Program, g: &Gen) -> Record {
     let schema = &program.schema;
     let mut r = Record::new(schema);
     let hb_scale = match &schema.field(schema.slot("hb").unwrap()).unwrap().ty {
@@ -517,286 +489,3 @@ fn build(program: &Program, g: &Gen) -> Record {
 }
 
 // ─── The oracle ─────────────────────────────────────────────────────────
-
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
-
-    /// On every generated program that checks and every generated record:
-    /// the same outcomes, status and missing fields; and the fast path's
-    /// status is the same too.
-    #[test]
-    fn compiled_closures_agree_with_the_reference_evaluator(
-        source in source(),
-        records in prop::collection::vec(record(), 1..10),
-    ) {
-        // Sources that do not check are skipped; `most_generated_sources_check`
-        // keeps them few.
-        let Some(program) = checked(&source) else {
-            return Ok(());
-        };
-        let compiled = compile(&program);
-        for g in &records {
-            let record = build(&program, g);
-            let want = evaluate(&program, &record, g.index);
-            let got = compiled.evaluate(&record, g.index).unwrap();
-            prop_assert_eq!(compiled.status(&record, g.index).unwrap(), want.status);
-            prop_assert_eq!(
-                &got,
-                &want,
-                "\n--- source:\n{}\n--- record: {:?}\n--- index: {}",
-                source,
-                record,
-                g.index
-            );
-        }
-    }
-}
-
-/// The generator is worth its cases only if what it writes checks: at
-/// least nine sources in ten must.
-#[test]
-fn most_generated_sources_check() {
-    let mut runner = TestRunner::deterministic();
-    let strategy = source();
-    let total = 300;
-    let mut failures = Vec::new();
-    for _ in 0..total {
-        let source = strategy.new_tree(&mut runner).unwrap().current();
-        let file = parse(&source).unwrap_or_else(|e| panic!("{e}\n{source}"));
-        let result = check(&file, &NoImports);
-        if result.program.is_none() {
-            failures.push(
-                result
-                    .errors()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            );
-        }
-    }
-    assert!(
-        failures.len() * 10 <= total,
-        "{} of {total} generated sources do not check, such as: {:#?}",
-        failures.len(),
-        &failures[..failures.len().min(10)]
-    );
-}
-
-// ─── Plain tests ────────────────────────────────────────────────────────
-
-fn program(source: &str) -> Program {
-    let file = parse(source).unwrap();
-    let result = check(&file, &NoImports);
-    result
-        .program
-        .unwrap_or_else(|| panic!("{:?}", result.diagnostics))
-}
-
-/// The seed trial compiles, and its compiled form agrees with the
-/// reference on an empty record, a complete eligible one and one that a
-/// single value makes ineligible.
-#[test]
-fn the_seed_trial_compiles_and_agrees() {
-    let source = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../examples/nct03473496.rules"
-    ))
-    .unwrap();
-    let p = program(&source);
-    let compiled = compile(&p);
-    let index = date(2026, 11, 24);
-
-    let empty = Record::new(&p.schema);
-    let verdict = compiled.evaluate(&empty, index).unwrap();
-    assert_eq!(verdict, evaluate(&p, &empty, index));
-    assert_eq!(verdict.status, Status::Undetermined);
-    assert!(verdict.missing.contains(&"hemoglobin".to_owned()));
-
-    let mut r = Record::new(&p.schema);
-    let s = &p.schema;
-    let member = |field: &str, name: &str| match &s.field(s.slot(field).unwrap()).unwrap().ty {
-        FieldType::OneOf(ms) | FieldType::SetOf(ms) => {
-            u32::try_from(ms.iter().position(|m| m == name).unwrap()).unwrap()
-        }
-        other => panic!("{other:?}"),
-    };
-    let q = |value| FieldValue::Quantity {
-        value,
-        low: None,
-        high: None,
-    };
-    let ranged = |value, high| FieldValue::Quantity {
-        value,
-        low: None,
-        high: Some(high),
-    };
-    let values = [
-        ("birth_date", FieldValue::Date(date(1960, 5, 1))),
-        ("sex", FieldValue::Member(member("sex", "male"))),
-        (
-            "diagnosis",
-            FieldValue::Members(vec![member("diagnosis", "rrmm")]),
-        ),
-        (
-            "markers",
-            FieldValue::Members(vec![member("markers", "BCMA")]),
-        ),
-        ("mrd_positive", FieldValue::Bool(true)),
-        ("high_tumour_burden", FieldValue::Bool(false)),
-        ("life_expectancy", q(12.0)),
-        ("kps", FieldValue::Number(80.0)),
-        ("hemoglobin", q(95.0)),
-        ("ejection_fraction", q(60.0)),
-        ("ecg_abnormal", FieldValue::Bool(false)),
-        ("spo2", q(97.0)),
-        ("creatinine", ranged(90.0, 88.0)),
-        ("alt", ranged(30.0, 40.0)),
-        ("ast", ranged(30.0, 40.0)),
-        ("bilirubin", q(1.0)),
-        ("organ_insufficiency", FieldValue::Members(Vec::new())),
-        ("body_temperature", q(36.8)),
-        ("active_infection", FieldValue::Bool(false)),
-        ("neutropenia", q(0.0)),
-        ("uncontrolled_infections", FieldValue::Members(Vec::new())),
-        ("positive_serologies", FieldValue::Members(Vec::new())),
-        ("therapies", FieldValue::List(Vec::new())),
-        ("allogeneic_transplant", FieldValue::Bool(false)),
-        ("apheresis_contraindicated", FieldValue::Bool(false)),
-        ("expert_group_benefit", FieldValue::Bool(true)),
-        ("harmful_condition", FieldValue::Bool(false)),
-        ("informed_consent", FieldValue::Bool(true)),
-    ];
-    for (name, value) in values {
-        r.set(s, name, value).unwrap();
-    }
-    let verdict = compiled.evaluate(&r, index).unwrap();
-    assert_eq!(verdict, evaluate(&p, &r, index));
-    assert_eq!(verdict.status, Status::Eligible, "{verdict:#?}");
-
-    // 80 g/L is not > 80 g/L.
-    r.set(s, "hemoglobin", q(80.0)).unwrap();
-    let verdict = compiled.evaluate(&r, index).unwrap();
-    assert_eq!(verdict, evaluate(&p, &r, index));
-    assert_eq!(verdict.status, Status::Ineligible);
-}
-
-/// A record built for another schema is refused, naming the field that
-/// gives it away; one of the same schema built separately is accepted.
-#[test]
-fn a_record_of_another_schema_is_refused() {
-    let ours = program(
-        "fields { hb: g/L, pregnant: bool, events: list of { kind: one of { a, b } } }
-         inclusion { hb_ok: hb > 80 g/L }",
-    );
-    let theirs = program(
-        "fields { hb: g/L, visit: date, extra: bool }
-         inclusion { seen: visit < index and extra }",
-    );
-    let compiled = compile(&ours);
-    let index = date(2026, 11, 24);
-
-    let mut foreign = Record::new(&theirs.schema);
-    foreign
-        .set(&theirs.schema, "visit", FieldValue::Date(index))
-        .unwrap();
-    assert_eq!(
-        compiled.evaluate(&foreign, index),
-        Err(SchemaMismatch::OtherSchema)
-    );
-    let error = compiled.evaluate(&foreign, index).unwrap_err();
-    assert_eq!(
-        error.to_string(),
-        "the record was not built for this program: it was made for other fields"
-    );
-
-    // Fields of the same kinds under other names are another schema too.
-    let renamed = program(
-        "fields { haemoglobin: g/L, pregnant: bool, events: list of { kind: one of { a, b } } }
-         inclusion { hb_ok: haemoglobin > 80 g/L }",
-    );
-    assert_eq!(
-        compiled.evaluate(&Record::new(&renamed.schema), index),
-        Err(SchemaMismatch::OtherSchema)
-    );
-
-    // A record with more slots than the schema has fields.
-    let wider = program(
-        "fields { hb: g/L, pregnant: bool, events: list of { kind: one of { a, b } }, extra: bool }
-         inclusion { extra_ok: extra }",
-    );
-    let mut longer = Record::new(&wider.schema);
-    longer
-        .set(&wider.schema, "extra", FieldValue::Bool(true))
-        .unwrap();
-    assert_eq!(
-        compiled.evaluate(&longer, index),
-        Err(SchemaMismatch::OtherSchema)
-    );
-
-    // Inside a list element: an element of another schema.
-    let mut record = Record::new(&ours.schema);
-    let mut element = Record::new(&theirs.schema);
-    element
-        .set(&theirs.schema, "visit", FieldValue::Date(index))
-        .unwrap();
-    // Refused when it is put in the list, before any evaluation.
-    let error = record
-        .set(
-            &ours.schema,
-            "events",
-            FieldValue::List(vec![Record::new(&theirs.schema), element]),
-        )
-        .unwrap_err();
-    assert_eq!(error.field, "events");
-    assert_eq!(compiled.evaluate(&record, index).map(|_| ()), Ok(()));
-
-    // A record of our own schema, built independently, is accepted.
-    let mut own = Record::new(&ours.schema);
-    own.set(
-        &ours.schema,
-        "hb",
-        FieldValue::Quantity {
-            value: 90.0,
-            low: None,
-            high: None,
-        },
-    )
-    .unwrap();
-    assert_eq!(
-        compiled.evaluate(&own, index).unwrap(),
-        evaluate(&ours, &own, index)
-    );
-}
-
-/// `evaluate` through a shared reference from several threads at once.
-#[test]
-fn a_compiled_program_is_shared_across_threads() {
-    let p = program("fields { hb: g/L } inclusion { hb_ok: hb > 8 g/dL }");
-    let compiled = std::sync::Arc::new(compile(&p));
-    let handles: Vec<_> = [70.0, 80.0, 90.0]
-        .into_iter()
-        .map(|value| {
-            let compiled = std::sync::Arc::clone(&compiled);
-            let schema = p.schema.clone();
-            std::thread::spawn(move || {
-                let mut r = Record::new(&schema);
-                r.set(
-                    &schema,
-                    "hb",
-                    FieldValue::Quantity {
-                        value,
-                        low: None,
-                        high: None,
-                    },
-                )
-                .unwrap();
-                compiled.evaluate(&r, date(2026, 1, 1)).unwrap().status
-            })
-        })
-        .collect();
-    let statuses: Vec<Status> = handles.into_iter().map(|h| h.join().unwrap()).collect();
-    assert_eq!(
-        statuses,
-        [Status::Ineligible, Status::Ineligible, Status::Eligible]
-    );
-}
