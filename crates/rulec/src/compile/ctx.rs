@@ -75,6 +75,25 @@ pub(super) struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
+    /// The context of a record with no list element in view.
+    #[inline]
+    pub(super) fn top(
+        record: &'a Record,
+        index: Date,
+        code: &'a [DefineCode],
+        cache: &'a [Cell<Cached>],
+        missing: Option<&'a [Cell<bool>]>,
+    ) -> Ctx<'a> {
+        Ctx {
+            record,
+            index,
+            frame: None,
+            code,
+            cache,
+            missing,
+        }
+    }
+
     /// Whether every operand must be evaluated, as the reference evaluator
     /// does: true in the explaining pass, where the fields read while
     /// missing are what it reports (and the order defines are first

@@ -160,14 +160,7 @@ impl Compiled {
     pub fn evaluate(&self, record: &Record, index: Date) -> Result<Verdict, SchemaMismatch> {
         self.shape.check(record)?;
         let criteria: Vec<CriterionOutcome> = self.with_cache(|cache| {
-            let ctx = Ctx {
-                record,
-                index,
-                frame: None,
-                code: &self.defines,
-                cache,
-                missing: None,
-            };
+            let ctx = Ctx::top(record, index, &self.defines, cache, None);
             self.criteria
                 .iter()
                 .map(|c| CriterionOutcome {
@@ -201,14 +194,7 @@ impl Compiled {
     pub fn status(&self, record: &Record, index: Date) -> Result<Status, SchemaMismatch> {
         self.shape.check(record)?;
         Ok(self.with_cache(|cache| {
-            let ctx = Ctx {
-                record,
-                index,
-                frame: None,
-                code: &self.defines,
-                cache,
-                missing: None,
-            };
+            let ctx = Ctx::top(record, index, &self.defines, cache, None);
             let mut unknown = false;
             for criterion in &self.criteria {
                 match (criterion.section, (criterion.condition)(&ctx)) {
@@ -239,14 +225,7 @@ impl Compiled {
         let mut deciding = vec![false; self.shape.len()];
         for criterion in &self.criteria {
             let unknown = self.with_cache(|cache| {
-                let ctx = Ctx {
-                    record,
-                    index,
-                    frame: None,
-                    code: &self.defines,
-                    cache,
-                    missing: Some(&marks),
-                };
+                let ctx = Ctx::top(record, index, &self.defines, cache, Some(&marks));
                 (criterion.condition)(&ctx) == Truth::Unknown
             });
             for (mark, deciding) in marks.iter().zip(deciding.iter_mut()) {
