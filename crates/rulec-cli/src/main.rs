@@ -14,6 +14,7 @@
 //! only machine output (`--format json`).
 
 mod check;
+mod fmt;
 mod render;
 mod source;
 
@@ -41,6 +42,25 @@ enum Command {
     /// an error (or a warning, with `--deny warnings`), and 2 when a file
     /// could not be read.
     Check(CheckArgs),
+
+    /// Rewrite rule files in the canonical layout, comments kept.
+    ///
+    /// With `--check`, change nothing: list the files that are not
+    /// formatted, show the differences, and exit with 1 if there are any.
+    Fmt(FmtArgs),
+}
+
+/// Arguments of `rulec fmt`.
+#[derive(Debug, Args)]
+struct FmtArgs {
+    /// The rule files to format, in place.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+
+    /// Change nothing; exit with 1 and show a diff when a file is not
+    /// formatted.
+    #[arg(long)]
+    check: bool,
 }
 
 /// Arguments of `rulec check`.
@@ -90,6 +110,7 @@ fn main() -> ExitCode {
             };
             check::run(&args.files, options).exit_code()
         }
+        Command::Fmt(args) => fmt::run(&args.files, args.check, use_colour()).exit_code(),
     }
 }
 

@@ -35,6 +35,7 @@
 //! ```
 
 mod explain;
+mod funnel;
 mod record;
 mod reference;
 mod truth;
@@ -44,6 +45,7 @@ use jiff::civil::Date;
 pub use explain::{
     CriterionJson, ErrorJson, Explained, VerdictJson, explain, format_number, verdict_json,
 };
+pub use funnel::{CriterionCount, Funnel};
 pub(crate) use record::fingerprint as schema_fingerprint;
 pub use record::{FieldValue, Record, WrongKind};
 pub use truth::Truth;

@@ -1,0 +1,157 @@
+//! Every rule file in `examples/` checks with no error and no warning, and
+//! the sample patients beside it (`examples/patients/<name>.jsonl`) get
+//! snapshot-tested verdicts: one line per patient and the screening funnel.
+//!
+//! Each patient is evaluated three ways — the compiled closures, the
+//! reference evaluator and the explaining path — and the verdicts must
+//! agree before the snapshot is taken.
+
+#![expect(
+    clippy::panic,
+    reason = "test helpers report a broken example by panicking, as a failing assertion would"
+)]
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use rulec::check::FolderImports;
+use rulec::eval::{Funnel, Outcome, Status, evaluate, explain};
+use rulec::syntax::Section;
+
+/// The screening date of every sample patient file: their birth dates and
+/// event dates are written against it.
+pub const INDEX_DATE: jiff::civil::Date = jiff::civil::date(2026, 1, 15);
+
+fn examples_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
+}
+
+fn example_rules() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(examples_dir())
+        .unwrap_or_else(|e| panic!("cannot read examples/: {e}"))
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "rules"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn load(path: &Path) -> rulec::check::Program {
+    let source = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let file = rulec::syntax::parse(&source)
+        .unwrap_or_else(|e| panic!("{} does not parse: {e:?}", path.display()));
+    let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let checked = rulec::check::check(&file, &FolderImports { folder });
+    assert!(
+        checked.diagnostics.is_empty(),
+        "{} does not check clean: {:#?}",
+        path.display(),
+        checked.diagnostics
+    );
+    checked
+        .program
+        .unwrap_or_else(|| panic!("{} gave no program", path.display()))
+}
+
+#[test]
+fn every_example_checks_clean() {
+    let files = example_rules();
+    assert!(files.len() >= 6, "expected the seed and five real trials");
+    for path in &files {
+        load(path);
+    }
+}
+
+#[test]
+fn every_example_has_sample_patients() {
+    for path in example_rules() {
+        let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+        let patients = examples_dir().join(format!("patients/{stem}.jsonl"));
+        assert!(patients.exists(), "no sample patients for examples/{stem}.rules");
+    }
+}
+
+/// Names of the criteria of `verdict` whose outcome is `which`, as
+/// `ruled out` counts them (inclusion not met, exclusion met) or unknown.
+fn ids(verdict: &rulec::eval::Verdict, ruled_out: bool) -> String {
+    let picked: Vec<&str> = verdict
+        .criteria
+        .iter()
+        .filter(|c| {
+            if ruled_out {
+                matches!(
+                    (c.section, c.outcome),
+                    (Section::Inclusion, Outcome::NotMet) | (Section::Exclusion, Outcome::Met)
+                )
+            } else {
+                c.outcome == Outcome::Unknown
+            }
+        })
+        .map(|c| c.id.as_str())
+        .collect();
+    picked.join(", ")
+}
+
+#[test]
+fn sample_patients_verdicts() {
+    for path in example_rules() {
+        let stem = path
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let patients = examples_dir().join(format!("patients/{stem}.jsonl"));
+        let Ok(text) = std::fs::read_to_string(&patients) else {
+            continue;
+        };
+        let program = load(&path);
+        let compiled = rulec::compile::compile(&program);
+        let mut funnel = Funnel::new(&program);
+        let mut out = String::new();
+        for (n, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let read = rulec::records::from_json_str(&program, line, n + 1);
+            let verdict = compiled
+                .evaluate(&read.record, INDEX_DATE)
+                .unwrap_or_else(|e| panic!("{stem} line {}: {e}", n + 1));
+            let reference = evaluate(&program, &read.record, INDEX_DATE);
+            assert_eq!(verdict, reference, "{stem} line {}: compiled vs reference", n + 1);
+            let explained = explain(&program, &read.record, INDEX_DATE);
+            assert_eq!(explained.verdict, verdict, "{stem} line {}: explain", n + 1);
+            funnel.add(&verdict, !read.errors.is_empty());
+
+            let name = read.id.clone().unwrap_or_else(|| format!("line {}", n + 1));
+            let _ = write!(out, "{name}: {}", verdict.status.as_str());
+            match verdict.status {
+                Status::Eligible => {}
+                Status::Ineligible => {
+                    let _ = write!(out, " by {}", ids(&verdict, true));
+                }
+                Status::Undetermined => {
+                    let _ = write!(
+                        out,
+                        "; unknown {}; missing {}",
+                        ids(&verdict, false),
+                        verdict.missing.join(", ")
+                    );
+                }
+            }
+            for error in &read.errors {
+                let _ = write!(out, "\n    data error: {}: {}", error.field, error.reason);
+            }
+            out.push('\n');
+        }
+        let _ = write!(out, "\n{funnel}");
+        insta::with_settings!({
+            snapshot_path => "../../../tests/snapshots/examples",
+            prepend_module_to_snapshot => false,
+            description => format!("examples/patients/{stem}.jsonl, index date {INDEX_DATE}"),
+        }, {
+            insta::assert_snapshot!(stem.clone(), out);
+        });
+    }
+}
