@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use miette::Diagnostic;
-use rulec::check::{CheckError, FolderImports};
+use rulec::check::{CheckError, FolderImports, Program};
 use rulec::syntax::{Span, SyntaxError};
 
 use crate::Format;
@@ -146,9 +146,14 @@ impl Finding {
 /// Parses `text`, the contents of the file at `path`, and checks it when it
 /// parses. The checker's diagnostics come ordered by position.
 fn diagnose(path: &Path, text: &str) -> Vec<Finding> {
+    diagnose_and_check(path, text).0
+}
+
+/// [`diagnose`], with the checked program when the file has no error.
+fn diagnose_and_check(path: &Path, text: &str) -> (Vec<Finding>, Option<Program>) {
     let file = match rulec::syntax::parse(text) {
         Ok(file) => file,
-        Err(error) => return vec![Finding::Syntax(error)],
+        Err(error) => return (vec![Finding::Syntax(error)], None),
     };
     // `use "x.rules"` is relative to the importing file, not to the
     // working directory. A bare file name has the empty path as parent,
@@ -156,11 +161,37 @@ fn diagnose(path: &Path, text: &str) -> Vec<Finding> {
     let imports = FolderImports {
         folder: path.parent().unwrap_or(Path::new("")).to_path_buf(),
     };
-    rulec::check::check(&file, &imports)
-        .diagnostics
-        .into_iter()
-        .map(Finding::Check)
-        .collect()
+    let checked = rulec::check::check(&file, &imports);
+    let findings = checked.diagnostics.into_iter().map(Finding::Check).collect();
+    (findings, checked.program)
+}
+
+/// Reads and checks the rule file at `path` for a command that evaluates
+/// it (`rulec eval`, `rulec explain`).
+///
+/// Every diagnostic is rendered on stderr as `rulec check` renders it, and
+/// a file with warnings alone still gives its program. The error is the
+/// run's status: [`Status::Errors`] when the rules do not check,
+/// [`Status::Trouble`] when the file cannot be read.
+pub fn load(path: &Path, colour: bool) -> Result<Program, Status> {
+    let name = path.display().to_string();
+    let source = read_source(path).map_err(|reason| {
+        eprintln_quiet(&format!("error: cannot read `{name}`: {reason}"));
+        Status::Trouble
+    })?;
+    let (findings, program) = diagnose_and_check(path, source.text());
+    let text = TextRenderer::new(colour);
+    for finding in &findings {
+        let rendered = text.render(&name, source.text(), finding.diagnostic(), finding.span());
+        eprintln_quiet(&rendered);
+    }
+    match program {
+        Some(program) if Count::of(&findings).errors == 0 => Ok(program),
+        _ => {
+            eprintln_quiet(&summary(&name, Count::of(&findings), false));
+            Err(Status::Errors)
+        }
+    }
 }
 
 /// How many errors and warnings a file has.
@@ -244,7 +275,7 @@ fn write_json(diagnostics: &[JsonDiagnostic]) -> Result<(), String> {
 /// Writes a line to stderr. If stderr itself is gone there is nowhere left
 /// to report to, and the exit code still tells the outcome, so a failed
 /// write is ignored (where `eprintln!` would panic).
-fn eprintln_quiet(line: &str) {
+pub fn eprintln_quiet(line: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 

@@ -1,9 +1,14 @@
-//! The `rulec` command: checks eligibility rule files.
+//! The `rulec` command: checks, evaluates, explains and formats
+//! eligibility rule files.
 //!
 //! | file | what it does |
 //! |---|---|
 //! | `main.rs` | the command line (clap) and dispatch, nothing else |
-//! | `check.rs` | `rulec check`: read, parse, check, report, exit status |
+//! | `check.rs` | `rulec check`: read, parse, check, report, exit status; loading rules for the others |
+//! | `eval.rs` | `rulec eval`: parallel, order-keeping screening; verdicts, data errors, funnel |
+//! | `explain.rs` | `rulec explain`: each record's verdict in words |
+//! | `fmt.rs` | `rulec fmt`: canonical layout, in place or `--check` |
+//! | `input.rs` | records streamed from JSON Lines, a JSON array or CSV, in chunks |
 //! | `source.rs` | a file's text as parsed (byte order mark dropped), line and column of an offset |
 //! | `render.rs` | diagnostics for people (miette's graphical report) and for tools (JSON) |
 //!
@@ -14,7 +19,10 @@
 //! only machine output (`--format json`).
 
 mod check;
+mod eval;
+mod explain;
 mod fmt;
+mod input;
 mod render;
 mod source;
 
@@ -42,6 +50,22 @@ enum Command {
     /// an error (or a warning, with `--deny warnings`), and 2 when a file
     /// could not be read.
     Check(CheckArgs),
+
+    /// Screen patient records: a verdict per record, then the funnel.
+    ///
+    /// Verdicts go to stdout (or `--output`), in input order; data errors
+    /// and the screening funnel go to stderr. Exits with 0 when the run
+    /// completed, whatever the verdicts, 1 when the rules do not check, and
+    /// 2 when an input cannot be read or the output written.
+    Eval(EvalArgs),
+
+    /// Explain each patient's verdict, criterion by criterion.
+    ///
+    /// For every record (or those with `--id`): each criterion's outcome,
+    /// the values used with their conversions, the threshold and the
+    /// margin, and what data is missing. Exit codes as for `eval`; a `--id`
+    /// that no record has is exit 2.
+    Explain(ExplainArgs),
 
     /// Rewrite rule files in the canonical layout, comments kept.
     ///
@@ -83,6 +107,74 @@ struct CheckArgs {
     deny: Vec<Deny>,
 }
 
+/// Where the records are and how to read them (shared by eval and explain).
+#[derive(Debug, Args)]
+struct RecordArgs {
+    /// The rule file.
+    #[arg(value_name = "RULES")]
+    rules: PathBuf,
+
+    /// The patient records: JSON Lines, a JSON array or CSV; `-` for stdin.
+    #[arg(long, value_name = "PATH")]
+    records: PathBuf,
+
+    /// How the records are written; by default from the extension
+    /// (`.json`, `.csv`, anything else JSON Lines; stdin is JSON Lines).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    input_format: Option<input::InputFormat>,
+
+    /// The screening date that `index` stands for in the rules, as
+    /// YYYY-MM-DD; today by default.
+    #[arg(long, value_name = "DATE")]
+    index_date: Option<jiff::civil::Date>,
+}
+
+impl RecordArgs {
+    fn input(&self) -> input::Input {
+        input::Input::new(self.records.clone(), self.input_format)
+    }
+
+    fn index(&self) -> jiff::civil::Date {
+        self.index_date
+            .unwrap_or_else(|| jiff::ZonedDateTime::now().date())
+    }
+}
+
+/// Arguments of `rulec eval`.
+#[derive(Debug, Args)]
+struct EvalArgs {
+    #[command(flatten)]
+    records: RecordArgs,
+
+    /// How to write the verdicts.
+    #[arg(long, value_enum, default_value_t = eval::OutputFormat::Table)]
+    format: eval::OutputFormat,
+
+    /// Write the verdicts to this file (whole or not at all) instead of
+    /// stdout.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+
+    /// Worker threads; all cores by default.
+    #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
+}
+
+/// Arguments of `rulec explain`.
+#[derive(Debug, Args)]
+struct ExplainArgs {
+    #[command(flatten)]
+    records: RecordArgs,
+
+    /// Explain only the records with this id.
+    #[arg(long, value_name = "ID")]
+    id: Option<String>,
+
+    /// How to write the explanations.
+    #[arg(long, value_enum, default_value_t = explain::ExplainFormat::Text)]
+    format: explain::ExplainFormat,
+}
+
 /// What `--deny` can make fatal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Deny {
@@ -109,6 +201,31 @@ fn main() -> ExitCode {
                 deny_warnings: args.deny.contains(&Deny::Warnings),
             };
             check::run(&args.files, options).exit_code()
+        }
+        Command::Eval(args) => {
+            let index = args.records.index();
+            eval::run(&eval::Options {
+                input: args.records.input(),
+                rules: args.records.rules,
+                jobs: args.jobs.map(usize::from),
+                index,
+                format: args.format,
+                output: args.output,
+                colour: use_colour(),
+            })
+            .exit_code()
+        }
+        Command::Explain(args) => {
+            let index = args.records.index();
+            explain::run(&explain::Options {
+                input: args.records.input(),
+                rules: args.records.rules,
+                id: args.id,
+                index,
+                format: args.format,
+                colour: use_colour(),
+            })
+            .exit_code()
         }
         Command::Fmt(args) => fmt::run(&args.files, args.check, use_colour()).exit_code(),
     }

@@ -93,8 +93,12 @@ pub fn explain(program: &Program, record: &Record, index: Date) -> Explained {
 /// with `serde_json` (keys in this order).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct VerdictJson<'a> {
-    /// The record's id.
-    pub id: &'a str,
+    /// The record's id; `null` for a record without one.
+    pub id: Option<&'a str>,
+    /// Where the record is in its input (line, array element or data row,
+    /// from 1), when the caller knows it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<usize>,
     /// `eligible`, `ineligible` or `undetermined`.
     pub status: &'static str,
     /// Every criterion, in the program's order.
@@ -114,8 +118,9 @@ pub struct CriterionJson<'a> {
     pub section: &'static str,
     /// `met`, `not_met` or `unknown`.
     pub outcome: &'static str,
-    /// The explanation.
-    pub explanation: &'a str,
+    /// The explanation, for an explained verdict.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<&'a str>,
 }
 
 /// One data error in a [`VerdictJson`].
@@ -129,20 +134,39 @@ pub struct ErrorJson<'a> {
 }
 
 impl<'a> VerdictJson<'a> {
-    /// The JSON form of an explained verdict for the record `id`, with the
-    /// data errors met while reading it.
+    /// The JSON form of an explained verdict for the record `id` (a `&str`,
+    /// or `None` for a record without one), with the data errors met while
+    /// reading it.
     #[must_use]
-    pub fn new(id: &'a str, explained: &'a Explained, errors: &'a [DataError]) -> Self {
-        let verdict = &explained.verdict;
+    pub fn new(
+        id: impl Into<Option<&'a str>>,
+        explained: &'a Explained,
+        errors: &'a [DataError],
+    ) -> Self {
+        let mut json = VerdictJson::from_verdict(id, &explained.verdict, errors);
+        for (criterion, explanation) in json.criteria.iter_mut().zip(&explained.explanations) {
+            criterion.explanation = Some(explanation);
+        }
+        json
+    }
+
+    /// The JSON form of a verdict without explanations: what screening a
+    /// population with [`crate::compile::Compiled::evaluate`] gives, with
+    /// no `explanation` key in the criteria.
+    #[must_use]
+    pub fn from_verdict(
+        id: impl Into<Option<&'a str>>,
+        verdict: &'a Verdict,
+        errors: &'a [DataError],
+    ) -> Self {
         let criteria = verdict
             .criteria
             .iter()
-            .enumerate()
-            .map(|(i, c)| CriterionJson {
+            .map(|c| CriterionJson {
                 id: &c.id,
                 section: c.section.keyword(),
                 outcome: c.outcome.as_str(),
-                explanation: explained.explanations.get(i).map_or("", String::as_str),
+                explanation: None,
             })
             .collect();
         let errors = errors
@@ -153,12 +177,20 @@ impl<'a> VerdictJson<'a> {
             })
             .collect();
         VerdictJson {
-            id,
+            id: id.into(),
+            position: None,
             status: verdict.status.as_str(),
             criteria,
             missing: &verdict.missing,
             errors,
         }
+    }
+
+    /// The same verdict, naming the record's position in its input.
+    #[must_use]
+    pub fn at(mut self, position: usize) -> Self {
+        self.position = Some(position);
+        self
     }
 }
 

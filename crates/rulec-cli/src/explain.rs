@@ -1,0 +1,207 @@
+//! `rulec explain`: each patient's verdict, criterion by criterion, in
+//! words.
+//!
+//! Explaining is for the records a person will read, so records are
+//! explained one at a time, in input order, with the slower explaining
+//! evaluator (the verdict is the compiled program's, as the library's tests
+//! hold both to it).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::mpsc::sync_channel;
+
+use anstyle::{AnsiColor, Style};
+use jiff::civil::Date;
+use rulec::check::Program;
+use rulec::eval::{Explained, Outcome, Status as Verdicts, VerdictJson};
+use rulec::records::ReadRecord;
+use rulec::syntax::Section;
+
+use crate::check::{Status, eprintln_quiet, load};
+use crate::input::{Input, read};
+
+/// How explanations are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExplainFormat {
+    /// For people: one block per record, coloured on a terminal.
+    Text,
+    /// The stable JSON verdict format with every explanation, one object
+    /// per line.
+    Json,
+}
+
+/// What `rulec explain` was asked to do.
+#[derive(Debug)]
+pub struct Options {
+    /// The rule file.
+    pub rules: PathBuf,
+    /// The records.
+    pub input: Input,
+    /// Only the records with this id.
+    pub id: Option<String>,
+    /// The screening date.
+    pub index: Date,
+    /// Text or JSON.
+    pub format: ExplainFormat,
+    /// Whether diagnostics may be coloured.
+    pub colour: bool,
+}
+
+/// Runs `rulec explain`.
+pub fn run(options: &Options) -> Status {
+    let program = match load(&options.rules, options.colour) {
+        Ok(program) => program,
+        Err(status) => return status,
+    };
+    // anstream drops the colours when stdout is not a terminal or NO_COLOR
+    // is set.
+    let mut out = anstream::stdout().lock();
+    let (sender, receiver) = sync_channel(2);
+    let mut explained_any = false;
+    let mut status = Status::Clean;
+    std::thread::scope(|scope| {
+        let input = &options.input;
+        let reader_program = &program;
+        scope.spawn(move || read(input, reader_program, &sender, &|_| {}));
+        for chunk in receiver {
+            let items = match chunk {
+                Ok(items) => items,
+                Err(reason) => {
+                    eprintln_quiet(&format!("error: cannot read `{}`: {reason}", input.name()));
+                    status = Status::Trouble;
+                    continue;
+                }
+            };
+            for item in items {
+                let read = item.read(&program);
+                if options.id.as_ref().is_some_and(|id| read.id.as_ref() != Some(id)) {
+                    continue;
+                }
+                explained_any = true;
+                let explained = rulec::eval::explain(&program, &read.record, options.index);
+                let text = match options.format {
+                    ExplainFormat::Text => text(&program, options, &read, &explained),
+                    ExplainFormat::Json => json(&read, &explained),
+                };
+                if let Err(e) = out.write_all(text.as_bytes()) {
+                    if e.kind() != std::io::ErrorKind::BrokenPipe {
+                        eprintln_quiet(&format!("error: cannot write the explanations: {e}"));
+                    }
+                    status = Status::Trouble;
+                    return;
+                }
+            }
+        }
+    });
+    if let Some(id) = &options.id
+        && !explained_any
+        && status == Status::Clean
+    {
+        eprintln_quiet(&format!(
+            "error: no record has the id `{id}` in `{}`",
+            options.input.name()
+        ));
+        return Status::Trouble;
+    }
+    status
+}
+
+fn json(read: &ReadRecord, explained: &Explained) -> String {
+    let json = VerdictJson::new(read.id.as_deref(), explained, &read.errors).at(read.position);
+    // Strings, numbers and arrays of them always serialize.
+    let mut line = serde_json::to_string(&json).unwrap_or_default();
+    line.push('\n');
+    line
+}
+
+const BOLD: Style = Style::new().bold();
+const DIM: Style = Style::new().dimmed();
+const GREEN: Style = AnsiColor::Green.on_default();
+const RED: Style = AnsiColor::Red.on_default();
+const YELLOW: Style = AnsiColor::Yellow.on_default();
+
+/// One record's block:
+///
+/// ```text
+/// ── p001 (line 1): ineligible ──
+///   ✓ adult        met       18 years and older
+///       age 40 years >= 18 years (22 years above)
+///   ✗ hemoglobin   not met   Hb > 80 g/L
+///       hemoglobin 79.9 g/L is not > 80 g/L (0.1 g/L short)
+/// ```
+///
+/// `✓` marks a criterion that lets the patient through (an inclusion met,
+/// an exclusion not met), `✗` one that rules the patient out, `?` one left
+/// unknown.
+fn text(program: &Program, options: &Options, read: &ReadRecord, explained: &Explained) -> String {
+    let verdict = &explained.verdict;
+    let place = format!("{} {}", options.input.format.position_word(), read.position);
+    let name = match &read.id {
+        Some(id) => format!("{id} ({place})"),
+        None => place,
+    };
+    let status_style = match verdict.status {
+        Verdicts::Eligible => GREEN.bold(),
+        Verdicts::Ineligible => RED.bold(),
+        Verdicts::Undetermined => YELLOW.bold(),
+    };
+    let mut out = format!(
+        "{BOLD}── {name}{BOLD:#}: {status_style}{}{status_style:#} ──\n",
+        verdict.status.as_str()
+    );
+    let width = verdict
+        .criteria
+        .iter()
+        .map(|c| c.id.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut section = None;
+    for (i, outcome) in verdict.criteria.iter().enumerate() {
+        if section != Some(outcome.section) {
+            section = Some(outcome.section);
+            out.push_str(&format!("  {DIM}{}{DIM:#}\n", outcome.section.keyword()));
+        }
+        let (mark, style) = match (outcome.section, outcome.outcome) {
+            (_, Outcome::Unknown) => ("?", YELLOW),
+            (Section::Inclusion, Outcome::Met) | (Section::Exclusion, Outcome::NotMet) => {
+                ("✓", GREEN)
+            }
+            (Section::Inclusion, Outcome::NotMet) | (Section::Exclusion, Outcome::Met) => {
+                ("✗", RED)
+            }
+        };
+        let label = program
+            .criteria
+            .get(i)
+            .and_then(|c| c.label.as_deref())
+            .unwrap_or("");
+        let word = match outcome.outcome {
+            Outcome::Met => "met",
+            Outcome::NotMet => "not met",
+            Outcome::Unknown => "unknown",
+        };
+        let line = format!(
+            "  {style}{mark}{style:#} {BOLD}{:<width$}{BOLD:#}  {style}{word:<8}{style:#}  {label}",
+            outcome.id
+        );
+        out.push_str(line.trim_end());
+        out.push('\n');
+        if let Some(explanation) = explained.explanations.get(i) {
+            out.push_str(&format!("      {explanation}\n"));
+        }
+    }
+    if !verdict.missing.is_empty() {
+        out.push_str(&format!(
+            "  {YELLOW}missing:{YELLOW:#} {}\n",
+            verdict.missing.join(", ")
+        ));
+    }
+    for error in &read.errors {
+        out.push_str(&format!(
+            "  {RED}data error:{RED:#} {}: {}\n",
+            error.field, error.reason
+        ));
+    }
+    out.push('\n');
+    out
+}

@@ -1,0 +1,339 @@
+//! Patient records streamed from a file or stdin, in chunks.
+//!
+//! A reader thread turns the input into chunks of [`Item`]s and hands them
+//! over a bounded channel, so reading overlaps evaluation and memory stays
+//! flat whatever the input's size. Items are not yet records: turning a
+//! JSON line into a record is left to the evaluating threads, where it
+//! runs in parallel.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::SyncSender;
+
+use clap::ValueEnum;
+use rulec::check::Program;
+use rulec::records::{DataError, ReadRecord, RecordName, WHOLE_RECORD};
+use serde::de::{DeserializeSeed, SeqAccess, Visitor};
+
+/// Records per chunk: enough to keep every thread busy, few enough that a
+/// chunk in flight costs little memory.
+pub const CHUNK: usize = 1024;
+
+/// How the records are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    /// JSON Lines: one JSON object per line.
+    Jsonl,
+    /// A JSON array of objects.
+    Json,
+    /// CSV with a header row of field names.
+    Csv,
+}
+
+impl InputFormat {
+    /// The format a file's extension names: `.json` and `.csv`; anything
+    /// else (`.jsonl`, `.ndjson`, stdin) is JSON Lines.
+    pub fn of(path: &Path) -> InputFormat {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some(e) if e.eq_ignore_ascii_case("json") => InputFormat::Json,
+            Some(e) if e.eq_ignore_ascii_case("csv") => InputFormat::Csv,
+            _ => InputFormat::Jsonl,
+        }
+    }
+
+    /// How a record's position reads in messages: `line 7`, `element 7`,
+    /// `row 7` (CSV data rows, the header not counted).
+    pub fn position_word(self) -> &'static str {
+        match self {
+            InputFormat::Jsonl => "line",
+            InputFormat::Json => "element",
+            InputFormat::Csv => "row",
+        }
+    }
+}
+
+/// Where the records come from: a file, or stdin for `-`.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// The path as given; `-` is stdin.
+    pub path: PathBuf,
+    /// How the records are written.
+    pub format: InputFormat,
+}
+
+impl Input {
+    /// The input at `path` (`-` for stdin) in `format`, or else in the
+    /// format its extension names.
+    pub fn new(path: PathBuf, format: Option<InputFormat>) -> Input {
+        let format = format.unwrap_or_else(|| InputFormat::of(&path));
+        Input { path, format }
+    }
+
+    /// The input's name in messages.
+    pub fn name(&self) -> String {
+        if self.is_stdin() {
+            "stdin".to_owned()
+        } else {
+            self.path.display().to_string()
+        }
+    }
+
+    fn is_stdin(&self) -> bool {
+        self.path.as_os_str() == "-"
+    }
+
+    /// The input's size in bytes, when it is a file.
+    pub fn len(&self) -> Option<u64> {
+        if self.is_stdin() {
+            return None;
+        }
+        std::fs::metadata(&self.path).ok().map(|m| m.len())
+    }
+
+    /// Opens the input for reading.
+    pub fn open(&self) -> std::io::Result<Box<dyn Read + Send>> {
+        if self.is_stdin() {
+            Ok(Box::new(std::io::stdin()))
+        } else {
+            Ok(Box::new(File::open(&self.path)?))
+        }
+    }
+}
+
+/// One record of the input, as far as the reader thread takes it.
+#[derive(Debug)]
+pub enum Item {
+    /// A line of JSON Lines, not yet parsed.
+    Line {
+        /// Its line number, from 1.
+        position: usize,
+        /// The line, without its line break.
+        text: String,
+        /// Whether the input ended in this line without a line break: if
+        /// it does not parse, the input was probably cut short.
+        last_unterminated: bool,
+    },
+    /// An element of a JSON array.
+    Value {
+        /// Its index in the array, from 1.
+        position: usize,
+        /// The element.
+        value: serde_json::Value,
+    },
+    /// A record already read (CSV rows are read on the reader thread).
+    Read(ReadRecord),
+    /// A record that cannot be read at all.
+    Unreadable {
+        /// Its position.
+        position: usize,
+        /// Why, in words.
+        reason: String,
+    },
+}
+
+impl Item {
+    /// The record this item holds, read against `program`.
+    pub fn read(self, program: &Program) -> ReadRecord {
+        match self {
+            Item::Line {
+                position,
+                text,
+                last_unterminated,
+            } => {
+                let mut read = rulec::records::from_json_str(program, &text, position);
+                if last_unterminated {
+                    for error in &mut read.errors {
+                        if error.field == WHOLE_RECORD {
+                            error.reason.push_str(
+                                " (the input ends inside this line without a line break: \
+                                 was it cut short?)",
+                            );
+                        }
+                    }
+                }
+                read
+            }
+            Item::Value { position, value } => rulec::records::from_json(program, &value, position),
+            Item::Read(read) => read,
+            Item::Unreadable { position, reason } => ReadRecord {
+                id: None,
+                position,
+                record: rulec::eval::Record::new(&program.schema),
+                errors: vec![DataError {
+                    record: RecordName::Position(position),
+                    field: WHOLE_RECORD.to_owned(),
+                    reason,
+                }],
+            },
+        }
+    }
+}
+
+/// What the reader thread sends: a chunk of items, or the reason the input
+/// could not be read any further (after the items read before it).
+pub type Chunk = Result<Vec<Item>, String>;
+
+/// Reads `input` and sends its items in chunks of [`CHUNK`] until the end
+/// or until the receiver hangs up; `progress` is told how many bytes were
+/// read. An input that cannot be read further ends with an `Err` chunk.
+pub fn read(
+    input: &Input,
+    program: &Program,
+    sender: &SyncSender<Chunk>,
+    progress: &(dyn Fn(u64) + Sync),
+) {
+    let result = input.open().map_err(|e| e.to_string()).and_then(|reader| {
+        let reader = Counting {
+            inner: reader,
+            progress,
+        };
+        let mut chunks = Chunker {
+            sender,
+            items: Vec::with_capacity(CHUNK),
+        };
+        let read = match input.format {
+            InputFormat::Jsonl => read_lines(reader, &mut chunks),
+            InputFormat::Json => read_array(reader, &mut chunks),
+            InputFormat::Csv => read_csv(reader, program, &mut chunks),
+        };
+        // The records read before a failure still get their verdicts.
+        chunks.flush();
+        read
+    });
+    if let Err(reason) = result {
+        let _ = sender.send(Err(reason));
+    }
+}
+
+/// Counts the bytes read for the progress bar.
+struct Counting<'a, R> {
+    inner: R,
+    progress: &'a (dyn Fn(u64) + Sync),
+}
+
+impl<R: Read> Read for Counting<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        (self.progress)(n as u64);
+        Ok(n)
+    }
+}
+
+/// Gathers items into chunks and sends each when full.
+struct Chunker<'a> {
+    sender: &'a SyncSender<Chunk>,
+    items: Vec<Item>,
+}
+
+impl Chunker<'_> {
+    /// Adds an item; `false` once the receiver has hung up.
+    fn push(&mut self, item: Item) -> bool {
+        self.items.push(item);
+        if self.items.len() >= CHUNK {
+            return self.flush();
+        }
+        true
+    }
+
+    fn flush(&mut self) -> bool {
+        if self.items.is_empty() {
+            return true;
+        }
+        let items = std::mem::replace(&mut self.items, Vec::with_capacity(CHUNK));
+        self.sender.send(Ok(items)).is_ok()
+    }
+}
+
+/// JSON Lines: every non-blank line is a record, named by its line number.
+/// A line that is not UTF-8 is a record that cannot be read, not the end
+/// of the input.
+fn read_lines(reader: impl Read, chunks: &mut Chunker<'_>) -> Result<(), String> {
+    let mut reader = BufReader::with_capacity(1 << 16, reader);
+    let mut line = Vec::new();
+    let mut position = 0;
+    loop {
+        line.clear();
+        let n = reader
+            .read_until(b'\n', &mut line)
+            .map_err(|e| format!("{e} after line {position}"))?;
+        if n == 0 {
+            return Ok(());
+        }
+        position += 1;
+        let last_unterminated = line.last() != Some(&b'\n');
+        let text = line.strip_suffix(b"\n").unwrap_or(&line);
+        let text = text.strip_suffix(b"\r").unwrap_or(text);
+        if text.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let item = match std::str::from_utf8(text) {
+            Ok(text) => Item::Line {
+                position,
+                text: text.to_owned(),
+                last_unterminated,
+            },
+            Err(e) => Item::Unreadable {
+                position,
+                reason: format!("not valid UTF-8 at byte {} of the line", e.valid_up_to() + 1),
+            },
+        };
+        if !chunks.push(item) {
+            return Ok(());
+        }
+    }
+}
+
+/// A JSON array, read element by element so that a large file is never
+/// held whole. An element that is not valid JSON ends the input: JSON has
+/// no way to find the next element after it.
+fn read_array(reader: impl Read, chunks: &mut Chunker<'_>) -> Result<(), String> {
+    let mut de = serde_json::Deserializer::from_reader(BufReader::with_capacity(1 << 16, reader));
+    let read = ArraySeed { chunks }
+        .deserialize(&mut de)
+        .and_then(|count| de.end().map(|()| count));
+    read.map(|_| ()).map_err(|e| format!("not a valid JSON array: {e}"))
+}
+
+/// Streams the elements of a JSON array into chunks; gives their count.
+struct ArraySeed<'c, 'a> {
+    chunks: &'c mut Chunker<'a>,
+}
+
+impl<'de> DeserializeSeed<'de> for ArraySeed<'_, '_> {
+    type Value = usize;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, de: D) -> Result<usize, D::Error> {
+        de.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ArraySeed<'_, '_> {
+    type Value = usize;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an array of records")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
+        let mut position = 0;
+        while let Some(value) = seq.next_element::<serde_json::Value>()? {
+            position += 1;
+            if !self.chunks.push(Item::Value { position, value }) {
+                break;
+            }
+        }
+        Ok(position)
+    }
+}
+
+/// CSV: rows are read into records here, as the reader needs the program.
+fn read_csv(reader: impl Read, program: &Program, chunks: &mut Chunker<'_>) -> Result<(), String> {
+    let records = rulec::records::from_csv(program, reader).map_err(|e| e.to_string())?;
+    for read in records {
+        if !chunks.push(Item::Read(read)) {
+            break;
+        }
+    }
+    Ok(())
+}
