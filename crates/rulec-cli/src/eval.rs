@@ -136,8 +136,10 @@ pub fn run(options: &Options) -> Status {
         eprintln_quiet(&format!("error: cannot read `{}`: {reason}", input.name()));
         status = Status::Trouble;
     }
+    // Stdout already shows the verdicts of the records read before a read
+    // error; an output file is only ever written whole.
     if failure.is_none()
-        && let Err(e) = sink.finish()
+        && let Err(e) = sink.finish(read_error.is_none())
     {
         failure = Some(e);
     }
@@ -149,7 +151,10 @@ pub fn run(options: &Options) -> Status {
         }
         return Status::Trouble;
     }
-    screen.summary();
+    // An input that could not be opened at all has no funnel to show.
+    if read_error.is_none() || screen.funnel.records > 0 {
+        screen.summary();
+    }
     status
 }
 
@@ -394,12 +399,14 @@ impl Sink {
         result.map_err(|e| format!("cannot write the verdicts: {e}"))
     }
 
-    /// Flushes, and for a file, moves it into place.
-    fn finish(self) -> Result<(), String> {
+    /// Flushes, and for a file, moves it into place when `complete` (else
+    /// the temporary file is removed).
+    fn finish(self, complete: bool) -> Result<(), String> {
         match self {
             Sink::Stdout(mut w) => w
                 .flush()
                 .map_err(|e| format!("cannot write the verdicts: {e}")),
+            Sink::File { .. } if !complete => Ok(()),
             Sink::File { writer, path } => {
                 let file = writer
                     .into_inner()

@@ -124,10 +124,11 @@ const YELLOW: Style = AnsiColor::Yellow.on_default();
 ///
 /// ```text
 /// ── p001 (line 1): ineligible ──
-///   ✓ adult        met       18 years and older
-///       age 40 years >= 18 years (22 years above)
-///   ✗ hemoglobin   not met   Hb > 80 g/L
-///       hemoglobin 79.9 g/L is not > 80 g/L (0.1 g/L short)
+///   inclusion
+///     ✓ adult        met       18 years and older
+///         age 40 years >= 18 years (22 years above)
+///     ✗ hemoglobin   not met   Hb > 80 g/L
+///         hemoglobin 79.9 g/L is not > 80 g/L (0.1 g/L short)
 /// ```
 ///
 /// `✓` marks a criterion that lets the patient through (an inclusion met,
@@ -181,13 +182,13 @@ fn text(program: &Program, options: &Options, read: &ReadRecord, explained: &Exp
             Outcome::Unknown => "unknown",
         };
         let line = format!(
-            "  {style}{mark}{style:#} {BOLD}{:<width$}{BOLD:#}  {style}{word:<8}{style:#}  {label}",
+            "    {style}{mark}{style:#} {BOLD}{:<width$}{BOLD:#}  {style}{word:<8}{style:#}  {label}",
             outcome.id
         );
         out.push_str(line.trim_end());
         out.push('\n');
         if let Some(explanation) = explained.explanations.get(i) {
-            out.push_str(&format!("      {explanation}\n"));
+            out.push_str(&format!("        {explanation}\n"));
         }
     }
     if !verdict.missing.is_empty() {

@@ -167,7 +167,13 @@ impl fmt::Display for Funnel {
         ] {
             writeln!(f, "{name:<13} {n:>8}  {:>5.1}%", share(n))?;
         }
-        writeln!(f, "data errors   {:>8}  (records)", self.with_data_errors)?;
+        writeln!(
+            f,
+            "{:<13} {:>8}  {:>5.1}%",
+            "with errors",
+            self.with_data_errors,
+            share(self.with_data_errors)
+        )?;
         if self.criteria.is_empty() {
             return Ok(());
         }
