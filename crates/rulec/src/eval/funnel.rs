@@ -208,3 +208,109 @@ impl fmt::Display for Funnel {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::{CriterionOutcome, Verdict};
+
+    fn program() -> Program {
+        let file = crate::syntax::parse(
+            "fields { a: bool, b: bool }\ninclusion { ia \"A\": a }\nexclusion { eb: b }",
+        )
+        .unwrap();
+        crate::check::check(&file, &crate::check::NoImports)
+            .program
+            .unwrap()
+    }
+
+    fn verdict(status: Status, a: Outcome, b: Outcome) -> Verdict {
+        let outcome = |id: &str, section, outcome| CriterionOutcome {
+            id: id.to_owned(),
+            section,
+            outcome,
+        };
+        Verdict {
+            status,
+            criteria: vec![
+                outcome("ia", Section::Inclusion, a),
+                outcome("eb", Section::Exclusion, b),
+            ],
+            missing: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn counts_statuses_and_outcomes_and_merges_parts_into_the_whole() {
+        let program = program();
+        let verdicts = [
+            (
+                verdict(Status::Eligible, Outcome::Met, Outcome::NotMet),
+                false,
+            ),
+            (
+                verdict(Status::Ineligible, Outcome::Met, Outcome::Met),
+                true,
+            ),
+            (
+                verdict(Status::Undetermined, Outcome::Unknown, Outcome::NotMet),
+                false,
+            ),
+            (
+                verdict(Status::Ineligible, Outcome::NotMet, Outcome::Unknown),
+                true,
+            ),
+        ];
+        let mut whole = Funnel::new(&program);
+        for (v, errors) in &verdicts {
+            whole.add(v, *errors);
+        }
+        assert_eq!(
+            (
+                whole.records,
+                whole.eligible,
+                whole.ineligible,
+                whole.undetermined
+            ),
+            (4, 1, 2, 1)
+        );
+        assert_eq!(whole.with_data_errors, 2);
+        let ia = &whole.criteria[0];
+        assert_eq!((ia.met, ia.not_met, ia.unknown), (2, 1, 1));
+        let eb = &whole.criteria[1];
+        assert_eq!((eb.met, eb.not_met, eb.unknown), (1, 2, 1));
+
+        let (mut first, mut second) = (Funnel::new(&program), Funnel::new(&program));
+        for (i, (v, errors)) in verdicts.iter().enumerate() {
+            if i % 2 == 0 { &mut first } else { &mut second }.add(v, *errors);
+        }
+        first.merge(&second);
+        assert_eq!(first, whole);
+    }
+
+    #[test]
+    fn the_table_counts_what_each_criterion_ruled_out() {
+        let program = program();
+        let mut funnel = Funnel::new(&program);
+        funnel.add(
+            &verdict(Status::Ineligible, Outcome::Met, Outcome::Met),
+            false,
+        );
+        funnel.add(
+            &verdict(Status::Ineligible, Outcome::NotMet, Outcome::NotMet),
+            false,
+        );
+        let table = funnel.to_string();
+        // The exclusion rules out the record where it is met, the
+        // inclusion the one where it is not: one each.
+        assert!(
+            table.contains("ia         inclusion          1         0  A\n"),
+            "{table}"
+        );
+        assert!(
+            table.contains("eb         exclusion          1         0\n"),
+            "{table}"
+        );
+        assert!(table.contains("ineligible           2  100.0%"), "{table}");
+    }
+}
