@@ -16,13 +16,18 @@ use rulec::eval::Funnel;
 fn main() -> Result<(), Box<dyn Error>> {
     let mut args = std::env::args().skip(1);
     let rules = args.next().unwrap_or("examples/nct03473496.rules".into());
-    let patients = args.next().unwrap_or("examples/patients/nct03473496.jsonl".into());
+    let patients = args
+        .next()
+        .unwrap_or("examples/patients/nct03473496.jsonl".into());
     let index: jiff::civil::Date = args.next().unwrap_or("2026-01-15".into()).parse()?;
 
     // Parse and check once; a rule file with errors gives no program.
     let source = std::fs::read_to_string(&rules)?;
     let file = rulec::syntax::parse(&source)?;
-    let folder = std::path::Path::new(&rules).parent().unwrap_or(".".as_ref()).to_path_buf();
+    let folder = std::path::Path::new(&rules)
+        .parent()
+        .unwrap_or(".".as_ref())
+        .to_path_buf();
     let checked = rulec::check::check(&file, &rulec::check::FolderImports { folder });
     let Some(program) = checked.program else {
         for error in checked.errors() {

@@ -162,7 +162,11 @@ fn diagnose_and_check(path: &Path, text: &str) -> (Vec<Finding>, Option<Program>
         folder: path.parent().unwrap_or(Path::new("")).to_path_buf(),
     };
     let checked = rulec::check::check(&file, &imports);
-    let findings = checked.diagnostics.into_iter().map(Finding::Check).collect();
+    let findings = checked
+        .diagnostics
+        .into_iter()
+        .map(Finding::Check)
+        .collect();
     (findings, checked.program)
 }
 

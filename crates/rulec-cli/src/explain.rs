@@ -74,7 +74,11 @@ pub fn run(options: &Options) -> Status {
             };
             for item in items {
                 let read = item.read(&program);
-                if options.id.as_ref().is_some_and(|id| read.id.as_ref() != Some(id)) {
+                if options
+                    .id
+                    .as_ref()
+                    .is_some_and(|id| read.id.as_ref() != Some(id))
+                {
                     continue;
                 }
                 explained_any = true;

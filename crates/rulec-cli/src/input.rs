@@ -275,7 +275,10 @@ fn read_lines(reader: impl Read, chunks: &mut Chunker<'_>) -> Result<(), String>
             },
             Err(e) => Item::Unreadable {
                 position,
-                reason: format!("not valid UTF-8 at byte {} of the line", e.valid_up_to() + 1),
+                reason: format!(
+                    "not valid UTF-8 at byte {} of the line",
+                    e.valid_up_to() + 1
+                ),
             },
         };
         if !chunks.push(item) {
@@ -292,7 +295,8 @@ fn read_array(reader: impl Read, chunks: &mut Chunker<'_>) -> Result<(), String>
     let read = ArraySeed { chunks }
         .deserialize(&mut de)
         .and_then(|count| de.end().map(|()| count));
-    read.map(|_| ()).map_err(|e| format!("not a valid JSON array: {e}"))
+    read.map(|_| ())
+        .map_err(|e| format!("not a valid JSON array: {e}"))
 }
 
 /// Streams the elements of a JSON array into chunks; gives their count.

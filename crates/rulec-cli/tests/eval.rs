@@ -223,7 +223,13 @@ fn eval_seed_patients_gives_one_verdict_per_record_in_input_order() {
 fn eval_output_is_byte_identical_across_thread_counts() {
     let outputs: Vec<Output> = ["1", "2", "4"]
         .iter()
-        .map(|jobs| run(eval(SEED, SEED_PATIENTS, &["--format", "json", "--jobs", jobs])))
+        .map(|jobs| {
+            run(eval(
+                SEED,
+                SEED_PATIENTS,
+                &["--format", "json", "--jobs", jobs],
+            ))
+        })
         .collect();
     for output in &outputs {
         assert!(output.status.success());

@@ -69,7 +69,10 @@ fn every_example_has_sample_patients() {
     for path in example_rules() {
         let stem = path.file_stem().unwrap_or_default().to_string_lossy();
         let patients = examples_dir().join(format!("patients/{stem}.jsonl"));
-        assert!(patients.exists(), "no sample patients for examples/{stem}.rules");
+        assert!(
+            patients.exists(),
+            "no sample patients for examples/{stem}.rules"
+        );
     }
 }
 
@@ -119,7 +122,12 @@ fn sample_patients_verdicts() {
                 .evaluate(&read.record, INDEX_DATE)
                 .unwrap_or_else(|e| panic!("{stem} line {}: {e}", n + 1));
             let reference = evaluate(&program, &read.record, INDEX_DATE);
-            assert_eq!(verdict, reference, "{stem} line {}: compiled vs reference", n + 1);
+            assert_eq!(
+                verdict,
+                reference,
+                "{stem} line {}: compiled vs reference",
+                n + 1
+            );
             let explained = explain(&program, &read.record, INDEX_DATE);
             assert_eq!(explained.verdict, verdict, "{stem} line {}: explain", n + 1);
             funnel.add(&verdict, !read.errors.is_empty());
