@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use rulec::check::FolderImports;
 use rulec::eval::{Funnel, Outcome, Status, evaluate, explain};
+use rulec::records::WHOLE_RECORD;
 use rulec::syntax::Section;
 
 /// The screening date of every sample patient file: their birth dates and
@@ -134,7 +135,9 @@ fn sample_patients_verdicts() {
 
             let name = read.id.clone().unwrap_or_else(|| format!("line {}", n + 1));
             let _ = write!(out, "{name}: {}", verdict.status.as_str());
+            let unreadable = read.errors.iter().any(|e| e.field == WHOLE_RECORD);
             match verdict.status {
+                _ if unreadable => out.push_str(" (record not read)"),
                 Status::Eligible => {}
                 Status::Ineligible => {
                     let _ = write!(out, " by {}", ids(&verdict, true));
