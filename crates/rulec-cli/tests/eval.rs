@@ -4,11 +4,7 @@
 //! Every command runs in the crate directory with a fixed index date, so
 //! snapshots do not change with the day they run.
 
-#![expect(
-    clippy::unwrap_used,
-    clippy::panic,
-    reason = "test helpers fail the test on a broken setup"
-)]
+#![expect(clippy::panic, reason = "test helpers fail the test on a broken setup")]
 
 use std::process::{Command, Output};
 

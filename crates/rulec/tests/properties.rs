@@ -417,6 +417,31 @@ proptest! {
     }
 
     #[test]
+    fn formatting_is_idempotent_and_keeps_the_tree(file in rule_file()) {
+        let printed = print(&file);
+        let formatted = format(&printed).unwrap();
+        prop_assert_eq!(parse(&formatted).unwrap(), file, "{}", formatted);
+        prop_assert_eq!(format(&formatted).unwrap(), formatted.clone());
+        // The layout depends on the tree alone: wider spacing gives the
+        // same result (which also proves the formatter did not fall back
+        // to returning its input).
+        prop_assert_eq!(format(&widen_spaces(&printed)).unwrap(), formatted);
+    }
+
+    #[test]
+    fn formatting_keeps_every_comment_in_order(
+        file in rule_file(),
+        places in prop::collection::vec((any::<bool>(), any::<bool>()), 0..64),
+    ) {
+        let source = with_comments(&print(&file), &places);
+        let formatted = format(&source).unwrap();
+        prop_assert_eq!(comments(&formatted), comments(&source), "{}", formatted);
+        prop_assert_eq!(parse(&formatted).unwrap(), file, "{}", formatted);
+        prop_assert_eq!(format(&formatted).unwrap(), formatted.clone());
+        prop_assert_eq!(format(&widen_spaces(&source)).unwrap(), formatted);
+    }
+
+    #[test]
     fn arbitrary_strings_never_panic(source in any::<String>()) {
         if let Err(error) = parse(&source) {
             assert_error_in_bounds(&source, &error);
@@ -435,6 +460,66 @@ proptest! {
             Err(error) => assert_error_in_bounds(&source, &error),
         }
     }
+}
+
+/// `source` with every space outside strings and comments doubled.
+fn widen_spaces(source: &str) -> String {
+    let mut out = String::new();
+    let (mut in_string, mut escaped, mut in_comment) = (false, false, false);
+    for c in source.chars() {
+        match c {
+            '\n' => (in_string, in_comment) = (false, false),
+            _ if in_comment => {}
+            _ if in_string && escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            '#' if !in_string => in_comment = true,
+            ' ' if !in_string => out.push(' '),
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `source` with numbered comments added: for each line, by the next
+/// entry of `places`, one on a line of its own above it and one at its end.
+fn with_comments(source: &str, places: &[(bool, bool)]) -> String {
+    let mut out = String::new();
+    for (n, line) in source.lines().enumerate() {
+        let (above, after) = places.get(n).copied().unwrap_or((false, false));
+        if above {
+            out.push_str(&format!("# above {n}\n"));
+        }
+        out.push_str(line);
+        if after {
+            out.push_str(&format!(" # after {n}"));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The comments of `source`, in order: `#` outside strings to the end of
+/// the line.
+fn comments(source: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for line in source.lines() {
+        let (mut in_string, mut escaped) = (false, false);
+        for (i, c) in line.char_indices() {
+            match c {
+                _ if in_string && escaped => escaped = false,
+                '\\' if in_string => escaped = true,
+                '"' => in_string = !in_string,
+                '#' if !in_string => {
+                    found.push(line[i..].trim_end().to_owned());
+                    break;
+                }
+                _ => {}
+            }
+        }
+    }
+    found
 }
 
 /// Parses `source` on a thread with a small stack, as an embedding service

@@ -14,12 +14,14 @@
 mod ast;
 mod diagnose;
 mod error;
+mod format;
 mod lower;
 mod print;
 mod span;
 
 pub use ast::*;
 pub use error::SyntaxError;
+pub use format::format;
 pub use print::{print, print_expr};
 pub use span::{Name, Span, Spanned};
 

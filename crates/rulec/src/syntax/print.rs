@@ -117,7 +117,7 @@ fn print_block(out: &mut String, block: &CriteriaBlock) {
     out.push_str("}\n");
 }
 
-fn type_text(ty: &Type) -> String {
+pub(super) fn type_text(ty: &Type) -> String {
     match ty {
         Type::Bool => "bool".to_owned(),
         Type::Integer { range: None } => "integer".to_owned(),
@@ -166,7 +166,7 @@ fn member_set(members: &[super::span::Name]) -> String {
     format!("{{ {} }}", names.join(", "))
 }
 
-fn quote(text: &str) -> String {
+pub(super) fn quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {
@@ -236,6 +236,49 @@ pub fn print_expr(expr: &Expr) -> String {
     let mut out = String::new();
     write_expr(&mut out, expr, Level::Or, Follow::Nothing);
     out
+}
+
+/// The operands of an `and` or `or` chain at the top of `expr`, each
+/// printed as it appears in [`print_expr`]'s text, with the chain's word;
+/// `None` when `expr` is not such a chain. Joining the parts with
+/// ` word ` gives exactly `print_expr(expr)`, so a formatter may put each
+/// on its own line.
+pub(super) fn chain_parts(expr: &Expr) -> Option<(&'static str, Vec<String>)> {
+    let ExprKind::Binary { op, .. } = &expr.node else {
+        return None;
+    };
+    let (word, lvl) = match op {
+        BinaryOp::Or => ("or", Level::Or),
+        BinaryOp::And => ("and", Level::And),
+        _ => return None,
+    };
+    let mut parts = Vec::new();
+    collect_chain(expr, *op, lvl, Level::Or, Follow::Nothing, &mut parts);
+    Some((word, parts))
+}
+
+/// Walks the left spine of a chain of `op` as [`write_bare`] prints it.
+fn collect_chain(
+    expr: &Expr,
+    op: BinaryOp,
+    lvl: Level,
+    min: Level,
+    follow: Follow,
+    parts: &mut Vec<String>,
+) {
+    match &expr.node {
+        ExprKind::Binary { op: this, lhs, rhs } if *this == op && level(&expr.node) >= min => {
+            collect_chain(lhs, op, lvl, lvl, Follow::NotArithmetic, parts);
+            let mut part = String::new();
+            write_expr(&mut part, rhs, next(lvl), follow);
+            parts.push(part);
+        }
+        _ => {
+            let mut part = String::new();
+            write_expr(&mut part, expr, min, follow);
+            parts.push(part);
+        }
+    }
 }
 
 /// What follows an operand in the printed text, up to the closing
