@@ -64,13 +64,13 @@ pub fn run(files: &[PathBuf], check: bool, colour: bool) -> Status {
         }
     }
     if check && unformatted > 0 {
-        let files = if unformatted == 1 {
-            "file is"
+        let (files, them) = if unformatted == 1 {
+            ("file is", "it")
         } else {
-            "files are"
+            ("files are", "them")
         };
         eprintln_quiet(&format!(
-            "{unformatted} {files} not formatted; `rulec fmt` rewrites them"
+            "{unformatted} {files} not formatted: run `rulec fmt` to rewrite {them}"
         ));
     }
     status
