@@ -15,32 +15,33 @@ use crate::check::{Duration, DurationUnit};
 use crate::syntax::CompareOp;
 
 /// Builds `$body` with `$f` bound to a non-capturing closure
-/// `|a: $t, b: $t| -> bool` that applies the comparison `$op`.
+/// `|a: $t, b: $t| -> bool` that applies the comparison `$op`, with
+/// `CompareOp::holds`'s rule for ties ([`crate::syntax::Ties`]).
 macro_rules! with_cmp {
     ($op:expr, $t:ty, $f:ident => $body:expr) => {
         match $op {
             $crate::syntax::CompareOp::Lt => {
-                let $f = |a: $t, b: $t| a < b;
+                let $f = |a: $t, b: $t| a < b && !<$t as $crate::syntax::Ties>::ties(&a, &b);
                 $body
             }
             $crate::syntax::CompareOp::Le => {
-                let $f = |a: $t, b: $t| a <= b;
+                let $f = |a: $t, b: $t| a <= b || <$t as $crate::syntax::Ties>::ties(&a, &b);
                 $body
             }
             $crate::syntax::CompareOp::Gt => {
-                let $f = |a: $t, b: $t| a > b;
+                let $f = |a: $t, b: $t| a > b && !<$t as $crate::syntax::Ties>::ties(&a, &b);
                 $body
             }
             $crate::syntax::CompareOp::Ge => {
-                let $f = |a: $t, b: $t| a >= b;
+                let $f = |a: $t, b: $t| a >= b || <$t as $crate::syntax::Ties>::ties(&a, &b);
                 $body
             }
             $crate::syntax::CompareOp::Eq => {
-                let $f = |a: $t, b: $t| a == b;
+                let $f = |a: $t, b: $t| <$t as $crate::syntax::Ties>::ties(&a, &b);
                 $body
             }
             $crate::syntax::CompareOp::Ne => {
-                let $f = |a: $t, b: $t| a != b;
+                let $f = |a: $t, b: $t| !<$t as $crate::syntax::Ties>::ties(&a, &b);
                 $body
             }
         }

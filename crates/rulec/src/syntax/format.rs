@@ -33,13 +33,14 @@ const MAX_HEAD: usize = 56;
 /// ```
 /// let messy = "inclusion{  # adults only\nadult \"18 or older\":age>=18 years\nhb:hemoglobin>80 g/L}";
 /// let tidy = rulec::syntax::format(messy)?;
-/// assert_eq!(tidy, "\
-/// inclusion {
-///   # adults only
-///   adult \"18 or older\": age >= 18 years
-///   hb:                  hemoglobin > 80 g/L
-/// }
-/// ");
+/// let lines: Vec<&str> = tidy.lines().collect();
+/// assert_eq!(lines, [
+///     "inclusion {",
+///     "  # adults only",
+///     "  adult \"18 or older\": age >= 18 years",
+///     "  hb:                  hemoglobin > 80 g/L",
+///     "}",
+/// ]);
 /// // Formatting is idempotent.
 /// assert_eq!(rulec::syntax::format(&tidy)?, tidy);
 /// # Ok::<(), rulec::syntax::SyntaxError>(())

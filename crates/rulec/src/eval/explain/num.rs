@@ -128,7 +128,7 @@ impl Explainer<'_, '_> {
             }
         }
         let holds = truth == Truth::True;
-        let verb = verb(op, holds, a == b);
+        let verb = verb(op, holds, <f64 as crate::syntax::Ties>::ties(&a, &b));
         format!("{left} {verb} {right}{}", margin(op, holds, a, b, unit))
     }
 
