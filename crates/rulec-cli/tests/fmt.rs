@@ -1,8 +1,6 @@
 //! `rulec fmt` as a user runs it: in place, `--check` with a diff, files
 //! that do not parse or cannot be read.
 
-#![expect(clippy::panic, reason = "test helpers fail the test on a broken setup")]
-
 use std::process::Command;
 
 use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
