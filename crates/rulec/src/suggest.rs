@@ -25,9 +25,50 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     row.last().copied().unwrap_or(0)
 }
 
+/// The candidate closest to `name`, if close enough to be a misspelling
+/// (at most a third of the characters differ) and the only one that
+/// close: where two candidates are equally near (`hbv` is one edit from
+/// both `hiv` and `hcv`), a guess would as likely mislead, so there is
+/// none.
+pub(crate) fn closest<'n>(
+    name: &str,
+    candidates: impl Iterator<Item = &'n str>,
+) -> Option<&'n str> {
+    let limit = (name.chars().count() / 3).max(1);
+    let mut best: Option<(usize, &str)> = None;
+    let mut tied = false;
+    for candidate in candidates {
+        let distance = edit_distance(name, candidate);
+        if distance > limit {
+            continue;
+        }
+        match best {
+            Some((d, c)) if distance == d && c != candidate => tied = true,
+            Some((d, _)) if distance >= d => {}
+            _ => {
+                best = Some((distance, candidate));
+                tied = false;
+            }
+        }
+    }
+    best.filter(|_| !tied).map(|(_, c)| c)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::edit_distance;
+    use super::{closest, edit_distance};
+
+    #[test]
+    fn closest_suggests_one_near_candidate_and_none_on_a_tie() {
+        let members = ["hiv", "active_hbv", "hcv"];
+        assert_eq!(closest("hvi", members.iter().copied()), None);
+        assert_eq!(closest("hbv", members.iter().copied()), None);
+        assert_eq!(
+            closest("hemoglobn", ["hemoglobin", "kps"].into_iter()),
+            Some("hemoglobin")
+        );
+        assert_eq!(closest("xyz", ["hemoglobin"].into_iter()), None);
+    }
 
     #[test]
     fn edit_distance_counts_single_character_edits() {

@@ -12,6 +12,7 @@ use crate::units::{Conversion, MolarMass, Unit, UnitError};
 
 use super::diagnostic::CheckError;
 use super::program::*;
+use crate::suggest::closest;
 
 mod ops;
 
@@ -601,17 +602,4 @@ fn field_typed(f: &Field, field: FieldRef) -> Typed {
             name: f.name.clone(),
         },
     }
-}
-
-/// The candidate closest to `name` by edit distance, if close enough.
-pub(crate) fn closest<'n>(
-    name: &str,
-    candidates: impl Iterator<Item = &'n str>,
-) -> Option<&'n str> {
-    let limit = (name.chars().count() / 3).max(1);
-    candidates
-        .map(|c| (crate::suggest::edit_distance(name, c), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
 }

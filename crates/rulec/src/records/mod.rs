@@ -84,6 +84,7 @@ use jiff::civil::Date;
 use crate::check::Program;
 use crate::check::{Field, FieldType, Schema};
 use crate::eval::{FieldValue, Record};
+use crate::suggest::closest;
 use crate::units::{Conversion, MolarMass, Unit, UnitError};
 
 pub use self::csv::{CsvError, CsvRecords, from_csv};
@@ -467,17 +468,6 @@ fn unknown_field(name: &str, schema: &Schema) -> Reason {
         reason.push_str(&format!("; did you mean `{near}`?"));
     }
     reason
-}
-
-/// The candidate closest to `name`, if close enough to be a misspelling
-/// (the checker's rule: at most a third of the characters differ).
-fn closest<'n>(name: &str, candidates: impl Iterator<Item = &'n str>) -> Option<&'n str> {
-    let limit = (name.chars().count() / 3).max(1);
-    candidates
-        .map(|c| (crate::suggest::edit_distance(name, c), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
 }
 
 /// Text from the input quoted in a message, cut short when long.
