@@ -196,7 +196,13 @@ impl Unit {
         dimension: fn(Dimension, Dimension) -> Option<Dimension>,
         sign: i32,
     ) -> Result<Unit, UnitError> {
-        let written = format!("({}){operator}({})", self.written, other.written);
+        let written = match (self.is_unity(), other.is_unity()) {
+            // `x / 1 years * 1 years` and the like: a factor of one is
+            // left out, so the unit reads as what it measures.
+            (_, true) => self.written.clone(),
+            (true, false) if operator == '.' => other.written.clone(),
+            _ => format!("({}){operator}({})", self.written, other.written),
+        };
         for unit in [self, other] {
             if unit.offset.is_some() {
                 return Err(UnitError::SpecialInExpression {
@@ -213,14 +219,25 @@ impl Unit {
             .iter()
             .map(|(atom, e)| (*atom, e.saturating_mul(sign)))
             .collect();
-        Ok(Unit {
+        let mut unit = Unit {
             code: format!("({}){operator}({})", self.code, other.code),
             factor: factor(self.factor, other.factor).ok_or_else(overflow)?,
             dimension: dimension(self.dimension, other.dimension).ok_or_else(overflow)?,
             arbitrary: eval::merge(&self.arbitrary, &other_arbitrary),
             offset: None,
             written,
-        })
+        };
+        // A ratio of like units (`years/years`) is a pure number.
+        if unit.is_unity() {
+            "1".clone_into(&mut unit.written);
+        }
+        Ok(unit)
+    }
+
+    /// Whether this is the unit one: no dimension, no arbitrary atom, a
+    /// factor of exactly one.
+    fn is_unity(&self) -> bool {
+        self.dimension.is_dimensionless() && self.arbitrary.is_empty() && self.factor.is_one()
     }
 
     /// Whether this is a temperature scale with an offset (`Cel`,

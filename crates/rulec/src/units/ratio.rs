@@ -66,6 +66,11 @@ impl Ratio {
         })
     }
 
+    /// Whether the ratio is exactly one.
+    pub(crate) fn is_one(self) -> bool {
+        self.num == self.den
+    }
+
     pub(crate) fn is_zero(self) -> bool {
         self.num.is_zero()
     }

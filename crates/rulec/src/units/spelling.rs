@@ -26,6 +26,7 @@ const WORDS: &[(&str, &str)] = &[
     ("seconds", "s"),
     ("mmHg", "mm[Hg]"),
     ("cells", "{cells}"),
+    ("copies", "{copies}"),
     ("IU", "[IU]"),
     ("mIU", "m[IU]"),
     ("mcg", "ug"),
@@ -104,6 +105,7 @@ mod tests {
         assert_eq!(to_ucum("mL/minute"), "mL/min");
         assert_eq!(to_ucum("mmHg"), "mm[Hg]");
         assert_eq!(to_ucum("cells/uL"), "{cells}/uL");
+        assert_eq!(to_ucum("copies/mL"), "{copies}/mL");
         assert_eq!(to_ucum("IU/mL"), "[IU]/mL");
     }
 
