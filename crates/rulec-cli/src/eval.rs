@@ -16,9 +16,8 @@ use jiff::civil::Date;
 use rayon::iter::{IntoParallelIterator, ParallelIterator};
 use rulec::check::Program;
 use rulec::compile::Compiled;
-use rulec::eval::{Funnel, Outcome, Status as Verdicts, Verdict, VerdictJson};
+use rulec::eval::{Funnel, Status as Verdicts, Verdict, VerdictJson};
 use rulec::records::{DataError, ReadRecord, WHOLE_RECORD};
-use rulec::syntax::Section;
 
 use crate::check::{Status, eprintln_quiet, load};
 use crate::input::{Input, Item, read};
@@ -238,7 +237,7 @@ impl Screening<'_> {
         let unreadable = errors.iter().any(|e| e.field == WHOLE_RECORD);
         let mut why = match verdict.status {
             Verdicts::Eligible => String::new(),
-            Verdicts::Ineligible => format!("ruled out by {}", ruled_out(verdict).join(", ")),
+            Verdicts::Ineligible => format!("ruled out by {}", verdict.ruled_out().join(", ")),
             // Every field is missing: the data error says why.
             Verdicts::Undetermined if unreadable => "record not read (data error)".to_owned(),
             Verdicts::Undetermined => format!("missing {}", few(&verdict.missing)),
@@ -293,19 +292,6 @@ fn few(names: &[String]) -> String {
         0 => shown.join(", "),
         more => format!("{} and {more} more", shown.join(", ")),
     }
-}
-
-/// The ids of the criteria that make a verdict ineligible.
-fn ruled_out(verdict: &Verdict) -> Vec<&str> {
-    verdict
-        .criteria
-        .iter()
-        .filter(|c| match c.section {
-            Section::Inclusion => c.outcome == Outcome::NotMet,
-            Section::Exclusion => c.outcome == Outcome::Met,
-        })
-        .map(|c| c.id.as_str())
-        .collect()
 }
 
 fn json_line(id: Option<&str>, position: usize, verdict: &Verdict, errors: &[DataError]) -> String {

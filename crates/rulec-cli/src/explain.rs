@@ -15,7 +15,6 @@ use jiff::civil::Date;
 use rulec::check::Program;
 use rulec::eval::{Explained, Outcome, Status as Verdicts, VerdictJson};
 use rulec::records::ReadRecord;
-use rulec::syntax::Section;
 
 use crate::check::{Status, eprintln_quiet, load};
 use crate::input::{Input, read};
@@ -166,14 +165,10 @@ fn text(program: &Program, options: &Options, read: &ReadRecord, explained: &Exp
             section = Some(outcome.section);
             out.push_str(&format!("  {DIM}{}{DIM:#}\n", outcome.section.keyword()));
         }
-        let (mark, style) = match (outcome.section, outcome.outcome) {
-            (_, Outcome::Unknown) => ("?", YELLOW),
-            (Section::Inclusion, Outcome::Met) | (Section::Exclusion, Outcome::NotMet) => {
-                ("✓", GREEN)
-            }
-            (Section::Inclusion, Outcome::NotMet) | (Section::Exclusion, Outcome::Met) => {
-                ("✗", RED)
-            }
+        let (mark, style) = match outcome.outcome {
+            Outcome::Unknown => ("?", YELLOW),
+            _ if outcome.rules_out() => ("✗", RED),
+            _ => ("✓", GREEN),
         };
         let label = program
             .criteria

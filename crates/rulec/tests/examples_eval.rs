@@ -17,7 +17,6 @@ use std::path::{Path, PathBuf};
 use rulec::check::FolderImports;
 use rulec::eval::{Funnel, Outcome, Status, evaluate, explain};
 use rulec::records::WHOLE_RECORD;
-use rulec::syntax::Section;
 
 /// The screening date of every sample patient file: their birth dates and
 /// event dates are written against it.
@@ -77,25 +76,15 @@ fn every_example_has_sample_patients() {
     }
 }
 
-/// Names of the criteria of `verdict` whose outcome is `which`, as
-/// `ruled out` counts them (inclusion not met, exclusion met) or unknown.
-fn ids(verdict: &rulec::eval::Verdict, ruled_out: bool) -> String {
-    let picked: Vec<&str> = verdict
+/// The ids of the criteria left unknown.
+fn unknown(verdict: &rulec::eval::Verdict) -> String {
+    let ids: Vec<&str> = verdict
         .criteria
         .iter()
-        .filter(|c| {
-            if ruled_out {
-                matches!(
-                    (c.section, c.outcome),
-                    (Section::Inclusion, Outcome::NotMet) | (Section::Exclusion, Outcome::Met)
-                )
-            } else {
-                c.outcome == Outcome::Unknown
-            }
-        })
+        .filter(|c| c.outcome == Outcome::Unknown)
         .map(|c| c.id.as_str())
         .collect();
-    picked.join(", ")
+    ids.join(", ")
 }
 
 #[test]
@@ -140,13 +129,13 @@ fn sample_patients_verdicts() {
                 _ if unreadable => out.push_str(" (record not read)"),
                 Status::Eligible => {}
                 Status::Ineligible => {
-                    let _ = write!(out, " by {}", ids(&verdict, true));
+                    let _ = write!(out, " by {}", verdict.ruled_out().join(", "));
                 }
                 Status::Undetermined => {
                     let _ = write!(
                         out,
                         "; unknown {}; missing {}",
-                        ids(&verdict, false),
+                        unknown(&verdict),
                         verdict.missing.join(", ")
                     );
                 }

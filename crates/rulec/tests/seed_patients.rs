@@ -18,9 +18,8 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use rulec::eval::{Outcome, Status, Verdict};
+use rulec::eval::{Status, Verdict};
 use rulec::records::{ReadRecord, WHOLE_RECORD};
-use rulec::syntax::Section;
 
 /// The generator itself, so that the test can compare its output with the
 /// committed file without running cargo.
@@ -81,20 +80,6 @@ fn screen() -> Screened {
     }
 }
 
-/// The criteria that rule the patient out: inclusions not met, exclusions
-/// met.
-fn ruled_out(verdict: &Verdict) -> Vec<&str> {
-    verdict
-        .criteria
-        .iter()
-        .filter(|c| match c.section {
-            Section::Inclusion => c.outcome == Outcome::NotMet,
-            Section::Exclusion => c.outcome == Outcome::Met,
-        })
-        .map(|c| c.id.as_str())
-        .collect()
-}
-
 impl Screened {
     fn get(&self, id: &str) -> &(ReadRecord, Verdict) {
         self.records
@@ -116,7 +101,7 @@ impl Screened {
     fn ineligible(&self, id: &str, by: &[&str]) {
         let (read, verdict) = self.get(id);
         assert_eq!(verdict.status, Status::Ineligible, "{id}: {read:?}");
-        assert_eq!(ruled_out(verdict), by, "{id}: ruled out by");
+        assert_eq!(verdict.ruled_out(), by, "{id}: ruled out by");
     }
 
     /// Undetermined for want of exactly the fields `missing`.
@@ -196,7 +181,7 @@ fn every_hand_built_patient_gets_what_it_was_built_for() {
         if let Some((_, why)) = KNOWN_DEFECTS.iter().find(|(id, _)| *id == name) {
             let right = match meant {
                 Meant::Ineligible(by) => {
-                    verdict.status == Status::Ineligible && ruled_out(verdict) == by
+                    verdict.status == Status::Ineligible && verdict.ruled_out() == by
                 }
                 _ => panic!("{name}: known defects are built to be ineligible"),
             };
@@ -210,7 +195,7 @@ fn every_hand_built_patient_gets_what_it_was_built_for() {
             Meant::Eligible => assert_eq!(verdict.status, Status::Eligible, "{name}"),
             Meant::Ineligible(by) => {
                 assert_eq!(verdict.status, Status::Ineligible, "{name}");
-                assert_eq!(ruled_out(verdict), by, "{name}: ruled out by");
+                assert_eq!(verdict.ruled_out(), by, "{name}: ruled out by");
             }
             Meant::Undetermined(missing) => {
                 assert_eq!(verdict.status, Status::Undetermined, "{name}");

@@ -122,6 +122,18 @@ pub struct CriterionOutcome {
     pub outcome: Outcome,
 }
 
+impl CriterionOutcome {
+    /// Whether this outcome makes the patient ineligible: an inclusion not
+    /// met, or an exclusion met.
+    #[must_use]
+    pub fn rules_out(&self) -> bool {
+        match self.section {
+            Section::Inclusion => self.outcome == Outcome::NotMet,
+            Section::Exclusion => self.outcome == Outcome::Met,
+        }
+    }
+}
+
 /// The verdict for one record.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Verdict {
@@ -175,12 +187,21 @@ pub fn evaluate(program: &Program, record: &Record, index: Date) -> Verdict {
     }
 }
 
+impl Verdict {
+    /// The ids of the criteria that rule the patient out, in the program's
+    /// order: empty unless the verdict is ineligible.
+    #[must_use]
+    pub fn ruled_out(&self) -> Vec<&str> {
+        self.criteria
+            .iter()
+            .filter(|c| c.rules_out())
+            .map(|c| c.id.as_str())
+            .collect()
+    }
+}
+
 pub(crate) fn status_of(criteria: &[CriterionOutcome]) -> Status {
-    let fails = |c: &CriterionOutcome| match c.section {
-        Section::Inclusion => c.outcome == Outcome::NotMet,
-        Section::Exclusion => c.outcome == Outcome::Met,
-    };
-    if criteria.iter().any(fails) {
+    if criteria.iter().any(CriterionOutcome::rules_out) {
         Status::Ineligible
     } else if criteria.iter().all(|c| c.outcome != Outcome::Unknown) {
         Status::Eligible

@@ -17,7 +17,7 @@
 //! never changes what a file means or loses a word of it.
 
 use super::ast::{CriteriaBlock, Expr, FieldsBlock, Item, RuleFile};
-use super::print::{chain_parts, print_expr, quote, type_text};
+use super::print::{chain_parts, criterion_heads, print_expr, quote, type_text};
 use super::{SyntaxError, parse};
 
 /// Lines longer than this are broken.
@@ -225,20 +225,7 @@ impl Formatter<'_, '_> {
     }
 
     fn criteria(&self, block: &CriteriaBlock, span: std::ops::Range<usize>) -> Vec<String> {
-        let id_width = block
-            .criteria
-            .iter()
-            .map(|c| c.id.node.chars().count())
-            .max()
-            .unwrap_or(0);
-        let heads: Vec<String> = block
-            .criteria
-            .iter()
-            .map(|c| match &c.label {
-                Some(label) => format!("{:<id_width$} {}:", c.id.node, quote(&label.node)),
-                None => format!("{}:", c.id.node),
-            })
-            .collect();
+        let (id_width, heads) = criterion_heads(block);
         let conditions: Vec<String> = block.criteria.iter().map(|c| print_expr(&c.expr)).collect();
         let len = |s: &String| s.chars().count();
         // A criterion stays on one line when its head is short enough and

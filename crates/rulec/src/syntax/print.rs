@@ -90,20 +90,7 @@ fn print_item(out: &mut String, item: &Item) {
 
 fn print_block(out: &mut String, block: &CriteriaBlock) {
     let _ = writeln!(out, "{} {{", block.section.keyword());
-    let id_width = block
-        .criteria
-        .iter()
-        .map(|c| c.id.node.len())
-        .max()
-        .unwrap_or(0);
-    let heads: Vec<String> = block
-        .criteria
-        .iter()
-        .map(|c| match &c.label {
-            Some(label) => format!("{:<id_width$} {}:", c.id.node, quote(&label.node)),
-            None => format!("{}:", c.id.node),
-        })
-        .collect();
+    let (_, heads) = criterion_heads(block);
     let head_width = heads.iter().map(|h| h.chars().count()).max().unwrap_or(0);
     for (criterion, head) in block.criteria.iter().zip(&heads) {
         let expr = print_expr(&criterion.expr);
@@ -115,6 +102,26 @@ fn print_block(out: &mut String, block: &CriteriaBlock) {
         }
     }
     out.push_str("}\n");
+}
+
+/// Each criterion's `id "label":`, the ids padded to the longest, and
+/// that longest id's width in characters.
+pub(super) fn criterion_heads(block: &CriteriaBlock) -> (usize, Vec<String>) {
+    let id_width = block
+        .criteria
+        .iter()
+        .map(|c| c.id.node.chars().count())
+        .max()
+        .unwrap_or(0);
+    let heads = block
+        .criteria
+        .iter()
+        .map(|c| match &c.label {
+            Some(label) => format!("{:<id_width$} {}:", c.id.node, quote(&label.node)),
+            None => format!("{}:", c.id.node),
+        })
+        .collect();
+    (id_width, heads)
 }
 
 pub(super) fn type_text(ty: &Type) -> String {
