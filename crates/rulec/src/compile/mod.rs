@@ -42,11 +42,11 @@
 //!
 //! # Schemas
 //!
-//! A record bound to another schema is refused with a [`SchemaMismatch`].
-//! [`Record`] does not say which schema it was built for, so the check is
-//! structural (see [`SchemaMismatch`] for what it can and cannot see); an
-//! exact check in constant time needs `Record` to keep an identity of its
-//! schema (a fingerprint set by `Record::new`) and its slot count.
+//! A record bound to another schema is refused with a [`SchemaMismatch`],
+//! in constant time: a [`Record`] keeps the fingerprint of the schema it
+//! was built for (set by `Record::new`), and its values can only be set
+//! through `Record::set`, which checks each against its field's kind, so a
+//! record whose fingerprint matches holds nothing the program cannot read.
 
 mod cond;
 mod ctx;
@@ -213,6 +213,46 @@ impl Compiled {
         }))
     }
 
+    /// The status of each of `records`, written into `out` (cleared
+    /// first) in the same order: the batch form of [`Compiled::status`],
+    /// for screening a population held in memory. `out` is reused from
+    /// batch to batch, so a caller that keeps it allocates nothing.
+    ///
+    /// ```
+    /// # let file = rulec::syntax::parse("fields { kps: integer 0..100 }\ninclusion { performance: kps > 60 }")?;
+    /// # let program = rulec::check::check(&file, &rulec::check::NoImports).program.ok_or("no program")?;
+    /// use rulec::eval::Status;
+    /// use rulec::records::RecordBuilder;
+    ///
+    /// let compiled = rulec::compile::compile(&program);
+    /// let records = [
+    ///     RecordBuilder::new(&program).integer("kps", 80)?.build(),
+    ///     RecordBuilder::new(&program).integer("kps", 50)?.build(),
+    /// ];
+    /// let mut statuses = Vec::new();
+    /// compiled.statuses(&records, jiff::civil::date(2026, 11, 24), &mut statuses)?;
+    /// assert_eq!(statuses, [Status::Eligible, Status::Ineligible]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`SchemaMismatch`] for the first record not built for this program's
+    /// schema; `out` then holds the statuses of the records before it.
+    pub fn statuses(
+        &self,
+        records: &[Record],
+        index: Date,
+        out: &mut Vec<Status>,
+    ) -> Result<(), SchemaMismatch> {
+        out.clear();
+        out.reserve(records.len());
+        for record in records {
+            out.push(self.status(record, index)?);
+        }
+        Ok(())
+    }
+
     /// The explaining pass: the record fields whose absence left an
     /// unknown criterion unknown, in declaration order.
     ///
@@ -245,7 +285,9 @@ impl Compiled {
     /// when the program has few defines.
     fn with_cache<R>(&self, f: impl FnOnce(&[Cell<Cached>]) -> R) -> R {
         let n = self.defines.len();
-        if n <= INLINE_DEFINES {
+        if n == 0 {
+            f(&[])
+        } else if n <= INLINE_DEFINES {
             let inline: [Cell<Cached>; INLINE_DEFINES] =
                 std::array::from_fn(|_| Cell::new(Cached::Pending));
             f(inline.get(..n).unwrap_or(&[]))

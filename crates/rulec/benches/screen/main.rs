@@ -1,0 +1,469 @@
+//! Screening benchmarks: rulec beside the native-Rust limit and the rule
+//! engines a Rust user might pick instead, in one run.
+//!
+//! ```text
+//! scripts/bench            # runs this and writes BENCHMARKS.md
+//! cargo bench -p rulec --bench screen
+//! ```
+//!
+//! Groups: `parse` and `check+compile` (bytes of rule text per second),
+//! `eval` (ns per record: hand-written Rust over a struct, rulec, evalexpr,
+//! rhai, CEL, JsonLogic, every engine's eligible count asserted equal
+//! first), `eval-json` (the `rulec eval` pipeline on JSON Lines beside
+//! `serde_json` parsing alone) and `parallel` (the batch API on 1 and 2
+//! threads). Records are built before timing; each timed iteration
+//! evaluates the next record, cycling through all of them.
+
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "a benchmark over generated, known-good inputs: a failure should abort the run"
+)]
+
+mod peers;
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::Duration;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use peers::{FLAGS, NUMBERS, Patient};
+use rayon::prelude::*;
+use rulec::check::Program;
+use rulec::eval::{Record, Status};
+
+/// Records in the `eval` group.
+const RECORDS: usize = 100_000;
+
+/// The screening date of the seed's sample patients.
+const INDEX: jiff::civil::Date = jiff::civil::date(2026, 1, 15);
+
+const SEED_RULES: &str = include_str!("../../../../examples/nct03473496.rules");
+const SEED_PATIENTS: &str = include_str!("../../../../examples/patients/nct03473496.jsonl");
+
+/// A small seeded generator (SplitMix64): the same patients on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    #[expect(clippy::cast_precision_loss, reason = "53 random bits")]
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn chance(&mut self, p: f64) -> bool {
+        self.unit() < p
+    }
+
+    fn around(&mut self, centre: f64, spread: f64) -> f64 {
+        ((centre + spread * (self.unit() * 2.0 - 1.0)) * 10.0).round() / 10.0
+    }
+}
+
+/// Patients around the thresholds: about half are eligible.
+fn patients(n: usize) -> Vec<Patient> {
+    let mut rng = Rng(0x5EED);
+    (0..n)
+        .map(|_| {
+            let numbers = [
+                rng.around(50.0, 34.0),  // age
+                rng.around(12.0, 9.5),   // life expectancy, months
+                rng.around(80.0, 21.0),  // kps
+                rng.around(110.0, 32.0), // hemoglobin
+                rng.around(62.0, 14.0),  // ejection fraction
+                rng.around(96.0, 7.0),   // spo2
+                rng.around(90.0, 70.0),  // creatinine
+                90.0,                    // its ULN
+                rng.around(40.0, 40.0),  // alt
+                40.0,                    // its ULN
+                rng.around(35.0, 35.0),  // ast
+                35.0,                    // its ULN
+                rng.around(1.0, 1.1),    // bilirubin
+                rng.around(37.0, 1.1),   // temperature
+                rng.around(3.0, 8.0),    // neutropenia, days
+            ];
+            let mut flags = [false; FLAGS.len()];
+            for (i, flag) in flags.iter_mut().enumerate() {
+                // Inclusion flags are mostly true, exclusion flags mostly false.
+                let usually_true = matches!(i, 0 | 1 | 5 | 8 | 9);
+                *flag = if usually_true {
+                    rng.chance(0.97)
+                } else {
+                    rng.chance(0.02)
+                };
+            }
+            // About half are women.
+            flags[18] = rng.chance(0.5);
+            Patient { numbers, flags }
+        })
+        .collect()
+}
+
+fn program(source: &str) -> Program {
+    let file = rulec::syntax::parse(source).unwrap();
+    rulec::check::check(&file, &rulec::check::NoImports)
+        .program
+        .expect("the rules check")
+}
+
+fn records(program: &Program, patients: &[Patient]) -> Vec<Record> {
+    patients
+        .iter()
+        .map(|p| {
+            let mut b = rulec::records::RecordBuilder::new(program);
+            for (name, x) in NUMBERS.iter().zip(p.numbers) {
+                b = b.number(name, x).unwrap();
+            }
+            for (name, f) in FLAGS.iter().zip(p.flags) {
+                b = b.flag(name, f).unwrap();
+            }
+            b.build()
+        })
+        .collect()
+}
+
+/// A rule file of `n` criteria over the seed's fields: the seed's own
+/// conditions, again and again, with fresh ids.
+fn many_criteria(n: usize) -> String {
+    let fields_end = SEED_RULES.find("define age").unwrap();
+    let head = &SEED_RULES[..fields_end];
+    let conditions = [
+        "age >= 18 years",
+        "diagnosis has rrmm",
+        "markers has any of { BCMA, CD138, CD38, CD56 }",
+        "life_expectancy > 3 months",
+        "kps > 60",
+        "hemoglobin > 8 g/dL",
+        "ejection_fraction >= 50 % and not ecg_abnormal",
+        "creatinine < 2.5 x ULN",
+        "alt < 3 x ULN and ast < 3 x ULN and bilirubin <= 34.2 umol/L",
+        "active_infection or body_temperature >= 100.4 [degF]",
+        "neutropenia > 10 days",
+        "sex = female and (pregnant or lactating)",
+        "any therapies where class in { car_t, other_cell_therapy } and failed",
+        "allogeneic_transplant and gvhd_grade > 3",
+    ];
+    let mut text = String::from(head);
+    text.push_str("define age: years between birth_date and index\n\ninclusion {\n");
+    for i in 0..n {
+        let condition = conditions[i % conditions.len()];
+        text.push_str(&format!("  c{i:05} \"criterion {i}\": {condition}\n"));
+    }
+    text.push_str("}\n");
+    text
+}
+
+fn front_end(c: &mut Criterion) {
+    let generated = many_criteria(10_000);
+    for (name, source) in [("seed", SEED_RULES), ("10000-criteria", generated.as_str())] {
+        let mut group = c.benchmark_group("parse");
+        group.throughput(Throughput::Bytes(source.len() as u64));
+        group.bench_function(name, |b| {
+            b.iter(|| rulec::syntax::parse(black_box(source)).unwrap());
+        });
+        group.finish();
+
+        let file = rulec::syntax::parse(source).unwrap();
+        let mut group = c.benchmark_group("check+compile");
+        group.throughput(Throughput::Bytes(source.len() as u64));
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let checked = rulec::check::check(black_box(&file), &rulec::check::NoImports);
+                rulec::compile::compile(&checked.program.unwrap())
+            });
+        });
+        group.finish();
+    }
+}
+
+/// Cycles through `items`, one per call.
+fn cycle<'a, T>(items: &'a [T]) -> impl FnMut() -> &'a T {
+    let mut i = 0;
+    move || {
+        i = if i + 1 == items.len() { 0 } else { i + 1 };
+        &items[i]
+    }
+}
+
+fn eval(c: &mut Criterion) {
+    let patients = patients(RECORDS);
+    let expected = patients.iter().filter(|p| peers::native(p)).count();
+    assert!(
+        expected > RECORDS / 5 && expected < RECORDS * 4 / 5,
+        "{expected} eligible"
+    );
+
+    // rulec, the same unit-free rules.
+    let plain = program(&peers::rulec_source());
+    let compiled = rulec::compile::compile(&plain);
+    let records = records(&plain, &patients);
+    let eligible = |s: Status| s == Status::Eligible;
+    let count = records
+        .iter()
+        .filter(|r| eligible(compiled.status(r, INDEX).unwrap()))
+        .count();
+    assert_eq!(count, expected, "rulec");
+
+    // The seed rules themselves, with units, over its sample patients.
+    let seed = program(SEED_RULES);
+    let seed_compiled = rulec::compile::compile(&seed);
+    let seed_records: Vec<Record> = SEED_PATIENTS
+        .lines()
+        .enumerate()
+        .map(|(n, line)| rulec::records::from_json_str(&seed, line, n + 1).record)
+        .collect();
+
+    // The peers, given the same rules and data.
+    let rules = peers::rules();
+    let infix = peers::infix(&rules);
+
+    let evalexpr_tree =
+        evalexpr::build_operator_tree::<evalexpr::DefaultNumericTypes>(&infix).unwrap();
+    let evalexpr_contexts: Vec<evalexpr::HashMapContext> = patients
+        .iter()
+        .map(|p| {
+            use evalexpr::ContextWithMutableVariables;
+            let mut ctx = evalexpr::HashMapContext::new();
+            for (name, x) in NUMBERS.iter().zip(p.numbers) {
+                ctx.set_value((*name).to_owned(), evalexpr::Value::from_float(x))
+                    .unwrap();
+            }
+            for (name, f) in FLAGS.iter().zip(p.flags) {
+                ctx.set_value((*name).to_owned(), evalexpr::Value::Boolean(f))
+                    .unwrap();
+            }
+            ctx
+        })
+        .collect();
+    let count = evalexpr_contexts
+        .iter()
+        .filter(|ctx| evalexpr_tree.eval_boolean_with_context(*ctx).unwrap())
+        .count();
+    assert_eq!(count, expected, "evalexpr");
+
+    let rhai_engine = rhai::Engine::new();
+    let rhai_ast = rhai_engine.compile_expression(&infix).unwrap();
+    let mut rhai_scopes: Vec<rhai::Scope> = patients
+        .iter()
+        .map(|p| {
+            let mut scope = rhai::Scope::new();
+            for (name, x) in NUMBERS.iter().zip(p.numbers) {
+                scope.push(*name, x);
+            }
+            for (name, f) in FLAGS.iter().zip(p.flags) {
+                scope.push(*name, f);
+            }
+            scope
+        })
+        .collect();
+    let mut count = 0;
+    for scope in &mut rhai_scopes {
+        if rhai_engine
+            .eval_ast_with_scope::<bool>(scope, &rhai_ast)
+            .unwrap()
+        {
+            count += 1;
+        }
+    }
+    assert_eq!(count, expected, "rhai");
+
+    let cel_program = cel_interpreter::Program::compile(&infix).unwrap();
+    let cel_contexts: Vec<cel_interpreter::Context> = patients
+        .iter()
+        .map(|p| {
+            let mut ctx = cel_interpreter::Context::default();
+            for (name, x) in NUMBERS.iter().zip(p.numbers) {
+                ctx.add_variable_from_value(*name, x);
+            }
+            for (name, f) in FLAGS.iter().zip(p.flags) {
+                ctx.add_variable_from_value(*name, f);
+            }
+            ctx
+        })
+        .collect();
+    let cel_true = cel_interpreter::Value::Bool(true);
+    let count = cel_contexts
+        .iter()
+        .filter(|ctx| cel_program.execute(ctx).unwrap() == cel_true)
+        .count();
+    assert_eq!(count, expected, "cel");
+
+    let logic_engine = datalogic_rs::DataLogic::new();
+    let logic = logic_engine.compile(&peers::json_logic(&rules)).unwrap();
+    let logic_data: Vec<Arc<serde_json::Value>> = patients
+        .iter()
+        .map(|p| Arc::new(peers::to_json(p)))
+        .collect();
+    let count = logic_data
+        .iter()
+        .filter(|data| {
+            logic_engine.evaluate(&logic, Arc::clone(data)).unwrap()
+                == serde_json::Value::Bool(true)
+        })
+        .count();
+    assert_eq!(count, expected, "datalogic");
+
+    let mut group = c.benchmark_group("eval");
+    group.sample_size(30);
+    group.measurement_time(Duration::from_secs(3));
+
+    group.bench_function("native-struct", |b| {
+        let mut next = cycle(&patients);
+        b.iter(|| peers::native(black_box(next())));
+    });
+    group.bench_function("rulec-status", |b| {
+        let mut next = cycle(&records);
+        b.iter(|| compiled.status(black_box(next()), INDEX).unwrap());
+    });
+    // The same over the first 1,000 records only, which stay in cache:
+    // what evaluation costs once memory traffic is out of the picture.
+    group.bench_function("native-struct-cached", |b| {
+        let mut next = cycle(&patients[..1000]);
+        b.iter(|| peers::native(black_box(next())));
+    });
+    group.bench_function("rulec-status-cached", |b| {
+        let mut next = cycle(&records[..1000]);
+        b.iter(|| compiled.status(black_box(next()), INDEX).unwrap());
+    });
+    group.bench_function("rulec-verdict", |b| {
+        let mut next = cycle(&records);
+        b.iter(|| compiled.evaluate(black_box(next()), INDEX).unwrap());
+    });
+    group.bench_function("rulec-seed-units-status", |b| {
+        let mut next = cycle(&seed_records);
+        b.iter(|| seed_compiled.status(black_box(next()), INDEX).unwrap());
+    });
+    group.bench_function("evalexpr", |b| {
+        let mut next = cycle(&evalexpr_contexts);
+        b.iter(|| {
+            evalexpr_tree
+                .eval_boolean_with_context(black_box(next()))
+                .unwrap()
+        });
+    });
+    group.bench_function("rhai", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            i = (i + 1) % rhai_scopes.len();
+            rhai_engine
+                .eval_ast_with_scope::<bool>(black_box(&mut rhai_scopes[i]), &rhai_ast)
+                .unwrap()
+        });
+    });
+    group.bench_function("cel-interpreter", |b| {
+        let mut next = cycle(&cel_contexts);
+        b.iter(|| cel_program.execute(black_box(next())).unwrap());
+    });
+    group.bench_function("datalogic-rs", |b| {
+        let mut next = cycle(&logic_data);
+        b.iter(|| {
+            logic_engine
+                .evaluate(&logic, Arc::clone(black_box(next())))
+                .unwrap()
+        });
+    });
+    group.finish();
+
+    // The batch API: every record in one call; reported per record.
+    let mut group = c.benchmark_group("eval-batch");
+    group.sample_size(20);
+    group.throughput(Throughput::Elements(RECORDS as u64));
+    group.bench_function("native-struct", |b| {
+        let mut out = Vec::with_capacity(RECORDS);
+        b.iter(|| {
+            out.clear();
+            out.extend(patients.iter().map(peers::native));
+            black_box(out.len())
+        });
+    });
+    group.bench_function("rulec-statuses", |b| {
+        let mut out = Vec::with_capacity(RECORDS);
+        b.iter(|| {
+            compiled
+                .statuses(black_box(&records), INDEX, &mut out)
+                .unwrap()
+        });
+    });
+    group.finish();
+
+    parallel(c, &compiled, &records);
+}
+
+/// The batch API in chunks on a rayon pool of 1 and 2 threads.
+fn parallel(c: &mut Criterion, compiled: &rulec::compile::Compiled, records: &[Record]) {
+    let mut group = c.benchmark_group("parallel");
+    group.sample_size(20);
+    group.throughput(Throughput::Elements(records.len() as u64));
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        group.bench_function(format!("rulec-statuses-{threads}-threads"), |b| {
+            b.iter(|| {
+                pool.install(|| {
+                    records
+                        .par_chunks(4096)
+                        .map(|chunk| {
+                            let mut out = Vec::with_capacity(chunk.len());
+                            compiled.statuses(chunk, INDEX, &mut out).unwrap();
+                            out.iter().filter(|s| **s == Status::Eligible).count()
+                        })
+                        .sum::<usize>()
+                })
+            });
+        });
+    }
+    group.finish();
+}
+
+/// The `rulec eval` pipeline on JSON Lines (read each line into a record,
+/// evaluate it) beside `serde_json` reading each line into a `Value` and
+/// doing nothing else.
+fn eval_json(c: &mut Criterion) {
+    let seed = program(SEED_RULES);
+    let compiled = rulec::compile::compile(&seed);
+    let mut text = String::new();
+    while text.len() < 8 << 20 {
+        text.push_str(SEED_PATIENTS);
+    }
+    let mut group = c.benchmark_group("eval-json");
+    group.sample_size(10);
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.bench_function("serde_json-value-only", |b| {
+        b.iter(|| {
+            text.lines()
+                .filter(|line| serde_json::from_str::<serde_json::Value>(line).is_ok())
+                .count()
+        });
+    });
+    group.bench_function("rulec-read-and-status", |b| {
+        b.iter(|| {
+            text.lines()
+                .enumerate()
+                .filter(|(n, line)| {
+                    let read = rulec::records::from_json_str(&seed, line, n + 1);
+                    compiled.status(&read.record, INDEX).unwrap() == Status::Eligible
+                })
+                .count()
+        });
+    });
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    targets = front_end, eval, eval_json
+}
+criterion_main!(benches);

@@ -1,0 +1,55 @@
+//! The screening hot path allocates nothing: `Compiled::status` over
+//! records already built, and `Compiled::statuses` into a buffer that is
+//! reused, counted by an instrumented global allocator.
+
+use std::alloc::System;
+
+use rulec::eval::Status;
+use rulec::records::from_json_str;
+use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
+
+#[global_allocator]
+static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
+
+#[test]
+fn screening_built_records_allocates_nothing() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples");
+    let source = std::fs::read_to_string(format!("{root}/nct03473496.rules")).unwrap();
+    let file = rulec::syntax::parse(&source).unwrap();
+    let program = rulec::check::check(&file, &rulec::check::NoImports)
+        .program
+        .unwrap();
+    let compiled = rulec::compile::compile(&program);
+    let text = std::fs::read_to_string(format!("{root}/patients/nct03473496.jsonl")).unwrap();
+    let records: Vec<_> = text
+        .lines()
+        .enumerate()
+        .map(|(n, line)| from_json_str(&program, line, n + 1).record)
+        .collect();
+    let index = jiff::civil::date(2026, 1, 15);
+    let mut statuses = Vec::with_capacity(records.len());
+    // Every status occurs, so every path through the criteria is taken.
+    compiled.statuses(&records, index, &mut statuses).unwrap();
+    for status in [Status::Eligible, Status::Ineligible, Status::Undetermined] {
+        assert!(statuses.contains(&status), "{status:?}");
+    }
+
+    let region = Region::new(GLOBAL);
+    let mut eligible = 0;
+    for record in &records {
+        if compiled.status(record, index).unwrap() == Status::Eligible {
+            eligible += 1;
+        }
+    }
+    compiled.statuses(&records, index, &mut statuses).unwrap();
+    let change = region.change();
+    assert_eq!(change.allocations, 0, "{change:?}");
+    assert_eq!(change.reallocations, 0, "{change:?}");
+    assert!(eligible > 0);
+
+    // The counter counts: building a verdict allocates.
+    let region = Region::new(GLOBAL);
+    let verdict = compiled.evaluate(&records[0], index).unwrap();
+    assert!(region.change().allocations > 0);
+    drop(verdict);
+}
