@@ -27,9 +27,19 @@ pub struct Program {
 pub struct Schema {
     /// Fields in declaration order; a field's slot is its index.
     pub fields: Vec<Field>,
+    /// The fingerprint records carry, computed once, when first asked for
+    /// (the checker builds a schema whole before anyone reads it).
+    fingerprint: std::sync::OnceLock<u64>,
 }
 
 impl Schema {
+    /// The fingerprint of this schema that records built for it carry.
+    pub(crate) fn fingerprint(&self) -> u64 {
+        *self
+            .fingerprint
+            .get_or_init(|| crate::eval::schema_fingerprint(self))
+    }
+
     /// The slot of a field by name.
     #[must_use]
     pub fn slot(&self, name: &str) -> Option<Slot> {

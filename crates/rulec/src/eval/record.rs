@@ -81,7 +81,7 @@ impl Record {
     #[must_use]
     pub fn new(schema: &Schema) -> Record {
         Record {
-            schema: fingerprint(schema),
+            schema: schema.fingerprint(),
             values: vec![FieldValue::Missing; schema.fields.len()],
         }
     }
@@ -108,11 +108,6 @@ impl Record {
     /// [`WrongKind`] when the value does not fit; unknown names are
     /// reported the same way, with `expected` "a declared field".
     pub fn set(&mut self, schema: &Schema, name: &str, value: FieldValue) -> Result<(), WrongKind> {
-        let wrong = |expected, found| WrongKind {
-            field: name.to_owned(),
-            expected,
-            found,
-        };
         let undeclared = || WrongKind {
             field: name.to_owned(),
             expected: "nothing: no such field is declared",
@@ -121,8 +116,29 @@ impl Record {
         let Some(slot) = schema.slot(name) else {
             return Err(undeclared());
         };
+        self.set_slot(schema, slot, value)
+    }
+
+    /// [`Record::set`] for the field at `slot`, for readers that already
+    /// know it: no lookup by name.
+    pub(crate) fn set_slot(
+        &mut self,
+        schema: &Schema,
+        slot: Slot,
+        value: FieldValue,
+    ) -> Result<(), WrongKind> {
         let Some(field) = schema.field(slot) else {
-            return Err(undeclared());
+            return Err(WrongKind {
+                field: format!("slot {}", slot.0),
+                expected: "nothing: no such field is declared",
+                found: "a value",
+            });
+        };
+        let name = field.name.as_str();
+        let wrong = |expected, found| WrongKind {
+            field: name.to_owned(),
+            expected,
+            found,
         };
         let fits = match (&field.ty, &value) {
             (_, FieldValue::Missing) => Ok(()),
@@ -180,7 +196,7 @@ impl Record {
                 Ok(())
             }
             (FieldType::ListOf(element), FieldValue::List(records)) => {
-                let own = fingerprint(element);
+                let own = element.fingerprint();
                 if records.iter().all(|r| r.schema == own) {
                     Ok(())
                 } else {

@@ -120,13 +120,26 @@ fn read_object(
     record: &mut Record,
     problems: &mut Problems,
 ) {
+    let mut matched = 0;
     for field in &schema.fields {
         let Some(value) = map.get(&field.name) else {
             continue;
         };
-        let path = format!("{prefix}{}", field.name);
+        matched += 1;
+        // A top-level field is its own path: no string to build.
+        let path: std::borrow::Cow<'_, str> = if prefix.is_empty() {
+            std::borrow::Cow::Borrowed(&field.name)
+        } else {
+            std::borrow::Cow::Owned(format!("{prefix}{}", field.name))
+        };
         let read = read_value(field, value, &path, problems);
         store(schema, record, field, &path, read, problems);
+    }
+    // Every key a field (and the id): no key left to report, and no need
+    // to look each one up again.
+    let id = usize::from(prefix.is_empty() && map.contains_key("id"));
+    if matched + id == map.len() {
+        return;
     }
     for key in map.keys() {
         let is_id = prefix.is_empty() && key == "id";

@@ -210,10 +210,20 @@ fn store(
     value: Result<FieldValue, Reason>,
     problems: &mut Problems,
 ) {
+    // The reader holds the schema's own field: find its slot by address,
+    // not by comparing names.
+    let slot = schema
+        .fields
+        .iter()
+        .position(|f| std::ptr::eq(f, field))
+        .and_then(|i| u32::try_from(i).ok())
+        .map(crate::check::Slot);
     let outcome = value.and_then(|value| {
-        record
-            .set(schema, &field.name, value)
-            .map_err(|wrong| wrong.to_string())
+        match slot {
+            Some(slot) => record.set_slot(schema, slot, value),
+            None => record.set(schema, &field.name, value),
+        }
+        .map_err(|wrong| wrong.to_string())
     });
     if let Err(reason) = outcome {
         problems.push((path.to_owned(), reason));
