@@ -32,7 +32,7 @@ impl Shape {
     pub(super) fn of(schema: &Schema) -> Shape {
         Shape {
             names: schema.fields.iter().map(|f| f.name.clone()).collect(),
-            fingerprint: crate::eval::schema_fingerprint(schema),
+            fingerprint: schema.fingerprint(),
         }
     }
 
