@@ -22,7 +22,7 @@ use crate::eval::{FieldValue, Truth};
 use crate::syntax::{CompareOp, Direction, GroupKind, Limit};
 use crate::units::Conversion;
 
-use super::ctx::{Access, Cached, CondFn, Ctx, DateFn, Frame, number, with_access};
+use super::ctx::{Access, Cached, CondFn, Ctx, DateFn, Frame, Top, number, with_access};
 use super::num::{constant, date, num};
 use super::ops::{flip, shift, span_of, with_cmp};
 
@@ -49,6 +49,9 @@ pub(super) fn cond(c: &Cond) -> CondFn {
 }
 
 fn node(c: &Cond) -> CondNode {
+    if let Some(chain) = flag_chain(c) {
+        return CondNode::Run(chain);
+    }
     CondNode::Run(match c {
         Cond::Literal(b) => return CondNode::Const(Truth::from_bool(*b)),
         Cond::Field(field) => with_access!(*field, a => bool_field(a)),
@@ -139,6 +142,68 @@ fn node(c: &Cond) -> CondNode {
             condition,
         } => list_query(*quantifier, *list, cond(condition)),
     })
+}
+
+/// A chain of `or` (or of `and`) over the record's own `bool` fields,
+/// each perhaps under `not` (`bcma or cd138 or cd38 or cd56`): one closure
+/// reads the fields in order and stops where the nested closures would,
+/// instead of one closure per field and per operator.
+fn flag_chain(c: &Cond) -> Option<CondFn> {
+    let is_or = match c {
+        Cond::Or(..) => true,
+        Cond::And(..) => false,
+        _ => return None,
+    };
+    let mut flags = Vec::new();
+    if !chain_leaves(c, is_or, &mut flags) || flags.len() < 2 {
+        return None;
+    }
+    Some(Box::new(move |c| {
+        let read = |(slot, negated): &(crate::check::Slot, bool)| {
+            let t = match Top(*slot).get(c) {
+                FieldValue::Bool(b) => Truth::from_bool(*b),
+                _ => Truth::Unknown,
+            };
+            if *negated { t.not() } else { t }
+        };
+        let mut acc = Truth::Unknown;
+        for (i, flag) in flags.iter().enumerate() {
+            if i == 0 {
+                acc = read(flag);
+                continue;
+            }
+            // The left-nested closures stop at a deciding operand.
+            match (is_or, acc) {
+                (true, Truth::True) => return Truth::True,
+                (false, Truth::False) => return Truth::False,
+                (true, _) => acc = acc.or(read(flag)),
+                (false, _) => acc = acc.and(read(flag)),
+            }
+        }
+        acc
+    }))
+}
+
+/// The leaves of a left-nested chain of one operator, if each is a record
+/// field or its negation.
+fn chain_leaves(c: &Cond, is_or: bool, flags: &mut Vec<(crate::check::Slot, bool)>) -> bool {
+    match c {
+        Cond::Or(a, b) if is_or => chain_leaves(a, is_or, flags) && flag_leaf(b, flags),
+        Cond::And(a, b) if !is_or => chain_leaves(a, is_or, flags) && flag_leaf(b, flags),
+        other => flag_leaf(other, flags),
+    }
+}
+
+fn flag_leaf(c: &Cond, flags: &mut Vec<(crate::check::Slot, bool)>) -> bool {
+    match c {
+        Cond::Field(f) if f.depth == 0 => flags.push((f.slot, false)),
+        Cond::Not(inner) => match inner.as_ref() {
+            Cond::Field(f) if f.depth == 0 => flags.push((f.slot, true)),
+            _ => return false,
+        },
+        _ => return false,
+    }
+    true
 }
 
 /// A `bool` field.

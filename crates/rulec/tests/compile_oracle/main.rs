@@ -318,3 +318,48 @@ fn a_compiled_program_is_shared_across_threads() {
         [Status::Ineligible, Status::Ineligible, Status::Eligible]
     );
 }
+
+/// Chains of `or` and `and` over flags, some negated, are compiled to one
+/// closure: every combination of true, false and missing gives the
+/// reference verdict, outcomes and missing fields included.
+#[test]
+fn flag_chains_agree_with_the_reference_on_every_combination() {
+    let program = program(
+        "fields { a: bool, b: bool, c: bool, d: bool }\n\
+         inclusion {\n\
+           any_of:  a or b or not c\n\
+           all_of:  a and not b and c\n\
+           nested:  (a or b) and (c or not d)\n\
+         }\n\
+         exclusion {\n\
+           either:  not a or d\n\
+           both:    b and c and d\n\
+         }",
+    );
+    let compiled = compile(&program);
+    let index = date(2026, 1, 15);
+    let values = [Some(true), Some(false), None];
+    let mut seen = std::collections::HashSet::new();
+    for a in values {
+        for b in values {
+            for c in values {
+                for d in values {
+                    let mut record = Record::new(&program.schema);
+                    for (name, value) in [("a", a), ("b", b), ("c", c), ("d", d)] {
+                        if let Some(v) = value {
+                            record
+                                .set(&program.schema, name, FieldValue::Bool(v))
+                                .unwrap();
+                        }
+                    }
+                    let reference = evaluate(&program, &record, index);
+                    let fast = compiled.evaluate(&record, index).unwrap();
+                    assert_eq!(fast, reference, "a={a:?} b={b:?} c={c:?} d={d:?}");
+                    assert_eq!(compiled.status(&record, index).unwrap(), reference.status);
+                    seen.insert(reference.status);
+                }
+            }
+        }
+    }
+    assert_eq!(seen.len(), 3, "every status occurs");
+}
