@@ -285,11 +285,11 @@ Profiled with `perf record` on the `eval/rulec-status` and
   and the loads of `bool_field` and `field_vs_const` closures dominate the
   profile. In cache (1,000 records) the same evaluation takes less than
   half the time.
-- **One boxed closure per node.** Each flag read, comparison, `and`, `or`
-  and `not` is an indirect call, about 3 to 5 ns each; the seed's 25
-  criteria are some 60 nodes. Fused leaves (`field op constant`,
-  `field op k x ULN`) already remove a level, but flags and their `or`
-  chains are still a call each.
+- **One boxed closure per node.** Each comparison, `and`, `or` and `not`
+  is an indirect call, 2 to 5 ns each; the seed's 25 criteria are some 60
+  nodes. Fused leaves (`field op constant`, `field op k x ULN`, chains of
+  `and`/`or` over flags) remove some, but every criterion is still at
+  least one call and a mixed condition one per node.
 - **JSON Lines.** Reading builds a `serde_json::Value` per line, then a
   `Record` from it, then the verdict: two allocation-heavy passes where
   the baseline makes one.
