@@ -480,3 +480,32 @@ fn the_documented_example_is_real_output() {
         );
     }
 }
+
+/// Under `not`, a set test is explained as the opposite of what it found,
+/// so a member that makes `has any of` hold does not read as a pass.
+#[test]
+fn a_negated_set_test_reads_as_its_opposite() {
+    let program = program(
+        "fields { s: set of { a, b, c }, x: bool }\n\
+         inclusion { c1: not s has any of { a, b } or x }",
+    );
+    let record = read(&program, &json!({"id": "r", "s": ["a"], "x": false}));
+    let explained = explain(&program, &record.record, INDEX);
+    let text = &explained.explanations[0];
+    assert!(text.starts_with("the opposite of (s has a"), "{text}");
+    assert_eq!(
+        explained.verdict.criteria[0].outcome,
+        rulec::eval::Outcome::NotMet
+    );
+    // A plain flag under `not` still states the fact.
+    let program = program_of_flag();
+    let record = read(&program, &json!({"id": "r", "f": true}));
+    assert_eq!(
+        explain(&program, &record.record, INDEX).explanations[0],
+        "f is true"
+    );
+}
+
+fn program_of_flag() -> Program {
+    program("fields { f: bool }\ninclusion { c1: not f }")
+}

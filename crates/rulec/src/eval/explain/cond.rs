@@ -86,7 +86,12 @@ impl<'p, 'r> Explainer<'p, 'r> {
                     _ => format!("{name} is {truth}"),
                 }
             }
-            Cond::Not(inner) if is_fact(inner) => self.cond(inner).1,
+            // A fact reads the same under `not` ("ecg_abnormal is false");
+            // a set test says which members made it hold, which under `not`
+            // must not read as a pass.
+            Cond::Not(inner) if is_fact(inner) && !matches!(**inner, Cond::SetHas { .. }) => {
+                self.cond(inner).1
+            }
             Cond::Not(inner) => format!("the opposite of ({})", self.cond(inner).1),
             Cond::And(..) | Cond::Or(..) => return self.chain(c),
             Cond::CompareNum { op, lhs, rhs } => self.compare_num(truth, *op, lhs, rhs),
