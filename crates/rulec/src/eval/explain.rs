@@ -270,10 +270,18 @@ fn qty(v: f64, unit: Option<&str>) -> String {
 /// A number to `digits` significant digits, with its unit.
 fn qty_with(v: f64, unit: Option<&str>, digits: i32) -> String {
     match unit {
+        // Calendar words as protocols write them agree with their number:
+        // `1 year short`, not `1 years short`.
+        Some(u) if v.abs() == 1.0 && CALENDAR_PLURALS.contains(&u) => {
+            format!("{} {}", with_digits(v, digits), u.trim_end_matches('s'))
+        }
         Some(u) => format!("{} {u}", with_digits(v, digits)),
         None => with_digits(v, digits),
     }
 }
+
+/// Plural unit words that read in the singular for one.
+const CALENDAR_PLURALS: [&str; 6] = ["years", "months", "weeks", "days", "hours", "minutes"];
 
 /// A unit as explanations show it: as written, but a unit the checker
 /// computed (`(kg)/((m).(m))` for `w / (h * h)`) without brackets around
