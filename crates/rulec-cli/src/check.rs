@@ -189,10 +189,11 @@ pub fn load(path: &Path, colour: bool) -> Result<Program, Status> {
         let rendered = text.render(&name, source.text(), finding.diagnostic(), finding.span());
         eprintln_quiet(&rendered);
     }
+    let count = Count::of(&findings);
     match program {
-        Some(program) if Count::of(&findings).errors == 0 => Ok(program),
+        Some(program) if count.errors == 0 => Ok(program),
         _ => {
-            eprintln_quiet(&summary(&name, Count::of(&findings), false));
+            eprintln_quiet(&summary(&name, count, false));
             Err(Status::Errors)
         }
     }

@@ -96,7 +96,7 @@ pub fn run(options: &Options) -> Status {
     };
     let bar = progress_bar(input);
     let (sender, receiver) = sync_channel(4);
-    let mut failure: Option<String> = None;
+    let mut failure: Option<WriteFailure> = None;
     let mut read_error: Option<String> = None;
     if options.format == OutputFormat::Csv
         && let Err(e) = sink.write(&csv_header(&program))
@@ -142,10 +142,10 @@ pub fn run(options: &Options) -> Status {
     {
         failure = Some(e);
     }
-    if let Some(reason) = failure {
+    if let Some(failure) = failure {
         // A reader that stopped reading (`rulec eval … | head`) is not a
         // failure to report, but the run is still cut short.
-        if !reason.contains("Broken pipe") {
+        if let WriteFailure::Said(reason) = failure {
             eprintln_quiet(&format!("error: {reason}"));
         }
         return Status::Trouble;
@@ -295,9 +295,13 @@ fn few(names: &[String]) -> String {
 }
 
 fn json_line(id: Option<&str>, position: usize, verdict: &Verdict, errors: &[DataError]) -> String {
-    let json = VerdictJson::from_verdict(id, verdict, errors).at(position);
+    verdict_line(&VerdictJson::from_verdict(id, verdict, errors).at(position))
+}
+
+/// A verdict as one line of JSON Lines (also `rulec explain --format json`).
+pub fn verdict_line(json: &VerdictJson<'_>) -> String {
     // Strings, numbers and arrays of them always serialize.
-    let mut line = serde_json::to_string(&json).unwrap_or_default();
+    let mut line = serde_json::to_string(json).unwrap_or_default();
     line.push('\n');
     line
 }
@@ -350,6 +354,25 @@ fn progress_bar(input: &Input) -> ProgressBar {
     }
 }
 
+/// Why the verdicts could not all be written.
+enum WriteFailure {
+    /// The reader of stdout went away (`rulec eval … | head`): nothing to
+    /// tell it.
+    ReaderGone,
+    /// Anything else, in words.
+    Said(String),
+}
+
+impl WriteFailure {
+    fn of(e: std::io::Error) -> WriteFailure {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            WriteFailure::ReaderGone
+        } else {
+            WriteFailure::Said(format!("cannot write the verdicts: {e}"))
+        }
+    }
+}
+
 /// Where verdicts go: stdout, or a file that appears, whole, only when the
 /// run succeeds (written to a temporary file beside it, then renamed).
 enum Sink {
@@ -377,29 +400,27 @@ impl Sink {
         })
     }
 
-    fn write(&mut self, text: &str) -> Result<(), String> {
+    fn write(&mut self, text: &str) -> Result<(), WriteFailure> {
         let result = match self {
             Sink::Stdout(w) => w.write_all(text.as_bytes()),
             Sink::File { writer, .. } => writer.write_all(text.as_bytes()),
         };
-        result.map_err(|e| format!("cannot write the verdicts: {e}"))
+        result.map_err(WriteFailure::of)
     }
 
     /// Flushes, and for a file, moves it into place when `complete` (else
     /// the temporary file is removed).
-    fn finish(self, complete: bool) -> Result<(), String> {
+    fn finish(self, complete: bool) -> Result<(), WriteFailure> {
         match self {
-            Sink::Stdout(mut w) => w
-                .flush()
-                .map_err(|e| format!("cannot write the verdicts: {e}")),
+            Sink::Stdout(mut w) => w.flush().map_err(WriteFailure::of),
             Sink::File { .. } if !complete => Ok(()),
             Sink::File { writer, path } => {
-                let file = writer
-                    .into_inner()
-                    .map_err(|e| format!("cannot write `{}`: {}", path.display(), e.error()))?;
-                file.persist(&path)
-                    .map(|_| ())
-                    .map_err(|e| format!("cannot write `{}`: {}", path.display(), e.error))
+                let file = writer.into_inner().map_err(|e| {
+                    WriteFailure::Said(format!("cannot write `{}`: {}", path.display(), e.error()))
+                })?;
+                file.persist(&path).map(|_| ()).map_err(|e| {
+                    WriteFailure::Said(format!("cannot write `{}`: {}", path.display(), e.error))
+                })
             }
         }
     }

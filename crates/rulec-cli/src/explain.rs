@@ -110,11 +110,9 @@ pub fn run(options: &Options) -> Status {
 }
 
 fn json(read: &ReadRecord, explained: &Explained) -> String {
-    let json = VerdictJson::new(read.id.as_deref(), explained, &read.errors).at(read.position);
-    // Strings, numbers and arrays of them always serialize.
-    let mut line = serde_json::to_string(&json).unwrap_or_default();
-    line.push('\n');
-    line
+    crate::eval::verdict_line(
+        &VerdictJson::new(read.id.as_deref(), explained, &read.errors).at(read.position),
+    )
 }
 
 const BOLD: Style = Style::new().bold();

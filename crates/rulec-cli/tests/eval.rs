@@ -31,6 +31,12 @@ fn eval(rules: &str, records: &str, more: &[&str]) -> Command {
     command
 }
 
+/// A file of `tests/inputs/eval`, opened to be fed on stdin.
+fn input(name: &str) -> std::fs::File {
+    let path = format!("{}/tests/inputs/eval/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::File::open(&path).unwrap_or_else(|e| panic!("cannot open {path}: {e}"))
+}
+
 fn run(mut command: Command) -> Output {
     command
         .output()
@@ -83,13 +89,7 @@ fn eval_reports_a_file_cut_mid_record() {
 #[test]
 fn eval_reads_stdin_as_json_lines() {
     let mut command = eval(SMALL, "-", &["--format", "json"]);
-    command.stdin(
-        std::fs::File::open(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/inputs/eval/small.jsonl"
-        ))
-        .unwrap(),
-    );
+    command.stdin(input("small.jsonl"));
     let output = run(command);
     assert!(output.status.success());
     let stdout = String::from_utf8(output.stdout).unwrap();
@@ -101,13 +101,7 @@ fn eval_reads_stdin_as_json_lines() {
 #[test]
 fn eval_input_format_overrides_the_extension() {
     let mut command = eval(SMALL, "-", &["--input-format", "csv"]);
-    command.stdin(
-        std::fs::File::open(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/inputs/eval/small.csv"
-        ))
-        .unwrap(),
-    );
+    command.stdin(input("small.csv"));
     let output = run(command);
     assert!(output.status.success());
     let stdout = String::from_utf8(output.stdout).unwrap();
