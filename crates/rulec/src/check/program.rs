@@ -27,17 +27,22 @@ pub struct Program {
 pub struct Schema {
     /// Fields in declaration order; a field's slot is its index.
     pub fields: Vec<Field>,
-    /// The fingerprint records carry, computed once, when first asked for
-    /// (the checker builds a schema whole before anyone reads it).
-    fingerprint: std::sync::OnceLock<u64>,
+    /// The layout of records and the fingerprint they carry, computed
+    /// once, when first asked for (the checker builds a schema whole before
+    /// anyone reads it).
+    layout: std::sync::OnceLock<std::sync::Arc<crate::eval::Layout>>,
 }
 
 impl Schema {
     /// The fingerprint of this schema that records built for it carry.
     pub(crate) fn fingerprint(&self) -> u64 {
-        *self
-            .fingerprint
-            .get_or_init(|| crate::eval::schema_fingerprint(self))
+        self.layout().fingerprint
+    }
+
+    /// How records of this schema are laid out.
+    pub(crate) fn layout(&self) -> &std::sync::Arc<crate::eval::Layout> {
+        self.layout
+            .get_or_init(|| std::sync::Arc::new(crate::eval::Layout::of(self)))
     }
 
     /// The slot of a field by name.

@@ -18,11 +18,11 @@
 //! which evaluates every operand as the reference does.
 
 use crate::check::{Cond, Duration, FieldRef, ListQuantifier, Num};
-use crate::eval::{FieldValue, Truth};
+use crate::eval::{Members, Truth};
 use crate::syntax::{CompareOp, Direction, GroupKind, Limit};
 use crate::units::Conversion;
 
-use super::ctx::{Access, Cached, CondFn, Ctx, DateFn, Frame, Top, number, with_access};
+use super::ctx::{Access, Cached, CondFn, Ctx, DateFn, Frame, Top, with_access};
 use super::num::{constant, date, num};
 use super::ops::{flip, shift, span_of, with_cmp};
 
@@ -160,10 +160,7 @@ fn flag_chain(c: &Cond) -> Option<CondFn> {
     }
     Some(Box::new(move |c| {
         let read = |(slot, negated): &(crate::check::Slot, bool)| {
-            let t = match Top(*slot).get(c) {
-                FieldValue::Bool(b) => Truth::from_bool(*b),
-                _ => Truth::Unknown,
-            };
+            let t = Truth::from_option(Top(*slot).flag(c));
             if *negated { t.not() } else { t }
         };
         let mut acc = Truth::Unknown;
@@ -208,10 +205,7 @@ fn flag_leaf(c: &Cond, flags: &mut Vec<(crate::check::Slot, bool)>) -> bool {
 
 /// A `bool` field.
 fn bool_field<A: Access>(a: A) -> CondFn {
-    Box::new(move |c| match a.get(c) {
-        FieldValue::Bool(b) => Truth::from_bool(*b),
-        _ => Truth::Unknown,
-    })
+    Box::new(move |c| Truth::from_option(a.flag(c)))
 }
 
 /// Two numbers compared: a fused closure for the common leaf shapes, else
@@ -274,12 +268,12 @@ fn compare_num(op: CompareOp, lhs: &Num, rhs: &Num) -> CondNode {
 fn field_vs_const(field: FieldRef, conversion: Conversion, op: CompareOp, k: f64) -> CondFn {
     with_access!(field, a => with_cmp!(op, f64, f => {
         if conversion.is_identity() {
-            Box::new(move |c| match number(a.get(c)) {
+            Box::new(move |c| match a.number(c) {
                 Some(v) => Truth::from_bool(f(v, k)),
                 None => Truth::Unknown,
             })
         } else {
-            Box::new(move |c| match number(a.get(c)) {
+            Box::new(move |c| match a.number(c) {
                 Some(v) => Truth::from_bool(f(conversion.apply(v), k)),
                 None => Truth::Unknown,
             })
@@ -305,11 +299,11 @@ fn field_vs_limit(
     factor: f64,
 ) -> CondFn {
     let upper = limit == Limit::Upper;
-    with_access!(field, a => with_cmp!(op, f64, f => Box::new(move |c| match a.get(c) {
-        FieldValue::Quantity { value, low, high } => {
+    with_access!(field, a => with_cmp!(op, f64, f => Box::new(move |c| match a.quantity(c) {
+        Some((value, low, high)) => {
             let bound = if upper { high } else { low };
             match bound {
-                Some(b) => Truth::from_bool(f(conversion.apply(*value), factor * b)),
+                Some(b) => Truth::from_bool(f(conversion.apply(value), factor * b)),
                 None => {
                     a.note_undecided(c);
                     Truth::Unknown
@@ -336,74 +330,66 @@ fn in_mask(mask: u64, member: u32) -> bool {
 /// `e = m`, `e != m`, `e in { … }`: a bit test when the members fit a mask.
 fn enum_in<A: Access>(a: A, members: &[u32], negated: bool) -> CondFn {
     match mask_of(members) {
-        Some(mask) => Box::new(move |c| match a.get(c) {
-            FieldValue::Member(m) => Truth::from_bool(in_mask(mask, *m) != negated),
-            _ => Truth::Unknown,
+        Some(mask) => Box::new(move |c| match a.member(c) {
+            Some(m) => Truth::from_bool(in_mask(mask, m) != negated),
+            None => Truth::Unknown,
         }),
         None => {
             let members = members.to_vec();
-            Box::new(move |c| match a.get(c) {
-                FieldValue::Member(m) => Truth::from_bool(members.contains(m) != negated),
-                _ => Truth::Unknown,
+            Box::new(move |c| match a.member(c) {
+                Some(m) => Truth::from_bool(members.contains(&m) != negated),
+                None => Truth::Unknown,
             })
         }
     }
 }
 
-/// `s has m`, `has any of`, `has all of`: bit tests when the members fit
-/// a mask.
+/// `s has m`, `has any of`, `has all of`: bit tests when the record holds
+/// the set as a mask.
 fn set_has<A: Access>(a: A, members: &[u32], all: bool) -> CondFn {
-    match (mask_of(members), all) {
-        (Some(mask), false) => Box::new(move |c| match a.get(c) {
-            FieldValue::Members(present) => {
-                Truth::from_bool(present.iter().any(|m| in_mask(mask, *m)))
-            }
-            _ => Truth::Unknown,
-        }),
-        (Some(mask), true) => Box::new(move |c| match a.get(c) {
-            FieldValue::Members(present) => {
-                let present = mask_of(present).unwrap_or_else(|| {
-                    // Some member past 63: those are in no named mask.
-                    present
-                        .iter()
-                        .filter_map(|m| 1_u64.checked_shl(*m))
-                        .fold(0, |acc, bit| acc | bit)
-                });
-                Truth::from_bool(mask & !present == 0)
-            }
-            _ => Truth::Unknown,
-        }),
-        (None, all) => {
-            let members = members.to_vec();
-            Box::new(move |c| match a.get(c) {
-                FieldValue::Members(present) => {
-                    let has = |m: &u32| present.contains(m);
-                    Truth::from_bool(if all {
-                        members.iter().all(has)
-                    } else {
-                        members.iter().any(has)
-                    })
+    let wanted = mask_of(members);
+    let members = members.to_vec();
+    Box::new(move |c| {
+        let Some(present) = a.members(c) else {
+            return Truth::Unknown;
+        };
+        Truth::from_bool(match (present, wanted) {
+            (Members::Mask(present), Some(mask)) if all => mask & !present == 0,
+            (Members::Mask(present), Some(mask)) => mask & present != 0,
+            (Members::Mask(present), None) => {
+                let has = |m: &u32| in_mask(present, *m);
+                if all {
+                    members.iter().all(has)
+                } else {
+                    members.iter().any(has)
                 }
-                _ => Truth::Unknown,
-            })
-        }
-    }
+            }
+            (Members::Listed(present), _) => {
+                let has = |m: &u32| present.binary_search(m).is_ok();
+                if all {
+                    members.iter().all(has)
+                } else {
+                    members.iter().any(has)
+                }
+            }
+        })
+    })
 }
 
 /// `t = "…"`, `t != "…"`.
 fn text_eq<A: Access>(a: A, text: String, negated: bool) -> CondFn {
-    Box::new(move |c| match a.get(c) {
-        FieldValue::Text(t) => Truth::from_bool((*t == text) != negated),
-        _ => Truth::Unknown,
+    Box::new(move |c| match a.text(c) {
+        Some(t) => Truth::from_bool((t == text) != negated),
+        None => Truth::Unknown,
     })
 }
 
 /// `x is known`, `x is missing`.
 fn known_test<A: Access>(a: A, known: bool) -> CondFn {
     if known {
-        Box::new(move |c| Truth::from_bool(!matches!(a.get(c), FieldValue::Missing)))
+        Box::new(move |c| Truth::from_bool(a.known(c)))
     } else {
-        Box::new(move |c| Truth::from_bool(matches!(a.get(c), FieldValue::Missing)))
+        Box::new(move |c| Truth::from_bool(!a.known(c)))
     }
 }
 
@@ -495,7 +481,7 @@ fn list_query(quantifier: ListQuantifier, list: FieldRef, condition: CondFn) -> 
 
 fn fold_list<A: Access, Q: Quantify>(a: A, condition: CondFn) -> CondFn {
     Box::new(move |c| {
-        let FieldValue::List(elements) = a.get(c) else {
+        let Some(elements) = a.list(c) else {
             return Truth::Unknown;
         };
         Q::fold(

@@ -11,7 +11,7 @@ use std::cell::Cell;
 use jiff::civil::Date;
 
 use crate::check::Slot;
-use crate::eval::{FieldValue, Record, Truth};
+use crate::eval::{Members, Record, Truth};
 
 /// A condition, compiled.
 pub(super) type CondFn = Box<dyn Fn(&Ctx<'_>) -> Truth + Send + Sync>;
@@ -168,9 +168,18 @@ impl<'a> Ctx<'a> {
 /// How a closure reaches its field: the record's slot, or a slot of a list
 /// element. Chosen once per field reference at compile time, so the closures
 /// that read fields are monomorphised for each.
+///
+/// Every read of a value that is not there notes the field as missing
+/// (which matters in the explaining pass only).
 pub(super) trait Access: Copy + Send + Sync + 'static {
-    /// The field's value for the record in `ctx` (missing when absent).
-    fn get<'a>(self, ctx: &Ctx<'a>) -> &'a FieldValue;
+    /// The record that holds the field, if it is in view.
+    fn holder<'a>(self, ctx: &Ctx<'a>) -> Option<&'a Record>;
+
+    /// The field's slot in its holder.
+    fn slot(self) -> Slot;
+
+    /// Notes the field as read while missing.
+    fn note_missing(self, ctx: &Ctx<'_>);
 
     /// Notes the field as deciding though present, when part of it that
     /// would decide is absent (its reference range). Record fields only.
@@ -182,6 +191,76 @@ pub(super) trait Access: Copy + Send + Sync + 'static {
     fn root(self) -> Option<Slot> {
         None
     }
+
+    /// Reads the field with `read`, noting it as missing when it has no
+    /// value.
+    #[inline]
+    fn read<'a, T>(
+        self,
+        ctx: &Ctx<'a>,
+        read: impl FnOnce(&'a Record, Slot) -> Option<T>,
+    ) -> Option<T> {
+        let holder = self.holder(ctx)?;
+        let value = read(holder, self.slot());
+        if value.is_none() {
+            self.note_missing(ctx);
+        }
+        value
+    }
+
+    /// A `bool` field.
+    #[inline]
+    fn flag(self, ctx: &Ctx<'_>) -> Option<bool> {
+        self.read(ctx, Record::flag)
+    }
+
+    /// A number or a quantity's value.
+    #[inline]
+    fn number(self, ctx: &Ctx<'_>) -> Option<f64> {
+        self.read(ctx, Record::number)
+    }
+
+    /// A quantity's value and reference range.
+    #[inline]
+    fn quantity(self, ctx: &Ctx<'_>) -> Option<(f64, Option<f64>, Option<f64>)> {
+        self.read(ctx, Record::quantity)
+    }
+
+    /// A date.
+    #[inline]
+    fn date(self, ctx: &Ctx<'_>) -> Option<Date> {
+        self.read(ctx, Record::date)
+    }
+
+    /// A member index.
+    #[inline]
+    fn member(self, ctx: &Ctx<'_>) -> Option<u32> {
+        self.read(ctx, Record::member)
+    }
+
+    /// A set's members.
+    #[inline]
+    fn members<'a>(self, ctx: &Ctx<'a>) -> Option<Members<'a>> {
+        self.read(ctx, Record::members)
+    }
+
+    /// A text.
+    #[inline]
+    fn text<'a>(self, ctx: &Ctx<'a>) -> Option<&'a str> {
+        self.read(ctx, Record::text)
+    }
+
+    /// A list's elements.
+    #[inline]
+    fn list<'a>(self, ctx: &Ctx<'a>) -> Option<&'a [Record]> {
+        self.read(ctx, Record::list)
+    }
+
+    /// Whether the field has a value.
+    #[inline]
+    fn known(self, ctx: &Ctx<'_>) -> bool {
+        self.read(ctx, |r, s| r.is_known(s).then_some(())).is_some()
+    }
 }
 
 /// A field of the record itself (`depth` 0): the only fields the missing
@@ -191,12 +270,18 @@ pub(super) struct Top(pub(super) Slot);
 
 impl Access for Top {
     #[inline]
-    fn get<'a>(self, ctx: &Ctx<'a>) -> &'a FieldValue {
-        let value = ctx.record.get(self.0);
-        if matches!(value, FieldValue::Missing) {
-            ctx.note_missing(self.0);
-        }
-        value
+    fn holder<'a>(self, ctx: &Ctx<'a>) -> Option<&'a Record> {
+        Some(ctx.record)
+    }
+
+    #[inline]
+    fn slot(self) -> Slot {
+        self.0
+    }
+
+    #[inline]
+    fn note_missing(self, ctx: &Ctx<'_>) {
+        ctx.note_missing(self.0);
     }
 
     #[inline]
@@ -221,19 +306,20 @@ pub(super) struct Element {
 
 impl Access for Element {
     #[inline]
-    fn get<'a>(self, ctx: &Ctx<'a>) -> &'a FieldValue {
-        match ctx.element(self.depth) {
-            Some(element) => {
-                let value = element.get(self.slot);
-                if matches!(value, FieldValue::Missing)
-                    && let Some(root) = ctx.frame.and_then(|f| f.root)
-                {
-                    // A missing field of an element is asked for as its list.
-                    ctx.note_missing(root);
-                }
-                value
-            }
-            None => &FieldValue::Missing,
+    fn holder<'a>(self, ctx: &Ctx<'a>) -> Option<&'a Record> {
+        ctx.element(self.depth)
+    }
+
+    #[inline]
+    fn slot(self) -> Slot {
+        self.slot
+    }
+
+    #[inline]
+    fn note_missing(self, ctx: &Ctx<'_>) {
+        // A missing field of an element is asked for as its list.
+        if let Some(root) = ctx.frame.and_then(|f| f.root) {
+            ctx.note_missing(root);
         }
     }
 }
@@ -256,12 +342,3 @@ macro_rules! with_access {
     }};
 }
 pub(super) use with_access;
-
-/// The number a numeric field holds (a bare number or a quantity's value).
-#[inline]
-pub(super) fn number(value: &FieldValue) -> Option<f64> {
-    match value {
-        FieldValue::Number(v) | FieldValue::Quantity { value: v, .. } => Some(*v),
-        _ => None,
-    }
-}

@@ -29,8 +29,11 @@
 //!    reference evaluator does, and notes the record fields read while
 //!    missing; those of the unknown criteria are the verdict's `missing`.
 //!
-//! [`Compiled::status`] is the fast pass alone, for the status only: it
-//! stops at the first criterion that makes the record ineligible.
+//! [`Compiled::status`] is for the status only, and does less: flags,
+//! thresholds and `and`/`or` chains of them — most criteria of real
+//! trials — are decided together by mask arithmetic over the packed
+//! record (`plan.rs`), and only the other criteria run their closures,
+//! stopping at the first that makes the record ineligible.
 //!
 //! What allocates per record: in [`Compiled::evaluate`], the [`Verdict`]
 //! itself (its vector and each criterion's id, since [`CriterionOutcome`]
@@ -52,6 +55,7 @@ mod cond;
 mod ctx;
 mod num;
 mod ops;
+mod plan;
 mod schema;
 
 use std::cell::Cell;
@@ -78,6 +82,9 @@ pub struct Compiled {
     defines: Vec<DefineCode>,
     /// The schema the records must be built for.
     shape: Shape,
+    /// How [`Compiled::status`] decides the criteria it can without their
+    /// closures.
+    plan: plan::Plan,
 }
 
 struct CompiledCriterion {
@@ -146,6 +153,7 @@ pub fn compile(program: &Program) -> Compiled {
         criteria,
         defines,
         shape: Shape::of(&program.schema),
+        plan: plan::Plan::of(program),
     }
 }
 
@@ -184,8 +192,9 @@ impl Compiled {
     }
 
     /// The status alone: the fast path for screening many records. It
-    /// allocates nothing and stops at the first criterion that makes the
-    /// record ineligible; the status is that of [`Compiled::evaluate`].
+    /// allocates nothing, decides the simple criteria together with masks
+    /// and stops as soon as the record is ineligible; the status is that
+    /// of [`Compiled::evaluate`].
     ///
     /// # Errors
     ///
@@ -193,24 +202,33 @@ impl Compiled {
     /// the program this was compiled from.
     pub fn status(&self, record: &Record, index: Date) -> Result<Status, SchemaMismatch> {
         self.shape.check(record)?;
-        Ok(self.with_cache(|cache| {
-            let ctx = Ctx::top(record, index, &self.defines, cache, None);
-            let mut unknown = false;
-            for criterion in &self.criteria {
-                match (criterion.section, (criterion.condition)(&ctx)) {
-                    (Section::Inclusion, Truth::False) | (Section::Exclusion, Truth::True) => {
-                        return Status::Ineligible;
+        let mut unknown = match self.plan.decide(record.words()) {
+            Ok(unknown) => unknown,
+            Err(status) => return Ok(status),
+        };
+        if !self.plan.rest.is_empty() {
+            let ruled_out = self.with_cache(|cache| {
+                let ctx = Ctx::top(record, index, &self.defines, cache, None);
+                for criterion in self.plan.rest.iter().filter_map(|i| self.criteria.get(*i)) {
+                    match (criterion.section, (criterion.condition)(&ctx)) {
+                        (Section::Inclusion, Truth::False) | (Section::Exclusion, Truth::True) => {
+                            return true;
+                        }
+                        (_, Truth::Unknown) => unknown = true,
+                        _ => {}
                     }
-                    (_, Truth::Unknown) => unknown = true,
-                    _ => {}
                 }
+                false
+            });
+            if ruled_out {
+                return Ok(Status::Ineligible);
             }
-            if unknown {
-                Status::Undetermined
-            } else {
-                Status::Eligible
-            }
-        }))
+        }
+        Ok(if unknown {
+            Status::Undetermined
+        } else {
+            Status::Eligible
+        })
     }
 
     /// The status of each of `records`, written into `out` (cleared

@@ -8,12 +8,12 @@
 //! the explaining pass, which reports the fields read while missing.
 
 use crate::check::{ArithOp, DateVal, DefineId, FieldRef, Num};
-use crate::eval::{FieldValue, Truth};
+use crate::eval::Truth;
 use crate::syntax::Limit;
 use crate::units::Conversion;
 
 use super::cond;
-use super::ctx::{Access, Cached, CondFn, DateFn, Frame, NumFn, number, with_access};
+use super::ctx::{Access, Cached, CondFn, DateFn, Frame, NumFn, with_access};
 use super::ops::{finite, shift, span_of, with_arith, with_calendar};
 
 /// A number as compiled: a constant known at compile time, or a closure.
@@ -112,9 +112,9 @@ fn convert(inner: NumFn, conversion: Conversion) -> NumFn {
 /// A numeric field, converted.
 fn field_num<A: Access>(a: A, conversion: Conversion) -> NumFn {
     if conversion.is_identity() {
-        Box::new(move |c| number(a.get(c)))
+        Box::new(move |c| a.number(c))
     } else {
-        Box::new(move |c| number(a.get(c)).map(|v| conversion.apply(v)))
+        Box::new(move |c| a.number(c).map(|v| conversion.apply(v)))
     }
 }
 
@@ -122,21 +122,21 @@ fn field_num<A: Access>(a: A, conversion: Conversion) -> NumFn {
 /// record gives no range.
 fn limit_of<A: Access>(a: A, limit: Limit, factor: f64) -> NumFn {
     match limit {
-        Limit::Upper => Box::new(move |c| match a.get(c) {
-            FieldValue::Quantity { high: Some(h), .. } => Some(factor * h),
-            FieldValue::Quantity { high: None, .. } => {
+        Limit::Upper => Box::new(move |c| match a.quantity(c) {
+            Some((_, _, Some(h))) => Some(factor * h),
+            Some((_, _, None)) => {
                 a.note_undecided(c);
                 None
             }
-            _ => None,
+            None => None,
         }),
-        Limit::Lower => Box::new(move |c| match a.get(c) {
-            FieldValue::Quantity { low: Some(l), .. } => Some(factor * l),
-            FieldValue::Quantity { low: None, .. } => {
+        Limit::Lower => Box::new(move |c| match a.quantity(c) {
+            Some((_, Some(l), _)) => Some(factor * l),
+            Some((_, None, _)) => {
                 a.note_undecided(c);
                 None
             }
-            _ => None,
+            None => None,
         }),
     }
 }
@@ -177,9 +177,7 @@ fn arith(op: ArithOp, lhs: NumNode, rhs: NumNode) -> NumFn {
 /// at the first unknown element (except in the explaining pass).
 fn count(list: FieldRef, condition: CondFn) -> NumFn {
     with_access!(list, a => Box::new(move |c| {
-        let FieldValue::List(elements) = a.get(c) else {
-            return None;
-        };
+        let elements = a.list(c)?;
         let mut met = 0_usize;
         let mut unknown = false;
         for element in elements {
@@ -238,8 +236,5 @@ pub(super) fn date(d: &DateVal) -> DateFn {
 
 /// A `date` field.
 fn date_field<A: Access>(a: A) -> DateFn {
-    Box::new(move |c| match a.get(c) {
-        FieldValue::Date(d) => Some(*d),
-        _ => None,
-    })
+    Box::new(move |c| a.date(c))
 }

@@ -36,6 +36,7 @@
 
 mod explain;
 mod funnel;
+mod layout;
 mod record;
 mod reference;
 mod truth;
@@ -46,7 +47,8 @@ pub use explain::{
     CriterionJson, ErrorJson, Explained, VerdictJson, explain, format_number, verdict_json,
 };
 pub use funnel::{CriterionCount, Funnel};
-pub(crate) use record::fingerprint as schema_fingerprint;
+pub(crate) use layout::{Lane, Layout, NO_NUMBER};
+pub(crate) use record::Members;
 pub use record::{FieldValue, Record, WrongKind};
 pub use truth::Truth;
 

@@ -1,7 +1,12 @@
 //! Patient records bound to a program's schema: one value per field slot.
 
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::Arc;
+
 use jiff::civil::Date;
 
+use super::layout::{ABSENT, Lane, Layout, MASK_MEMBERS, NO_NUMBER, pack_date, unpack_date};
 use crate::check::{FieldType, Schema, Slot};
 
 /// The value of one field in a record.
@@ -56,12 +61,26 @@ impl FieldValue {
 }
 
 /// A record: a value for every field slot of a schema.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Held packed (flags as bits, every other scalar in one 64-bit word, as
+/// `eval/layout.rs` describes), so that screening touches as few cache
+/// lines as a plain struct would; [`Record::get`] gives a field's value
+/// back as a [`FieldValue`].
+#[derive(Clone)]
 pub struct Record {
-    values: Vec<FieldValue>,
-    /// The fingerprint of the schema the record was built for, so that a
-    /// compiled program can refuse a record of another one.
-    schema: u64,
+    layout: Arc<Layout>,
+    words: Box<[u64]>,
+    /// Text, lists and sets of more than 63 members.
+    others: Vec<FieldValue>,
+}
+
+/// The members of a `set of` field, as a record holds them.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Members<'a> {
+    /// A bit per member, for sets of up to 63 declared members.
+    Mask(u64),
+    /// The member indices, sorted, for larger ones.
+    Listed(&'a [u32]),
 }
 
 /// A value that does not fit the field it was set on.
@@ -80,23 +99,254 @@ impl Record {
     /// A record for `schema` with every field missing.
     #[must_use]
     pub fn new(schema: &Schema) -> Record {
+        let layout = Arc::clone(schema.layout());
         Record {
-            schema: schema.fingerprint(),
-            values: vec![FieldValue::Missing; schema.fields.len()],
+            words: layout.empty().into(),
+            others: vec![FieldValue::Missing; layout.others()],
+            layout,
         }
     }
 
     /// The fingerprint of the schema this record was built for.
     pub(crate) fn schema_fingerprint(&self) -> u64 {
-        self.schema
+        self.layout.fingerprint
     }
 
     /// The value at a slot (missing for a slot the record does not have).
+    ///
+    /// Scalars are unpacked into an owned value; text, lists and large
+    /// sets are borrowed. The members of a set come back in declaration
+    /// order, each once.
     #[must_use]
-    pub fn get(&self, slot: Slot) -> &FieldValue {
-        self.values
-            .get(slot.0 as usize)
-            .unwrap_or(&FieldValue::Missing)
+    pub fn get(&self, slot: Slot) -> Cow<'_, FieldValue> {
+        let owned = match self.layout.lane(slot) {
+            None => FieldValue::Missing,
+            Some(Lane::Flag(_)) => self
+                .flag(slot)
+                .map_or(FieldValue::Missing, FieldValue::Bool),
+            Some(Lane::Number(_)) => self
+                .number(slot)
+                .map_or(FieldValue::Missing, FieldValue::Number),
+            Some(Lane::Quantity(_) | Lane::Ranged(_)) => match self.quantity(slot) {
+                Some((value, low, high)) => FieldValue::Quantity { value, low, high },
+                None => FieldValue::Missing,
+            },
+            Some(Lane::Date(_)) => self
+                .date(slot)
+                .map_or(FieldValue::Missing, FieldValue::Date),
+            Some(Lane::Member(_)) => self
+                .member(slot)
+                .map_or(FieldValue::Missing, FieldValue::Member),
+            Some(Lane::Mask(_)) => match self.members(slot) {
+                Some(Members::Mask(mask)) => {
+                    FieldValue::Members((0..64_u32).filter(|m| mask >> m & 1 == 1).collect())
+                }
+                _ => FieldValue::Missing,
+            },
+            Some(Lane::Other(i)) => {
+                return self
+                    .others
+                    .get(i as usize)
+                    .map_or(Cow::Owned(FieldValue::Missing), Cow::Borrowed);
+            }
+        };
+        Cow::Owned(owned)
+    }
+
+    /// The word at `index`, or "missing".
+    #[inline]
+    fn word(&self, index: u32, missing: u64) -> u64 {
+        self.words.get(index as usize).copied().unwrap_or(missing)
+    }
+
+    /// The record's words: the flag values, as many words of known bits,
+    /// then one word per scalar (see `layout`).
+    #[inline]
+    pub(crate) fn words(&self) -> &[u64] {
+        &self.words
+    }
+
+    /// A `bool` field's value.
+    #[inline]
+    pub(crate) fn flag(&self, slot: Slot) -> Option<bool> {
+        let Some(Lane::Flag(bit)) = self.layout.lane(slot) else {
+            return None;
+        };
+        let (word, bit) = (bit / 64, bit % 64);
+        let known = self.word(word + self.layout_flag_words(), 0);
+        (known >> bit & 1 == 1).then(|| self.word(word, 0) >> bit & 1 == 1)
+    }
+
+    #[inline]
+    fn layout_flag_words(&self) -> u32 {
+        u32::try_from(self.layout.flag_words()).unwrap_or(u32::MAX)
+    }
+
+    /// A number's or a quantity's value.
+    #[inline]
+    pub(crate) fn number(&self, slot: Slot) -> Option<f64> {
+        match self.layout.lane(slot)? {
+            Lane::Number(w) | Lane::Quantity(w) | Lane::Ranged(w) => {
+                let v = f64::from_bits(self.word(w, NO_NUMBER));
+                (!v.is_nan()).then_some(v)
+            }
+            _ => None,
+        }
+    }
+
+    /// A quantity's value and its record's reference range.
+    #[inline]
+    pub(crate) fn quantity(&self, slot: Slot) -> Option<(f64, Option<f64>, Option<f64>)> {
+        let read = |w: u32| {
+            let v = f64::from_bits(self.word(w, NO_NUMBER));
+            (!v.is_nan()).then_some(v)
+        };
+        match self.layout.lane(slot)? {
+            Lane::Quantity(w) => Some((read(w)?, None, None)),
+            Lane::Ranged(w) => Some((read(w)?, read(w + 1), read(w + 2))),
+            _ => None,
+        }
+    }
+
+    /// A date field's value.
+    #[inline]
+    pub(crate) fn date(&self, slot: Slot) -> Option<Date> {
+        match self.layout.lane(slot)? {
+            Lane::Date(w) => unpack_date(self.word(w, ABSENT)),
+            _ => None,
+        }
+    }
+
+    /// A `one of` field's member index.
+    #[inline]
+    pub(crate) fn member(&self, slot: Slot) -> Option<u32> {
+        match self.layout.lane(slot)? {
+            Lane::Member(w) => u32::try_from(self.word(w, ABSENT)).ok(),
+            _ => None,
+        }
+    }
+
+    /// A `set of` field's members.
+    #[inline]
+    pub(crate) fn members(&self, slot: Slot) -> Option<Members<'_>> {
+        match self.layout.lane(slot)? {
+            Lane::Mask(w) => match self.word(w, ABSENT) {
+                ABSENT => None,
+                mask => Some(Members::Mask(mask)),
+            },
+            Lane::Other(i) => match self.others.get(i as usize)? {
+                FieldValue::Members(ms) => Some(Members::Listed(ms)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// A text field's value.
+    #[inline]
+    pub(crate) fn text(&self, slot: Slot) -> Option<&str> {
+        match self.layout.lane(slot)? {
+            Lane::Other(i) => match self.others.get(i as usize)? {
+                FieldValue::Text(t) => Some(t),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// A list field's elements.
+    #[inline]
+    pub(crate) fn list(&self, slot: Slot) -> Option<&[Record]> {
+        match self.layout.lane(slot)? {
+            Lane::Other(i) => match self.others.get(i as usize)? {
+                FieldValue::List(elements) => Some(elements),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Whether the field at `slot` has a value.
+    #[inline]
+    pub(crate) fn is_known(&self, slot: Slot) -> bool {
+        match self.layout.lane(slot) {
+            None => false,
+            Some(Lane::Flag(_)) => self.flag(slot).is_some(),
+            Some(Lane::Number(_) | Lane::Quantity(_) | Lane::Ranged(_)) => {
+                self.number(slot).is_some()
+            }
+            Some(Lane::Date(w) | Lane::Member(w) | Lane::Mask(w)) => self.word(w, ABSENT) != ABSENT,
+            Some(Lane::Other(i)) => !matches!(
+                self.others.get(i as usize),
+                None | Some(FieldValue::Missing)
+            ),
+        }
+    }
+
+    /// Stores a value already checked to fit its field.
+    fn store(&mut self, slot: Slot, value: FieldValue) {
+        let Some(lane) = self.layout.lane(slot) else {
+            return;
+        };
+        let flag_words = self.layout.flag_words();
+        let words = &mut self.words;
+        let mut put = |w: u32, x: u64| {
+            if let Some(cell) = words.get_mut(w as usize) {
+                *cell = x;
+            }
+        };
+        // -0.0 is stored as 0.0, so that equal records have equal words.
+        let bits = |v: f64| (v + 0.0).to_bits();
+        let bits_or_none = |v: Option<f64>| v.map_or(NO_NUMBER, bits);
+        match (lane, value) {
+            (Lane::Flag(bit), value) => {
+                let (w, bit) = ((bit / 64) as usize, bit % 64);
+                let known = !matches!(value, FieldValue::Missing);
+                let on = matches!(value, FieldValue::Bool(true));
+                for (at, set) in [(w, on), (w + flag_words, known)] {
+                    if let Some(cell) = words.get_mut(at) {
+                        *cell = (*cell & !(1 << bit)) | (u64::from(set) << bit);
+                    }
+                }
+            }
+            (Lane::Number(w) | Lane::Quantity(w), FieldValue::Number(v))
+            | (Lane::Number(w) | Lane::Quantity(w), FieldValue::Quantity { value: v, .. }) => {
+                put(w, bits(v));
+            }
+            (Lane::Ranged(w), FieldValue::Quantity { value, low, high }) => {
+                put(w, bits(value));
+                put(w + 1, bits_or_none(low));
+                put(w + 2, bits_or_none(high));
+            }
+            (Lane::Ranged(w), _) => {
+                for w in w..w + 3 {
+                    put(w, NO_NUMBER);
+                }
+            }
+            (Lane::Number(w) | Lane::Quantity(w), _) => put(w, NO_NUMBER),
+            (Lane::Date(w), FieldValue::Date(d)) => put(w, pack_date(d)),
+            (Lane::Member(w), FieldValue::Member(m)) => put(w, u64::from(m)),
+            (Lane::Mask(w), FieldValue::Members(ms)) => put(
+                w,
+                ms.iter()
+                    .filter(|m| (**m as usize) < MASK_MEMBERS)
+                    .fold(0, |mask, m| mask | 1 << m),
+            ),
+            (Lane::Date(w) | Lane::Member(w) | Lane::Mask(w), _) => put(w, ABSENT),
+            (Lane::Other(i), value) => {
+                let value = match value {
+                    FieldValue::Members(mut ms) => {
+                        ms.sort_unstable();
+                        ms.dedup();
+                        FieldValue::Members(ms)
+                    }
+                    other => other,
+                };
+                if let Some(cell) = self.others.get_mut(i as usize) {
+                    *cell = value;
+                }
+            }
+        }
     }
 
     /// Sets the field called `name`, checking that the value is of the
@@ -197,7 +447,7 @@ impl Record {
             }
             (FieldType::ListOf(element), FieldValue::List(records)) => {
                 let own = element.fingerprint();
-                if records.iter().all(|r| r.schema == own) {
+                if records.iter().all(|r| r.layout.fingerprint == own) {
                     Ok(())
                 } else {
                     Err(wrong(
@@ -209,10 +459,25 @@ impl Record {
             (ty, _) => Err(wrong(kind_of(ty), value.kind_words())),
         };
         fits?;
-        if let Some(cell) = self.values.get_mut(slot.0 as usize) {
-            *cell = value;
-        }
+        self.store(slot, value);
         Ok(())
+    }
+}
+
+impl PartialEq for Record {
+    fn eq(&self, other: &Record) -> bool {
+        self.layout.fingerprint == other.layout.fingerprint
+            && self.words == other.words
+            && self.others == other.others
+    }
+}
+
+impl fmt::Debug for Record {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let slots = (0..self.layout.len()).filter_map(|i| u32::try_from(i).ok());
+        f.debug_list()
+            .entries(slots.map(|i| self.get(Slot(i))))
+            .finish()
     }
 }
 

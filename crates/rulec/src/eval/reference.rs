@@ -3,6 +3,8 @@
 //! It is written for obviousness, not speed: it is the oracle the compiled
 //! closures are tested against, and the semantics of DESIGN §3 in one place.
 
+use std::borrow::Cow;
+
 use jiff::civil::Date;
 use jiff::{Span, Unit as DateUnit};
 
@@ -53,26 +55,26 @@ impl<'p, 'r> Walker<'p, 'r> {
         }
     }
 
-    pub(crate) fn value(&mut self, field: FieldRef) -> &'r FieldValue {
+    pub(crate) fn value(&mut self, field: FieldRef) -> Cow<'r, FieldValue> {
         let record = if field.depth == 0 {
             self.record
         } else {
             let index = self.elements.len().checked_sub(field.depth as usize);
             match index.and_then(|i| self.elements.get(i)) {
                 Some(element) => element,
-                None => return &FieldValue::Missing,
+                None => return Cow::Owned(FieldValue::Missing),
             }
         };
         let value = record.get(field.slot);
         if field.depth > 0
-            && matches!(value, FieldValue::Missing)
+            && matches!(*value, FieldValue::Missing)
             && let Some(root) = self.roots.first().copied()
             && !self.missing.contains(&root)
         {
             self.missing.push(root);
         }
         if field.depth == 0
-            && matches!(value, FieldValue::Missing)
+            && matches!(*value, FieldValue::Missing)
             && !self.missing.contains(&field.slot.0)
         {
             self.missing.push(field.slot.0);
@@ -116,7 +118,7 @@ impl<'p, 'r> Walker<'p, 'r> {
     pub(crate) fn cond(&mut self, c: &Cond) -> Truth {
         match c {
             Cond::Literal(b) => Truth::from_bool(*b),
-            Cond::Field(f) => match self.value(*f) {
+            Cond::Field(f) => match self.value(*f).as_ref() {
                 FieldValue::Bool(b) => Truth::from_bool(*b),
                 _ => Truth::Unknown,
             },
@@ -159,7 +161,7 @@ impl<'p, 'r> Walker<'p, 'r> {
                 field,
                 members,
                 negated,
-            } => match self.value(*field) {
+            } => match self.value(*field).as_ref() {
                 FieldValue::Member(m) => Truth::from_bool(members.contains(m) != *negated),
                 _ => Truth::Unknown,
             },
@@ -167,7 +169,7 @@ impl<'p, 'r> Walker<'p, 'r> {
                 field,
                 members,
                 all,
-            } => match self.value(*field) {
+            } => match self.value(*field).as_ref() {
                 FieldValue::Members(present) => {
                     let has = |m: &u32| present.contains(m);
                     Truth::from_bool(if *all {
@@ -182,12 +184,12 @@ impl<'p, 'r> Walker<'p, 'r> {
                 field,
                 text,
                 negated,
-            } => match self.value(*field) {
+            } => match self.value(*field).as_ref() {
                 FieldValue::Text(t) => Truth::from_bool((t == text) != *negated),
                 _ => Truth::Unknown,
             },
             Cond::Known { field, known } => {
-                let present = !matches!(self.value(*field), FieldValue::Missing);
+                let present = !matches!(*self.value(*field), FieldValue::Missing);
                 Truth::from_bool(present == *known)
             }
             Cond::Within {
@@ -258,7 +260,7 @@ impl<'p, 'r> Walker<'p, 'r> {
 
     pub(crate) fn elements_of(&mut self, list: FieldRef) -> Option<&'r [Record]> {
         match self.value(list) {
-            FieldValue::List(elements) => Some(elements),
+            Cow::Borrowed(FieldValue::List(elements)) => Some(elements),
             _ => None,
         }
     }
@@ -287,7 +289,7 @@ impl<'p, 'r> Walker<'p, 'r> {
     pub(crate) fn num(&mut self, n: &Num) -> Option<f64> {
         match n {
             Num::Const(v) => Some(*v),
-            Num::Field { field, conversion } => match self.value(*field) {
+            Num::Field { field, conversion } => match self.value(*field).as_ref() {
                 FieldValue::Number(v) => Some(conversion.apply(*v)),
                 FieldValue::Quantity { value, .. } => Some(conversion.apply(*value)),
                 _ => None,
@@ -296,7 +298,7 @@ impl<'p, 'r> Walker<'p, 'r> {
                 field,
                 limit,
                 factor,
-            } => match self.value(*field) {
+            } => match self.value(*field).as_ref() {
                 FieldValue::Quantity { low, high, .. } => {
                     let bound = if *limit == Limit::Upper { high } else { low };
                     if bound.is_none() && field.depth == 0 && !self.missing.contains(&field.slot.0)
@@ -353,7 +355,7 @@ impl<'p, 'r> Walker<'p, 'r> {
 
     pub(crate) fn date(&mut self, d: &DateVal) -> Option<Date> {
         match d {
-            DateVal::Field(f) => match self.value(*f) {
+            DateVal::Field(f) => match self.value(*f).as_ref() {
                 FieldValue::Date(d) => Some(*d),
                 _ => None,
             },

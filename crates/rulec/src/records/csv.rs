@@ -60,7 +60,7 @@ pub struct CsvError {
 /// ";
 /// let records: Vec<_> = rulec::records::from_csv(&program, csv.as_bytes())?.collect();
 /// let slot = program.schema.slot("creatinine").unwrap();
-/// assert!(matches!(records[0].record.get(slot), FieldValue::Quantity { low: Some(_), .. }));
+/// assert!(matches!(*records[0].record.get(slot), FieldValue::Quantity { low: Some(_), .. }));
 /// assert_eq!(
 ///     records[1].errors[0].to_string(),
 ///     "record `a2`, field `kps`: 110 is outside the declared range 0..100",

@@ -44,7 +44,7 @@ use crate::units::Conversion;
 /// assert_eq!(read.id.as_deref(), Some("7"));
 /// assert!(read.errors.is_empty());
 /// let slot = program.schema.slot("creatinine").unwrap();
-/// assert!(matches!(read.record.get(slot), FieldValue::Quantity { high: Some(_), .. }));
+/// assert!(matches!(*read.record.get(slot), FieldValue::Quantity { high: Some(_), .. }));
 ///
 /// let read = rulec::records::from_json(&program, &serde_json::json!({"creatinine": "1 mmol"}), 3);
 /// assert_eq!(

@@ -694,7 +694,7 @@ mod tests {
             .list::<Therapy, _>("therapies", [])
             .unwrap()
             .build();
-        let get = |name| record.get(p.schema.slot(name).unwrap()).clone();
+        let get = |name| record.get(p.schema.slot(name).unwrap()).into_owned();
         assert_eq!(get("serologies"), FieldValue::Members(vec![]));
         assert_eq!(get("therapies"), FieldValue::List(vec![]));
     }

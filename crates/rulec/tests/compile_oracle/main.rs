@@ -363,3 +363,95 @@ fn flag_chains_agree_with_the_reference_on_every_combination() {
     }
     assert_eq!(seen.len(), 3, "every status occurs");
 }
+
+/// The status fast path decides flags, thresholds and chains of them with
+/// masks (`compile/plan.rs`): each shape, alone in an inclusion and in an
+/// exclusion, gives the reference status for every combination of values
+/// at, around and without the thresholds.
+#[test]
+fn planned_criteria_give_the_reference_status_on_every_combination() {
+    let conditions = [
+        "a",
+        "not a",
+        "x > 5",
+        "not (x > 5)",
+        "5 < x",
+        "x = 5",
+        "x != 5",
+        "x <= 5 and a",
+        "a or x >= 5",
+        "not (a or x >= 5)",
+        "a and not (b or x <= 5)",
+        "not (not a and not b)",
+        "x > 4 and x < 6 and not b",
+        "x < 2 * z",
+        "x * 1 >= z * 2",
+        "y < 3 x ULN",
+        "y >= 0.5 x LLN or b",
+        "y > 0.01 g/dL",
+        "(a or b) and x > 5",
+        "a or (b and x > 5)",
+    ];
+    let values = [Some(true), Some(false), None];
+    let numbers = [None, Some(4.0), Some(5.0), Some(6.0)];
+    // A quantity with its reference range: value, low, high.
+    type Ranged = (f64, Option<f64>, Option<f64>);
+    let ys: [Option<Ranged>; 5] = [
+        None,
+        Some((50.0, Some(100.0), None)),
+        Some((50.0, Some(20.0), Some(40.0))),
+        Some((50.0, Some(120.0), Some(200.0))),
+        Some((500.0, Some(10.0), Some(100.0))),
+    ];
+    let index = date(2026, 1, 15);
+    let mut checked = 0;
+    for condition in conditions {
+        for section in ["inclusion", "exclusion"] {
+            let program = program(&format!(
+                "fields {{ a: bool, b: bool, x: number, z: number, y: mg/L with normal range }}\n\
+                 {section} {{ c: {condition} }}"
+            ));
+            let compiled = compile(&program);
+            let mut seen = std::collections::HashSet::new();
+            for a in values {
+                for b in values {
+                    for x in numbers {
+                        for z in [None, Some(2.5), Some(3.0)] {
+                            for y in ys {
+                                let mut record = Record::new(&program.schema);
+                                let mut set = |name, value| {
+                                    record.set(&program.schema, name, value).unwrap();
+                                };
+                                if let Some(v) = a {
+                                    set("a", FieldValue::Bool(v));
+                                }
+                                if let Some(v) = b {
+                                    set("b", FieldValue::Bool(v));
+                                }
+                                if let Some(v) = x {
+                                    set("x", FieldValue::Number(v));
+                                }
+                                if let Some(v) = z {
+                                    set("z", FieldValue::Number(v));
+                                }
+                                if let Some((value, low, high)) = y {
+                                    set("y", FieldValue::Quantity { value, low, high });
+                                }
+                                let want = evaluate(&program, &record, index).status;
+                                assert_eq!(
+                                    compiled.status(&record, index).unwrap(),
+                                    want,
+                                    "{section} {condition}: {record:?}"
+                                );
+                                seen.insert(want);
+                                checked += 1;
+                            }
+                        }
+                    }
+                }
+            }
+            assert_eq!(seen.len(), 3, "{section} {condition}: every status occurs");
+        }
+    }
+    assert_eq!(checked, conditions.len() * 2 * 3 * 3 * 4 * 3 * 5);
+}

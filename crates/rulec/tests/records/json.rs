@@ -51,14 +51,14 @@ fn json_reads_every_kind_of_field() {
         panic!("not a list field")
     };
     let slot = |name| element.slot(name).unwrap();
-    assert_eq!(therapies[0].get(slot("class")), &FieldValue::Member(0));
-    assert_eq!(therapies[0].get(slot("failed")), &FieldValue::Bool(true));
+    assert_eq!(*therapies[0].get(slot("class")), FieldValue::Member(0));
+    assert_eq!(*therapies[0].get(slot("failed")), FieldValue::Bool(true));
     assert_eq!(
-        therapies[0].get(slot("started")),
-        &FieldValue::Date(date(2025, 1, 31))
+        *therapies[0].get(slot("started")),
+        FieldValue::Date(date(2025, 1, 31))
     );
-    assert_eq!(therapies[1].get(slot("class")), &FieldValue::Member(1));
-    assert_eq!(therapies[1].get(slot("failed")), &FieldValue::Missing);
+    assert_eq!(*therapies[1].get(slot("class")), FieldValue::Member(1));
+    assert_eq!(*therapies[1].get(slot("failed")), FieldValue::Missing);
 }
 
 #[test]
@@ -357,10 +357,9 @@ fn json_errors_inside_a_list_name_the_element_and_keep_the_list() {
         panic!("the list is kept")
     };
     assert_eq!(therapies.len(), 2);
-    assert!(
-        therapies[1]
-            .get(rulec::check::Slot(0))
-            .eq(&FieldValue::Missing)
+    assert_eq!(
+        *therapies[1].get(rulec::check::Slot(0)),
+        FieldValue::Missing
     );
 }
 

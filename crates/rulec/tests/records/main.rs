@@ -55,7 +55,9 @@ fn fields() -> Program {
 }
 
 fn get(program: &Program, read: &ReadRecord, field: &str) -> FieldValue {
-    read.record.get(program.schema.slot(field).unwrap()).clone()
+    read.record
+        .get(program.schema.slot(field).unwrap())
+        .into_owned()
 }
 
 fn quantity(value: f64) -> FieldValue {
@@ -116,7 +118,7 @@ fn read_bad(program: &Program, field: &str, value: Value, reason: &str) -> DataE
         "{error}"
     );
     if let Some(slot) = program.schema.slot(field) {
-        assert_eq!(read.record.get(slot), &FieldValue::Missing, "{field}");
+        assert_eq!(*read.record.get(slot), FieldValue::Missing, "{field}");
     }
     error
 }

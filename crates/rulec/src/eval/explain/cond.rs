@@ -105,7 +105,7 @@ impl<'p, 'r> Explainer<'p, 'r> {
                 };
                 format!("({a}) and ({b}): {same}")
             }
-            Cond::EnumIn { field, members, .. } => match self.walker.value(*field) {
+            Cond::EnumIn { field, members, .. } => match self.walker.value(*field).as_ref() {
                 FieldValue::Member(m) => {
                     let name = self.name(*field);
                     let actual = self.member_names(*field, &[*m]).concat();
@@ -124,12 +124,12 @@ impl<'p, 'r> Explainer<'p, 'r> {
                 members,
                 all,
             } => self.set_has(*field, members, *all),
-            Cond::TextEq { field, text, .. } => match self.walker.value(*field) {
+            Cond::TextEq { field, text, .. } => match self.walker.value(*field).as_ref() {
                 FieldValue::Text(t) if t == text => format!("{} is {t:?}", self.name(*field)),
                 FieldValue::Text(t) => format!("{} is {t:?}, not {text:?}", self.name(*field)),
                 _ => missing(self, field),
             },
-            Cond::Known { field, .. } => match self.walker.value(*field) {
+            Cond::Known { field, .. } => match self.walker.value(*field).as_ref() {
                 FieldValue::Missing => format!("{} is missing", self.name(*field)),
                 _ => format!("{} is known", self.name(*field)),
             },
@@ -254,7 +254,8 @@ impl<'p, 'r> Explainer<'p, 'r> {
     /// has of those named, or lacks.
     fn set_has(&mut self, field: FieldRef, members: &[u32], all: bool) -> String {
         let name = self.name(field);
-        let FieldValue::Members(present) = self.walker.value(field) else {
+        let value = self.walker.value(field);
+        let FieldValue::Members(present) = value.as_ref() else {
             return format!("{name} is missing: unknown");
         };
         let named = self.member_names(field, members);

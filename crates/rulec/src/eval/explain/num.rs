@@ -134,7 +134,7 @@ impl Explainer<'_, '_> {
 
     /// The record's reference limit for a field.
     fn limit(&mut self, field: FieldRef, limit: Limit) -> Option<f64> {
-        match self.walker.value(field) {
+        match self.walker.value(field).as_ref() {
             FieldValue::Quantity { low, high, .. } => match limit {
                 Limit::Upper => *high,
                 Limit::Lower => *low,
@@ -307,7 +307,7 @@ impl Explainer<'_, '_> {
         match n {
             Num::Const(_) => Vec::new(),
             Num::Field { field, .. } => vec![self.missing(*field)],
-            Num::Limit { field, limit, .. } => match self.walker.value(*field) {
+            Num::Limit { field, limit, .. } => match self.walker.value(*field).as_ref() {
                 FieldValue::Quantity { value, .. } => {
                     let unit = self.field_unit(*field).map(|u| unit_text(u.as_str()));
                     let value = qty(*value, unit.as_deref());

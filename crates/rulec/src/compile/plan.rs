@@ -1,0 +1,534 @@
+//! The status fast path's plan: most criteria of real trials are flags,
+//! thresholds and `and`/`or` chains of them, and those are decided for a
+//! whole record with a few word operations instead of a call per node.
+//!
+//! Every threshold comparison in such a chain (`field op k`,
+//! `field op k x ULN`, `field op k * other`) becomes an *atom*: it is
+//! computed once per record into a bit, with a known bit beside it, like
+//! the record's own `bool` fields. A criterion that is a chain of flags and
+//! atoms, each perhaps negated (`not`, De Morgan applied), is then a pair
+//! of masks over those bits, and Kleene logic is mask arithmetic:
+//!
+//! - an inclusion `and` chain (a single flag or atom is one) rules the
+//!   record out when any of its leaves is known false; all such criteria
+//!   share one pair of masks. Likewise an exclusion `or` chain when any
+//!   leaf is known true.
+//! - an inclusion `or` chain rules out when every leaf is known false, an
+//!   exclusion `and` chain when every leaf is known true; each has its own
+//!   masks.
+//! - a leaf that is not known leaves its criterion unknown unless another
+//!   leaf decides it.
+//!
+//! Everything else keeps its closure. The plan serves [`super::Compiled::status`]
+//! only: it gives the status, not each criterion's outcome, and reads no
+//! field as "missing" for the explaining pass.
+
+use crate::check::{ArithOp, Cond, FieldRef, Num, Program, Slot};
+use crate::eval::{Lane, Layout, NO_NUMBER, Status};
+use crate::syntax::{CompareOp, Limit, Section, TIE, Ties};
+use crate::units::Conversion;
+
+use super::num::constant;
+use super::ops::flip;
+
+/// Words of atom bits a record's evaluation keeps on the stack.
+const ATOM_WORDS: usize = 4;
+
+/// A threshold comparison read straight from a record's words:
+/// `conversion(value) op rhs`, where `rhs` is `k`, or `factor` times
+/// another word of the record, converted (the field's own ULN or LLN, or
+/// another field).
+///
+/// Evaluated without a branch on the values: screened records sit on both
+/// sides of every threshold, so a branch on the outcome would be
+/// mispredicted half the time.
+#[derive(Clone, Copy, Debug)]
+struct Atom {
+    /// The bit the outcome goes to.
+    bit: u32,
+    word: u32,
+    conversion: Conversion,
+    /// Which orderings satisfy the operator.
+    op: Orderings,
+    rhs: Rhs,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Rhs {
+    Const(f64),
+    Word {
+        factor: f64,
+        word: u32,
+        conversion: Conversion,
+        /// Arithmetic (`k * other`): unknown when not finite, as any
+        /// arithmetic result is. A limit (`k x ULN`) is not checked.
+        arith: bool,
+    },
+}
+
+/// An operator as the orderings it accepts, with `CompareOp::holds`'s
+/// ties: `<` is "less and not tied", `<=` "less or tied", `!=` "not tied".
+#[derive(Clone, Copy, Debug)]
+struct Orderings {
+    less: bool,
+    tied: bool,
+    greater: bool,
+}
+
+impl Orderings {
+    fn of(op: CompareOp) -> Orderings {
+        let (less, tied, greater) = match op {
+            CompareOp::Lt => (true, false, false),
+            CompareOp::Le => (true, true, false),
+            CompareOp::Gt => (false, false, true),
+            CompareOp::Ge => (false, true, true),
+            CompareOp::Eq => (false, true, false),
+            CompareOp::Ne => (true, false, true),
+        };
+        Orderings {
+            less,
+            tied,
+            greater,
+        }
+    }
+
+    /// Whether `a op b`, for numbers that are not NaN, with the exact
+    /// rule for ties.
+    #[inline]
+    fn holds(self, a: f64, b: f64) -> bool {
+        let tied = <f64 as Ties>::ties(&a, &b);
+        (self.less & (a < b) & !tied) | (self.tied & tied) | (self.greater & (a > b) & !tied)
+    }
+
+    /// [`Orderings::holds`] when `a` is outside `[low, high]`, a window
+    /// around `b` outside which nothing ties with it (see [`window`]): a
+    /// comparison without the cost of the tie rule, which is left to the
+    /// rare values inside the window.
+    #[inline]
+    fn holds_outside(self, a: f64, b: f64, (low, high): (f64, f64)) -> bool {
+        let (less, greater) = (a < low, a > high);
+        if less | greater {
+            (self.less & less) | (self.greater & greater)
+        } else {
+            self.holds(a, b)
+        }
+    }
+}
+
+/// A window around `b` outside which no value ties with it.
+///
+/// Ties are within 1e-12 of the larger magnitude (`Ties`). A value `a`
+/// outside `b ± 3e-12 |b|` is not within that: if `|a| <= 2|b|` the tie
+/// window is at most `2e-12 |b|`, and if `|a| > 2|b|` then
+/// `|a - b| > |a| / 2`, far more than `1e-12 |a|`.
+#[inline]
+fn window(b: f64) -> (f64, f64) {
+    let margin = b.abs() * (3.0 * TIE);
+    (b - margin, b + margin)
+}
+
+/// The commonest atom, `field op k` with no conversion, on its own short
+/// path.
+#[derive(Clone, Copy, Debug)]
+struct Threshold {
+    bit: u32,
+    word: u32,
+    op: Orderings,
+    k: f64,
+    /// [`window`] of `k`.
+    window: (f64, f64),
+}
+
+impl Threshold {
+    fn new(bit: u32, word: u32, op: Orderings, k: f64) -> Threshold {
+        Threshold {
+            bit,
+            word,
+            op,
+            k,
+            window: window(k),
+        }
+    }
+
+    /// The comparison's truth and whether it is known, as bits.
+    #[inline]
+    fn eval(&self, words: &[u64]) -> (u64, u64) {
+        let a = f64::from_bits(words.get(self.word as usize).copied().unwrap_or(NO_NUMBER));
+        let known = !a.is_nan();
+        let holds = known & self.op.holds_outside(a, self.k, self.window);
+        (
+            u64::from(holds) << (self.bit % 64),
+            u64::from(known) << (self.bit % 64),
+        )
+    }
+}
+
+impl Atom {
+    /// The comparison's truth and whether it is known, as bits.
+    #[inline]
+    fn eval(&self, words: &[u64]) -> (u64, u64) {
+        let read = |w: u32| f64::from_bits(words.get(w as usize).copied().unwrap_or(NO_NUMBER));
+        let value = read(self.word);
+        let a = self.conversion.apply(value);
+        let (b, arith) = match self.rhs {
+            Rhs::Const(k) => (k, false),
+            Rhs::Word {
+                factor,
+                word,
+                conversion,
+                arith,
+            } => (factor * conversion.apply(read(word)), arith),
+        };
+        // NaN is a missing value, and a product that is not finite is
+        // unknown, as in the reference evaluator.
+        let known = !value.is_nan() & !b.is_nan() & (!arith | b.is_finite());
+        let holds = known & self.op.holds(a, b);
+        (
+            u64::from(holds) << (self.bit % 64),
+            u64::from(known) << (self.bit % 64),
+        )
+    }
+}
+
+/// Masks over one word of the bit space: leaves taken as they are, and
+/// negated.
+#[derive(Clone, Copy, Debug, Default)]
+struct Masks {
+    word: u32,
+    pos: u64,
+    neg: u64,
+}
+
+/// A chain of one criterion: an inclusion `or` or an exclusion `and`.
+#[derive(Clone, Debug)]
+struct Chain {
+    /// `true` for an `or` chain.
+    is_or: bool,
+    masks: Vec<Masks>,
+}
+
+/// The plan of a compiled program's status.
+#[derive(Debug, Default)]
+pub(super) struct Plan {
+    /// Words of the record's flag values (as many known words follow).
+    flag_words: usize,
+    /// How many atoms there are, of both kinds.
+    atoms: usize,
+    thresholds: Vec<Threshold>,
+    others: Vec<Atom>,
+    /// Inclusion `and` chains, together: any leaf known false rules out.
+    all_true: Vec<Masks>,
+    /// Exclusion `or` chains, together: any leaf known true rules out.
+    none_true: Vec<Masks>,
+    chains: Vec<Chain>,
+    /// The criteria left to their closures, by index.
+    pub(super) rest: Vec<usize>,
+}
+
+/// A leaf of a chain: a bit of the bit space, perhaps negated.
+type Leaf = (usize, bool);
+
+impl Plan {
+    /// The plan of `program`'s criteria.
+    pub(super) fn of(program: &Program) -> Plan {
+        let layout = program.schema.layout();
+        let mut plan = Plan {
+            flag_words: layout.flag_words(),
+            ..Plan::default()
+        };
+        for (index, criterion) in program.criteria.iter().enumerate() {
+            let inclusion = criterion.section == Section::Inclusion;
+            let before = (plan.atoms, plan.thresholds.len(), plan.others.len());
+            // The chain kind that the section's shared masks take, first.
+            let kinds = if inclusion {
+                [false, true]
+            } else {
+                [true, false]
+            };
+            let mut placed = false;
+            for is_or in kinds {
+                let mut leaves = Vec::new();
+                if plan.collect(layout, &criterion.condition, is_or, false, &mut leaves) {
+                    plan.place(inclusion, is_or, &leaves);
+                    placed = true;
+                    break;
+                }
+                plan.atoms = before.0;
+                plan.thresholds.truncate(before.1);
+                plan.others.truncate(before.2);
+            }
+            if !placed {
+                plan.rest.push(index);
+            }
+        }
+        plan
+    }
+
+    /// Collects the leaves of `c` as a chain of `or` (`is_or`) or `and`,
+    /// under `negated`; false if `c` is not such a chain.
+    fn collect(
+        &mut self,
+        layout: &Layout,
+        c: &Cond,
+        is_or: bool,
+        negated: bool,
+        leaves: &mut Vec<Leaf>,
+    ) -> bool {
+        match c {
+            // De Morgan: under `not`, the node that continues the chain
+            // is the dual operator, and its leaves are negated.
+            Cond::Not(inner) => self.collect(layout, inner, is_or, !negated, leaves),
+            Cond::Or(a, b) if is_or != negated => {
+                self.collect(layout, a, is_or, negated, leaves)
+                    && self.collect(layout, b, is_or, negated, leaves)
+            }
+            Cond::And(a, b) if is_or == negated => {
+                self.collect(layout, a, is_or, negated, leaves)
+                    && self.collect(layout, b, is_or, negated, leaves)
+            }
+            _ => match self.leaf(layout, c) {
+                Some(bit) => {
+                    leaves.push((bit, negated));
+                    true
+                }
+                None => false,
+            },
+        }
+    }
+
+    /// The bit of a flag or an atom.
+    fn leaf(&mut self, layout: &Layout, c: &Cond) -> Option<usize> {
+        let atom = match c {
+            Cond::Field(FieldRef { depth: 0, slot }) => {
+                let Lane::Flag(bit) = layout.lane(*slot)? else {
+                    return None;
+                };
+                return Some(bit as usize);
+            }
+            Cond::CompareNum { op, lhs, rhs } => {
+                atom(layout, *op, lhs, rhs).or_else(|| atom(layout, flip(*op), rhs, lhs))?
+            }
+            _ => return None,
+        };
+        let bit = u32::try_from(self.atoms).ok()?;
+        if self.atoms >= ATOM_WORDS * 64 {
+            return None;
+        }
+        self.atoms += 1;
+        match atom {
+            Atom {
+                word,
+                conversion,
+                op,
+                rhs: Rhs::Const(k),
+                ..
+            } if conversion.is_identity() => self.thresholds.push(Threshold::new(bit, word, op, k)),
+            atom => self.others.push(Atom { bit, ..atom }),
+        }
+        Some(self.flag_words * 64 + bit as usize)
+    }
+
+    /// Adds a criterion's chain to the plan.
+    fn place(&mut self, inclusion: bool, is_or: bool, leaves: &[Leaf]) {
+        let mut masks: Vec<Masks> = Vec::new();
+        for &(bit, negated) in leaves {
+            let word = u32::try_from(bit / 64).unwrap_or(u32::MAX);
+            let at = match masks.iter().position(|m| m.word == word) {
+                Some(at) => at,
+                None => {
+                    masks.push(Masks {
+                        word,
+                        ..Masks::default()
+                    });
+                    masks.len() - 1
+                }
+            };
+            if let Some(m) = masks.get_mut(at) {
+                if negated {
+                    m.neg |= 1 << (bit % 64);
+                } else {
+                    m.pos |= 1 << (bit % 64);
+                }
+            }
+        }
+        let shared = match (inclusion, is_or) {
+            (true, false) => Some(&mut self.all_true),
+            (false, true) => Some(&mut self.none_true),
+            // A single leaf is a chain of either kind.
+            _ if leaves.len() == 1 && inclusion => Some(&mut self.all_true),
+            _ if leaves.len() == 1 => Some(&mut self.none_true),
+            _ => None,
+        };
+        match shared {
+            Some(shared) => {
+                for m in masks {
+                    match shared.iter_mut().find(|s| s.word == m.word) {
+                        Some(s) => {
+                            s.pos |= m.pos;
+                            s.neg |= m.neg;
+                        }
+                        None => shared.push(m),
+                    }
+                }
+            }
+            None => self.chains.push(Chain { is_or, masks }),
+        }
+    }
+
+    /// The status as far as the planned criteria go: `Err(Ineligible)`
+    /// when one rules the record out, else whether any is unknown.
+    #[inline]
+    pub(super) fn decide(&self, words: &[u64]) -> Result<bool, Status> {
+        let mut atom_value = [0_u64; ATOM_WORDS];
+        let mut atom_known = [0_u64; ATOM_WORDS];
+        if self.atoms <= 64 {
+            // One word, accumulated in registers.
+            let (mut value, mut known) = (0, 0);
+            for (holds, is_known) in self.thresholds.iter().map(|a| a.eval(words)) {
+                value |= holds;
+                known |= is_known;
+            }
+            for (holds, is_known) in self.others.iter().map(|a| a.eval(words)) {
+                value |= holds;
+                known |= is_known;
+            }
+            (atom_value[0], atom_known[0]) = (value, known);
+        } else {
+            let thresholds = self.thresholds.iter().map(|a| (a.bit, a.eval(words)));
+            let others = self.others.iter().map(|a| (a.bit, a.eval(words)));
+            for (bit, (holds, is_known)) in thresholds.chain(others) {
+                let w = (bit / 64) as usize;
+                if let (Some(v), Some(k)) = (atom_value.get_mut(w), atom_known.get_mut(w)) {
+                    *v |= holds;
+                    *k |= is_known;
+                }
+            }
+        }
+        let bits = |word: u32| -> (u64, u64) {
+            let word = word as usize;
+            if word < self.flag_words {
+                let v = words.get(word).copied().unwrap_or(0);
+                let k = words.get(word + self.flag_words).copied().unwrap_or(0);
+                (v, k)
+            } else {
+                let at = word - self.flag_words;
+                let v = atom_value.get(at).copied().unwrap_or(0);
+                let k = atom_known.get(at).copied().unwrap_or(0);
+                (v, k)
+            }
+        };
+        // For masks `m` over bits `(v, k)`: the leaves known true, known
+        // false, and not known.
+        let leaves = |m: &Masks| {
+            let (v, k) = bits(m.word);
+            let true_ = k & ((m.pos & v) | (m.neg & !v));
+            let false_ = k & ((m.pos & !v) | (m.neg & v));
+            let unknown = (m.pos | m.neg) & !k;
+            (true_, false_, unknown)
+        };
+        let mut unknown = false;
+        for m in &self.all_true {
+            let (_, false_, u) = leaves(m);
+            if false_ != 0 {
+                return Err(Status::Ineligible);
+            }
+            unknown |= u != 0;
+        }
+        for m in &self.none_true {
+            let (true_, _, u) = leaves(m);
+            if true_ != 0 {
+                return Err(Status::Ineligible);
+            }
+            unknown |= u != 0;
+        }
+        for chain in &self.chains {
+            let (mut settled, mut open) = (false, false);
+            for m in &chain.masks {
+                let (true_, false_, u) = leaves(m);
+                // An inclusion `or` is settled (met) by a true leaf, an
+                // exclusion `and` (not met) by a false one; otherwise it
+                // rules out once every leaf is known.
+                settled |= if chain.is_or { true_ } else { false_ } != 0;
+                open |= u != 0;
+            }
+            if !settled {
+                if open {
+                    unknown = true;
+                } else {
+                    return Err(Status::Ineligible);
+                }
+            }
+        }
+        Ok(unknown)
+    }
+}
+
+/// `lhs op rhs` as an atom, if `lhs` is a numeric field of the record and
+/// `rhs` a constant, its own limit, or a constant times another field.
+fn atom(layout: &Layout, op: CompareOp, lhs: &Num, rhs: &Num) -> Option<Atom> {
+    let Num::Field {
+        field: FieldRef { depth: 0, slot },
+        conversion,
+    } = lhs
+    else {
+        return None;
+    };
+    let rhs = match rhs {
+        _ if constant(rhs).is_some() => Rhs::Const(constant(rhs).flatten()?),
+        Num::Limit {
+            field: FieldRef { depth: 0, slot: s },
+            limit,
+            factor,
+        } if s == slot => {
+            let Lane::Ranged(w) = layout.lane(*slot)? else {
+                return None;
+            };
+            Rhs::Word {
+                factor: *factor,
+                word: if *limit == Limit::Upper { w + 2 } else { w + 1 },
+                conversion: Conversion::IDENTITY,
+                arith: false,
+            }
+        }
+        Num::Arith {
+            op: ArithOp::Mul,
+            lhs: a,
+            rhs: b,
+        } => {
+            let (k, other) = match (constant(a), constant(b)) {
+                (Some(k), None) => (k?, b.as_ref()),
+                (None, Some(k)) => (k?, a.as_ref()),
+                _ => return None,
+            };
+            let Num::Field {
+                field: FieldRef { depth: 0, slot: o },
+                conversion,
+            } = other
+            else {
+                return None;
+            };
+            Rhs::Word {
+                factor: k,
+                word: value_word(layout, *o)?,
+                conversion: *conversion,
+                arith: true,
+            }
+        }
+        _ => return None,
+    };
+    Some(Atom {
+        bit: 0,
+        word: value_word(layout, *slot)?,
+        conversion: *conversion,
+        op: Orderings::of(op),
+        rhs,
+    })
+}
+
+/// The word of a numeric field's value.
+fn value_word(layout: &Layout, slot: Slot) -> Option<u32> {
+    match layout.lane(slot)? {
+        Lane::Number(w) | Lane::Quantity(w) | Lane::Ranged(w) => Some(w),
+        _ => None,
+    }
+}
