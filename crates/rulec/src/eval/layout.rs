@@ -63,6 +63,8 @@ pub(crate) struct Layout {
     empty: Box<[u64]>,
     /// How many values live outside the words.
     others: usize,
+    /// Slots by field name, for readers.
+    names: std::collections::HashMap<Box<str>, Slot>,
     /// The fingerprint records carry.
     pub(crate) fingerprint: u64,
 }
@@ -117,6 +119,12 @@ impl Layout {
             flag_words,
             empty: words.into_boxed_slice(),
             others: others as usize,
+            names: schema
+                .fields
+                .iter()
+                .enumerate()
+                .filter_map(|(i, f)| Some((f.name.as_str().into(), Slot(u32::try_from(i).ok()?))))
+                .collect(),
             fingerprint: super::record::fingerprint(schema),
         }
     }
@@ -125,6 +133,12 @@ impl Layout {
     #[inline]
     pub(crate) fn lane(&self, slot: Slot) -> Option<Lane> {
         self.lanes.get(slot.0 as usize).copied()
+    }
+
+    /// The slot of the field called `name`.
+    #[inline]
+    pub(crate) fn slot_of(&self, name: &str) -> Option<Slot> {
+        self.names.get(name).copied()
     }
 
     /// The number of slots.

@@ -418,17 +418,10 @@ impl<R: Read> CsvRecords<'_, R> {
                 }
             }
         }
-        for (field, cells) in schema.fields.iter().zip(cells) {
+        for (i, (field, cells)) in schema.fields.iter().zip(cells).enumerate() {
             let value = combine(cells, &mut problems, &field.name);
             if let Some(value) = value {
-                store(
-                    schema,
-                    &mut record,
-                    field,
-                    &field.name,
-                    value,
-                    &mut problems,
-                );
+                store(schema, &mut record, i, &field.name, value, &mut problems);
             }
         }
         finish(id, self.position, record, problems)

@@ -6,7 +6,7 @@ use super::{
     Problems, QuantityField, ReadRecord, Reason, WHOLE_RECORD, date, finish, integer, member,
     members, number, quantity, show, store, unknown_field,
 };
-use crate::check::{Field, FieldType, Program, Schema};
+use crate::check::{Field, FieldType, Program, Schema, Slot};
 use crate::eval::{FieldValue, Record};
 use crate::units::Conversion;
 
@@ -66,21 +66,7 @@ pub fn from_json(program: &Program, value: &Value, position: usize) -> ReadRecor
         ));
         return finish(None, position, record, problems);
     };
-    let id = match map.get("id") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(id)) if !id.trim().is_empty() => Some(id.clone()),
-        Some(Value::Number(id)) => Some(id.to_string()),
-        Some(other) => {
-            problems.push((
-                "id".to_owned(),
-                format!(
-                    "a record id is a non-empty string or a number, not {}",
-                    kind(other)
-                ),
-            ));
-            None
-        }
-    };
+    let id = map.get("id").and_then(|id| read_id(id, &mut problems));
     read_object(schema, map, "", &mut record, &mut problems);
     finish(id, position, record, problems)
 }
@@ -99,14 +85,195 @@ pub fn from_json(program: &Program, value: &Value, position: usize) -> ReadRecor
 /// ```
 #[must_use]
 pub fn from_json_str(program: &Program, text: &str, position: usize) -> ReadRecord {
-    match serde_json::from_str::<Value>(text) {
-        Ok(value) => from_json(program, &value, position),
+    let schema = &program.schema;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let top = serde::de::DeserializeSeed::deserialize(TopSeed(schema), &mut de)
+        .and_then(|top| de.end().map(|()| top));
+    match top {
+        Ok(Top::Object(keys)) => keys.read(schema, position),
+        Ok(Top::Other(value)) => from_json(program, &value, position),
         Err(error) => finish(
             None,
             position,
-            Record::new(&program.schema),
+            Record::new(schema),
             vec![(WHOLE_RECORD.to_owned(), format!("not valid JSON: {error}"))],
         ),
+    }
+}
+
+/// A record's JSON text as read in one pass: each field's value by slot,
+/// without the map of owned keys that [`Value`] would build. What it reads
+/// is what [`from_json`] would find in that map — the last of repeated
+/// keys, unknown keys in sorted order — so both give the same record.
+enum Top {
+    /// An object.
+    Object(Keys),
+    /// Anything else, for [`from_json`] to report.
+    Other(Value),
+}
+
+struct Keys {
+    id: Option<Value>,
+    values: Vec<Option<Value>>,
+    unknown: Vec<String>,
+}
+
+impl Keys {
+    fn read(mut self, schema: &Schema, position: usize) -> ReadRecord {
+        let mut record = Record::new(schema);
+        let mut problems = Problems::new();
+        let id = self.id.take().and_then(|id| read_id(&id, &mut problems));
+        read_fields(
+            schema,
+            |i, _| self.values.get(i).and_then(Option::as_ref),
+            "",
+            &mut record,
+            &mut problems,
+        );
+        self.unknown.sort_unstable();
+        self.unknown.dedup();
+        for key in &self.unknown {
+            problems.push((key.clone(), unknown_field(key, schema)));
+        }
+        finish(id, position, record, problems)
+    }
+}
+
+/// Reads the top-level value: an object field by field, anything else
+/// whole.
+struct TopSeed<'s>(&'s Schema);
+
+impl<'de> serde::de::DeserializeSeed<'de> for TopSeed<'_> {
+    type Value = Top;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, de: D) -> Result<Top, D::Error> {
+        de.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for TopSeed<'_> {
+    type Value = Top;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Top, A::Error> {
+        let layout = self.0.layout();
+        let mut keys = Keys {
+            id: None,
+            values: vec![None; self.0.fields.len()],
+            unknown: Vec::new(),
+        };
+        // Keys mostly come in declaration order: the field after the last
+        // one found is tried before the name index.
+        let mut next = 0;
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            let key = key.as_str();
+            let slot = match self.0.fields.get(next) {
+                Some(field) if field.name == key => u32::try_from(next).ok().map(Slot),
+                _ => layout.slot_of(key),
+            };
+            if let Some(slot) = slot {
+                next = slot.0 as usize + 1;
+            }
+            if key == "id" {
+                let value: Value = map.next_value()?;
+                if let Some(cell) = slot.and_then(|s| keys.values.get_mut(s.0 as usize)) {
+                    *cell = Some(value.clone());
+                }
+                keys.id = Some(value);
+            } else if let Some(cell) = slot.and_then(|s| keys.values.get_mut(s.0 as usize)) {
+                *cell = Some(map.next_value()?);
+            } else {
+                keys.unknown.push(key.to_owned());
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(Top::Object(keys))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Top, A::Error> {
+        let value =
+            serde::Deserialize::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
+        Ok(Top::Other(value))
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Top, E> {
+        Ok(Top::Other(Value::Bool(v)))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Top, E> {
+        Ok(Top::Other(Value::from(v)))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Top, E> {
+        Ok(Top::Other(Value::from(v)))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Top, E> {
+        Ok(Top::Other(Value::from(v)))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Top, E> {
+        Ok(Top::Other(Value::from(v)))
+    }
+
+    fn visit_unit<E>(self) -> Result<Top, E> {
+        Ok(Top::Other(Value::Null))
+    }
+}
+
+/// An object key, borrowed from the text when it has no escapes.
+enum Key<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl Key<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            Key::Borrowed(s) => s,
+            Key::Owned(s) => s,
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> serde::de::Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key::Borrowed(v))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key::Owned(v.to_owned()))
+            }
+        }
+        de.deserialize_str(KeyVisitor)
+    }
+}
+
+/// A record's id: a non-empty string or a number.
+fn read_id(value: &Value, problems: &mut Problems) -> Option<String> {
+    match value {
+        Value::Null => None,
+        Value::String(id) if !id.trim().is_empty() => Some(id.clone()),
+        Value::Number(id) => Some(id.to_string()),
+        other => {
+            problems.push((
+                "id".to_owned(),
+                format!(
+                    "a record id is a non-empty string or a number, not {}",
+                    kind(other)
+                ),
+            ));
+            None
+        }
     }
 }
 
@@ -120,21 +287,13 @@ fn read_object(
     record: &mut Record,
     problems: &mut Problems,
 ) {
-    let mut matched = 0;
-    for field in &schema.fields {
-        let Some(value) = map.get(&field.name) else {
-            continue;
-        };
-        matched += 1;
-        // A top-level field is its own path: no string to build.
-        let path: std::borrow::Cow<'_, str> = if prefix.is_empty() {
-            std::borrow::Cow::Borrowed(&field.name)
-        } else {
-            std::borrow::Cow::Owned(format!("{prefix}{}", field.name))
-        };
-        let read = read_value(field, value, &path, problems);
-        store(schema, record, field, &path, read, problems);
-    }
+    let matched = read_fields(
+        schema,
+        |_, field| map.get(&field.name),
+        prefix,
+        record,
+        problems,
+    );
     // Every key a field (and the id): no key left to report, and no need
     // to look each one up again.
     let id = usize::from(prefix.is_empty() && map.contains_key("id"));
@@ -147,6 +306,33 @@ fn read_object(
             problems.push((format!("{prefix}{key}"), unknown_field(key, schema)));
         }
     }
+}
+
+/// Reads the fields of `schema`, in declaration order, from the values
+/// `value_of` finds for them (by index and field); gives how many it found.
+fn read_fields<'v>(
+    schema: &Schema,
+    value_of: impl Fn(usize, &Field) -> Option<&'v Value>,
+    prefix: &str,
+    record: &mut Record,
+    problems: &mut Problems,
+) -> usize {
+    let mut matched = 0;
+    for (i, field) in schema.fields.iter().enumerate() {
+        let Some(value) = value_of(i, field) else {
+            continue;
+        };
+        matched += 1;
+        // A top-level field is its own path: no string to build.
+        let path: std::borrow::Cow<'_, str> = if prefix.is_empty() {
+            std::borrow::Cow::Borrowed(&field.name)
+        } else {
+            std::borrow::Cow::Owned(format!("{prefix}{}", field.name))
+        };
+        let read = read_value(field, value, &path, problems);
+        store(schema, record, i, &path, read, problems);
+    }
+    matched
 }
 
 /// Reads the value of one field.

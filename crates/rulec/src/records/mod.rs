@@ -201,29 +201,21 @@ fn finish(id: Option<String>, position: usize, record: Record, problems: Problem
     }
 }
 
-/// Sets a value read for `field`, or notes why it could not be read.
+/// Sets a value read for the field at `slot`, or notes why it could not
+/// be read.
 fn store(
     schema: &Schema,
     record: &mut Record,
-    field: &Field,
+    slot: usize,
     path: &str,
     value: Result<FieldValue, Reason>,
     problems: &mut Problems,
 ) {
-    // The reader holds the schema's own field: find its slot by address,
-    // not by comparing names.
-    let slot = schema
-        .fields
-        .iter()
-        .position(|f| std::ptr::eq(f, field))
-        .and_then(|i| u32::try_from(i).ok())
-        .map(crate::check::Slot);
+    let slot = crate::check::Slot(u32::try_from(slot).unwrap_or(u32::MAX));
     let outcome = value.and_then(|value| {
-        match slot {
-            Some(slot) => record.set_slot(schema, slot, value),
-            None => record.set(schema, &field.name, value),
-        }
-        .map_err(|wrong| wrong.to_string())
+        record
+            .set_slot(schema, slot, value)
+            .map_err(|wrong| wrong.to_string())
     });
     if let Err(reason) = outcome {
         problems.push((path.to_owned(), reason));

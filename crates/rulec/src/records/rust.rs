@@ -8,7 +8,7 @@ use super::{
     DataError, Problems, QuantityField, Reason, RecordName, integer, member, members, number,
     quantity, store, unknown_field,
 };
-use crate::check::{Field, FieldType, Program, Schema};
+use crate::check::{Field, FieldType, Program, Schema, Slot};
 use crate::eval::{FieldValue, Record};
 
 /// A type whose values can be evaluated as records.
@@ -490,7 +490,7 @@ impl<'s> RecordBuilder<'s> {
         I: IntoIterator<Item = &'t T>,
     {
         let path = self.path(field);
-        let element_schema = match self.declared(field)? {
+        let element_schema = match self.declared(field)?.1 {
             Field {
                 ty: FieldType::ListOf(schema),
                 ..
@@ -525,11 +525,11 @@ impl<'s> RecordBuilder<'s> {
     }
 
     /// The declared field called `name`.
-    fn declared(&self, name: &str) -> Result<&'s Field, FieldError> {
+    fn declared(&self, name: &str) -> Result<(Slot, &'s Field), FieldError> {
         let schema = self.schema;
         schema
             .slot(name)
-            .and_then(|slot| schema.field(slot))
+            .and_then(|slot| Some((slot, schema.field(slot)?)))
             .ok_or_else(|| FieldError {
                 field: self.path(name),
                 reason: unknown_field(name, schema),
@@ -543,13 +543,13 @@ impl<'s> RecordBuilder<'s> {
         name: &str,
         read: impl FnOnce(&Field) -> Result<FieldValue, Reason>,
     ) -> Result<Self, FieldError> {
-        let field = self.declared(name)?;
+        let (slot, field) = self.declared(name)?;
         let path = self.path(name);
         let mut problems = Problems::new();
         store(
             self.schema,
             &mut self.record,
-            field,
+            slot.0 as usize,
             &path,
             read(field),
             &mut problems,

@@ -99,6 +99,28 @@ proptest! {
         }
     }
 
+    /// Reading JSON text in one pass gives what reading it into a `Value`
+    /// first gives, keys repeated (the last counts), unknown and escaped
+    /// (`\u0069d` is `id`) included.
+    #[test]
+    fn json_text_is_read_as_its_value_is(
+        pairs in prop::collection::vec((prop::sample::select(KEYS), json_value()), 0..10),
+        escape in any::<bool>(),
+        position in 1usize..1000,
+    ) {
+        let p = fields();
+        let body: Vec<String> = pairs
+            .iter()
+            .map(|(k, v)| {
+                let key = if escape { k.replace('i', "\\u0069") } else { (*k).to_owned() };
+                format!("\"{key}\": {v}")
+            })
+            .collect();
+        let text = format!("{{{}}}", body.join(", "));
+        let value: Value = serde_json::from_str(&text).unwrap();
+        prop_assert_eq!(from_json_str(&p, &text, position), from_json(&p, &value, position));
+    }
+
     /// No CSV text makes the reader panic; every row gives a record.
     #[test]
     fn any_csv_gives_a_record_per_row(
