@@ -25,6 +25,9 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     row.last().copied().unwrap_or(0)
 }
 
+/// Names longer than this (in characters) get no suggestion.
+const LONGEST: usize = 100;
+
 /// The candidate closest to `name`, if close enough to be a misspelling
 /// (at most a third of the characters differ) and the only one that
 /// close: where two candidates are equally near (`hbv` is one edit from
@@ -34,10 +37,20 @@ pub(crate) fn closest<'n>(
     name: &str,
     candidates: impl Iterator<Item = &'n str>,
 ) -> Option<&'n str> {
-    let limit = (name.chars().count() / 3).max(1);
+    let length = name.chars().count();
+    // The distance is quadratic in the lengths: names longer than any a
+    // person types get no guess (a hostile key of megabytes, say).
+    if length > LONGEST {
+        return None;
+    }
+    let limit = (length / 3).max(1);
     let mut best: Option<(usize, &str)> = None;
     let mut tied = false;
     for candidate in candidates {
+        // Lengths further apart than the limit are further apart in edits.
+        if candidate.len() > 4 * LONGEST || candidate.chars().count().abs_diff(length) > limit {
+            continue;
+        }
         let distance = edit_distance(name, candidate);
         if distance > limit {
             continue;

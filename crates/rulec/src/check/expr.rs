@@ -97,7 +97,15 @@ pub(crate) struct Ctx<'a> {
     /// Defines already found to have errors: not checked, nor reported,
     /// again.
     pub(crate) failed: HashSet<String>,
+    /// How many more did-you-mean suggestions may be looked for.
+    pub(crate) suggestions: usize,
 }
+
+/// Did-you-mean suggestions looked for in one file, at most. Each compares
+/// a name with every candidate, so a hostile file of many unknown names
+/// and many fields would otherwise take quadratic time; a person reads the
+/// first few anyway.
+pub(crate) const SUGGESTIONS: usize = 100;
 
 fn describe(t: &Typed) -> String {
     match t {
@@ -159,13 +167,24 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Whether a suggestion may still be looked for (and counts it).
+    pub(crate) fn take_suggestion(&mut self) -> bool {
+        let left = self.suggestions > 0;
+        self.suggestions = self.suggestions.saturating_sub(1);
+        left
+    }
+
     fn unknown_name(&mut self, name: &str, span: Span) {
-        let mut names: Vec<&str> = self.schema.fields.iter().map(|f| f.name.as_str()).collect();
-        names.extend(self.define_asts.keys().copied());
-        for scope in &self.scopes {
-            names.extend(scope.fields.iter().map(|f| f.name.as_str()));
-        }
-        let help = closest(name, names.iter().copied()).map(|c| format!("did you mean `{c}`?"));
+        let help = if self.take_suggestion() {
+            let mut names: Vec<&str> = self.schema.fields.iter().map(|f| f.name.as_str()).collect();
+            names.extend(self.define_asts.keys().copied());
+            for scope in &self.scopes {
+                names.extend(scope.fields.iter().map(|f| f.name.as_str()));
+            }
+            closest(name, names.iter().copied()).map(|c| format!("did you mean `{c}`?"))
+        } else {
+            None
+        };
         self.error(CheckError::UnknownName {
             name: name.to_owned(),
             span,

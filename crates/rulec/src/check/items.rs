@@ -114,6 +114,7 @@ pub(super) fn check_file(file: &RuleFile, imports: &dyn Imports) -> (Program, Ve
         scopes: Vec::new(),
         poisoned,
         failed: HashSet::new(),
+        suggestions: super::expr::SUGGESTIONS,
     };
     for item in &file.items {
         if let Item::Define(d) = item {

@@ -80,6 +80,7 @@ pub fn explain(program: &Program, record: &Record, index: Date) -> Explained {
         .iter()
         .map(|c| {
             explainer.walker.missing.clear();
+            explainer.start_criterion();
             explainer.cond(&c.condition).1
         })
         .collect();

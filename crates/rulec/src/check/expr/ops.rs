@@ -484,9 +484,13 @@ impl<'a> Ctx<'a> {
         if let Some(i) = members.iter().position(|m| m == member) {
             return u32::try_from(i).ok();
         }
-        let close = closest(member, members.iter().map(String::as_str))
-            .map(|c| format!("did you mean `{c}`? "))
-            .unwrap_or_default();
+        let close = if self.take_suggestion() {
+            closest(member, members.iter().map(String::as_str))
+                .map(|c| format!("did you mean `{c}`? "))
+                .unwrap_or_default()
+        } else {
+            String::new()
+        };
         self.error(CheckError::UnknownMember {
             member: member.to_owned(),
             field: field.to_owned(),

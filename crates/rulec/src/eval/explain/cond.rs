@@ -23,6 +23,14 @@ pub(super) struct Explainer<'p, 'r> {
     schemas: Vec<&'p Schema>,
     /// Significant digits the values of a comparison are shown with.
     pub(super) digits: i32,
+    /// The defines already explained in the current criterion's
+    /// explanation: each is explained once, then named, so that a define
+    /// built from others used twice (`a1: a0 and a0`, …) explains in
+    /// linear, not exponential, length.
+    expanded: Vec<bool>,
+    /// Why each numeric or date define is unknown, once worked out in the
+    /// current criterion (the same reasons serve every use).
+    reasons: Vec<Option<Vec<String>>>,
 }
 
 impl<'p, 'r> Explainer<'p, 'r> {
@@ -32,7 +40,36 @@ impl<'p, 'r> Explainer<'p, 'r> {
             walker,
             schemas: Vec::new(),
             digits: 4,
+            expanded: vec![false; program.defines.len()],
+            reasons: vec![None; program.defines.len()],
         }
+    }
+
+    /// Starts a criterion's explanation: every define may be explained
+    /// again.
+    pub(super) fn start_criterion(&mut self) {
+        self.expanded.fill(false);
+        self.reasons.fill(None);
+    }
+
+    /// The reasons a define is unknown, if already worked out.
+    pub(super) fn reasons_of(&self, id: DefineId) -> Option<Vec<String>> {
+        self.reasons.get(id.0 as usize).cloned().flatten()
+    }
+
+    /// Keeps the reasons a define is unknown for its other uses.
+    pub(super) fn keep_reasons(&mut self, id: DefineId, reasons: &[String]) {
+        if let Some(cell) = self.reasons.get_mut(id.0 as usize) {
+            *cell = Some(reasons.to_vec());
+        }
+    }
+
+    /// Whether the define is to be explained here: the first time it is
+    /// met in the current criterion.
+    pub(super) fn first_time(&mut self, id: DefineId) -> bool {
+        self.expanded
+            .get_mut(id.0 as usize)
+            .is_some_and(|seen| !std::mem::replace(seen, true))
     }
 
     pub(super) fn field(&self, f: FieldRef) -> Option<&'p Field> {
@@ -80,9 +117,10 @@ impl<'p, 'r> Explainer<'p, 'r> {
             Cond::Define(id) => {
                 let name = self.define_name(*id);
                 match self.program.defines.get(id.0 as usize).map(|d| &d.value) {
-                    Some(Value::Cond(inner)) => {
+                    Some(Value::Cond(inner)) if self.first_time(*id) => {
                         format!("{name} is {truth} because {}", self.cond(inner).1)
                     }
+                    Some(Value::Cond(_)) => format!("{name} is {truth} (as above)"),
                     _ => format!("{name} is {truth}"),
                 }
             }

@@ -320,6 +320,9 @@ impl Explainer<'_, '_> {
                 _ => vec![self.missing(*field)],
             },
             Num::Define { define, .. } => {
+                if let Some(known) = self.reasons_of(*define) {
+                    return known;
+                }
                 let name = self.define_name(*define);
                 let reasons = match self
                     .program
@@ -330,10 +333,12 @@ impl Explainer<'_, '_> {
                     Some(Value::Num(inner, _)) => self.why_num(inner),
                     _ => Vec::new(),
                 };
-                reasons
+                let reasons: Vec<String> = reasons
                     .into_iter()
                     .map(|r| format!("{r} (for {name})"))
-                    .collect()
+                    .collect();
+                self.keep_reasons(*define, &reasons);
+                reasons
             }
             Num::Convert { inner, .. } | Num::Neg(inner) => self.why_num(inner),
             Num::Arith { op, lhs, rhs } => {
@@ -384,15 +389,20 @@ impl Explainer<'_, '_> {
             DateVal::Field(f) => vec![self.missing(*f)],
             DateVal::Index => Vec::new(),
             DateVal::Define(id) => {
+                if let Some(known) = self.reasons_of(*id) {
+                    return known;
+                }
                 let name = self.define_name(*id);
                 let reasons = match self.program.defines.get(id.0 as usize).map(|d| &d.value) {
                     Some(Value::Date(inner)) => self.why_date(inner),
                     _ => Vec::new(),
                 };
-                reasons
+                let reasons: Vec<String> = reasons
                     .into_iter()
                     .map(|r| format!("{r} (for {name})"))
-                    .collect()
+                    .collect();
+                self.keep_reasons(*id, &reasons);
+                reasons
             }
             DateVal::Shift { date, by } => {
                 let reasons = self.why_date(date);
