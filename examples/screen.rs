@@ -28,7 +28,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         .parent()
         .unwrap_or(".".as_ref())
         .to_path_buf();
-    let checked = rulec::check::check(&file, &rulec::check::FolderImports { folder });
+    let checked = rulec::check::check(&file, &rulec::check::FolderImports::new(folder));
     let Some(program) = checked.program else {
         for error in checked.errors() {
             eprintln!("{rules}: {error}");

@@ -49,6 +49,8 @@ pub struct Options {
     /// warnings`). The warning is still reported as a warning: its
     /// severity belongs to the diagnostic, the policy to this run.
     pub deny_warnings: bool,
+    /// Whether `use` may import files outside the rule file's folder.
+    pub imports_outside: bool,
 }
 
 /// Checks `files` in order, reporting as `options` say, and tells how it
@@ -72,7 +74,7 @@ pub fn run(files: &[impl AsRef<Path>], options: Options) -> Status {
                 continue;
             }
         };
-        let findings = diagnose(path, source.text());
+        let findings = diagnose(path, source.text(), options.imports_outside);
         let count = Count::of(&findings);
         if count.fails(options.deny_warnings) {
             status = status.max(Status::Errors);
@@ -145,12 +147,16 @@ impl Finding {
 
 /// Parses `text`, the contents of the file at `path`, and checks it when it
 /// parses. The checker's diagnostics come ordered by position.
-fn diagnose(path: &Path, text: &str) -> Vec<Finding> {
-    diagnose_and_check(path, text).0
+fn diagnose(path: &Path, text: &str, imports_outside: bool) -> Vec<Finding> {
+    diagnose_and_check(path, text, imports_outside).0
 }
 
 /// [`diagnose`], with the checked program when the file has no error.
-fn diagnose_and_check(path: &Path, text: &str) -> (Vec<Finding>, Option<Program>) {
+fn diagnose_and_check(
+    path: &Path,
+    text: &str,
+    imports_outside: bool,
+) -> (Vec<Finding>, Option<Program>) {
     let file = match rulec::syntax::parse(text) {
         Ok(file) => file,
         Err(error) => return (vec![Finding::Syntax(error)], None),
@@ -158,9 +164,8 @@ fn diagnose_and_check(path: &Path, text: &str) -> (Vec<Finding>, Option<Program>
     // `use "x.rules"` is relative to the importing file, not to the
     // working directory. A bare file name has the empty path as parent,
     // which joins like the working directory, as it should.
-    let imports = FolderImports {
-        folder: path.parent().unwrap_or(Path::new("")).to_path_buf(),
-    };
+    let imports =
+        FolderImports::new(path.parent().unwrap_or(Path::new(""))).allow_outside(imports_outside);
     let checked = rulec::check::check(&file, &imports);
     let findings = checked
         .diagnostics
@@ -177,13 +182,13 @@ fn diagnose_and_check(path: &Path, text: &str) -> (Vec<Finding>, Option<Program>
 /// a file with warnings alone still gives its program. The error is the
 /// run's status: [`Status::Errors`] when the rules do not check,
 /// [`Status::Trouble`] when the file cannot be read.
-pub fn load(path: &Path, colour: bool) -> Result<Program, Status> {
+pub fn load(path: &Path, colour: bool, imports_outside: bool) -> Result<Program, Status> {
     let name = path.display().to_string();
     let source = read_source(path).map_err(|reason| {
         eprintln_quiet(&format!("error: cannot read `{name}`: {reason}"));
         Status::Trouble
     })?;
-    let (findings, program) = diagnose_and_check(path, source.text());
+    let (findings, program) = diagnose_and_check(path, source.text(), imports_outside);
     let text = TextRenderer::new(colour);
     for finding in &findings {
         let rendered = text.render(&name, source.text(), finding.diagnostic(), finding.span());
@@ -225,7 +230,20 @@ impl Count {
 
 /// Reads a rule file as UTF-8, describing any failure in one phrase.
 fn read_source(path: &Path) -> Result<Source, String> {
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    use std::io::Read;
+    // Read no more than the parser accepts, whatever the file (a device or
+    // a pipe has no size to ask for first).
+    let limit = rulec::syntax::MAX_SOURCE_LEN;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(limit as u64 + 1).read_to_end(&mut bytes))
+        .map_err(|e| e.to_string())?;
+    if bytes.len() > limit {
+        return Err(format!(
+            "it is larger than {} MiB, the most a rule file may be",
+            limit >> 20
+        ));
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let prefix = e

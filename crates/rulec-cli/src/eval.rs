@@ -56,6 +56,8 @@ pub struct Options {
     pub output: Option<PathBuf>,
     /// Whether diagnostics may be coloured.
     pub colour: bool,
+    /// Whether `use` may import files outside the rule file's folder.
+    pub imports_outside: bool,
 }
 
 /// One record's verdict, rendered, with what the funnel and the data error
@@ -70,7 +72,7 @@ struct Screened {
 
 /// Runs `rulec eval`.
 pub fn run(options: &Options) -> Status {
-    let program = match load(&options.rules, options.colour) {
+    let program = match load(&options.rules, options.colour, options.imports_outside) {
         Ok(program) => program,
         Err(status) => return status,
     };

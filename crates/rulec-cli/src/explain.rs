@@ -44,11 +44,13 @@ pub struct Options {
     pub format: ExplainFormat,
     /// Whether diagnostics may be coloured.
     pub colour: bool,
+    /// Whether `use` may import files outside the rule file's folder.
+    pub imports_outside: bool,
 }
 
 /// Runs `rulec explain`.
 pub fn run(options: &Options) -> Status {
-    let program = match load(&options.rules, options.colour) {
+    let program = match load(&options.rules, options.colour, options.imports_outside) {
         Ok(program) => program,
         Err(status) => return status,
     };

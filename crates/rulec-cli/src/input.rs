@@ -20,6 +20,14 @@ use serde::de::{DeserializeSeed, SeqAccess, Visitor};
 /// chunk in flight costs little memory.
 pub const CHUNK: usize = 1024;
 
+/// Bytes of input per chunk, at most (a chunk is sent early when its lines
+/// are long), so that the memory in flight stays bounded.
+const CHUNK_BYTES: usize = 16 << 20;
+
+/// The longest line of JSON Lines read as a record; a longer one is a
+/// record that cannot be read (and is skipped without being held).
+pub const MAX_LINE: usize = 64 << 20;
+
 /// How the records are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum InputFormat {
@@ -191,6 +199,7 @@ pub fn read(
         let mut chunks = Chunker {
             sender,
             items: Vec::with_capacity(CHUNK),
+            bytes: 0,
         };
         let read = match input.format {
             InputFormat::Jsonl => read_lines(reader, &mut chunks),
@@ -224,13 +233,17 @@ impl<R: Read> Read for Counting<'_, R> {
 struct Chunker<'a> {
     sender: &'a SyncSender<Chunk>,
     items: Vec<Item>,
+    /// Bytes of input the items hold (as far as known).
+    bytes: usize,
 }
 
 impl Chunker<'_> {
-    /// Adds an item; `false` once the receiver has hung up.
-    fn push(&mut self, item: Item) -> bool {
+    /// Adds an item of `bytes` bytes of input; `false` once the receiver
+    /// has hung up.
+    fn push(&mut self, item: Item, bytes: usize) -> bool {
         self.items.push(item);
-        if self.items.len() >= CHUNK {
+        self.bytes += bytes;
+        if self.items.len() >= CHUNK || self.bytes >= CHUNK_BYTES {
             return self.flush();
         }
         true
@@ -240,6 +253,7 @@ impl Chunker<'_> {
         if self.items.is_empty() {
             return true;
         }
+        self.bytes = 0;
         let items = std::mem::replace(&mut self.items, Vec::with_capacity(CHUNK));
         self.sender.send(Ok(items)).is_ok()
     }
@@ -252,15 +266,51 @@ fn read_lines(reader: impl Read, chunks: &mut Chunker<'_>) -> Result<(), String>
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     let mut line = Vec::new();
     let mut position = 0;
+    let failed = |position, e: std::io::Error| format!("{e} after line {position}");
     loop {
         line.clear();
-        let n = reader
+        let limit = MAX_LINE as u64 + 1;
+        let n = (&mut reader)
+            .take(limit)
             .read_until(b'\n', &mut line)
-            .map_err(|e| format!("{e} after line {position}"))?;
+            .map_err(|e| failed(position, e))?;
         if n == 0 {
             return Ok(());
         }
         position += 1;
+        if line.len() > MAX_LINE && line.last() != Some(&b'\n') {
+            // Skip to the end of the line without holding it.
+            let mut rest = 0;
+            loop {
+                let buf = reader.fill_buf().map_err(|e| failed(position, e))?;
+                if buf.is_empty() {
+                    break;
+                }
+                match buf.iter().position(|b| *b == b'\n') {
+                    Some(at) => {
+                        reader.consume(at + 1);
+                        break;
+                    }
+                    None => {
+                        let len = buf.len();
+                        rest += len;
+                        reader.consume(len);
+                    }
+                }
+            }
+            let item = Item::Unreadable {
+                position,
+                reason: format!(
+                    "the line is longer than {} MiB ({} bytes or more), the most a record may be",
+                    MAX_LINE >> 20,
+                    line.len() + rest
+                ),
+            };
+            if !chunks.push(item, 0) {
+                return Ok(());
+            }
+            continue;
+        }
         let last_unterminated = line.last() != Some(&b'\n');
         let text = line.strip_suffix(b"\n").unwrap_or(&line);
         let text = text.strip_suffix(b"\r").unwrap_or(text);
@@ -281,7 +331,7 @@ fn read_lines(reader: impl Read, chunks: &mut Chunker<'_>) -> Result<(), String>
                 ),
             },
         };
-        if !chunks.push(item) {
+        if !chunks.push(item, n) {
             return Ok(());
         }
     }
@@ -323,7 +373,7 @@ impl<'de> Visitor<'de> for ArraySeed<'_, '_> {
         let mut position = 0;
         while let Some(value) = seq.next_element::<serde_json::Value>()? {
             position += 1;
-            if !self.chunks.push(Item::Value { position, value }) {
+            if !self.chunks.push(Item::Value { position, value }, 0) {
                 break;
             }
         }
@@ -335,7 +385,7 @@ impl<'de> Visitor<'de> for ArraySeed<'_, '_> {
 fn read_csv(reader: impl Read, program: &Program, chunks: &mut Chunker<'_>) -> Result<(), String> {
     let records = rulec::records::from_csv(program, reader).map_err(|e| e.to_string())?;
     for read in records {
-        if !chunks.push(Item::Read(read)) {
+        if !chunks.push(Item::Read(read), 0) {
             break;
         }
     }

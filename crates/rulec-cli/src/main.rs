@@ -105,6 +105,11 @@ struct CheckArgs {
     /// still reported as warnings.
     #[arg(long, short = 'D', value_enum, value_name = "WHAT")]
     deny: Vec<Deny>,
+
+    /// Let `use` import files outside the rule file's folder (by default
+    /// a rule file reads only files in its own folder and below).
+    #[arg(long)]
+    allow_imports_outside: bool,
 }
 
 /// Where the records are and how to read them (shared by eval and explain).
@@ -127,6 +132,11 @@ struct RecordArgs {
     /// YYYY-MM-DD; today by default.
     #[arg(long, value_name = "DATE")]
     index_date: Option<jiff::civil::Date>,
+
+    /// Let `use` import files outside the rule file's folder (by default
+    /// a rule file reads only files in its own folder and below).
+    #[arg(long)]
+    allow_imports_outside: bool,
 }
 
 impl RecordArgs {
@@ -199,6 +209,7 @@ fn main() -> ExitCode {
                 format: args.format,
                 colour: use_colour(),
                 deny_warnings: args.deny.contains(&Deny::Warnings),
+                imports_outside: args.allow_imports_outside,
             };
             check::run(&args.files, options).exit_code()
         }
@@ -212,6 +223,7 @@ fn main() -> ExitCode {
                 format: args.format,
                 output: args.output,
                 colour: use_colour(),
+                imports_outside: args.records.allow_imports_outside,
             })
             .exit_code()
         }
@@ -224,6 +236,7 @@ fn main() -> ExitCode {
                 index,
                 format: args.format,
                 colour: use_colour(),
+                imports_outside: args.records.allow_imports_outside,
             })
             .exit_code()
         }

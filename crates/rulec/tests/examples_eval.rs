@@ -43,7 +43,7 @@ fn load(path: &Path) -> rulec::check::Program {
     let file = rulec::syntax::parse(&source)
         .unwrap_or_else(|e| panic!("{} does not parse: {e:?}", path.display()));
     let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let checked = rulec::check::check(&file, &FolderImports { folder });
+    let checked = rulec::check::check(&file, &FolderImports::new(folder));
     assert!(
         checked.diagnostics.is_empty(),
         "{} does not check clean: {:#?}",

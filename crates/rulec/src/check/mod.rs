@@ -76,16 +76,86 @@ impl Imports for NoImports {
 }
 
 /// Imports relative to the folder of the importing file.
+///
+/// A rule file reads nothing but its imports, and by default only from
+/// inside its own folder tree: an absolute path, a `..` that climbs out of
+/// the folder, or a link that leads outside it is refused, unless
+/// [`FolderImports::allow_outside`] says otherwise. Files larger than
+/// [`crate::syntax::MAX_SOURCE_LEN`] are refused before they are read.
+///
+/// ```
+/// use rulec::check::{FolderImports, Imports};
+///
+/// let imports = FolderImports::new("examples");
+/// let refused = imports.load("../Cargo.toml").unwrap_err();
+/// assert!(refused.contains("outside"), "{refused}");
+/// assert!(imports.load("/etc/hostname").is_err());
+/// ```
 #[derive(Debug, Clone)]
 pub struct FolderImports {
-    /// The folder of the importing file.
-    pub folder: std::path::PathBuf,
+    folder: std::path::PathBuf,
+    allow_outside: bool,
+}
+
+impl FolderImports {
+    /// Imports from `folder` (the folder of the importing file) and the
+    /// folders below it.
+    pub fn new(folder: impl Into<std::path::PathBuf>) -> FolderImports {
+        FolderImports {
+            folder: folder.into(),
+            allow_outside: false,
+        }
+    }
+
+    /// Allows (or not) imports from anywhere the process can read: for
+    /// rule files that share field declarations kept elsewhere.
+    #[must_use]
+    pub fn allow_outside(mut self, allow: bool) -> FolderImports {
+        self.allow_outside = allow;
+        self
+    }
 }
 
 impl Imports for FolderImports {
     fn load(&self, path: &str) -> Result<String, String> {
+        use std::path::{Component, Path};
         let full = self.folder.join(path);
-        std::fs::read_to_string(&full).map_err(|e| format!("cannot read `{}`: {e}", full.display()))
+        let cannot = |e: std::io::Error| format!("cannot read `{}`: {e}", full.display());
+        let outside = || {
+            format!(
+                "`{path}` is outside the rule file's folder; rule files import only from their \
+                 own folder and below (`--allow-imports-outside` lifts this)"
+            )
+        };
+        if !self.allow_outside {
+            let climbs = Path::new(path)
+                .components()
+                .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir));
+            if climbs {
+                return Err(outside());
+            }
+            // A link inside the folder may still lead outside it. (The
+            // folder of a bare file name is the empty path: the working
+            // directory.)
+            let folder = if self.folder.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                self.folder.as_path()
+            };
+            let folder = folder.canonicalize().map_err(cannot)?;
+            if !full.canonicalize().map_err(cannot)?.starts_with(folder) {
+                return Err(outside());
+            }
+        }
+        let size = std::fs::metadata(&full).map_err(cannot)?.len();
+        if size > crate::syntax::MAX_SOURCE_LEN as u64 {
+            return Err(format!(
+                "`{}` is {size} bytes; rule files are at most {} bytes",
+                full.display(),
+                crate::syntax::MAX_SOURCE_LEN
+            ));
+        }
+        std::fs::read_to_string(&full).map_err(cannot)
     }
 }
 
