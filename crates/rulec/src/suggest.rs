@@ -84,6 +84,19 @@ mod tests {
     }
 
     #[test]
+    fn long_names_and_far_lengths_get_no_guess() {
+        let long = "hemoglobin".repeat(11);
+        assert_eq!(closest(&long, [long.as_str()].into_iter()), None);
+        let huge = "x".repeat(10 << 20);
+        assert_eq!(closest("hemoglobin", [huge.as_str()].into_iter()), None);
+        // Within the length window the guess is still made.
+        assert_eq!(
+            closest("hemoglobinn", ["hemoglobin"].into_iter()),
+            Some("hemoglobin")
+        );
+    }
+
+    #[test]
     fn edit_distance_counts_single_character_edits() {
         assert_eq!(edit_distance("mg", "mg"), 0);
         assert_eq!(edit_distance("mgg", "mg"), 1);

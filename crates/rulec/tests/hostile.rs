@@ -290,28 +290,64 @@ exclusion {{ d: not a{levels} }}
     }
 }
 
-/// A number beyond an `f64` is a diagnostic at the literal.
+/// A number beyond an `f64` is an error at the literal; one that
+/// underflows is zero; a threshold that overflows once converted into the
+/// field's unit is a warning that the criterion cannot be met.
 #[test]
 fn numbers_out_of_range_are_diagnostics() {
-    for condition in [
-        "h > 1e400 g/L",
-        "h > 1e-400 g/L",
-        "h < 10 x 1e400",
-        "h > 1e308 kg/L",
+    for (condition, error) in [
+        ("h > 1e400 g/L", Some("expected a number an f64 can hold")),
+        ("h < 10 x 1e400", Some("expected")),
+        ("h > 1e-400 g/L", None),
+        ("h > 1e308 kg/L", None),
+        ("h * 1e300 > 1e300 g/L", None),
     ] {
         let source = format!("fields {{ h: g/L }}\ninclusion {{ c: {condition} }}");
-        match parse(&source) {
-            Err(error) => assert!(!error.to_string().is_empty()),
+        let found = match parse(&source) {
+            Err(e) => Some(e.to_string()),
             Ok(file) => {
                 let checked = check(&file, &NoImports);
-                if let Some(program) = checked.program {
-                    screen(&program, r#"{"h": 80}"#);
-                } else {
-                    assert!(checked.errors().next().is_some(), "{condition}");
+                match checked.program {
+                    Some(program) => {
+                        screen(&program, r#"{"h": 80}"#);
+                        None
+                    }
+                    None => checked.errors().next().map(ToString::to_string),
                 }
             }
+        };
+        match (error, found) {
+            (None, None) => {}
+            (Some(want), Some(found)) => assert!(found.contains(want), "{condition}: {found}"),
+            (want, found) => panic!("{condition}: wanted {want:?}, found {found:?}"),
         }
     }
+}
+
+/// Unknown names are all reported, but only the first hundred get a
+/// did-you-mean: each guess compares the name with every field.
+#[test]
+fn did_you_mean_is_bounded_per_file() {
+    let mut source = String::from("fields {\n");
+    for i in 0..2_000 {
+        source.push_str(&format!("  f{i}_flag: bool\n"));
+    }
+    source.push_str("}\ninclusion {\n");
+    for i in 0..300 {
+        source.push_str(&format!("  c{i}: f{i}_flg\n"));
+    }
+    source.push_str("}\n");
+    let checked = check(&parse(&source).unwrap(), &NoImports);
+    let helps: Vec<bool> = checked
+        .diagnostics
+        .iter()
+        .filter_map(|d| match d {
+            rulec::check::CheckError::UnknownName { help, .. } => Some(help.is_some()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(helps.len(), 300);
+    assert_eq!(helps.iter().filter(|h| **h).count(), 100);
 }
 
 /// Files past the size limit (50 MB, or a million criteria) are refused
