@@ -123,6 +123,60 @@ fn every_record_in_gets_a_verdict_out_in_order() {
     assert!(err.contains("mixed.jsonl line 4: "), "{err}");
 }
 
+/// The same for CSV: ragged rows, bad units and values among good rows,
+/// N rows in, N verdicts out, each bad one with its row and reason.
+#[test]
+fn every_csv_row_gets_a_verdict_out_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("id,hemoglobin,sex,pregnant\n");
+    let mut expected = Vec::new();
+    for i in 0..600 {
+        let (row, bad) = match i % 5 {
+            0 => (format!("r{i},90,male"), Some("cells")),
+            1 => (format!("r{i},90 g/LL,male,no"), Some("unknown unit")),
+            2 => (format!("r{i},90,femal,no"), Some("did you mean `female`")),
+            3 => (format!("r{i},90,male,no,extra"), Some("cells")),
+            _ => (format!("r{i},{},female,no", 70 + i % 30), None),
+        };
+        text.push_str(&row);
+        text.push('\n');
+        expected.push(bad);
+    }
+    std::fs::write(dir.path().join("rows.csv"), text).unwrap();
+    let rules = crate_dir().join(SMALL);
+    let output = rulec(
+        dir.path(),
+        &[
+            "eval",
+            rules.to_str().unwrap(),
+            "--records",
+            "rows.csv",
+            "--index-date",
+            "2026-01-15",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let out = String::from_utf8(output.stdout).unwrap();
+    let verdicts: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(verdicts.len(), expected.len());
+    for (i, (verdict, bad)) in verdicts.iter().zip(&expected).enumerate() {
+        assert_eq!(verdict["position"], i + 1);
+        let errors = verdict["errors"].as_array().unwrap();
+        match bad {
+            None => assert!(errors.is_empty(), "row {}: {errors:?}", i + 1),
+            Some(reason) => {
+                let text = errors[0]["reason"].as_str().unwrap();
+                assert!(text.contains(reason), "row {}: {text}", i + 1);
+            }
+        }
+    }
+}
+
 /// A line longer than the limit (64 MiB) is one unreadable record, read
 /// past without being held; the records around it are screened.
 #[test]
