@@ -30,10 +30,10 @@
 //!    missing; those of the unknown criteria are the verdict's `missing`.
 //!
 //! [`Compiled::status`] is for the status only, and does less: flags,
-//! thresholds and `and`/`or` chains of them — most criteria of real
-//! trials — are decided together by mask arithmetic over the packed
-//! record (`plan.rs`), and only the other criteria run their closures,
-//! stopping at the first that makes the record ineligible.
+//! thresholds, member and set tests and `and`/`or` trees of them — most
+//! criteria of real trials — are decided together by mask arithmetic over
+//! the packed record (`plan/`), and only the other criteria run their
+//! closures, stopping at the first that makes the record ineligible.
 //!
 //! What allocates per record: in [`Compiled::evaluate`], the [`Verdict`]
 //! itself (its vector and each criterion's id, since [`CriterionOutcome`]

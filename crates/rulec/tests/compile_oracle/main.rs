@@ -391,6 +391,8 @@ fn planned_criteria_give_the_reference_status_on_every_combination() {
         "y > 0.01 g/dL",
         "(a or b) and x > 5",
         "a or (b and x > 5)",
+        "not ((a or x > 5) and (b or y < 3 x ULN))",
+        "(a and b) or (not a and x = 5) or z < 3",
     ];
     let values = [Some(true), Some(false), None];
     let numbers = [None, Some(4.0), Some(5.0), Some(6.0)];
@@ -454,4 +456,74 @@ fn planned_criteria_give_the_reference_status_on_every_combination() {
         }
     }
     assert_eq!(checked, conditions.len() * 2 * 3 * 3 * 4 * 3 * 5);
+}
+
+/// Member, set and `is known` tests in the plan (tests of one word of the
+/// record): each shape, alone in either section, gives the reference status
+/// for every combination of values, missing ones included.
+#[test]
+fn planned_member_and_set_tests_give_the_reference_status() {
+    let conditions = [
+        "e = p",
+        "e != p",
+        "e in { p, q }",
+        "not (e in { p, q })",
+        "s has p",
+        "s has any of { p, q }",
+        "s has all of { p, q }",
+        "x is known",
+        "x is missing",
+        "a is known",
+        "e is missing or s has q",
+        "not (e in { q } and a)",
+        "s is known and x > 5",
+        "e = r or (s has r and a)",
+    ];
+    let index = date(2026, 1, 15);
+    let sets: [Option<Vec<u32>>; 4] = [None, Some(vec![]), Some(vec![0]), Some(vec![0, 1])];
+    let mut checked = 0;
+    for condition in conditions {
+        for section in ["inclusion", "exclusion"] {
+            let program = program(&format!(
+                "fields {{ a: bool, x: number, e: one of {{ p, q, r }}, s: set of {{ p, q, r }} }}\n\
+                 {section} {{ c: {condition} }}"
+            ));
+            let compiled = compile(&program);
+            let mut seen = std::collections::HashSet::new();
+            for a in [Some(true), Some(false), None] {
+                for x in [None, Some(4.0), Some(6.0)] {
+                    for e in [None, Some(0), Some(1), Some(2)] {
+                        for s in &sets {
+                            let mut record = Record::new(&program.schema);
+                            let mut set = |name, value| {
+                                record.set(&program.schema, name, value).unwrap();
+                            };
+                            if let Some(v) = a {
+                                set("a", FieldValue::Bool(v));
+                            }
+                            if let Some(v) = x {
+                                set("x", FieldValue::Number(v));
+                            }
+                            if let Some(v) = e {
+                                set("e", FieldValue::Member(v));
+                            }
+                            if let Some(v) = s {
+                                set("s", FieldValue::Members(v.clone()));
+                            }
+                            let want = evaluate(&program, &record, index).status;
+                            assert_eq!(
+                                compiled.status(&record, index).unwrap(),
+                                want,
+                                "{section} {condition}: {record:?}"
+                            );
+                            seen.insert(want);
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+            assert!(seen.len() >= 2, "{section} {condition}: {seen:?}");
+        }
+    }
+    assert_eq!(checked, conditions.len() * 2 * 3 * 3 * 4 * 4);
 }

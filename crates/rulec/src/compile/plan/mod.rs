@@ -1,13 +1,15 @@
 //! The status fast path's plan: most criteria of real trials are flags,
-//! thresholds and `and`/`or` chains of them, and those are decided for a
-//! whole record with a few word operations instead of a call per node.
+//! thresholds, member and set tests, and `and`/`or` trees of them, and
+//! those are decided for a whole record with a few word operations instead
+//! of a call per node.
 //!
-//! Every threshold comparison in such a chain (`field op k`,
-//! `field op k x ULN`, `field op k * other`) becomes an *atom*: it is
-//! computed once per record into a bit, with a known bit beside it, like
-//! the record's own `bool` fields. A criterion that is a chain of flags and
-//! atoms, each perhaps negated (`not`, De Morgan applied), is then a pair
-//! of masks over those bits, and Kleene logic is mask arithmetic:
+//! Every test in such a tree that is not a `bool` field — `field op k`,
+//! `field op k x ULN`, `field op k * other`, `e in {…}`, `s has any of
+//! {…}`, `x is known` — becomes an *atom* (`atom.rs`): it is computed once
+//! per record into a bit, with a known bit beside it, like the record's own
+//! `bool` fields. A criterion that is a chain of flags and atoms, each
+//! perhaps negated (`not`, De Morgan applied), is then a pair of masks over
+//! those bits, and Kleene logic is mask arithmetic:
 //!
 //! - an inclusion `and` chain (a single flag or atom is one) rules the
 //!   record out when any of its leaves is known false; all such criteria
@@ -19,176 +21,26 @@
 //! - a leaf that is not known leaves its criterion unknown unless another
 //!   leaf decides it.
 //!
-//! Everything else keeps its closure. The plan serves [`super::Compiled::status`]
-//! only: it gives the status, not each criterion's outcome, and reads no
-//! field as "missing" for the explaining pass.
+//! A deeper tree of the same leaves (`sex = female and (pregnant or
+//! lactating)`) is evaluated over the same bits in two rails (`tree.rs`).
+//! Everything else — dates, lists, groups, defines, text — keeps its
+//! closure. The plan serves [`super::Compiled::status`] only: it gives the
+//! status, not each criterion's outcome, and reads no field as "missing"
+//! for the explaining pass.
 
-use crate::check::{ArithOp, Cond, FieldRef, Num, Program, Slot};
-use crate::eval::{Lane, Layout, NO_NUMBER, Status};
-use crate::syntax::{CompareOp, Limit, Section, TIE, Ties};
-use crate::units::Conversion;
+mod atom;
+mod tree;
 
-use super::num::constant;
+use crate::check::{Cond, FieldRef, Program};
+use crate::eval::{Lane, Layout, Status};
+use crate::syntax::Section;
+
 use super::ops::flip;
+use atom::{Atom, Rhs, Threshold, WordTest, atom};
+use tree::Tree;
 
 /// Words of atom bits a record's evaluation keeps on the stack.
 const ATOM_WORDS: usize = 4;
-
-/// A threshold comparison read straight from a record's words:
-/// `conversion(value) op rhs`, where `rhs` is `k`, or `factor` times
-/// another word of the record, converted (the field's own ULN or LLN, or
-/// another field).
-///
-/// Evaluated without a branch on the values: screened records sit on both
-/// sides of every threshold, so a branch on the outcome would be
-/// mispredicted half the time.
-#[derive(Clone, Copy, Debug)]
-struct Atom {
-    /// The bit the outcome goes to.
-    bit: u32,
-    word: u32,
-    conversion: Conversion,
-    /// Which orderings satisfy the operator.
-    op: Orderings,
-    rhs: Rhs,
-}
-
-#[derive(Clone, Copy, Debug)]
-enum Rhs {
-    Const(f64),
-    Word {
-        factor: f64,
-        word: u32,
-        conversion: Conversion,
-        /// Arithmetic (`k * other`): unknown when not finite, as any
-        /// arithmetic result is. A limit (`k x ULN`) is not checked.
-        arith: bool,
-    },
-}
-
-/// An operator as the orderings it accepts, with `CompareOp::holds`'s
-/// ties: `<` is "less and not tied", `<=` "less or tied", `!=` "not tied".
-#[derive(Clone, Copy, Debug)]
-struct Orderings {
-    less: bool,
-    tied: bool,
-    greater: bool,
-}
-
-impl Orderings {
-    fn of(op: CompareOp) -> Orderings {
-        let (less, tied, greater) = match op {
-            CompareOp::Lt => (true, false, false),
-            CompareOp::Le => (true, true, false),
-            CompareOp::Gt => (false, false, true),
-            CompareOp::Ge => (false, true, true),
-            CompareOp::Eq => (false, true, false),
-            CompareOp::Ne => (true, false, true),
-        };
-        Orderings {
-            less,
-            tied,
-            greater,
-        }
-    }
-
-    /// Whether `a op b`, for numbers that are not NaN, with the exact
-    /// rule for ties.
-    #[inline]
-    fn holds(self, a: f64, b: f64) -> bool {
-        let tied = <f64 as Ties>::ties(&a, &b);
-        (self.less & (a < b) & !tied) | (self.tied & tied) | (self.greater & (a > b) & !tied)
-    }
-
-    /// [`Orderings::holds`] when `a` is outside `[low, high]`, a window
-    /// around `b` outside which nothing ties with it (see [`window`]): a
-    /// comparison without the cost of the tie rule, which is left to the
-    /// rare values inside the window.
-    #[inline]
-    fn holds_outside(self, a: f64, b: f64, (low, high): (f64, f64)) -> bool {
-        let (less, greater) = (a < low, a > high);
-        if less | greater {
-            (self.less & less) | (self.greater & greater)
-        } else {
-            self.holds(a, b)
-        }
-    }
-}
-
-/// A window around `b` outside which no value ties with it.
-///
-/// Ties are within 1e-12 of the larger magnitude (`Ties`). A value `a`
-/// outside `b ± 3e-12 |b|` is not within that: if `|a| <= 2|b|` the tie
-/// window is at most `2e-12 |b|`, and if `|a| > 2|b|` then
-/// `|a - b| > |a| / 2`, far more than `1e-12 |a|`.
-#[inline]
-fn window(b: f64) -> (f64, f64) {
-    let margin = b.abs() * (3.0 * TIE);
-    (b - margin, b + margin)
-}
-
-/// The commonest atom, `field op k` with no conversion, on its own short
-/// path.
-#[derive(Clone, Copy, Debug)]
-struct Threshold {
-    bit: u32,
-    word: u32,
-    op: Orderings,
-    k: f64,
-    /// [`window`] of `k`.
-    window: (f64, f64),
-}
-
-impl Threshold {
-    fn new(bit: u32, word: u32, op: Orderings, k: f64) -> Threshold {
-        Threshold {
-            bit,
-            word,
-            op,
-            k,
-            window: window(k),
-        }
-    }
-
-    /// The comparison's truth and whether it is known, as bits.
-    #[inline]
-    fn eval(&self, words: &[u64]) -> (u64, u64) {
-        let a = f64::from_bits(words.get(self.word as usize).copied().unwrap_or(NO_NUMBER));
-        let known = !a.is_nan();
-        let holds = known & self.op.holds_outside(a, self.k, self.window);
-        (
-            u64::from(holds) << (self.bit % 64),
-            u64::from(known) << (self.bit % 64),
-        )
-    }
-}
-
-impl Atom {
-    /// The comparison's truth and whether it is known, as bits.
-    #[inline]
-    fn eval(&self, words: &[u64]) -> (u64, u64) {
-        let read = |w: u32| f64::from_bits(words.get(w as usize).copied().unwrap_or(NO_NUMBER));
-        let value = read(self.word);
-        let a = self.conversion.apply(value);
-        let (b, arith) = match self.rhs {
-            Rhs::Const(k) => (k, false),
-            Rhs::Word {
-                factor,
-                word,
-                conversion,
-                arith,
-            } => (factor * conversion.apply(read(word)), arith),
-        };
-        // NaN is a missing value, and a product that is not finite is
-        // unknown, as in the reference evaluator.
-        let known = !value.is_nan() & !b.is_nan() & (!arith | b.is_finite());
-        let holds = known & self.op.holds(a, b);
-        (
-            u64::from(holds) << (self.bit % 64),
-            u64::from(known) << (self.bit % 64),
-        )
-    }
-}
 
 /// Masks over one word of the bit space: leaves taken as they are, and
 /// negated.
@@ -216,11 +68,14 @@ pub(super) struct Plan {
     atoms: usize,
     thresholds: Vec<Threshold>,
     others: Vec<Atom>,
+    tests: Vec<WordTest>,
     /// Inclusion `and` chains, together: any leaf known false rules out.
     all_true: Vec<Masks>,
     /// Exclusion `or` chains, together: any leaf known true rules out.
     none_true: Vec<Masks>,
     chains: Vec<Chain>,
+    /// Criteria that are deeper trees of the same leaves.
+    trees: Vec<Tree>,
     /// The criteria left to their closures, by index.
     pub(super) rest: Vec<usize>,
 }
@@ -238,7 +93,12 @@ impl Plan {
         };
         for (index, criterion) in program.criteria.iter().enumerate() {
             let inclusion = criterion.section == Section::Inclusion;
-            let before = (plan.atoms, plan.thresholds.len(), plan.others.len());
+            let before = (
+                plan.atoms,
+                plan.thresholds.len(),
+                plan.others.len(),
+                plan.tests.len(),
+            );
             // The chain kind that the section's shared masks take, first.
             let kinds = if inclusion {
                 [false, true]
@@ -256,9 +116,22 @@ impl Plan {
                 plan.atoms = before.0;
                 plan.thresholds.truncate(before.1);
                 plan.others.truncate(before.2);
+                plan.tests.truncate(before.3);
             }
             if !placed {
-                plan.rest.push(index);
+                let tree = Tree::of(&criterion.condition, inclusion, &mut |c| {
+                    plan.leaf(layout, c)
+                });
+                match tree {
+                    Some(tree) => plan.trees.push(tree),
+                    None => {
+                        plan.atoms = before.0;
+                        plan.thresholds.truncate(before.1);
+                        plan.others.truncate(before.2);
+                        plan.tests.truncate(before.3);
+                        plan.rest.push(index);
+                    }
+                }
             }
         }
         plan
@@ -298,6 +171,11 @@ impl Plan {
 
     /// The bit of a flag or an atom.
     fn leaf(&mut self, layout: &Layout, c: &Cond) -> Option<usize> {
+        if let Some(test) = WordTest::of(layout, self.flag_words, c) {
+            let bit = self.next_atom()?;
+            self.tests.push(test.at(bit));
+            return Some(self.flag_words * 64 + bit as usize);
+        }
         let atom = match c {
             Cond::Field(FieldRef { depth: 0, slot }) => {
                 let Lane::Flag(bit) = layout.lane(*slot)? else {
@@ -310,11 +188,7 @@ impl Plan {
             }
             _ => return None,
         };
-        let bit = u32::try_from(self.atoms).ok()?;
-        if self.atoms >= ATOM_WORDS * 64 {
-            return None;
-        }
-        self.atoms += 1;
+        let bit = self.next_atom()?;
         match atom {
             Atom {
                 word,
@@ -326,6 +200,16 @@ impl Plan {
             atom => self.others.push(Atom { bit, ..atom }),
         }
         Some(self.flag_words * 64 + bit as usize)
+    }
+
+    /// The bit of a new atom, if there is room for one.
+    fn next_atom(&mut self) -> Option<u32> {
+        let bit = u32::try_from(self.atoms).ok()?;
+        if self.atoms >= ATOM_WORDS * 64 {
+            return None;
+        }
+        self.atoms += 1;
+        Some(bit)
     }
 
     /// Adds a criterion's chain to the plan.
@@ -392,11 +276,16 @@ impl Plan {
                 value |= holds;
                 known |= is_known;
             }
+            for (holds, is_known) in self.tests.iter().map(|a| a.eval(words)) {
+                value |= holds;
+                known |= is_known;
+            }
             (atom_value[0], atom_known[0]) = (value, known);
         } else {
             let thresholds = self.thresholds.iter().map(|a| (a.bit, a.eval(words)));
             let others = self.others.iter().map(|a| (a.bit, a.eval(words)));
-            for (bit, (holds, is_known)) in thresholds.chain(others) {
+            let tests = self.tests.iter().map(|a| (a.bit, a.eval(words)));
+            for (bit, (holds, is_known)) in thresholds.chain(others).chain(tests) {
                 let w = (bit / 64) as usize;
                 if let (Some(v), Some(k)) = (atom_value.get_mut(w), atom_known.get_mut(w)) {
                     *v |= holds;
@@ -459,76 +348,13 @@ impl Plan {
                 }
             }
         }
+        for tree in &self.trees {
+            let (true_, false_) = tree.eval(&bits);
+            if (tree.inclusion && false_) || (!tree.inclusion && true_) {
+                return Err(Status::Ineligible);
+            }
+            unknown |= !true_ & !false_;
+        }
         Ok(unknown)
-    }
-}
-
-/// `lhs op rhs` as an atom, if `lhs` is a numeric field of the record and
-/// `rhs` a constant, its own limit, or a constant times another field.
-fn atom(layout: &Layout, op: CompareOp, lhs: &Num, rhs: &Num) -> Option<Atom> {
-    let Num::Field {
-        field: FieldRef { depth: 0, slot },
-        conversion,
-    } = lhs
-    else {
-        return None;
-    };
-    let rhs = match rhs {
-        _ if constant(rhs).is_some() => Rhs::Const(constant(rhs).flatten()?),
-        Num::Limit {
-            field: FieldRef { depth: 0, slot: s },
-            limit,
-            factor,
-        } if s == slot => {
-            let Lane::Ranged(w) = layout.lane(*slot)? else {
-                return None;
-            };
-            Rhs::Word {
-                factor: *factor,
-                word: if *limit == Limit::Upper { w + 2 } else { w + 1 },
-                conversion: Conversion::IDENTITY,
-                arith: false,
-            }
-        }
-        Num::Arith {
-            op: ArithOp::Mul,
-            lhs: a,
-            rhs: b,
-        } => {
-            let (k, other) = match (constant(a), constant(b)) {
-                (Some(k), None) => (k?, b.as_ref()),
-                (None, Some(k)) => (k?, a.as_ref()),
-                _ => return None,
-            };
-            let Num::Field {
-                field: FieldRef { depth: 0, slot: o },
-                conversion,
-            } = other
-            else {
-                return None;
-            };
-            Rhs::Word {
-                factor: k,
-                word: value_word(layout, *o)?,
-                conversion: *conversion,
-                arith: true,
-            }
-        }
-        _ => return None,
-    };
-    Some(Atom {
-        bit: 0,
-        word: value_word(layout, *slot)?,
-        conversion: *conversion,
-        op: Orderings::of(op),
-        rhs,
-    })
-}
-
-/// The word of a numeric field's value.
-fn value_word(layout: &Layout, slot: Slot) -> Option<u32> {
-    match layout.lane(slot)? {
-        Lane::Number(w) | Lane::Quantity(w) | Lane::Ranged(w) => Some(w),
-        _ => None,
     }
 }
