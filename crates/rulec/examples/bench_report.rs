@@ -289,24 +289,27 @@ What was done, and what it bought (`Compiled::status`, 100,000 records:
   flags is 17 words, 136 bytes, against 150 for the plain struct (it
   was 2 KB of 48-byte `FieldValue`s). Over 100,000 records rulec now
   runs nearly as fast as in cache, as the hand-written code does.
-- **Most criteria need no call.** The status plan (`compile/plan.rs`)
-  turns every threshold comparison in a chain of flags and thresholds
-  into an atom computed without a branch on the value, and decides all
+- **No criterion needs a call.** The status plan (`compile/plan/`)
+  turns every threshold comparison, member test and set test into an
+  atom computed without a branch on the value, and decides all
   inclusion `and` chains at once (one pair of masks: any leaf known
-  false rules out), all exclusion `or` chains at once, and each other
-  chain with its own masks — Kleene logic as mask arithmetic. Only
-  criteria of another shape (here one: `female and (pregnant or
-  lactating)`) run closures.
+  false rules out), all exclusion `or` chains at once, each other chain
+  with its own masks, and deeper trees (`female and (pregnant or
+  lactating)`) in two rails over the same bits — Kleene logic as mask
+  arithmetic. All 25 of these criteria are planned; closures remain for
+  dates, lists, groups and defines (the seed rules with units below).
 
-Where the rest goes: about 550 instructions per record, against a few
-dozen for the hand-written `&&` chain. Each of the 12 atoms costs 25 to
-45 instructions — the tie rule (numbers equal to 12 significant digits,
-`rulec::syntax::Ties`, which the hand-written code does not apply; a
-window around each constant keeps it off the common path), the unit
-conversion, the missing-value test and the bit placement — and the
-hand-written code also stops at the first failed test while the plan
-computes every atom. The remaining closure criterion costs about a
-hundred more.
+Where the rest goes: about 750 instructions per record (callgrind,
+1,000 records × 120 passes), against a few dozen for the hand-written
+`&&` chain. The 9 plain thresholds cost about 20 instructions each (the
+value, the missing test, a comparison against a window around the
+constant outside which no value ties, the bit), the 3 thresholds
+against another field (`creatinine < 2.5 * creatinine_uln`) about 45
+each — two unit conversions and the exact tie rule (numbers equal to 12
+significant digits, `rulec::syntax::Ties`, which the hand-written code
+does not apply) — and the masks, the tree and bounds checks the rest.
+The hand-written code also stops at the first failed test, while the
+plan computes every atom before it looks at a mask.
 
 What would meet them: code generation (a JIT, e.g. Cranelift) or a
 column layout for batches — the batch target assumes
