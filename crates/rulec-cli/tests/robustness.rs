@@ -2,7 +2,11 @@
 //! order, the malformed ones with their line and reason; rule files read
 //! nothing outside their folder unless allowed; limits give messages.
 
-#![expect(clippy::panic, reason = "test helpers fail the test on a broken setup")]
+#![expect(
+    clippy::panic,
+    clippy::unwrap_used,
+    reason = "test helpers fail the test on a broken setup"
+)]
 
 use std::io::Write;
 use std::path::Path;
@@ -26,6 +30,33 @@ fn crate_dir() -> &'static Path {
 
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// `rulec eval` of the small rules over `records` in `dir`, as JSON on
+/// `jobs` threads: the run, which must succeed, and its verdicts.
+fn eval_json(dir: &Path, records: &str, jobs: &str) -> (Output, Vec<serde_json::Value>) {
+    let rules = crate_dir().join(SMALL);
+    let output = rulec(
+        dir,
+        &[
+            "eval",
+            rules.to_str().unwrap(),
+            "--records",
+            records,
+            "--index-date",
+            "2026-01-15",
+            "--format",
+            "json",
+            "--jobs",
+            jobs,
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let verdicts = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    (output, verdicts)
 }
 
 /// A mix of good and malformed records, one per line; what each bad line
@@ -78,33 +109,9 @@ fn every_record_in_gets_a_verdict_out_in_order() {
         file.write_all(b"\n").unwrap();
     }
     drop(file);
-    let rules = crate_dir().join(SMALL);
-    let run = |jobs: &str| {
-        rulec(
-            dir.path(),
-            &[
-                "eval",
-                rules.to_str().unwrap(),
-                "--records",
-                "mixed.jsonl",
-                "--index-date",
-                "2026-01-15",
-                "--format",
-                "json",
-                "--jobs",
-                jobs,
-            ],
-        )
-    };
-    let one = run("1");
-    let four = run("4");
-    assert_eq!(one.status.code(), Some(0), "{}", stderr(&one));
+    let (one, verdicts) = eval_json(dir.path(), "mixed.jsonl", "1");
+    let (four, _) = eval_json(dir.path(), "mixed.jsonl", "4");
     assert_eq!(one.stdout, four.stdout, "the same bytes at 1 and 4 threads");
-    let out = String::from_utf8(one.stdout.clone()).unwrap();
-    let verdicts: Vec<serde_json::Value> = out
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
     assert_eq!(verdicts.len(), lines.len());
     for (i, (verdict, (_, bad))) in verdicts.iter().zip(&lines).enumerate() {
         assert_eq!(verdict["position"], i + 1);
@@ -143,26 +150,7 @@ fn every_csv_row_gets_a_verdict_out_in_order() {
         expected.push(bad);
     }
     std::fs::write(dir.path().join("rows.csv"), text).unwrap();
-    let rules = crate_dir().join(SMALL);
-    let output = rulec(
-        dir.path(),
-        &[
-            "eval",
-            rules.to_str().unwrap(),
-            "--records",
-            "rows.csv",
-            "--index-date",
-            "2026-01-15",
-            "--format",
-            "json",
-        ],
-    );
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let out = String::from_utf8(output.stdout).unwrap();
-    let verdicts: Vec<serde_json::Value> = out
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let (_, verdicts) = eval_json(dir.path(), "rows.csv", "2");
     assert_eq!(verdicts.len(), expected.len());
     for (i, (verdict, bad)) in verdicts.iter().zip(&expected).enumerate() {
         assert_eq!(verdict["position"], i + 1);
@@ -193,26 +181,7 @@ fn an_overlong_line_is_one_unreadable_record() {
     file.write_all(b"\"}\n{\"id\": \"after\", \"hemoglobin\": 90}\n")
         .unwrap();
     drop(file);
-    let rules = crate_dir().join(SMALL);
-    let output = rulec(
-        dir.path(),
-        &[
-            "eval",
-            rules.to_str().unwrap(),
-            "--records",
-            "long.jsonl",
-            "--index-date",
-            "2026-01-15",
-            "--format",
-            "json",
-        ],
-    );
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let out = String::from_utf8(output.stdout).unwrap();
-    let verdicts: Vec<serde_json::Value> = out
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let (_, verdicts) = eval_json(dir.path(), "long.jsonl", "2");
     assert_eq!(verdicts.len(), 3);
     assert_eq!(verdicts[0]["id"], "before");
     assert_eq!(verdicts[2]["id"], "after");

@@ -284,6 +284,25 @@ pub enum Cond {
     },
 }
 
+impl Cond {
+    /// The operands of the run of one operator at the top of `self`
+    /// (`and` if `and`, else `or`), left to right: `a and (b and c)` and
+    /// `(a and b) and c` both give `a, b, c`. Anything else is one operand.
+    pub(crate) fn operands<'c>(&'c self, and: bool, parts: &mut Vec<&'c Cond>) {
+        match self {
+            Cond::And(a, b) if and => {
+                a.operands(and, parts);
+                b.operands(and, parts);
+            }
+            Cond::Or(a, b) if !and => {
+                a.operands(and, parts);
+                b.operands(and, parts);
+            }
+            other => parts.push(other),
+        }
+    }
+}
+
 /// Quantifiers over a list that give a condition.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ListQuantifier {

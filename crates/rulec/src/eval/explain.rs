@@ -422,20 +422,6 @@ fn is_fact(c: &Cond) -> bool {
     )
 }
 
-fn flatten<'c>(c: &'c Cond, and: bool, parts: &mut Vec<&'c Cond>) {
-    match c {
-        Cond::And(a, b) if and => {
-            flatten(a, and, parts);
-            flatten(b, and, parts);
-        }
-        Cond::Or(a, b) if !and => {
-            flatten(a, and, parts);
-            flatten(b, and, parts);
-        }
-        other => parts.push(other),
-    }
-}
-
 fn push_unique(into: &mut Vec<String>, items: impl IntoIterator<Item = String>) {
     for item in items {
         if !into.contains(&item) {

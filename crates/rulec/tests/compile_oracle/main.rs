@@ -420,25 +420,23 @@ fn planned_criteria_give_the_reference_status_on_every_combination() {
                     for x in numbers {
                         for z in [None, Some(2.5), Some(3.0)] {
                             for y in ys {
-                                let mut record = Record::new(&program.schema);
-                                let mut set = |name, value| {
-                                    record.set(&program.schema, name, value).unwrap();
-                                };
-                                if let Some(v) = a {
-                                    set("a", FieldValue::Bool(v));
-                                }
-                                if let Some(v) = b {
-                                    set("b", FieldValue::Bool(v));
-                                }
-                                if let Some(v) = x {
-                                    set("x", FieldValue::Number(v));
-                                }
-                                if let Some(v) = z {
-                                    set("z", FieldValue::Number(v));
-                                }
-                                if let Some((value, low, high)) = y {
-                                    set("y", FieldValue::Quantity { value, low, high });
-                                }
+                                let record = record_of(
+                                    &program,
+                                    [
+                                        ("a", a.map(FieldValue::Bool)),
+                                        ("b", b.map(FieldValue::Bool)),
+                                        ("x", x.map(FieldValue::Number)),
+                                        ("z", z.map(FieldValue::Number)),
+                                        (
+                                            "y",
+                                            y.map(|(value, low, high)| FieldValue::Quantity {
+                                                value,
+                                                low,
+                                                high,
+                                            }),
+                                        ),
+                                    ],
+                                );
                                 let want = evaluate(&program, &record, index).status;
                                 assert_eq!(
                                     compiled.status(&record, index).unwrap(),
@@ -456,6 +454,17 @@ fn planned_criteria_give_the_reference_status_on_every_combination() {
         }
     }
     assert_eq!(checked, conditions.len() * 2 * 3 * 3 * 4 * 3 * 5);
+}
+
+/// A record of `program` with the values given, the `None`s missing.
+fn record_of<const N: usize>(program: &Program, values: [(&str, Option<FieldValue>); N]) -> Record {
+    let mut record = Record::new(&program.schema);
+    for (name, value) in values {
+        if let Some(value) = value {
+            record.set(&program.schema, name, value).unwrap();
+        }
+    }
+    record
 }
 
 /// Member, set and `is known` tests in the plan (tests of one word of the
@@ -494,22 +503,15 @@ fn planned_member_and_set_tests_give_the_reference_status() {
                 for x in [None, Some(4.0), Some(6.0)] {
                     for e in [None, Some(0), Some(1), Some(2)] {
                         for s in &sets {
-                            let mut record = Record::new(&program.schema);
-                            let mut set = |name, value| {
-                                record.set(&program.schema, name, value).unwrap();
-                            };
-                            if let Some(v) = a {
-                                set("a", FieldValue::Bool(v));
-                            }
-                            if let Some(v) = x {
-                                set("x", FieldValue::Number(v));
-                            }
-                            if let Some(v) = e {
-                                set("e", FieldValue::Member(v));
-                            }
-                            if let Some(v) = s {
-                                set("s", FieldValue::Members(v.clone()));
-                            }
+                            let record = record_of(
+                                &program,
+                                [
+                                    ("a", a.map(FieldValue::Bool)),
+                                    ("x", x.map(FieldValue::Number)),
+                                    ("e", e.map(FieldValue::Member)),
+                                    ("s", s.clone().map(FieldValue::Members)),
+                                ],
+                            );
                             let want = evaluate(&program, &record, index).status;
                             assert_eq!(
                                 compiled.status(&record, index).unwrap(),

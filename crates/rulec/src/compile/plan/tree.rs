@@ -96,7 +96,7 @@ fn build(
         Cond::And(..) | Cond::Or(..) => {
             let is_and = matches!(c, Cond::And(..));
             let mut operands = Vec::new();
-            run(c, is_and, &mut operands);
+            c.operands(is_and, &mut operands);
             let mut depth = 0;
             for (i, operand) in operands.iter().enumerate() {
                 depth = depth.max(i + build(operand, negated, leaf, ops)?);
@@ -115,20 +115,5 @@ fn build(
             ops.push(Op::Leaf { bit, negated });
             Some(1)
         }
-    }
-}
-
-/// The operands of a run of one operator, left to right.
-fn run<'c>(c: &'c Cond, is_and: bool, out: &mut Vec<&'c Cond>) {
-    match c {
-        Cond::And(a, b) if is_and => {
-            run(a, is_and, out);
-            run(b, is_and, out);
-        }
-        Cond::Or(a, b) if !is_and => {
-            run(a, is_and, out);
-            run(b, is_and, out);
-        }
-        other => out.push(other),
     }
 }

@@ -9,7 +9,7 @@ use crate::syntax::GroupKind;
 use super::super::record::{FieldValue, Record};
 use super::super::reference::{Walker, shift};
 use super::super::truth::Truth;
-use super::{duration, flatten, is_fact, is_simple, join_and, list_of, push_unique};
+use super::{duration, is_fact, is_simple, join_and, list_of, push_unique};
 
 /// Elements shown in a list's explanation before `… and N more`.
 const SHOWN: usize = 5;
@@ -217,7 +217,7 @@ impl<'p, 'r> Explainer<'p, 'r> {
     fn chain(&mut self, c: &Cond) -> (Truth, String) {
         let and = matches!(c, Cond::And(..));
         let mut parts = Vec::new();
-        flatten(c, and, &mut parts);
+        c.operands(and, &mut parts);
         let (mut truth, stop) = if and {
             (Truth::True, Truth::False)
         } else {
