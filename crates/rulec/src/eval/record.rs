@@ -172,14 +172,10 @@ impl Record {
         let Some(Lane::Flag(bit)) = self.layout.lane(slot) else {
             return None;
         };
-        let (word, bit) = (bit / 64, bit % 64);
-        let known = self.word(word + self.layout_flag_words(), 0);
-        (known >> bit & 1 == 1).then(|| self.word(word, 0) >> bit & 1 == 1)
-    }
-
-    #[inline]
-    fn layout_flag_words(&self) -> u32 {
-        u32::try_from(self.layout.flag_words()).unwrap_or(u32::MAX)
+        let (word, bit) = ((bit / 64) as usize, bit % 64);
+        let read = |at: usize| self.words.get(at).copied().unwrap_or(0);
+        let known = read(word + self.layout.flag_words());
+        (known >> bit & 1 == 1).then(|| read(word) >> bit & 1 == 1)
     }
 
     /// A number's or a quantity's value.
