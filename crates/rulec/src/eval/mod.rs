@@ -47,7 +47,7 @@ pub use explain::{
     CriterionJson, ErrorJson, Explained, VerdictJson, explain, format_number, verdict_json,
 };
 pub use funnel::{CriterionCount, Funnel};
-pub(crate) use layout::{ABSENT, Lane, Layout, NO_NUMBER};
+pub(crate) use layout::{ABSENT, Lane, Layout, MASK_MEMBERS, NO_NUMBER};
 pub(crate) use record::Members;
 pub use record::{FieldValue, Record, WrongKind};
 pub use truth::Truth;

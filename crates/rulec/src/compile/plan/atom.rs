@@ -3,7 +3,7 @@
 //! values.
 
 use crate::check::{ArithOp, Cond, FieldRef, Num, Slot};
-use crate::eval::{ABSENT, Lane, Layout, NO_NUMBER};
+use crate::eval::{ABSENT, Lane, Layout, MASK_MEMBERS, NO_NUMBER};
 use crate::syntax::{CompareOp, Limit, TIE, Ties};
 use crate::units::Conversion;
 
@@ -349,10 +349,10 @@ impl WordTest {
     }
 }
 
-/// A mask of member indices, when every one is below 63 (a mask of 63
-/// members never has its top bit set, which marks a missing set).
+/// A mask of member indices, when every one fits the masks records hold
+/// (below [`MASK_MEMBERS`]: the top bit marks a missing set).
 fn mask_of(members: &[u32]) -> Option<u64> {
-    members
-        .iter()
-        .try_fold(0_u64, |mask, m| (*m < 63).then(|| mask | 1 << m))
+    members.iter().try_fold(0_u64, |mask, m| {
+        ((*m as usize) < MASK_MEMBERS).then(|| mask | 1 << m)
+    })
 }

@@ -235,12 +235,11 @@ impl Plan {
                 }
             }
         }
+        // A single leaf is a chain of either kind; `Plan::of` tries the
+        // section's shared kind first, so it always lands in the shared masks.
         let shared = match (inclusion, is_or) {
             (true, false) => Some(&mut self.all_true),
             (false, true) => Some(&mut self.none_true),
-            // A single leaf is a chain of either kind.
-            _ if leaves.len() == 1 && inclusion => Some(&mut self.all_true),
-            _ if leaves.len() == 1 => Some(&mut self.none_true),
             _ => None,
         };
         match shared {
