@@ -267,6 +267,8 @@ fn field_type(ty: &FieldType) -> String {
             unit,
             normal_range,
             molar_mass,
+            scale,
+            plausible,
         } => {
             let mut text = format!("`{unit}` ({})", unit.kind());
             if *normal_range {
@@ -274,6 +276,12 @@ fn field_type(ty: &FieldType) -> String {
             }
             if molar_mass.is_some() {
                 text.push_str(" with molar mass");
+            }
+            if let Some(scale) = scale {
+                text.push_str(&format!(" with scale `{}`", scale.unit()));
+            }
+            if let Some((low, high)) = plausible {
+                text.push_str(&format!(" plausible {low}..{high}"));
             }
             text
         }

@@ -44,6 +44,10 @@ fn unit() -> impl Strategy<Value = String> {
         "/uL",
         "mm[Hg]",
         "mL/min/{1.73_m2}",
+        "mL/min/1.73 m2",
+        "g/24 h",
+        "cmH2O",
+        "10E9/L",
         "months",
         "mg/dL",
         "umol/L",
@@ -188,7 +192,8 @@ fn expr() -> impl Strategy<Value = Expr> {
                     CalendarUnit::Years,
                     CalendarUnit::Months,
                     CalendarUnit::Weeks,
-                    CalendarUnit::Days
+                    CalendarUnit::Days,
+                    CalendarUnit::Hours
                 ]),
                 pair
             )
@@ -215,18 +220,53 @@ fn field_type() -> impl Strategy<Value = Type> {
             .prop_map(|ms| Type::OneOf(ms.into_iter().map(sp).collect())),
         prop::collection::vec(member(), 0..4)
             .prop_map(|ms| Type::SetOf(ms.into_iter().map(sp).collect())),
-        (unit(), prop::bool::ANY, prop::option::of(number())).prop_map(|(u, normal_range, mm)| {
-            Type::Quantity(QuantityType {
-                unit: sp(u),
-                normal_range,
-                molar_mass: mm.map(|value| {
-                    sp(Quantity {
-                        value,
-                        unit: sp("g/mol".to_owned()),
-                    })
-                }),
-            })
-        }),
+        (
+            // A field's unit may start with `x` (`x 10^9/L`); after a
+            // number the `x` belongs to the literal (`1.5 x 10^9/L`).
+            prop_oneof![unit(), Just("x 10^9/L".to_owned())],
+            prop::bool::ANY,
+            prop::option::of(number()),
+            prop::option::of((
+                unit(),
+                number(),
+                prop::option::of((prop::bool::ANY, number()))
+            )),
+            prop::option::of((number(), unit(), number())),
+        )
+            .prop_map(|(u, normal_range, mm, scale, plausible)| {
+                Type::Quantity(QuantityType {
+                    unit: sp(u),
+                    normal_range,
+                    molar_mass: mm.map(|value| {
+                        sp(Quantity {
+                            value,
+                            unit: sp("g/mol".to_owned()),
+                        })
+                    }),
+                    scale: scale.map(|(unit, slope, intercept)| {
+                        Box::new(sp(Scale {
+                            unit: sp(unit),
+                            slope,
+                            intercept: intercept.map(|(negative, n)| {
+                                Number(if negative {
+                                    format!("-{}", n.as_str())
+                                } else {
+                                    n.as_str().to_owned()
+                                })
+                            }),
+                        }))
+                    }),
+                    plausible: plausible.map(|(low, u, high)| {
+                        Box::new(sp(Plausible {
+                            low: sp(ExprKind::Number(low)),
+                            high: sp(ExprKind::Quantity(Quantity {
+                                value: high,
+                                unit: sp(u),
+                            })),
+                        }))
+                    }),
+                })
+            }),
     ];
     scalar.prop_recursive(2, 8, 3, |inner| {
         prop::collection::vec((name(), inner), 0..3).prop_map(|fields| {
@@ -270,8 +310,9 @@ fn item() -> impl Strategy<Value = Item> {
                 span: Span::default(),
             }
         )),
-        (name(), expr()).prop_map(|(n, expr)| Item::Define(Define {
+        (name(), prop::option::of(unit()), expr()).prop_map(|(n, u, expr)| Item::Define(Define {
             name: sp(n),
+            unit: u.map(sp),
             expr,
             span: Span::default()
         })),

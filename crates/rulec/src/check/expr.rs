@@ -8,7 +8,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::syntax::{self, CompareOp, Expr, ExprKind, Limit, Span, UnaryOp};
-use crate::units::{Conversion, MolarMass, Unit, UnitError};
+use crate::units::{Conversion, MolarMass, Scale, Unit, UnitError};
 
 use super::diagnostic::CheckError;
 use super::program::*;
@@ -78,6 +78,7 @@ pub(crate) struct FieldInfo {
     pub(crate) range: Option<(Option<i64>, Option<i64>)>,
     pub(crate) normal_range: bool,
     pub(crate) molar_mass: Option<MolarMass>,
+    pub(crate) scale: Option<Scale>,
 }
 
 /// Checker state shared by every expression of a file.
@@ -555,9 +556,14 @@ impl<'a> Ctx<'a> {
                 return None;
             }
         };
+        let unit = match &ast.unit {
+            None => None,
+            Some(written) => Some(self.display_unit(name, &value, written)?),
+        };
         let id = DefineId(u32::try_from(self.defines.len()).unwrap_or(u32::MAX));
         self.defines.push(Define {
             name: name.to_owned(),
+            unit,
             value,
             span: ast.span,
         });
@@ -566,13 +572,66 @@ impl<'a> Ctx<'a> {
     }
 }
 
+impl Ctx<'_> {
+    /// The unit a define is shown in (`define bmi in kg/m2: …`): a unit its
+    /// value converts to, so an explanation can show it there.
+    fn display_unit(
+        &mut self,
+        name: &str,
+        value: &Value,
+        written: &syntax::Spanned<String>,
+    ) -> Option<Unit> {
+        let shown = match Unit::parse(&written.node) {
+            Ok(unit) => unit,
+            Err(e) => {
+                self.failed.insert(name.to_owned());
+                self.error(super::items::unit_diagnostic(&e, written.span));
+                return None;
+            }
+        };
+        let own = match value {
+            Value::Num(_, unit) => unit.as_ref(),
+            _ => None,
+        };
+        match own.map(|own| own.conversion_to(&shown)) {
+            Some(Ok(_)) => Some(shown),
+            Some(Err(e)) => {
+                self.failed.insert(name.to_owned());
+                let help = miette::Diagnostic::help(&e).map(|h| h.to_string());
+                let own = own.map_or_else(String::new, |u| format!("in `{u}`, {}", u.kind()));
+                self.error(CheckError::Incommensurable {
+                    verb: "show",
+                    lhs: format!("`{name}` ({own})"),
+                    rhs: format!("`{shown}` ({})", shown.kind()),
+                    span: written.span,
+                    help,
+                });
+                None
+            }
+            None => {
+                self.failed.insert(name.to_owned());
+                self.error(CheckError::TypeMismatch {
+                    expected: "a quantity with a unit".to_owned(),
+                    found: format!("`{name}`, which has no unit"),
+                    span: written.span,
+                    help: Some(
+                        "`define name in unit: …` gives the unit a quantity is shown in".to_owned(),
+                    ),
+                });
+                None
+            }
+        }
+    }
+}
+
 fn field_typed(f: &Field, field: FieldRef) -> Typed {
-    let info = |range, normal_range, molar_mass| FieldInfo {
+    let info = |range, normal_range, molar_mass, scale| FieldInfo {
         name: f.name.clone(),
         field,
         range,
         normal_range,
         molar_mass,
+        scale,
     };
     match &f.ty {
         FieldType::Bool => Typed::Cond(Cond::Field(field)),
@@ -582,7 +641,7 @@ fn field_typed(f: &Field, field: FieldRef) -> Typed {
                 conversion: Conversion::IDENTITY,
             },
             unit: None,
-            origin: Origin::Field(info(Some((*min, *max)), false, None)),
+            origin: Origin::Field(info(Some((*min, *max)), false, None, None)),
         }),
         FieldType::Number => Typed::Num(NumTyped {
             num: Num::Field {
@@ -590,19 +649,21 @@ fn field_typed(f: &Field, field: FieldRef) -> Typed {
                 conversion: Conversion::IDENTITY,
             },
             unit: None,
-            origin: Origin::Field(info(None, false, None)),
+            origin: Origin::Field(info(None, false, None, None)),
         }),
         FieldType::Quantity {
             unit,
             normal_range,
             molar_mass,
+            scale,
+            ..
         } => Typed::Num(NumTyped {
             num: Num::Field {
                 field,
                 conversion: Conversion::IDENTITY,
             },
             unit: Some(unit.clone()),
-            origin: Origin::Field(info(None, *normal_range, molar_mass.clone())),
+            origin: Origin::Field(info(None, *normal_range, molar_mass.clone(), scale.clone())),
         }),
         FieldType::Date => Typed::Date(DateVal::Field(field)),
         FieldType::Text => Typed::Text { field },

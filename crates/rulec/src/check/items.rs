@@ -3,8 +3,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::syntax::{self, CompareOp, FieldDecl, GroupKind, Item, RuleFile, Section, Span, Type};
-use crate::units::{MolarMass, Unit};
+use crate::syntax::{
+    self, CompareOp, ExprKind, FieldDecl, GroupKind, Item, RuleFile, Section, Span, Type,
+};
+use crate::units::{Conversion, MolarMass, Scale, Unit};
 
 use super::Imports;
 use super::diagnostic::CheckError;
@@ -322,13 +324,75 @@ fn field_type(
                 }
             };
             let _ = span;
+            let scale = match &q.scale {
+                None => None,
+                Some(scale) => {
+                    let declared = &scale.node;
+                    let other =
+                        unit_or_report(&declared.unit.node, declared.unit.span, diagnostics)?;
+                    let intercept = declared.intercept.as_ref().map(|n| n.as_str());
+                    match Scale::new(other, declared.slope.as_str(), intercept, &unit) {
+                        Ok(scale) => Some(scale),
+                        Err(e) => {
+                            diagnostics.push(unit_diagnostic(&e, scale.span));
+                            return None;
+                        }
+                    }
+                }
+            };
+            let plausible = match &q.plausible {
+                None => None,
+                Some(p) => Some(plausible_range(&p.node, p.span, &unit, diagnostics)?),
+            };
             FieldType::Quantity {
                 unit,
                 normal_range: q.normal_range,
                 molar_mass,
+                scale,
+                plausible,
             }
         }
     })
+}
+
+/// The ends of `plausible L..H` in the field's unit: each a number in that
+/// unit or a quantity that converts to it, the low end below the high one.
+fn plausible_range(
+    p: &syntax::Plausible,
+    span: Span,
+    unit: &Unit,
+    diagnostics: &mut Vec<CheckError>,
+) -> Option<(f64, f64)> {
+    let mut end = |e: &syntax::Expr| -> Option<f64> {
+        let (number, conversion) = match &e.node {
+            ExprKind::Number(n) => (n, Conversion::IDENTITY),
+            ExprKind::Quantity(q) => {
+                let written = unit_or_report(&q.unit.node, q.unit.span, diagnostics)?;
+                match written.conversion_to(unit) {
+                    Ok(c) => (&q.value, c),
+                    Err(e) => {
+                        diagnostics.push(unit_diagnostic(&e, q.unit.span));
+                        return None;
+                    }
+                }
+            }
+            _ => return None,
+        };
+        number.to_f64().map(|v| conversion.apply(v))
+    };
+    let (low, high) = (end(&p.low)?, end(&p.high)?);
+    if low > high {
+        diagnostics.push(CheckError::TypeMismatch {
+            expected: "a plausible range whose low end is below its high end".to_owned(),
+            found: format!("{low}..{high} in `{unit}`"),
+            span,
+            help: Some(
+                "write the lowest plausible value first: `plausible 30 g/L..250 g/L`".to_owned(),
+            ),
+        });
+        return None;
+    }
+    Some((low, high))
 }
 
 fn unit_or_report(text: &str, span: Span, diagnostics: &mut Vec<CheckError>) -> Option<Unit> {

@@ -6,7 +6,7 @@
 //! comparison names the kind of values it compares.
 
 use crate::syntax::{CompareOp, Direction, GroupKind, Limit, Section, Span};
-use crate::units::{Conversion, MolarMass, Unit};
+use crate::units::{Conversion, MolarMass, Scale, Unit};
 
 /// A checked rule file, ready to be compiled.
 #[derive(Clone, Debug)]
@@ -98,6 +98,12 @@ pub enum FieldType {
         normal_range: bool,
         /// The analyte's molar mass, if declared.
         molar_mass: Option<MolarMass>,
+        /// A second scale related by an equation (HbA1c in `mmol/mol` on a
+        /// `%` field), if declared.
+        scale: Option<Scale>,
+        /// The lowest and highest plausible values in `unit`, if declared:
+        /// a record value outside is a data error.
+        plausible: Option<(f64, f64)>,
     },
     /// A calendar date.
     Date,
@@ -116,6 +122,8 @@ pub enum FieldType {
 pub struct Define {
     /// The name.
     pub name: String,
+    /// The unit its values are shown in (`define bmi in kg/m2: …`).
+    pub unit: Option<Unit>,
     /// The value.
     pub value: Value,
     /// Where it was written.

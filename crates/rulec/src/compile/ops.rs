@@ -149,6 +149,12 @@ pub(super) fn whole_days(from: Date, to: Date) -> Option<f64> {
     Some(f64::from(span.get_days()))
 }
 
+/// Hours from `from` to `to`: whole days times 24, as a date has no time
+/// of day.
+pub(super) fn whole_hours(from: Date, to: Date) -> Option<f64> {
+    whole_days(from, to).map(|days| days * 24.0)
+}
+
 /// Builds `$body` with `$f` bound to the `whole_*` function of a calendar
 /// unit (a distinct function item per unit, so the closure built around it
 /// is monomorphised).
@@ -169,6 +175,10 @@ macro_rules! with_calendar {
             }
             $crate::syntax::CalendarUnit::Days => {
                 let $f = $crate::compile::ops::whole_days;
+                $body
+            }
+            $crate::syntax::CalendarUnit::Hours => {
+                let $f = $crate::compile::ops::whole_hours;
                 $body
             }
         }

@@ -376,7 +376,7 @@ pub(crate) fn whole_units(unit: CalendarUnit, from: Date, to: Date) -> Option<f6
         CalendarUnit::Years => DateUnit::Year,
         CalendarUnit::Months => DateUnit::Month,
         CalendarUnit::Weeks => DateUnit::Week,
-        CalendarUnit::Days => DateUnit::Day,
+        CalendarUnit::Days | CalendarUnit::Hours => DateUnit::Day,
     };
     let span = from.until((largest, to)).ok()?;
     Some(f64::from(match unit {
@@ -384,6 +384,8 @@ pub(crate) fn whole_units(unit: CalendarUnit, from: Date, to: Date) -> Option<f6
         CalendarUnit::Months => span.get_months(),
         CalendarUnit::Weeks => span.get_weeks(),
         CalendarUnit::Days => span.get_days(),
+        // A date has no time of day: whole days, in hours.
+        CalendarUnit::Hours => span.get_days().saturating_mul(24),
     }))
 }
 

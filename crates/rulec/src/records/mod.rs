@@ -85,7 +85,7 @@ use crate::check::Program;
 use crate::check::{Field, FieldType, Schema};
 use crate::eval::{FieldValue, Record};
 use crate::suggest::closest;
-use crate::units::{Conversion, MolarMass, Unit, UnitError};
+use crate::units::{Conversion, MolarMass, Scale, Unit, UnitError};
 
 pub use self::csv::{CsvError, CsvRecords, from_csv};
 pub use self::json::{from_json, from_json_str};
@@ -211,15 +211,71 @@ fn store(
     value: Result<FieldValue, Reason>,
     problems: &mut Problems,
 ) {
+    let field = schema.fields.get(slot);
     let slot = crate::check::Slot(u32::try_from(slot).unwrap_or(u32::MAX));
-    let outcome = value.and_then(|value| {
-        record
-            .set_slot(schema, slot, value)
-            .map_err(|wrong| wrong.to_string())
-    });
+    let outcome = value
+        .and_then(|value| plausible(field, value))
+        .and_then(|value| {
+            record
+                .set_slot(schema, slot, value)
+                .map_err(|wrong| wrong.to_string())
+        });
     if let Err(reason) = outcome {
         problems.push((path.to_owned(), reason));
     }
+}
+
+/// A quantity within its field's declared plausible range, or why not,
+/// naming the unit it was likely recorded in.
+fn plausible(field: Option<&Field>, value: FieldValue) -> Result<FieldValue, Reason> {
+    let (
+        Some(Field {
+            name,
+            ty:
+                FieldType::Quantity {
+                    unit,
+                    plausible: Some((low, high)),
+                    ..
+                },
+            ..
+        }),
+        FieldValue::Quantity { value: v, .. },
+    ) = (field, &value)
+    else {
+        return Ok(value);
+    };
+    if (*low..=*high).contains(v) {
+        return Ok(value);
+    }
+    let mut reason = format!(
+        "{v} {unit} is outside the plausible range of `{name}`, {low}..{high} {unit}, so it is not used"
+    );
+    if let Some((slip, converted)) = unit_slip(*v, unit, *low, *high) {
+        reason.push_str(&format!(
+            "; was it recorded in another unit? {v} {slip} = {converted} {unit}"
+        ));
+    }
+    Err(reason)
+}
+
+/// Units a value is commonly recorded in by mistake for another of the
+/// same kind: a number in one of them that lands in the plausible range
+/// names the likely slip.
+const SLIP_UNITS: &[&str] = &[
+    "g/dL", "g/L", "mg/dL", "mg/L", "ug/mL", "ug/dL", "ng/mL", "mmol/L", "umol/L", "10*9/L",
+    "10*3/uL", "/uL", "10*12/L", "%", "kg", "g", "[lb_av]", "cm", "m", "[in_i]", "kPa", "mm[Hg]",
+];
+
+/// The first unit of [`SLIP_UNITS`] in which the number `value` lands in
+/// `low..=high` of `unit`, with the value converted.
+fn unit_slip(value: f64, unit: &Unit, low: f64, high: f64) -> Option<(String, f64)> {
+    SLIP_UNITS.iter().find_map(|text| {
+        let other = Unit::parse(text).ok()?;
+        let conversion = other.conversion_to(unit).ok()?;
+        let converted = conversion.apply(value);
+        (!conversion.is_identity() && (low..=high).contains(&converted))
+            .then(|| (other.to_string(), converted))
+    })
 }
 
 /// A quantity field: the unit its values are stored in and what converts
@@ -230,6 +286,7 @@ struct QuantityField<'s> {
     unit: &'s Unit,
     normal_range: bool,
     molar_mass: Option<&'s MolarMass>,
+    scale: Option<&'s Scale>,
 }
 
 impl<'s> QuantityField<'s> {
@@ -239,11 +296,14 @@ impl<'s> QuantityField<'s> {
                 unit,
                 normal_range,
                 molar_mass,
+                scale,
+                ..
             } => Some(QuantityField {
                 name: &field.name,
                 unit,
                 normal_range: *normal_range,
                 molar_mass: molar_mass.as_ref(),
+                scale: scale.as_ref(),
             }),
             _ => None,
         }
@@ -253,11 +313,8 @@ impl<'s> QuantityField<'s> {
     /// one the checker uses for a threshold written in that unit.
     fn conversion_from(&self, written: &str) -> Result<Conversion, Reason> {
         let unit = Unit::parse(written).map_err(|e| unit_reason(&e))?;
-        let conversion = match self.molar_mass {
-            Some(molar_mass) => unit.conversion_via_molar_mass(self.unit, molar_mass),
-            None => unit.conversion_to(self.unit),
-        };
-        conversion.map_err(|e| unit_reason(&e))
+        unit.conversion_into(self.unit, self.molar_mass, self.scale)
+            .map_err(|e| unit_reason(&e))
     }
 
     /// Reads `8.5 g/dL`, `8.5g/dL` or `85`: a number, then optionally a

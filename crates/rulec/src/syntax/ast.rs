@@ -138,6 +138,32 @@ pub struct QuantityType {
     pub normal_range: bool,
     /// `molar mass M g/mol`, if declared.
     pub molar_mass: Option<Spanned<Quantity>>,
+    /// `scale U as A x + B`, if declared.
+    pub scale: Option<Box<Spanned<Scale>>>,
+    /// `plausible L..H`, if declared.
+    pub plausible: Option<Box<Spanned<Plausible>>>,
+}
+
+/// `scale mmol/mol as 0.09148 x + 2.152`: values in `unit` (and units of
+/// its kind) are read as `slope × value + intercept` in the field's unit.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Scale {
+    /// The other scale's unit, as written.
+    pub unit: Spanned<String>,
+    /// The slope as written, possibly negative (`-1.5`).
+    pub slope: Number,
+    /// The intercept as written with its sign (`2.152`, `-23.5`), if any.
+    pub intercept: Option<Number>,
+}
+
+/// `plausible 30 g/L..250 g/L`: the values a field can hold in a living
+/// patient; each end is a number (in the field's unit) or a quantity.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Plausible {
+    /// The lowest plausible value.
+    pub low: Expr,
+    /// The highest plausible value.
+    pub high: Expr,
 }
 
 /// A number with a unit, as written: `113.12 g/mol`.
@@ -185,6 +211,8 @@ impl fmt::Display for Number {
 pub struct Define {
     /// The name.
     pub name: Name,
+    /// `define bmi in kg/m2: …`: the unit its values are shown in.
+    pub unit: Option<Spanned<String>>,
     /// The expression it stands for.
     pub expr: Expr,
     /// The whole item.
@@ -487,6 +515,8 @@ pub enum CalendarUnit {
     Weeks,
     /// `days`
     Days,
+    /// `hours`: whole days between two dates, in hours.
+    Hours,
 }
 
 impl CalendarUnit {
@@ -498,6 +528,7 @@ impl CalendarUnit {
             CalendarUnit::Months => "months",
             CalendarUnit::Weeks => "weeks",
             CalendarUnit::Days => "days",
+            CalendarUnit::Hours => "hours",
         }
     }
 }

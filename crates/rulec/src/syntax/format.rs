@@ -181,7 +181,11 @@ impl Formatter<'_, '_> {
             }
             Item::Use(u) => vec![format!("use {}", quote(&u.path.node))],
             Item::Define(define) => {
-                let head = format!("define {}:", define.name.node);
+                let unit = define
+                    .unit
+                    .as_ref()
+                    .map_or_else(String::new, |u| format!(" in {}", u.node));
+                let head = format!("define {}{unit}:", define.name.node);
                 condition_lines(&head, &define.expr, 2, 0, true)
             }
             Item::Fields(block) => self.fields(block, span.clone()),

@@ -159,6 +159,17 @@ fn name(pair: &Pair<'_, Rule>) -> Name {
     Spanned::new(pair.as_str().to_owned(), span_of(pair))
 }
 
+/// A unit as written, with a run of spaces inside it (`1.73  m2`) read as
+/// one, so that spacing never changes the tree.
+fn unit_name(pair: &Pair<'_, Rule>) -> Name {
+    let text = pair
+        .as_str()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    Spanned::new(text, span_of(pair))
+}
+
 fn lower_field_decls(pairs: Pairs<'_, Rule>) -> Result<Vec<FieldDecl>> {
     pairs
         .filter(|p| p.as_rule() == Rule::field_decl)
@@ -203,9 +214,25 @@ fn lower_field_decl(pair: Pair<'_, Rule>) -> Result<FieldDecl> {
             let mut unit = None;
             let mut normal_range = false;
             let mut molar_mass = None;
+            let mut scale = None;
+            let mut plausible = None;
             for part in ty_pair.into_inner() {
                 match part.as_rule() {
-                    Rule::unit => unit = Some(name(&part)),
+                    Rule::scale if scale.is_some() => {
+                        return Err(SyntaxError::DuplicateOption {
+                            option: "scale",
+                            span: span_of(&part),
+                        });
+                    }
+                    Rule::plausible if plausible.is_some() => {
+                        return Err(SyntaxError::DuplicateOption {
+                            option: "plausible",
+                            span: span_of(&part),
+                        });
+                    }
+                    Rule::scale => scale = Some(Box::new(lower_scale(part)?)),
+                    Rule::plausible => plausible = Some(Box::new(lower_plausible(part)?)),
+                    Rule::unit => unit = Some(unit_name(&part)),
                     Rule::normal_range if normal_range => {
                         return Err(SyntaxError::DuplicateOption {
                             option: "with normal range",
@@ -243,6 +270,8 @@ fn lower_field_decl(pair: Pair<'_, Rule>) -> Result<FieldDecl> {
                 unit,
                 normal_range,
                 molar_mass,
+                scale,
+                plausible,
             })
         }
         _ => return Err(internal(ty_span)),
@@ -251,6 +280,54 @@ fn lower_field_decl(pair: Pair<'_, Rule>) -> Result<FieldDecl> {
         name: field_name,
         ty: Spanned::new(ty, ty_span),
     })
+}
+
+/// `scale mmol/mol as 0.09148 x + 2.152`.
+fn lower_scale(pair: Pair<'_, Rule>) -> Result<Spanned<Scale>> {
+    let span = span_of(&pair);
+    let mut unit = None;
+    let mut slope = None;
+    let mut negative = false;
+    let mut intercept = None;
+    for part in pair.into_inner() {
+        match part.as_rule() {
+            Rule::unit => unit = Some(unit_name(&part)),
+            Rule::scale_slope => slope = Some(number_of(part.as_str())),
+            Rule::scale_sign => negative = part.as_str() == "-",
+            Rule::number => {
+                let text = number_of(part.as_str()).0;
+                intercept = Some(Number(if negative { format!("-{text}") } else { text }));
+            }
+            _ => {}
+        }
+    }
+    let scale = Scale {
+        unit: unit.ok_or_else(|| internal(span))?,
+        slope: slope.ok_or_else(|| internal(span))?,
+        intercept,
+    };
+    Ok(Spanned::new(scale, span))
+}
+
+/// `plausible 30 g/L..250 g/L`.
+fn lower_plausible(pair: Pair<'_, Rule>) -> Result<Spanned<Plausible>> {
+    let span = span_of(&pair);
+    let mut ends = pair
+        .into_inner()
+        .filter(|p| p.as_rule() == Rule::literal)
+        .map(lower_literal);
+    let low = ends.next().ok_or_else(|| internal(span))??;
+    let high = ends.next().ok_or_else(|| internal(span))??;
+    Ok(Spanned::new(Plausible { low, high }, span))
+}
+
+/// A number as written, but a power of ten (`10^-3`) in the `1e-3` form
+/// every later stage reads.
+fn number_of(text: &str) -> Number {
+    match text.strip_prefix("10^") {
+        Some(exponent) => Number(format!("1e{exponent}")),
+        None => Number(text.to_owned()),
+    }
 }
 
 fn lower_int(pair: Pair<'_, Rule>) -> Result<Spanned<i64>> {
@@ -272,16 +349,19 @@ fn lower_members(set: Pair<'_, Rule>) -> Vec<Name> {
 fn lower_define(pair: Pair<'_, Rule>) -> Result<Define> {
     let span: Span = span_of(&pair);
     let mut name_pair = None;
+    let mut unit = None;
     let mut expr = None;
     for part in pair.into_inner() {
         match part.as_rule() {
             Rule::ident => name_pair = Some(name(&part)),
+            Rule::define_unit => unit = Some(unit_name(&first(part, Rule::unit)?)),
             Rule::expr => expr = Some(lower_expr(part)?),
             _ => {}
         }
     }
     Ok(Define {
         name: name_pair.ok_or_else(|| internal(span))?,
+        unit,
         expr: expr.ok_or_else(|| internal(span))?,
         span,
     })
@@ -554,6 +634,7 @@ fn lower_primary(pair: Pair<'_, Rule>) -> Result<Expr> {
                 "years" => CalendarUnit::Years,
                 "months" => CalendarUnit::Months,
                 "weeks" => CalendarUnit::Weeks,
+                "hours" => CalendarUnit::Hours,
                 _ => CalendarUnit::Days,
             };
             let (from, to) = boxed_pair(span, sums(pair)?)?;
@@ -567,19 +648,13 @@ fn lower_primary(pair: Pair<'_, Rule>) -> Result<Expr> {
 fn lower_literal(pair: Pair<'_, Rule>) -> Result<Expr> {
     let span: Span = span_of(&pair);
     let mut inner = pair.into_inner();
-    let number = Number(
-        inner
-            .next()
-            .ok_or_else(|| internal(span))?
-            .as_str()
-            .to_owned(),
-    );
+    let number = number_of(inner.next().ok_or_else(|| internal(span))?.as_str());
     let kind = match inner.next() {
         None => ExprKind::Number(number),
         Some(suffix) => match suffix.as_rule() {
             Rule::unit => ExprKind::Quantity(Quantity {
                 value: number,
-                unit: name(&suffix),
+                unit: unit_name(&suffix),
             }),
             Rule::uln_multiple => {
                 let limit = if suffix.into_inner().any(|p| p.as_rule() == Rule::kw_lln) {

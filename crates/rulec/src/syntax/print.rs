@@ -8,11 +8,12 @@ use std::fmt::Write as _;
 use super::ast::*;
 
 /// The words that start a date difference: `years between a and b`.
-const CALENDAR_WORDS: [&str; 4] = [
+const CALENDAR_WORDS: [&str; 5] = [
     CalendarUnit::Years.as_str(),
     CalendarUnit::Months.as_str(),
     CalendarUnit::Weeks.as_str(),
     CalendarUnit::Days.as_str(),
+    CalendarUnit::Hours.as_str(),
 ];
 
 /// Criteria lines longer than this put their expression on the next line.
@@ -77,9 +78,13 @@ fn print_item(out: &mut String, item: &Item) {
             out.push_str("}\n");
         }
         Item::Define(define) => {
+            let unit = define
+                .unit
+                .as_ref()
+                .map_or_else(String::new, |u| format!(" in {}", u.node));
             let _ = writeln!(
                 out,
-                "define {}: {}",
+                "define {}{unit}: {}",
                 define.name.node,
                 print_expr(&define.expr)
             );
@@ -158,6 +163,28 @@ pub(super) fn type_text(ty: &Type) -> String {
                     text,
                     ", molar mass {} {}",
                     mass.node.value, mass.node.unit.node
+                );
+            }
+            if let Some(scale) = &q.scale {
+                let scale = &scale.node;
+                let _ = write!(text, ", scale {} as {} x", scale.unit.node, scale.slope);
+                if let Some(intercept) = &scale.intercept {
+                    match intercept.as_str().strip_prefix('-') {
+                        Some(magnitude) => {
+                            let _ = write!(text, " - {magnitude}");
+                        }
+                        None => {
+                            let _ = write!(text, " + {intercept}");
+                        }
+                    }
+                }
+            }
+            if let Some(plausible) = &q.plausible {
+                let _ = write!(
+                    text,
+                    ", plausible {}..{}",
+                    print_expr(&plausible.node.low),
+                    print_expr(&plausible.node.high)
                 );
             }
             text

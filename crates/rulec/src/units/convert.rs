@@ -74,6 +74,17 @@ impl Conversion {
         }
     }
 
+    /// This conversion followed by `v ↦ slope × v + intercept` (a field's
+    /// [`Scale`](super::Scale)).
+    pub(crate) fn then_linear(self, slope: f64, intercept: f64) -> Conversion {
+        Conversion {
+            before: self.before,
+            multiply: self.multiply * slope,
+            divide: self.divide,
+            after: self.after * slope + intercept,
+        }
+    }
+
     /// Whether the conversion changes nothing.
     #[must_use]
     pub fn is_identity(self) -> bool {

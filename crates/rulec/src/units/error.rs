@@ -129,4 +129,19 @@ pub enum UnitError {
         /// What it measures.
         dimension: Dimension,
     },
+
+    /// A field's second scale that cannot be used.
+    #[error("invalid scale `{unit}`: {reason}")]
+    #[diagnostic(
+        code(rulec::units::invalid_scale),
+        help(
+            "a scale relates units of different kinds by an equation, as in `hba1c: %, scale mmol/mol as 0.09148 x + 2.152`"
+        )
+    )]
+    InvalidScale {
+        /// The scale's unit as written.
+        unit: String,
+        /// What is wrong with it.
+        reason: String,
+    },
 }

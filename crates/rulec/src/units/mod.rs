@@ -31,6 +31,7 @@ mod dimension;
 mod error;
 mod eval;
 mod ratio;
+mod scale;
 mod spelling;
 
 use std::fmt;
@@ -40,6 +41,7 @@ use octofhir_ucum::{Number, SpecialKind};
 pub use convert::Conversion;
 pub use dimension::Dimension;
 pub use error::UnitError;
+pub use scale::Scale;
 
 use ratio::Ratio;
 

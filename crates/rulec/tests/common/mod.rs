@@ -279,8 +279,9 @@ impl Walker<'_> {
             }
         };
         match &expr.node {
+            // A power of ten (`10^-3`) is kept in the `1e-3` form.
             ExprKind::Number(n) => assert_eq!(
-                self.operand_text(span),
+                self.operand_text(span).replace("10^", "1e"),
                 n.as_str(),
                 "{}: a number's span covers other text",
                 self.where_()

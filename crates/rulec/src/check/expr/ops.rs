@@ -387,18 +387,16 @@ impl<'a> Ctx<'a> {
                 // are compared with; otherwise the right side into the left.
                 let convert_left =
                     matches!(a.origin, Origin::Const(_)) && !matches!(b.origin, Origin::Const(_));
-                let (from, to, molar) = if convert_left {
-                    (u, v, molar_of(&b))
-                } else {
-                    (v, u, molar_of(&a))
-                };
+                let (from, to, field) = if convert_left { (u, v, &b) } else { (v, u, &a) };
                 // A constant goes through the very conversion a record value
                 // in the constant's unit would: a value written in the same
                 // unit as a threshold then compares equal to it, whatever
                 // unit the field is stored in.
-                let conversion = match &molar {
-                    Some(m) => from.conversion_via_molar_mass(to, m),
-                    None => from.conversion_to(to),
+                let conversion = match &field.origin {
+                    Origin::Field(info) => {
+                        from.conversion_into(to, info.molar_mass.as_ref(), info.scale.as_ref())
+                    }
+                    _ => from.conversion_to(to),
                 };
                 match conversion {
                     Ok(c) if convert_left => (convert(a.num, c), b.num),
@@ -636,12 +634,5 @@ impl<'a> Ctx<'a> {
             FieldType::ListOf(element) => Some(element),
             _ => None,
         }
-    }
-}
-
-fn molar_of(n: &NumTyped) -> Option<MolarMass> {
-    match &n.origin {
-        Origin::Field(info) => info.molar_mass.clone(),
-        _ => None,
     }
 }
