@@ -338,11 +338,13 @@ pub(super) fn oxygen() -> Vec<Sample> {
         variant("spo2-89.9-below")
             .set("spo2", json!(89.9))
             .ineligible(&["oxygen"]),
-        // A fraction written as a bare number is read in the field's unit:
-        // 0.95 %, far below 90 %.
+        // A fraction written as a bare number is read in the field's unit,
+        // 0.95 %, which is outside the field's plausible range: a data
+        // error (a unit slip), never a verdict.
         variant("spo2-fraction-without-unit")
             .set("spo2", json!(0.95))
-            .ineligible(&["oxygen"]),
+            .undetermined(&["spo2"])
+            .with_errors(&["spo2"]),
         variant("spo2-absent")
             .remove("spo2")
             .undetermined(&["spo2"]),

@@ -251,8 +251,13 @@ fn plausible(field: Option<&Field>, value: FieldValue) -> Result<FieldValue, Rea
         "{v} {unit} is outside the plausible range of `{name}`, {low}..{high} {unit}, so it is not used"
     );
     if let Some((slip, converted)) = unit_slip(*v, unit, *low, *high) {
+        let written = if slip == "1" {
+            format!("{v} as a fraction")
+        } else {
+            format!("{v} {slip}")
+        };
         reason.push_str(&format!(
-            "; was it recorded in another unit? {v} {slip} = {converted} {unit}"
+            "; was it recorded in another unit? {written} = {converted} {unit}"
         ));
     }
     Err(reason)
@@ -263,7 +268,8 @@ fn plausible(field: Option<&Field>, value: FieldValue) -> Result<FieldValue, Rea
 /// names the likely slip.
 const SLIP_UNITS: &[&str] = &[
     "g/dL", "g/L", "mg/dL", "mg/L", "ug/mL", "ug/dL", "ng/mL", "mmol/L", "umol/L", "10*9/L",
-    "10*3/uL", "/uL", "10*12/L", "%", "kg", "g", "[lb_av]", "cm", "m", "[in_i]", "kPa", "mm[Hg]",
+    "10*3/uL", "/uL", "10*12/L", "%", "1", "kg", "g", "[lb_av]", "cm", "m", "[in_i]", "kPa",
+    "mm[Hg]",
 ];
 
 /// The first unit of [`SLIP_UNITS`] in which the number `value` lands in
