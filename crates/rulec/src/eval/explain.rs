@@ -284,6 +284,12 @@ fn qty_with(v: f64, unit: Option<&str>, digits: i32) -> String {
 /// Plural unit words that read in the singular for one.
 const CALENDAR_PLURALS: [&str; 6] = ["years", "months", "weeks", "days", "hours", "minutes"];
 
+/// A unit as explanations show it ([`unit_text`]), or none for the unit
+/// `1` of a dimensionless ratio: `2.5`, not `2.5 1`.
+fn shown_unit(written: &str) -> Option<String> {
+    Some(unit_text(written)).filter(|text| text != "1")
+}
+
 /// A unit as explanations show it: as written, but a unit the checker
 /// computed (`(kg)/((m).(m))` for `w / (h * h)`) without brackets around
 /// single symbols and with a symbol times itself squared: `kg/m2`.
