@@ -166,10 +166,7 @@ fn a_threshold_in_another_unit_is_shown_in_both() {
         "bilirubin_not_met",
         explained(rules, r#"{"bilirubin": 40}"#)
     );
-    insta::assert_snapshot!(
-        "bilirubin_met",
-        explained(rules, r#"{"bilirubin": 30}"#)
-    );
+    insta::assert_snapshot!("bilirubin_met", explained(rules, r#"{"bilirubin": 30}"#));
     insta::assert_snapshot!(
         "temperature_in_fahrenheit",
         explained(

@@ -66,7 +66,12 @@ fn side(n: &NumTyped) -> String {
 impl<'a> Ctx<'a> {
     /// Keeps how a constant was written and the number, in `unit`, it
     /// became (see [`Program::written`]).
-    fn keep_written(&mut self, written: Option<(f64, Option<Unit>)>, stored: &Num, unit: Option<&Unit>) {
+    fn keep_written(
+        &mut self,
+        written: Option<(f64, Option<Unit>)>,
+        stored: &Num,
+        unit: Option<&Unit>,
+    ) {
         if let (Some(written), Num::Const(value)) = (written, stored) {
             self.written.push(Written {
                 value: *value,
@@ -166,10 +171,12 @@ impl<'a> Ctx<'a> {
                     return self.unit_missing(&a, &b, lhs_span, rhs_span);
                 }
             },
-            ArithOp::Mul | ArithOp::Div => match op.product_unit(a.unit.as_ref(), b.unit.as_ref()) {
-                Ok(unit) => (b.num, unit),
-                Err(e) => return self.unit_error(&e, span),
-            },
+            ArithOp::Mul | ArithOp::Div => {
+                match op.product_unit(a.unit.as_ref(), b.unit.as_ref()) {
+                    Ok(unit) => (b.num, unit),
+                    Err(e) => return self.unit_error(&e, span),
+                }
+            }
         };
         let rhs_unit = match op {
             ArithOp::Add | ArithOp::Sub => unit.as_ref(),
@@ -392,8 +399,13 @@ impl<'a> Ctx<'a> {
     ) -> Typed {
         let kept = (written(&a), written(&b));
         // Both sides end in the unit of the side not converted.
-        let const_left = matches!(a.origin, Origin::Const(_)) && !matches!(b.origin, Origin::Const(_));
-        let unit = if const_left { b.unit.clone() } else { a.unit.clone() };
+        let const_left =
+            matches!(a.origin, Origin::Const(_)) && !matches!(b.origin, Origin::Const(_));
+        let unit = if const_left {
+            b.unit.clone()
+        } else {
+            a.unit.clone()
+        };
         let (l, r) = match (&a.unit, &b.unit) {
             (None, None) => {
                 self.range_check(&a, &b, rhs.span);

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use crate::check::{
     Cond, DefineId, Field, FieldRef, FieldType, ListQuantifier, Program, Schema, Value, Written,
 };
-use crate::units::Unit;
 use crate::syntax::GroupKind;
+use crate::units::Unit;
 
 use super::super::record::{FieldValue, Record};
 use super::super::reference::{Walker, shift};
@@ -68,7 +68,11 @@ fn part_text(part: &Cond, truth: Truth, text: String) -> String {
 
 /// An explanation in brackets unless it states a plain fact.
 fn bracketed(c: &Cond, text: String) -> String {
-    if is_simple(c) { text } else { format!("({text})") }
+    if is_simple(c) {
+        text
+    } else {
+        format!("({text})")
+    }
 }
 
 /// Elements shown in a list's explanation before `… and N more`.
@@ -585,8 +589,10 @@ impl<'p, 'r> Explainer<'p, 'r> {
                             0 => String::new(),
                             more => format!("; and {more} more"),
                         };
-                        let listed: Vec<String> =
-                            shown.iter().map(|(e, text)| format!("{e}: {text}")).collect();
+                        let listed: Vec<String> = shown
+                            .iter()
+                            .map(|(e, text)| format!("{e}: {text}"))
+                            .collect();
                         format!("{} meet {rule}: {}{more}", of_n(k_met), listed.join("; "))
                     }
                 }
