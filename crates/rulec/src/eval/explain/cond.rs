@@ -14,6 +14,9 @@ use super::super::reference::{Walker, shift};
 use super::super::truth::Truth;
 use super::{duration, is_fact, is_simple, join_and, list_of, push_unique};
 
+/// The constants of a program by the bits of their number: a constant
+/// written in two ways that became the same number is shown as neither,
+/// since the explainer cannot tell which one it meets.
 fn written_by_value(all: &[Written]) -> HashMap<u64, Option<&Written>> {
     let text = |u: &Option<Unit>| u.as_ref().map(|u| u.as_str().to_owned());
     let same = |a: &Written, b: &Written| {
@@ -42,7 +45,8 @@ fn failures(parts: Vec<(&Cond, Truth, String)>) -> String {
         format!("none of the {} alternatives holds", parts.len())
     };
     let texts: Vec<String> = (parts.into_iter())
-        .map(|(_, _, text)| {
+        .map(|(_, _, text)| text)
+        .map(|text| {
             if text.contains(';') {
                 format!("({text})")
             } else {
