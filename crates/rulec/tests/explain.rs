@@ -264,12 +264,12 @@ fn explanations_of_other_forms() {
         (
             "fields { hemoglobin: g/L } inclusion { c: hemoglobin > 8 g/dL }",
             json!({"hemoglobin": 72}),
-            "hemoglobin 72 g/L is not > 80 g/L (8 g/L short)",
+            "hemoglobin 72 g/L (7.2 g/dL) is not > 8 g/dL (0.8 g/dL short)",
         ),
         (
             "fields { hemoglobin: g/L } inclusion { c: 8 g/dL < hemoglobin }",
             json!({"hemoglobin": 92}),
-            "hemoglobin 92 g/L > 80 g/L (12 g/L above)",
+            "hemoglobin 92 g/L (9.2 g/dL) > 8 g/dL (1.2 g/dL above)",
         ),
         (
             "fields { kps: integer 0..100 } inclusion { c: kps > 60 }",
@@ -326,7 +326,7 @@ fn explanations_of_other_forms() {
         (
             "fields { t: text, a: bool } inclusion { c: not (t = \"home\" and a) }",
             json!({"t": "away"}),
-            "the opposite of (t is \"away\", not \"home\", which decides it (a not needed))",
+            "(t is \"away\", not \"home\", which decides it (a not needed)), so the negation holds",
         ),
         (
             "fields { w: kg, h: m } define bmi: w / (h * h) inclusion { c: bmi < 30 kg/m2 }",
@@ -343,7 +343,7 @@ fn explanations_of_other_forms() {
         (
             "fields { bilirubin: umol/L, molar mass 584.66 g/mol } inclusion { c: bilirubin <= 2.0 mg/dL }",
             json!({"bilirubin": 34.2}),
-            "bilirubin 34.2 umol/L <= 34.21 umol/L (0.007916 umol/L below)",
+            "bilirubin 34.2 umol/L (1.9995 mg/dL) <= 2 mg/dL (0.0004628 mg/dL below)",
         ),
         (
             "fields { diagnosis: set of { rrmm, mm } } inclusion { c: diagnosis has rrmm }",
@@ -481,8 +481,8 @@ fn the_documented_example_is_real_output() {
     }
 }
 
-/// Under `not`, a set test is explained as the opposite of what it found,
-/// so a member that makes `has any of` hold does not read as a pass.
+/// Under `not`, a set test that holds says that the negation therefore
+/// fails, so a member that makes `has any of` hold does not read as a pass.
 #[test]
 fn a_negated_set_test_reads_as_its_opposite() {
     let program = program(
@@ -492,17 +492,21 @@ fn a_negated_set_test_reads_as_its_opposite() {
     let record = read(&program, &json!({"id": "r", "s": ["a"], "x": false}));
     let explained = explain(&program, &record.record, INDEX);
     let text = &explained.explanations[0];
-    assert!(text.starts_with("the opposite of (s has a"), "{text}");
+    assert_eq!(
+        text,
+        "neither alternative holds: s has a (any of {a, b} is enough), so the negation fails; x is false"
+    );
     assert_eq!(
         explained.verdict.criteria[0].outcome,
         rulec::eval::Outcome::NotMet
     );
-    // A plain flag under `not` still states the fact.
+    // A plain flag under `not` states the fact, and what it does to the
+    // negation.
     let program = program_of_flag();
     let record = read(&program, &json!({"id": "r", "f": true}));
     assert_eq!(
         explain(&program, &record.record, INDEX).explanations[0],
-        "f is true"
+        "f is true, so not f fails"
     );
 }
 

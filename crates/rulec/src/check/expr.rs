@@ -100,6 +100,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) failed: HashSet<String>,
     /// How many more did-you-mean suggestions may be looked for.
     pub(crate) suggestions: usize,
+    /// See [`Program::written`].
+    pub(crate) written: Vec<Written>,
 }
 
 /// Did-you-mean suggestions looked for in one file, at most. Each compares

@@ -117,6 +117,7 @@ pub(super) fn check_file(file: &RuleFile, imports: &dyn Imports) -> (Program, Ve
         poisoned,
         failed: HashSet::new(),
         suggestions: super::expr::SUGGESTIONS,
+        written: Vec::new(),
     };
     for item in &file.items {
         if let Item::Define(d) = item {
@@ -193,6 +194,7 @@ pub(super) fn check_file(file: &RuleFile, imports: &dyn Imports) -> (Program, Ve
         schema: schema.clone(),
         defines: std::mem::take(&mut ctx.defines),
         criteria,
+        written: std::mem::take(&mut ctx.written),
     };
     (program, ctx.diagnostics)
 }

@@ -20,6 +20,21 @@ pub struct Program {
     pub defines: Vec<Define>,
     /// Inclusion and exclusion criteria in source order.
     pub criteria: Vec<Criterion>,
+    /// How the constants compared or computed with were written: a
+    /// [`Num::Const`] keeps only the number converted into the unit it is
+    /// used in, and explanations show the rule's own unit too.
+    pub written: Vec<Written>,
+}
+
+/// A constant as the rule wrote it, and the number it became.
+#[derive(Clone, Debug)]
+pub struct Written {
+    /// The number in the [`Num::Const`].
+    pub value: f64,
+    /// The unit that number is in (`None` for a bare number).
+    pub unit: Option<Unit>,
+    /// The number and unit as written.
+    pub written: (f64, Option<Unit>),
 }
 
 /// The fields of a record (or of a list element), by slot.
@@ -401,6 +416,31 @@ pub enum ArithOp {
     Mul,
     /// `/`
     Div,
+}
+
+impl ArithOp {
+    /// The unit of a product or quotient of numbers in `a` and `b` (`None`
+    /// for a bare number): a bare factor keeps the other's unit. The checker
+    /// types `*` and `/` with it, and explanations show computed values in
+    /// it.
+    ///
+    /// # Errors
+    ///
+    /// When the unit cannot be formed (an exponent out of range).
+    pub fn product_unit(
+        self,
+        a: Option<&Unit>,
+        b: Option<&Unit>,
+    ) -> Result<Option<Unit>, crate::units::UnitError> {
+        match (a, b) {
+            (None, None) => Ok(None),
+            (Some(u), None) => Ok(Some(u.clone())),
+            (None, Some(v)) if self == ArithOp::Mul => Ok(Some(v.clone())),
+            (None, Some(v)) => Unit::parse("1").and_then(|one| one.divided_by(v)).map(Some),
+            (Some(u), Some(v)) if self == ArithOp::Mul => u.times(v).map(Some),
+            (Some(u), Some(v)) => u.divided_by(v).map(Some),
+        }
+    }
 }
 
 /// A date.

@@ -37,8 +37,9 @@ pub struct Explained {
 ///
 /// This is the explaining path: slower than [`evaluate`] and the compiled
 /// closures, and meant for the records a person reads. Values are shown in
-/// the unit their field is declared in, thresholds converted into it, and
-/// numbers rounded by [`format_number`]; `docs/verdicts.md` describes the
+/// the unit their field is declared in; a threshold written in another
+/// unit is shown as written, the value converted into it beside; numbers
+/// are rounded by [`format_number`]; `docs/verdicts.md` describes the
 /// wording.
 ///
 /// ```
@@ -62,7 +63,7 @@ pub struct Explained {
 /// let explained = explain(&program, &record, jiff::civil::date(2026, 11, 24));
 /// assert_eq!(explained.verdict.status, Status::Ineligible);
 /// assert_eq!(explained.explanations, [
-///     "hemoglobin 72 g/L is not > 80 g/L (8 g/L short)",
+///     "hemoglobin 72 g/L (7.2 g/dL) is not > 8 g/dL (0.8 g/dL short)",
 ///     "creatinine 150 umol/L = 1.705 × ULN (ULN 88 umol/L) < 2.5 × ULN = 220 umol/L (70 umol/L below)",
 /// ]);
 ///
@@ -283,6 +284,12 @@ fn qty_with(v: f64, unit: Option<&str>, digits: i32) -> String {
 
 /// Plural unit words that read in the singular for one.
 const CALENDAR_PLURALS: [&str; 6] = ["years", "months", "weeks", "days", "hours", "minutes"];
+
+/// A unit as explanations show it ([`unit_text`]), or none for the unit
+/// `1` of a dimensionless ratio: `2.5`, not `2.5 1`.
+fn shown_unit(written: &str) -> Option<String> {
+    Some(unit_text(written)).filter(|text| text != "1")
+}
 
 /// A unit as explanations show it: as written, but a unit the checker
 /// computed (`(kg)/((m).(m))` for `w / (h * h)`) without brackets around

@@ -38,6 +38,14 @@ fn convert(num: Num, conversion: Conversion) -> Num {
     }
 }
 
+/// A constant operand's number and unit as written.
+fn written(n: &NumTyped) -> Option<(f64, Option<Unit>)> {
+    match (&n.num, &n.origin) {
+        (Num::Const(v), Origin::Const(_)) => Some((*v, n.unit.clone())),
+        _ => None,
+    }
+}
+
 /// How a number is named in messages: the field, or the literal.
 fn name_of(n: &NumTyped) -> String {
     match &n.origin {
@@ -56,6 +64,23 @@ fn side(n: &NumTyped) -> String {
 }
 
 impl<'a> Ctx<'a> {
+    /// Keeps how a constant was written and the number, in `unit`, it
+    /// became (see [`Program::written`]).
+    fn keep_written(
+        &mut self,
+        written: Option<(f64, Option<Unit>)>,
+        stored: &Num,
+        unit: Option<&Unit>,
+    ) {
+        if let (Some(written), Num::Const(value)) = (written, stored) {
+            self.written.push(Written {
+                value: *value,
+                unit: unit.cloned(),
+                written,
+            });
+        }
+    }
+
     pub(super) fn binary(
         &mut self,
         op: BinaryOp,
@@ -133,6 +158,8 @@ impl<'a> Ctx<'a> {
                 span,
             );
         }
+        let (left, right) = (written(&a), written(&b));
+        self.keep_written(left, &a.num, a.unit.as_ref());
         let (rhs, unit) = match op {
             ArithOp::Add | ArithOp::Sub => match (&a.unit, &b.unit) {
                 (None, None) => (b.num, None),
@@ -145,20 +172,17 @@ impl<'a> Ctx<'a> {
                 }
             },
             ArithOp::Mul | ArithOp::Div => {
-                let product = match (&a.unit, &b.unit) {
-                    (None, None) => Ok(None),
-                    (Some(u), None) => Ok(Some(u.clone())),
-                    (None, Some(v)) if op == ArithOp::Mul => Ok(Some(v.clone())),
-                    (None, Some(v)) => Unit::parse("1").and_then(|one| one.divided_by(v)).map(Some),
-                    (Some(u), Some(v)) if op == ArithOp::Mul => u.times(v).map(Some),
-                    (Some(u), Some(v)) => u.divided_by(v).map(Some),
-                };
-                match product {
+                match op.product_unit(a.unit.as_ref(), b.unit.as_ref()) {
                     Ok(unit) => (b.num, unit),
                     Err(e) => return self.unit_error(&e, span),
                 }
             }
         };
+        let rhs_unit = match op {
+            ArithOp::Add | ArithOp::Sub => unit.as_ref(),
+            ArithOp::Mul | ArithOp::Div => b.unit.as_ref(),
+        };
+        self.keep_written(right, &rhs, rhs_unit);
         Typed::Num(NumTyped {
             num: Num::Arith {
                 op,
@@ -373,6 +397,15 @@ impl<'a> Ctx<'a> {
         rhs: &'a Expr,
         span: Span,
     ) -> Typed {
+        let kept = (written(&a), written(&b));
+        // Both sides end in the unit of the side not converted.
+        let const_left =
+            matches!(a.origin, Origin::Const(_)) && !matches!(b.origin, Origin::Const(_));
+        let unit = if const_left {
+            b.unit.clone()
+        } else {
+            a.unit.clone()
+        };
         let (l, r) = match (&a.unit, &b.unit) {
             (None, None) => {
                 self.range_check(&a, &b, rhs.span);
@@ -385,8 +418,7 @@ impl<'a> Ctx<'a> {
             (Some(u), Some(v)) => {
                 // Constants are converted into the unit of the field they
                 // are compared with; otherwise the right side into the left.
-                let convert_left =
-                    matches!(a.origin, Origin::Const(_)) && !matches!(b.origin, Origin::Const(_));
+                let convert_left = const_left;
                 let (from, to, field) = if convert_left { (u, v, &b) } else { (v, u, &a) };
                 // A constant goes through the very conversion a record value
                 // in the constant's unit would: a value written in the same
@@ -405,6 +437,8 @@ impl<'a> Ctx<'a> {
                 }
             }
         };
+        self.keep_written(kept.0, &l, unit.as_ref());
+        self.keep_written(kept.1, &r, unit.as_ref());
         Typed::Cond(Cond::CompareNum { op, lhs: l, rhs: r })
     }
 

@@ -1,15 +1,83 @@
 //! Explaining conditions: facts about the record, `and`/`or` chains with
 //! what decided them, groups and list quantifiers.
 
+use std::collections::HashMap;
+
 use crate::check::{
-    Cond, DefineId, Field, FieldRef, FieldType, ListQuantifier, Program, Schema, Value,
+    Cond, DefineId, Field, FieldRef, FieldType, ListQuantifier, Program, Schema, Value, Written,
 };
 use crate::syntax::GroupKind;
+use crate::units::Unit;
 
 use super::super::record::{FieldValue, Record};
 use super::super::reference::{Walker, shift};
 use super::super::truth::Truth;
 use super::{duration, is_fact, is_simple, join_and, list_of, push_unique};
+
+/// The constants of a program by the bits of their number: a constant
+/// written in two ways that became the same number is shown as neither,
+/// since the explainer cannot tell which one it meets.
+fn written_by_value(all: &[Written]) -> HashMap<u64, Option<&Written>> {
+    let text = |u: &Option<Unit>| u.as_ref().map(|u| u.as_str().to_owned());
+    let same = |a: &Written, b: &Written| {
+        text(&a.unit) == text(&b.unit)
+            && a.written.0.to_bits() == b.written.0.to_bits()
+            && text(&a.written.1) == text(&b.written.1)
+    };
+    let mut by_value: HashMap<u64, Option<&Written>> = HashMap::new();
+    for w in all {
+        let entry = by_value.entry(w.value.to_bits()).or_insert(Some(w));
+        if entry.is_some_and(|seen| !same(seen, w)) {
+            *entry = None;
+        }
+    }
+    by_value
+}
+
+/// A failed `or` or `any of`: every alternative failed, each said why,
+/// one after the other (`neither alternative holds: a is false; b is
+/// false`). `;` ends each, so only one that lists with `;` itself needs
+/// brackets.
+fn failures(parts: Vec<(&Cond, Truth, String)>) -> String {
+    let heading = if parts.len() == 2 {
+        "neither alternative holds".to_owned()
+    } else {
+        format!("none of the {} alternatives holds", parts.len())
+    };
+    let texts: Vec<String> = (parts.into_iter())
+        .map(|(_, _, text)| text)
+        .map(|text| {
+            if text.contains(';') {
+                format!("({text})")
+            } else {
+                text
+            }
+        })
+        .collect();
+    format!("{heading}: {}", texts.join("; "))
+}
+
+/// A part's explanation as it stands in a larger one: in brackets unless
+/// it states a plain fact.
+fn part_text(part: &Cond, truth: Truth, text: String) -> String {
+    // A failed negation ends `…, so not x fails`: bracketed, it cannot be
+    // read as concluding the whole.
+    let concludes = matches!(part, Cond::Not(_)) && truth == Truth::False;
+    if is_simple(part) && !concludes {
+        text
+    } else {
+        format!("({text})")
+    }
+}
+
+/// An explanation in brackets unless it states a plain fact.
+fn bracketed(c: &Cond, text: String) -> String {
+    if is_simple(c) {
+        text
+    } else {
+        format!("({text})")
+    }
+}
 
 /// Elements shown in a list's explanation before `… and N more`.
 const SHOWN: usize = 5;
@@ -31,6 +99,10 @@ pub(super) struct Explainer<'p, 'r> {
     /// Why each numeric or date define is unknown, once worked out in the
     /// current criterion (the same reasons serve every use).
     reasons: Vec<Option<Vec<String>>>,
+    /// How each constant was written, by the bits of the number it
+    /// became; `None` where constants written differently became the
+    /// same number.
+    written: HashMap<u64, Option<&'p Written>>,
 }
 
 impl<'p, 'r> Explainer<'p, 'r> {
@@ -42,7 +114,13 @@ impl<'p, 'r> Explainer<'p, 'r> {
             digits: 4,
             expanded: vec![false; program.defines.len()],
             reasons: vec![None; program.defines.len()],
+            written: written_by_value(&program.written),
         }
+    }
+
+    /// How the constant `value` was written, if only one way.
+    pub(super) fn written(&self, value: f64) -> Option<&'p Written> {
+        self.written.get(&value.to_bits()).copied().flatten()
     }
 
     /// Starts a criterion's explanation: every define may be explained
@@ -124,13 +202,7 @@ impl<'p, 'r> Explainer<'p, 'r> {
                     _ => format!("{name} is {truth}"),
                 }
             }
-            // A fact reads the same under `not` ("ecg_abnormal is false");
-            // a set test says which members made it hold, which under `not`
-            // must not read as a pass.
-            Cond::Not(inner) if is_fact(inner) && !matches!(**inner, Cond::SetHas { .. }) => {
-                self.cond(inner).1
-            }
-            Cond::Not(inner) => format!("the opposite of ({})", self.cond(inner).1),
+            Cond::Not(inner) => self.negation(truth, inner),
             Cond::And(..) | Cond::Or(..) => return self.chain(c),
             Cond::CompareNum { op, lhs, rhs } => self.compare_num(truth, *op, lhs, rhs),
             Cond::CompareDate { op, lhs, rhs } => self.compare_date(truth, *op, lhs, rhs),
@@ -202,7 +274,7 @@ impl<'p, 'r> Explainer<'p, 'r> {
                     }
                 }
             }
-            Cond::Group { kind, items } => self.group(*kind, items),
+            Cond::Group { kind, items } => self.group(truth, *kind, items),
             Cond::ListQuery {
                 quantifier,
                 list,
@@ -212,8 +284,29 @@ impl<'p, 'r> Explainer<'p, 'r> {
         (truth, text)
     }
 
+    /// `not X`: X's explanation, and where X holds, that the negation
+    /// therefore fails, so that a part which reads as a pass (`hiv_positive
+    /// is true`) never stands unexplained beside a failure.
+    fn negation(&mut self, truth: Truth, inner: &Cond) -> String {
+        let text = self.cond(inner).1;
+        match (truth, inner) {
+            (Truth::False, Cond::Field(f)) => format!("{text}, so not {} fails", self.name(*f)),
+            (Truth::False, Cond::Define(id)) => {
+                format!("{text}, so not {} fails", self.define_name(*id))
+            }
+            (Truth::False, _) => format!("{}, so the negation fails", bracketed(inner, text)),
+            // A fact that fails reads as what the negation wants
+            // (`ecg_abnormal is false`), as does an unknown one.
+            _ if is_fact(inner) => text,
+            (Truth::True, _) => format!("{}, so the negation holds", bracketed(inner, text)),
+            (Truth::Unknown, _) => text,
+        }
+    }
+
     /// `a and b and c`, `a or b`: the parts the reference evaluates, in
     /// order, and where one decided before the end, what was not needed.
+    /// An `or` that fails has had every part evaluated and failed: it says
+    /// so first (`neither alternative holds: …`), as a list of failures.
     fn chain(&mut self, c: &Cond) -> (Truth, String) {
         let and = matches!(c, Cond::And(..));
         let mut parts = Vec::new();
@@ -228,16 +321,18 @@ impl<'p, 'r> Explainer<'p, 'r> {
         for (i, part) in parts.iter().enumerate() {
             let (t, text) = self.cond(part);
             truth = if and { truth.and(t) } else { truth.or(t) };
-            texts.push(if is_simple(part) {
-                text
-            } else {
-                format!("({text})")
-            });
+            texts.push((*part, t, text));
             if t == stop {
                 decided = i + 1;
                 break;
             }
         }
+        if !and && truth == Truth::False {
+            return (truth, failures(texts));
+        }
+        let texts: Vec<String> = (texts.into_iter())
+            .map(|(part, t, text)| part_text(part, t, text))
+            .collect();
         let mut text = texts.join(if and { " and " } else { " or " });
         let (shown, skipped) = parts.split_at_checked(decided).unwrap_or((&parts, &[]));
         if !skipped.is_empty() {
@@ -329,7 +424,8 @@ impl<'p, 'r> Explainer<'p, 'r> {
 
     /// `any of (…)`, `all of (…)`, `none of (…)`, `at least N of (…)`:
     /// how many parts are met, and each part.
-    fn group(&mut self, kind: GroupKind, items: &[Cond]) -> String {
+    /// A failed `any of (…)` reads as a failed `or`.
+    fn group(&mut self, truth: Truth, kind: GroupKind, items: &[Cond]) -> String {
         let heading = match kind {
             GroupKind::Any => "any of".to_owned(),
             GroupKind::All => "all of".to_owned(),
@@ -343,12 +439,14 @@ impl<'p, 'r> Explainer<'p, 'r> {
             if let Some(count) = counts.get_mut(t as usize) {
                 *count += 1;
             }
-            texts.push(if is_simple(item) {
-                text
-            } else {
-                format!("({text})")
-            });
+            texts.push((item, t, text));
         }
+        if kind == GroupKind::Any && truth == Truth::False {
+            return failures(texts);
+        }
+        let texts: Vec<String> = (texts.into_iter())
+            .map(|(item, t, text)| part_text(item, t, text))
+            .collect();
         let [not_met, unknown, met] = counts;
         let summary: Vec<String> = [(met, "met"), (not_met, "not met"), (unknown, "unknown")]
             .into_iter()
@@ -378,6 +476,52 @@ impl<'p, 'r> Explainer<'p, 'r> {
         }
         self.schemas.pop();
         each
+    }
+
+    /// An element's first values in words (`d 2025-12-01, kind fungal`),
+    /// `…` after the third.
+    fn values_of(&mut self, list: FieldRef, element: &'r Record) -> String {
+        const VALUES: usize = 3;
+        let Some(FieldType::ListOf(schema)) = self.field(list).map(|f| &f.ty) else {
+            return String::new();
+        };
+        self.schemas.push(schema);
+        self.walker.enter(element);
+        let mut values = Vec::new();
+        for slot in (0..schema.fields.len()).filter_map(|i| u32::try_from(i).ok()) {
+            let field = FieldRef {
+                depth: 1,
+                slot: crate::check::Slot(slot),
+            };
+            if let Some(text) = self.value_text(field) {
+                values.push(format!("{} {text}", self.name(field)));
+            }
+        }
+        self.walker.leave();
+        self.schemas.pop();
+        if values.len() > VALUES {
+            values.truncate(VALUES);
+            values.push("…".to_owned());
+        }
+        values.join(", ")
+    }
+
+    /// A field's value in words, if it has one to show.
+    fn value_text(&mut self, field: FieldRef) -> Option<String> {
+        let unit = match self.field(field).map(|f| &f.ty) {
+            Some(FieldType::Quantity { unit, .. }) => super::shown_unit(unit.as_str()),
+            _ => None,
+        };
+        Some(match self.walker.value(field).as_ref() {
+            FieldValue::Missing | FieldValue::List(_) => return None,
+            FieldValue::Bool(b) => b.to_string(),
+            FieldValue::Number(x) => super::format_number(*x),
+            FieldValue::Quantity { value, .. } => super::qty(*value, unit.as_deref()),
+            FieldValue::Date(d) => d.to_string(),
+            FieldValue::Text(t) => format!("{t:?}"),
+            FieldValue::Member(m) => self.member_names(field, &[*m]).concat(),
+            FieldValue::Members(m) => list_of(&self.member_names(field, m)),
+        })
     }
 
     /// `any L where c`, `all …`, `no …`: the elements that decide it, each
@@ -431,6 +575,32 @@ impl<'p, 'r> Explainer<'p, 'r> {
             }
         };
         match (q, truth) {
+            // Counter-examples, each named by its values so that a reader
+            // finds it in the record.
+            (ListQuantifier::No, Truth::False) => {
+                let mut shown = Vec::new();
+                for (i, text) in met.iter().take(SHOWN) {
+                    let values = elements.get(*i).map(|e| self.values_of(list, e));
+                    let values = values.filter(|v| !v.is_empty());
+                    let values = values.map_or_else(String::new, |v| format!(" ({v})"));
+                    shown.push((format!("{name}[{i}]{values}"), *text));
+                }
+                let rule = format!("the condition no element of {name} may meet");
+                match shown.as_slice() {
+                    [(element, text)] => format!("{element} meets {rule}: {text}"),
+                    _ => {
+                        let more = match k_met.saturating_sub(SHOWN) {
+                            0 => String::new(),
+                            more => format!("; and {more} more"),
+                        };
+                        let listed: Vec<String> = shown
+                            .iter()
+                            .map(|(e, text)| format!("{e}: {text}"))
+                            .collect();
+                        format!("{} meet {rule}: {}{more}", of_n(k_met), listed.join("; "))
+                    }
+                }
+            }
             (_, Truth::Unknown) => {
                 let unknown = pick(Truth::Unknown);
                 format!(

@@ -13,7 +13,7 @@ use super::super::truth::Truth;
 use super::cond::Explainer;
 use super::{
     date_word, digits_apart, duration, format_number, join_and, limit_word, margin, mirror, plural,
-    push_unique, qty, qty_with, unit_text, verb,
+    push_unique, qty, qty_with, shown_unit, verb,
 };
 
 /// A field's or define's own value, before the conversion a comparison
@@ -47,16 +47,23 @@ impl Explainer<'_, '_> {
 
     /// The unit a number is in, as explanations show it.
     fn unit_of(&self, n: &Num) -> Option<String> {
-        self.unit(n).map(|u| unit_text(u.as_str()))
+        self.unit(n).flatten().and_then(|u| shown_unit(u.as_str()))
     }
 
-    /// The unit a number is in, where the program says it: a field's or a
-    /// define's own, a calendar unit, or the unit of a sum or product of
-    /// such.
-    fn unit(&self, n: &Num) -> Option<Unit> {
+    /// The unit a number is in (`Some(None)` for a bare number), where
+    /// the program says it: a field's or a define's own, a constant's, a
+    /// calendar unit, or the unit of a sum or product of such; `None` where
+    /// it cannot tell.
+    fn unit(&self, n: &Num) -> Option<Option<Unit>> {
         match n {
-            Num::Field { field, conversion } if conversion.is_identity() => self.field_unit(*field),
-            Num::Limit { field, .. } => self.field_unit(*field),
+            Num::Field { field, conversion } if conversion.is_identity() => {
+                match self.field(*field).map(|f| &f.ty) {
+                    Some(FieldType::Quantity { unit, .. }) => Some(Some(unit.clone())),
+                    Some(FieldType::Integer { .. } | FieldType::Number) => Some(None),
+                    _ => None,
+                }
+            }
+            Num::Limit { field, .. } => self.field_unit(*field).map(Some),
             Num::Define { define, conversion } if conversion.is_identity() => {
                 match self
                     .program
@@ -64,22 +71,23 @@ impl Explainer<'_, '_> {
                     .get(define.0 as usize)
                     .map(|d| &d.value)
                 {
-                    Some(Value::Num(_, unit)) => unit.clone(),
+                    Some(Value::Num(_, unit)) => Some(unit.clone()),
                     _ => None,
                 }
             }
             Num::DateDiff {
                 unit, conversion, ..
-            } if conversion.is_identity() => Unit::parse(unit.as_str()).ok(),
+            } if conversion.is_identity() => Unit::parse(unit.as_str()).ok().map(Some),
+            Num::Const(v) => self.written(*v).map(|w| w.unit.clone()),
+            Num::Count { .. } => Some(None),
             Num::Neg(inner) => self.unit(inner),
-            Num::Arith { op, lhs, rhs } => {
-                let (l, r) = (self.unit(lhs), self.unit(rhs));
-                match op {
-                    ArithOp::Add | ArithOp::Sub => l,
-                    ArithOp::Mul => l?.times(&r?).ok(),
-                    ArithOp::Div => l?.divided_by(&r?).ok(),
+            Num::Arith { op, lhs, rhs } => match op {
+                ArithOp::Add | ArithOp::Sub => self.unit(lhs),
+                ArithOp::Mul | ArithOp::Div => {
+                    let (l, r) = (self.unit(lhs)?, self.unit(rhs)?);
+                    op.product_unit(l.as_ref(), r.as_ref()).ok()
                 }
-            }
+            },
             _ => None,
         }
     }
@@ -128,8 +136,54 @@ impl Explainer<'_, '_> {
             }
         }
         let holds = truth == Truth::True;
-        let verb = verb(op, holds, <f64 as crate::syntax::Ties>::ties(&a, &b));
+        let tie = <f64 as crate::syntax::Ties>::ties(&a, &b);
+        let verb = verb(op, holds, tie);
+        if let Some((a_written, b_written, written_unit)) = self.as_written(lhs, a, rhs) {
+            // The threshold as the rule wrote it, the value converted into
+            // its unit beside its own, and the margin in that unit; whether
+            // they tie is the evaluator's (in the value's unit).
+            self.digits = digits_apart(a_written, b_written);
+            let left = format!("{left} ({})", self.qty(a_written, Some(&written_unit)));
+            let right = self.qty(b_written, Some(&written_unit));
+            self.digits = 4;
+            let margin = if tie {
+                margin(op, holds, a, b, unit)
+            } else {
+                margin(op, holds, a_written, b_written, Some(&written_unit))
+            };
+            return format!("{left} {verb} {right}{margin}");
+        }
         format!("{left} {verb} {right}{}", margin(op, holds, a, b, unit))
+    }
+
+    /// For a constant threshold written in another unit than the value
+    /// `a` of `lhs` is in: the value in the threshold's unit, the threshold
+    /// as written and that unit as shown.
+    fn as_written(&self, lhs: &Num, a: f64, rhs: &Num) -> Option<(f64, f64, String)> {
+        let Num::Const(b) = rhs else {
+            return None;
+        };
+        let written = self.written(*b)?;
+        let (from, (b_written, Some(to))) = (written.unit.as_ref()?, &written.written) else {
+            return None;
+        };
+        let shown = shown_unit(to.as_str())?;
+        // The molar mass that let the checker convert the threshold.
+        let molar = match lhs {
+            Num::Field { field, .. } => match self.field(*field).map(|f| &f.ty) {
+                Some(FieldType::Quantity { molar_mass, .. }) => molar_mass.as_ref(),
+                _ => None,
+            },
+            _ => None,
+        };
+        let conversion = match molar {
+            Some(m) => from.conversion_via_molar_mass(to, m),
+            None => from.conversion_to(to),
+        };
+        // A unit spelt otherwise (`mcL`, `uL`) gives the same numbers: one
+        // is enough.
+        let conversion = conversion.ok().filter(|c| !c.is_identity())?;
+        Some((conversion.apply(a), *b_written, shown))
     }
 
     /// The record's reference limit for a field.
@@ -309,7 +363,7 @@ impl Explainer<'_, '_> {
             Num::Field { field, .. } => vec![self.missing(*field)],
             Num::Limit { field, limit, .. } => match self.walker.value(*field).as_ref() {
                 FieldValue::Quantity { value, .. } => {
-                    let unit = self.field_unit(*field).map(|u| unit_text(u.as_str()));
+                    let unit = self.field_unit(*field).and_then(|u| shown_unit(u.as_str()));
                     let value = qty(*value, unit.as_deref());
                     let word = limit_word(*limit);
                     vec![format!(
