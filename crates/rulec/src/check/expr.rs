@@ -262,8 +262,7 @@ impl<'a> Ctx<'a> {
             },
             ExprKind::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, e.span),
             ExprKind::Compare { op, lhs, rhs } => {
-                let l = self.expr(lhs);
-                let r = self.expr(rhs);
+                let (l, r) = self.compare_sides(lhs, rhs);
                 self.compare(*op, l, r, lhs, rhs, e.span)
             }
             ExprKind::Between { value, low, high } => {
@@ -375,6 +374,30 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
+    }
+
+    /// Both sides of a comparison. A name beside a `one of` value that is
+    /// one of its members is that member and is not looked up, so
+    /// `define female: sex = female` does not refer to itself.
+    fn compare_sides(&mut self, lhs: &'a Expr, rhs: &'a Expr) -> (Typed, Typed) {
+        let member = |t: &Typed, name: &str| {
+            matches!(t, Typed::Enum { members, .. } if members.iter().any(|m| m == name))
+        };
+        if let ExprKind::Name(n) = &rhs.node {
+            let l = self.expr(lhs);
+            if member(&l, n) {
+                return (l, Typed::Unresolved(n.clone()));
+            }
+            return (l, self.expr(rhs));
+        }
+        if let ExprKind::Name(n) = &lhs.node {
+            let r = self.expr(rhs);
+            if member(&r, n) {
+                return (Typed::Unresolved(n.clone()), r);
+            }
+            return (self.expr(lhs), r);
+        }
+        (self.expr(lhs), self.expr(rhs))
     }
 
     fn mismatch(&mut self, expected: &str, found: &Typed, span: Span) -> Typed {
