@@ -380,9 +380,7 @@ impl<'a> Ctx<'a> {
     /// one of its members is that member and is not looked up, so
     /// `define female: sex = female` does not refer to itself.
     fn compare_sides(&mut self, lhs: &'a Expr, rhs: &'a Expr) -> (Typed, Typed) {
-        let member = |t: &Typed, name: &str| {
-            matches!(t, Typed::Enum { members, .. } if members.iter().any(|m| m == name))
-        };
+        let member = |t: &Typed, name: &str| matches!(t, Typed::Enum { members, .. } if members.iter().any(|m| m == name));
         if let ExprKind::Name(n) = &rhs.node {
             let l = self.expr(lhs);
             if member(&l, n) {
