@@ -6,7 +6,7 @@ use crate::syntax::{BinaryOp, MemberTest, Name, Quantifier};
 
 /// A number converted into another unit: constants are converted now,
 /// once; fields and defines carry the conversion to their leaf.
-fn convert(num: Num, conversion: Conversion) -> Num {
+pub(super) fn convert(num: Num, conversion: Conversion) -> Num {
     if conversion.is_identity() {
         return num;
     }
@@ -85,16 +85,24 @@ impl<'a> Ctx<'a> {
         match (l, r) {
             (Typed::Error, _) | (_, Typed::Error) => Typed::Error,
             (Typed::Date(date), Typed::Num(_)) if matches!(arith, ArithOp::Add | ArithOp::Sub) => {
-                let Some(mut by) = self.duration(rhs) else {
-                    return Typed::Error;
-                };
-                if arith == ArithOp::Sub {
-                    by.amount = -by.amount;
+                let back = arith == ArithOp::Sub;
+                match self.duration(rhs) {
+                    Some(DurationTyped::Const(mut by)) => {
+                        if back {
+                            by.amount = -by.amount;
+                        }
+                        Typed::Date(DateVal::Shift {
+                            date: Box::new(date),
+                            by,
+                        })
+                    }
+                    Some(DurationTyped::Computed(by, unit)) => Typed::Date(DateVal::ShiftBy {
+                        date: Box::new(date),
+                        by: Box::new(if back { Num::Neg(Box::new(by)) } else { by }),
+                        unit,
+                    }),
+                    None => Typed::Error,
                 }
-                Typed::Date(DateVal::Shift {
-                    date: Box::new(date),
-                    by,
-                })
             }
             (Typed::Date(_), Typed::Date(_)) => self.error(CheckError::TypeMismatch {
                 expected: "a date and a duration".to_owned(),
