@@ -554,6 +554,18 @@ impl<'p> Printer<'p> {
                 };
                 format!("({} {sign} {})", self.date(date, scopes), duration(by))
             }
+            DateVal::ShiftBy { date, by, unit } => {
+                let unit = duration(Duration {
+                    amount: 1.0,
+                    unit: *unit,
+                });
+                let unit = unit.trim_start_matches("1 ");
+                format!(
+                    "({} + {} {unit})",
+                    self.date(date, scopes),
+                    self.num(by, scopes)
+                )
+            }
         }
     }
 }

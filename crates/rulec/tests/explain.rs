@@ -319,7 +319,7 @@ fn explanations_of_other_forms() {
         ),
         (
             "fields { e: list of { k: one of { p, q }, n: number } }
-             inclusion { c: all e where n > 0 }",
+             exclusion { c: all e where n > 0 }",
             json!({"e": [{"k": "p", "n": 1}, {"k": "q"}]}),
             "it is unknown for 1 of the 2 elements of e: e[1]: n is missing: unknown",
         ),

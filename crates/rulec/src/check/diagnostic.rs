@@ -288,6 +288,52 @@ pub enum CheckError {
         #[label("empty range")]
         span: Span,
     },
+
+    /// Bands of one value joined with `or` that leave a gap: a value in it
+    /// (one converted from another unit, say) meets none of them.
+    #[error("criterion `{id}` leaves a gap between bands: a value of {what} {gap} meets none")]
+    #[diagnostic(
+        code(rulec::check::band_gap),
+        severity(Warning),
+        help(
+            "a value there, measured or converted from another unit, is in no band: end the lower band with `{fix}` so the bands meet"
+        )
+    )]
+    BandGap {
+        /// The criterion.
+        id: String,
+        /// The value, with its unit.
+        what: String,
+        /// The values in the gap, in the value's unit.
+        gap: String,
+        /// How the lower band could end to meet the next one.
+        fix: String,
+        /// The band that ends before the gap.
+        #[label("neither this band")]
+        span: Span,
+        /// The band that starts after it.
+        #[label("nor this one")]
+        next: Span,
+    },
+
+    /// `all L where …` in an inclusion: an empty list meets it.
+    #[error("inclusion `{id}` is met when `{list}` is empty")]
+    #[diagnostic(
+        code(rulec::check::vacuous_all),
+        severity(Warning),
+        help(
+            "`all` holds for every element of an empty list; if the patient must have one, write `(count {list} where …) >= 1 and all {list} where …`"
+        )
+    )]
+    VacuousAll {
+        /// The criterion.
+        id: String,
+        /// The list.
+        list: String,
+        /// The `all … where …`.
+        #[label("true for a list with no elements")]
+        span: Span,
+    },
 }
 
 impl CheckError {
@@ -311,7 +357,9 @@ impl CheckError {
             | CheckError::NotAField { span, .. }
             | CheckError::UnusedField { span, .. }
             | CheckError::ConstantCriterion { span, .. }
-            | CheckError::ImpossibleRange { span, .. } => *span,
+            | CheckError::ImpossibleRange { span, .. }
+            | CheckError::BandGap { span, .. }
+            | CheckError::VacuousAll { span, .. } => *span,
         }
     }
 
@@ -323,6 +371,8 @@ impl CheckError {
             CheckError::UnusedField { .. }
                 | CheckError::ConstantCriterion { .. }
                 | CheckError::ImpossibleRange { .. }
+                | CheckError::BandGap { .. }
+                | CheckError::VacuousAll { .. }
         )
     }
 }

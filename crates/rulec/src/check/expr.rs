@@ -50,6 +50,12 @@ pub(crate) enum Typed {
     Error,
 }
 
+/// A duration as typed: a constant, or a number computed per record.
+pub(crate) enum DurationTyped {
+    Const(Duration),
+    Computed(Num, DurationUnit),
+}
+
 /// A number with its unit and, for messages and checks, where it came
 /// from.
 #[derive(Clone, Debug)]
@@ -265,8 +271,7 @@ impl<'a> Ctx<'a> {
             },
             ExprKind::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, e.span),
             ExprKind::Compare { op, lhs, rhs } => {
-                let l = self.expr(lhs);
-                let r = self.expr(rhs);
+                let (l, r) = self.compare_sides(lhs, rhs);
                 self.compare(*op, l, r, lhs, rhs, e.span)
             }
             ExprKind::Between { value, low, high } => {
@@ -336,12 +341,43 @@ impl<'a> Ctx<'a> {
                 let window = self.duration(window);
                 let anchor = self.date(anchor);
                 match (date, window, anchor) {
-                    (Some(date), Some(window), Some(anchor)) => Typed::Cond(Cond::Within {
-                        date,
-                        window,
-                        direction: *direction,
-                        anchor,
-                    }),
+                    (Some(date), Some(DurationTyped::Const(window)), Some(anchor)) => {
+                        Typed::Cond(Cond::Within {
+                            date,
+                            window,
+                            direction: *direction,
+                            anchor,
+                        })
+                    }
+                    // A computed window is its two bounds: the same answer
+                    // as `Within` (both ends included), from one comparison
+                    // of points in time each.
+                    (Some(date), Some(DurationTyped::Computed(by, unit)), Some(anchor)) => {
+                        let before = *direction == crate::syntax::Direction::Before;
+                        let by = if before { Num::Neg(Box::new(by)) } else { by };
+                        let edge = DateVal::ShiftBy {
+                            date: Box::new(anchor.clone()),
+                            by: Box::new(by),
+                            unit,
+                        };
+                        let (from, to) = if before {
+                            (edge, anchor)
+                        } else {
+                            (anchor, edge)
+                        };
+                        Typed::Cond(Cond::And(
+                            Box::new(Cond::CompareDate {
+                                op: CompareOp::Ge,
+                                lhs: date.clone(),
+                                rhs: from,
+                            }),
+                            Box::new(Cond::CompareDate {
+                                op: CompareOp::Le,
+                                lhs: date,
+                                rhs: to,
+                            }),
+                        ))
+                    }
                     _ => Typed::Error,
                 }
             }
@@ -380,6 +416,28 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Both sides of a comparison. A name beside a `one of` value that is
+    /// one of its members is that member and is not looked up, so
+    /// `define female: sex = female` does not refer to itself.
+    fn compare_sides(&mut self, lhs: &'a Expr, rhs: &'a Expr) -> (Typed, Typed) {
+        let member = |t: &Typed, name: &str| matches!(t, Typed::Enum { members, .. } if members.iter().any(|m| m == name));
+        if let ExprKind::Name(n) = &rhs.node {
+            let l = self.expr(lhs);
+            if member(&l, n) {
+                return (l, Typed::Unresolved(n.clone()));
+            }
+            return (l, self.expr(rhs));
+        }
+        if let ExprKind::Name(n) = &lhs.node {
+            let r = self.expr(rhs);
+            if member(&r, n) {
+                return (Typed::Unresolved(n.clone()), r);
+            }
+            return (self.expr(lhs), r);
+        }
+        (self.expr(lhs), self.expr(rhs))
+    }
+
     fn mismatch(&mut self, expected: &str, found: &Typed, span: Span) -> Typed {
         if let Typed::Unresolved(name) = found {
             self.unknown_name(name, span);
@@ -404,14 +462,15 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// A constant calendar duration such as `3 months`.
-    fn duration(&mut self, e: &'a Expr) -> Option<Duration> {
+    /// A duration: a quantity of time, written in place (`3 months`) or
+    /// computed (`5 * half_life`).
+    fn duration(&mut self, e: &'a Expr) -> Option<DurationTyped> {
         let typed = self.expr(e);
         let Typed::Num(NumTyped {
-            num: Num::Const(amount),
+            num,
             unit: Some(unit),
             ..
-        }) = &typed
+        }) = typed
         else {
             if !matches!(typed, Typed::Error) {
                 self.error(CheckError::TypeMismatch {
@@ -423,25 +482,43 @@ impl<'a> Ctx<'a> {
             }
             return None;
         };
-        let unit_kind = match unit.ucum() {
-            "a" => DurationUnit::Years,
-            "mo" => DurationUnit::Months,
-            "wk" => DurationUnit::Weeks,
-            "d" => DurationUnit::Days,
-            "h" => DurationUnit::Hours,
-            _ => {
-                self.error(CheckError::TypeMismatch {
-                    expected: "a duration in years, months, weeks, days or hours".to_owned(),
-                    found: describe(&typed),
-                    span: e.span,
-                    help: None,
-                });
-                return None;
+        // Years and months keep their calendar meaning, written in place or
+        // computed; any other unit of time is an exact length, counted in
+        // hours unless it is one of the units a duration is written in.
+        let named = match unit.ucum() {
+            "a" => Some(DurationUnit::Years),
+            "mo" => Some(DurationUnit::Months),
+            "wk" => Some(DurationUnit::Weeks),
+            "d" => Some(DurationUnit::Days),
+            "h" => Some(DurationUnit::Hours),
+            _ => None,
+        };
+        let (num, unit_kind) = match named {
+            Some(kind) => (num, kind),
+            None => {
+                let hours = Unit::parse("h").ok();
+                let conversion = hours
+                    .as_ref()
+                    .filter(|h| unit.dimension() == h.dimension())
+                    .and_then(|h| unit.conversion_to(h).ok());
+                let Some(conversion) = conversion else {
+                    self.error(CheckError::TypeMismatch {
+                        expected: "a duration: a quantity of time".to_owned(),
+                        found: format!("a quantity in `{unit}` ({})", unit.kind()),
+                        span: e.span,
+                        help: None,
+                    });
+                    return None;
+                };
+                (ops::convert(num, conversion), DurationUnit::Hours)
             }
         };
-        Some(Duration {
-            amount: *amount,
-            unit: unit_kind,
+        Some(match num {
+            Num::Const(amount) => DurationTyped::Const(Duration {
+                amount,
+                unit: unit_kind,
+            }),
+            num => DurationTyped::Computed(num, unit_kind),
         })
     }
 

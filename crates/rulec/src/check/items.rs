@@ -125,6 +125,15 @@ pub(super) fn check_file(file: &RuleFile, imports: &dyn Imports) -> (Program, Ve
         }
     }
 
+    let inclusions: Vec<&syntax::Expr> = file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Criteria(block) if block.section == Section::Inclusion => Some(block),
+            _ => None,
+        })
+        .flat_map(|block| block.criteria.iter().map(|c| &c.expr))
+        .collect();
     let mut criteria = Vec::new();
     let mut ids: HashMap<&str, Span> = HashMap::new();
     for item in &file.items {
@@ -161,6 +170,13 @@ pub(super) fn check_file(file: &RuleFile, imports: &dyn Imports) -> (Program, Ve
                     span: c.expr.span,
                 });
             }
+            ctx.diagnostics.extend(super::lint::criterion(
+                c,
+                block.section,
+                &condition,
+                &ctx,
+                &inclusions,
+            ));
             criteria.push(Criterion {
                 id: c.id.node.clone(),
                 label: c.label.as_ref().map(|l| l.node.clone()),
@@ -549,7 +565,7 @@ fn flatten_and<'c>(c: &'c Cond, out: &mut Vec<&'c Cond>) {
     }
 }
 
-fn flip(op: CompareOp) -> CompareOp {
+pub(super) fn flip(op: CompareOp) -> CompareOp {
     match op {
         CompareOp::Lt => CompareOp::Gt,
         CompareOp::Le => CompareOp::Ge,

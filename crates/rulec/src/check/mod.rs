@@ -26,6 +26,7 @@
 mod diagnostic;
 mod expr;
 mod items;
+mod lint;
 mod program;
 
 pub use diagnostic::CheckError;

@@ -452,12 +452,22 @@ pub enum DateVal {
     Index,
     /// A define that is a date.
     Define(DefineId),
-    /// A date moved by a calendar duration.
+    /// A date moved by a duration written in place (`18 years`).
     Shift {
         /// The date.
         date: Box<DateVal>,
         /// The duration, negative to move back.
         by: Duration,
+    },
+    /// A date moved by a computed duration (`5 * half_life`), counted in
+    /// `unit`s; see [`Duration::span`] for what each unit means.
+    ShiftBy {
+        /// The date.
+        date: Box<DateVal>,
+        /// How many `unit`s, negative to move back.
+        by: Box<Num>,
+        /// What the number counts.
+        unit: DurationUnit,
     },
 }
 
@@ -470,17 +480,72 @@ pub struct Duration {
     pub unit: DurationUnit,
 }
 
-/// Calendar units a duration counts.
+/// Units a duration counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DurationUnit {
     /// Calendar years.
     Years,
     /// Calendar months.
     Months,
-    /// Weeks of 7 days.
+    /// Weeks of exactly 7 days.
     Weeks,
-    /// Days.
+    /// Days of exactly 24 hours.
     Days,
-    /// Hours (a date moves by whole days only; hours are rounded down).
+    /// Hours.
     Hours,
+}
+
+/// Milliseconds in a day: exact durations are counted to the millisecond,
+/// far below any time a protocol states, and far above the noise of
+/// binary floating point in `5 * half_life`.
+const DAY_MS: i64 = 86_400_000;
+
+impl Duration {
+    /// How far this duration moves a point in time, or `None` when it has
+    /// no meaning (a fraction of a calendar year or month) or is out of
+    /// range. Years and months move in the calendar (31 January + 1 month
+    /// is the last day of February); weeks, days and hours are exact
+    /// lengths of time, so `36 hours` moves a date to noon of the next day
+    /// but one. Dates are midnights on this time line (see
+    /// docs/language.md, "Dates"). The one rule for the reference
+    /// evaluator and the compiled closures.
+    pub(crate) fn span(&self) -> Option<jiff::Span> {
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "checked to be whole and small"
+        )]
+        let whole = |x: f64| (x.fract() == 0.0 && x.abs() < 1e6).then_some(x as i64);
+        let exact = |ms_per_unit: f64| {
+            let ms = (self.amount * ms_per_unit).round();
+            #[expect(
+                clippy::cast_possible_truncation,
+                reason = "checked to be small: under a million years"
+            )]
+            let ms = (ms.abs() < 3.2e16).then_some(ms as i64)?;
+            // One sign throughout, as a span needs.
+            jiff::Span::new()
+                .try_days(ms / DAY_MS)
+                .and_then(|s| s.try_milliseconds(ms % DAY_MS))
+                .ok()
+        };
+        match self.unit {
+            DurationUnit::Years => jiff::Span::new().try_years(whole(self.amount)?).ok(),
+            DurationUnit::Months => jiff::Span::new().try_months(whole(self.amount)?).ok(),
+            DurationUnit::Weeks => exact(7.0 * 86_400_000.0),
+            DurationUnit::Days => exact(86_400_000.0),
+            DurationUnit::Hours => exact(3_600_000.0),
+        }
+    }
+}
+
+/// A point in time moved by a span from [`Duration::span`].
+#[inline]
+pub(crate) fn moved(at: jiff::civil::DateTime, span: jiff::Span) -> Option<jiff::civil::DateTime> {
+    at.checked_add(span).ok()
+}
+
+impl crate::syntax::Ties for jiff::civil::DateTime {
+    fn ties(a: &jiff::civil::DateTime, b: &jiff::civil::DateTime) -> bool {
+        a == b
+    }
 }

@@ -17,14 +17,14 @@
 //! the answer is settled, except in the explaining pass ([`Ctx::eager`]),
 //! which evaluates every operand as the reference does.
 
-use crate::check::{Cond, Duration, FieldRef, ListQuantifier, Num};
+use crate::check::{Cond, Duration, FieldRef, ListQuantifier, Num, moved};
 use crate::eval::{Members, Truth};
 use crate::syntax::{CompareOp, Direction, GroupKind, Limit};
 use crate::units::Conversion;
 
 use super::ctx::{Access, Cached, CondFn, Ctx, DateFn, Frame, Top, with_access};
 use super::num::{constant, date, num};
-use super::ops::{flip, shift, span_of, with_cmp};
+use super::ops::{flip, with_cmp};
 
 /// A condition as compiled: a truth known at compile time, or a closure.
 enum CondNode {
@@ -92,7 +92,7 @@ fn node(c: &Cond) -> CondNode {
         Cond::CompareNum { op, lhs, rhs } => return compare_num(*op, lhs, rhs),
         Cond::CompareDate { op, lhs, rhs } => {
             let (l, r) = (date(lhs), date(rhs));
-            with_cmp!(*op, jiff::civil::Date, f => Box::new(move |c| {
+            with_cmp!(*op, jiff::civil::DateTime, f => Box::new(move |c| {
                 let a = l(c);
                 if a.is_none() && !c.eager() {
                     return Truth::Unknown;
@@ -401,10 +401,11 @@ fn within(tested: DateFn, window: &Duration, direction: Direction, anchor: DateF
     } else {
         1.0
     };
-    let span = span_of(&Duration {
+    let span = Duration {
         amount: window.amount * sign,
         unit: window.unit,
-    });
+    }
+    .span();
     let dates = move |c: &Ctx<'_>| {
         // Both dates are looked at, as in the reference.
         let d = tested(c);
@@ -421,13 +422,13 @@ fn within(tested: DateFn, window: &Duration, direction: Direction, anchor: DateF
             let Some((d, a)) = dates(c) else {
                 return Truth::Unknown;
             };
-            Truth::from_option(shift(a, span).map(|edge| edge <= d && d <= a))
+            Truth::from_option(moved(a, span).map(|edge| edge <= d && d <= a))
         }),
         (Some(span), Direction::After) => Box::new(move |c| {
             let Some((d, a)) = dates(c) else {
                 return Truth::Unknown;
             };
-            Truth::from_option(shift(a, span).map(|edge| a <= d && d <= edge))
+            Truth::from_option(moved(a, span).map(|edge| a <= d && d <= edge))
         }),
     }
 }

@@ -18,7 +18,8 @@ pub(super) type CondFn = Box<dyn Fn(&Ctx<'_>) -> Truth + Send + Sync>;
 /// A number, compiled: `None` when it is unknown for the record.
 pub(super) type NumFn = Box<dyn Fn(&Ctx<'_>) -> Option<f64> + Send + Sync>;
 /// A date, compiled: `None` when it is unknown for the record.
-pub(super) type DateFn = Box<dyn Fn(&Ctx<'_>) -> Option<Date> + Send + Sync>;
+/// Dates are points in time (a date is its midnight), as in the reference.
+pub(super) type DateFn = Box<dyn Fn(&Ctx<'_>) -> Option<jiff::civil::DateTime> + Send + Sync>;
 
 /// A define, compiled to the closure of its type.
 pub(super) enum DefineCode {
@@ -41,7 +42,7 @@ pub(super) enum Cached {
     /// A number.
     Num(Option<f64>),
     /// A date.
-    Date(Option<Date>),
+    Date(Option<jiff::civil::DateTime>),
 }
 
 /// One list element in view of a `where` clause, and the one around it.

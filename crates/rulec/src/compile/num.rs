@@ -14,7 +14,8 @@ use crate::units::Conversion;
 
 use super::cond;
 use super::ctx::{Access, Cached, CondFn, DateFn, Frame, NumFn, with_access};
-use super::ops::{finite, shift, span_of, with_arith, with_calendar};
+use super::ops::{finite, with_arith, with_calendar};
+use crate::check::{Duration, DurationUnit, moved};
 
 /// A number as compiled: a constant known at compile time, or a closure.
 pub(super) enum NumNode {
@@ -209,7 +210,7 @@ fn count(list: FieldRef, condition: CondFn) -> NumFn {
 pub(super) fn date(d: &DateVal) -> DateFn {
     match d {
         DateVal::Field(field) => with_access!(*field, a => date_field(a)),
-        DateVal::Index => Box::new(|c| Some(c.index)),
+        DateVal::Index => Box::new(|c| Some(jiff::civil::DateTime::from(c.index))),
         DateVal::Define(id) => {
             let id = id.0 as usize;
             Box::new(move |c| match c.define(id) {
@@ -219,8 +220,8 @@ pub(super) fn date(d: &DateVal) -> DateFn {
         }
         DateVal::Shift { date: inner, by } => {
             let inner = date(inner);
-            match span_of(by) {
-                Some(span) => Box::new(move |c| shift(inner(c)?, span)),
+            match by.span() {
+                Some(span) => Box::new(move |c| moved(inner(c)?, span)),
                 // No calendar meaning: unknown, after looking at the date
                 // as the reference does.
                 None => Box::new(move |c| {
@@ -231,10 +232,25 @@ pub(super) fn date(d: &DateVal) -> DateFn {
                 }),
             }
         }
+        DateVal::ShiftBy {
+            date: inner,
+            by,
+            unit,
+        } => shift_by(date(inner), num(by).into_fn(), *unit),
     }
+}
+
+/// A date moved by a computed duration; the number is not looked at when
+/// the date is unknown, as in the reference.
+fn shift_by(inner: DateFn, by: NumFn, unit: DurationUnit) -> DateFn {
+    Box::new(move |c| {
+        let at = inner(c)?;
+        let amount = by(c)?;
+        moved(at, Duration { amount, unit }.span()?)
+    })
 }
 
 /// A `date` field.
 fn date_field<A: Access>(a: A) -> DateFn {
-    Box::new(move |c| a.date(c))
+    Box::new(move |c| a.date(c).map(jiff::civil::DateTime::from))
 }

@@ -3,15 +3,15 @@
 //! the closure built around it is monomorphised for that operator and no
 //! `match` on the operator is left for evaluation.
 //!
-//! The calendar helpers mirror `eval::reference` (`shift`, `whole_units`),
-//! split so that the part that depends only on the program (which calendar
-//! unit, how far) is done once here. The reference module is private to
-//! `eval`, so they cannot be shared; the oracle test keeps them in step.
+//! How far a duration moves a date is `check::Duration::span`, shared with
+//! the reference evaluator and computed once per duration here. The
+//! `whole_*` helpers mirror `eval::reference::whole_units_between`, one
+//! function per calendar unit so each closure is monomorphised; the oracle
+//! test keeps them in step.
 
-use jiff::civil::Date;
-use jiff::{Span, Unit as DateUnit};
+use jiff::Unit as DateUnit;
+use jiff::civil::DateTime;
 
-use crate::check::{Duration, DurationUnit};
 use crate::syntax::CompareOp;
 
 /// Builds `$body` with `$f` bound to a non-capturing closure
@@ -96,63 +96,35 @@ pub(super) fn finite(v: f64) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
-/// The calendar span a duration moves a date by, or `None` when it has no
-/// calendar meaning (a fraction of a year or month) or is out of range.
-/// Years and months move in the calendar; weeks, days and hours by whole
-/// days, rounded down. The same rules as the reference's `shift`, computed
-/// once per duration instead of once per record.
-pub(super) fn span_of(by: &Duration) -> Option<Span> {
-    let whole = |x: f64| {
-        #[expect(
-            clippy::cast_possible_truncation,
-            reason = "checked to be whole and small"
-        )]
-        (x.fract() == 0.0 && x.abs() < 1e6).then_some(x as i64)
-    };
-    match by.unit {
-        DurationUnit::Years => Span::new().try_years(whole(by.amount)?),
-        DurationUnit::Months => Span::new().try_months(whole(by.amount)?),
-        DurationUnit::Weeks => Span::new().try_days(whole((by.amount * 7.0).floor())?),
-        DurationUnit::Days => Span::new().try_days(whole(by.amount.floor())?),
-        DurationUnit::Hours => Span::new().try_days(whole((by.amount / 24.0).floor())?),
-    }
-    .ok()
-}
-
-/// Moves a date by a span computed with [`span_of`].
-#[inline]
-pub(super) fn shift(date: Date, span: Span) -> Option<Date> {
-    date.checked_add(span).ok()
-}
-
 /// Whole calendar years from `from` to `to`, by birthdays.
-pub(super) fn whole_years(from: Date, to: Date) -> Option<f64> {
+pub(super) fn whole_years(from: DateTime, to: DateTime) -> Option<f64> {
     let span = from.until((DateUnit::Year, to)).ok()?;
     Some(f64::from(span.get_years()))
 }
 
 /// Whole calendar months from `from` to `to`, by day of the month.
-pub(super) fn whole_months(from: Date, to: Date) -> Option<f64> {
+pub(super) fn whole_months(from: DateTime, to: DateTime) -> Option<f64> {
     let span = from.until((DateUnit::Month, to)).ok()?;
     Some(f64::from(span.get_months()))
 }
 
 /// Whole weeks from `from` to `to`.
-pub(super) fn whole_weeks(from: Date, to: Date) -> Option<f64> {
+pub(super) fn whole_weeks(from: DateTime, to: DateTime) -> Option<f64> {
     let span = from.until((DateUnit::Week, to)).ok()?;
     Some(f64::from(span.get_weeks()))
 }
 
-/// Days from `from` to `to`.
-pub(super) fn whole_days(from: Date, to: Date) -> Option<f64> {
+/// Whole days from `from` to `to`.
+pub(super) fn whole_days(from: DateTime, to: DateTime) -> Option<f64> {
     let span = from.until((DateUnit::Day, to)).ok()?;
     Some(f64::from(span.get_days()))
 }
 
-/// Hours from `from` to `to`: whole days times 24, as a date has no time
-/// of day.
-pub(super) fn whole_hours(from: Date, to: Date) -> Option<f64> {
-    whole_days(from, to).map(|days| days * 24.0)
+/// Whole hours from `from` to `to` (a multiple of 24 between two dates,
+/// which stand at their midnights).
+pub(super) fn whole_hours(from: DateTime, to: DateTime) -> Option<f64> {
+    let span = from.until((DateUnit::Hour, to)).ok()?;
+    Some(f64::from(span.get_hours()))
 }
 
 /// Builds `$body` with `$f` bound to the `whole_*` function of a calendar

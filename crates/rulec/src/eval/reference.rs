@@ -5,12 +5,12 @@
 
 use std::borrow::Cow;
 
-use jiff::civil::Date;
-use jiff::{Span, Unit as DateUnit};
+use jiff::Unit as DateUnit;
+use jiff::civil::{Date, DateTime};
 
 use crate::check::{
-    ArithOp, Cond, DateVal, DefineId, Duration, DurationUnit, FieldRef, ListQuantifier, Num,
-    Program, Value,
+    ArithOp, Cond, DateVal, DefineId, Duration, FieldRef, ListQuantifier, Num, Program, Value,
+    moved,
 };
 use crate::syntax::{CalendarUnit, Direction, GroupKind, Limit};
 
@@ -22,7 +22,7 @@ use super::truth::Truth;
 enum Cached {
     Truth(Truth),
     Num(Option<f64>),
-    Date(Option<Date>),
+    Date(Option<DateTime>),
 }
 
 /// Evaluation state for one record.
@@ -100,7 +100,7 @@ impl<'p, 'r> Walker<'p, 'r> {
         let cached = match &define.value {
             Value::Cond(c) => Cached::Truth(self.cond(c)),
             Value::Num(n, _) => Cached::Num(self.num(n)),
-            Value::Date(d) => Cached::Date(self.date(d)),
+            Value::Date(d) => Cached::Date(self.moment(d)),
         };
         self.elements = elements;
         let read_missing = std::mem::replace(&mut self.missing, outer_missing);
@@ -146,7 +146,7 @@ impl<'p, 'r> Walker<'p, 'r> {
                 Truth::from_option(a.zip(b).map(|(a, b)| op.holds(a, b)))
             }
             Cond::CompareDate { op, lhs, rhs } => {
-                let (a, b) = (self.date(lhs), self.date(rhs));
+                let (a, b) = (self.moment(lhs), self.moment(rhs));
                 Truth::from_option(a.zip(b).map(|(a, b)| op.holds(a, b)))
             }
             Cond::CompareBool { equal, lhs, rhs } => {
@@ -198,7 +198,7 @@ impl<'p, 'r> Walker<'p, 'r> {
                 direction,
                 anchor,
             } => {
-                let (d, a) = (self.date(date), self.date(anchor));
+                let (d, a) = (self.moment(date), self.moment(anchor));
                 let Some((d, a)) = d.zip(a) else {
                     return Truth::Unknown;
                 };
@@ -207,13 +207,11 @@ impl<'p, 'r> Walker<'p, 'r> {
                 } else {
                     1.0
                 };
-                let Some(edge) = shift(
-                    a,
-                    &Duration {
-                        amount: window.amount * sign,
-                        unit: window.unit,
-                    },
-                ) else {
+                let by = Duration {
+                    amount: window.amount * sign,
+                    unit: window.unit,
+                };
+                let Some(edge) = by.span().and_then(|span| moved(a, span)) else {
                     return Truth::Unknown;
                 };
                 let (from, to) = if *direction == Direction::Before {
@@ -346,37 +344,55 @@ impl<'p, 'r> Walker<'p, 'r> {
                 to,
                 conversion,
             } => {
-                let (from, to) = (self.date(from)?, self.date(to)?);
-                let whole = whole_units(*unit, from, to)?;
+                let (from, to) = (self.moment(from)?, self.moment(to)?);
+                let whole = whole_units_between(*unit, from, to)?;
                 Some(conversion.apply(whole))
             }
         }
     }
 
+    /// The calendar day a date value falls on (for explanations, which
+    /// show days).
     pub(crate) fn date(&mut self, d: &DateVal) -> Option<Date> {
+        self.moment(d).map(|m| m.date())
+    }
+
+    /// A date value as a point in time: a date is its midnight, and exact
+    /// durations may move it to another time of day.
+    pub(crate) fn moment(&mut self, d: &DateVal) -> Option<DateTime> {
         match d {
             DateVal::Field(f) => match self.value(*f).as_ref() {
-                FieldValue::Date(d) => Some(*d),
+                FieldValue::Date(d) => Some(DateTime::from(*d)),
                 _ => None,
             },
-            DateVal::Index => Some(self.index),
+            DateVal::Index => Some(DateTime::from(self.index)),
             DateVal::Define(id) => match self.define(*id) {
                 Some(Cached::Date(d)) => d,
                 _ => None,
             },
-            DateVal::Shift { date, by } => shift(self.date(date)?, by),
+            DateVal::Shift { date, by } => moved(self.moment(date)?, by.span()?),
+            DateVal::ShiftBy { date, by, unit } => {
+                let at = self.moment(date)?;
+                let amount = self.num(by)?;
+                let by = Duration {
+                    amount,
+                    unit: *unit,
+                };
+                moved(at, by.span()?)
+            }
         }
     }
 }
 
-/// Whole calendar units from `from` to `to` (negative when `to` is
-/// earlier): years by birthdays, months by day of the month.
-pub(crate) fn whole_units(unit: CalendarUnit, from: Date, to: Date) -> Option<f64> {
+/// Whole calendar units from `from` to `to`, points in time, as
+/// [`whole_units`] counts them between days.
+pub(crate) fn whole_units_between(unit: CalendarUnit, from: DateTime, to: DateTime) -> Option<f64> {
     let largest = match unit {
         CalendarUnit::Years => DateUnit::Year,
         CalendarUnit::Months => DateUnit::Month,
         CalendarUnit::Weeks => DateUnit::Week,
-        CalendarUnit::Days | CalendarUnit::Hours => DateUnit::Day,
+        CalendarUnit::Days => DateUnit::Day,
+        CalendarUnit::Hours => DateUnit::Hour,
     };
     let span = from.until((largest, to)).ok()?;
     Some(f64::from(match unit {
@@ -384,32 +400,29 @@ pub(crate) fn whole_units(unit: CalendarUnit, from: Date, to: Date) -> Option<f6
         CalendarUnit::Months => span.get_months(),
         CalendarUnit::Weeks => span.get_weeks(),
         CalendarUnit::Days => span.get_days(),
-        // A date has no time of day: whole days, in hours.
-        CalendarUnit::Hours => span.get_days().saturating_mul(24),
+        CalendarUnit::Hours => span.get_hours(),
     }))
 }
 
-/// A date moved by a calendar duration. Years and months move the date in
-/// the calendar (31 January + 1 month is 28 or 29 February); a fraction of
-/// a year or month has no calendar meaning and gives no date. Weeks, days
-/// and hours move by whole days (hours rounded down).
+/// Whole calendar units from `from` to `to` (negative when `to` is
+/// earlier): years by birthdays, months by day of the month.
+pub(crate) fn whole_units(unit: CalendarUnit, from: Date, to: Date) -> Option<f64> {
+    whole_units_between(unit, DateTime::from(from), DateTime::from(to))
+}
+
+/// The days a window of `by` from `date` reaches, for explanations: the
+/// last whole day the window covers (a window of 36 hours after a date
+/// covers that day and the next), found on the time line
+/// [`Duration::span`] defines.
 pub(crate) fn shift(date: Date, by: &Duration) -> Option<Date> {
-    let whole = |x: f64| {
-        #[expect(
-            clippy::cast_possible_truncation,
-            reason = "checked to be whole and small"
-        )]
-        (x.fract() == 0.0 && x.abs() < 1e6).then_some(x as i64)
-    };
-    let span = match by.unit {
-        DurationUnit::Years => Span::new().try_years(whole(by.amount)?),
-        DurationUnit::Months => Span::new().try_months(whole(by.amount)?),
-        DurationUnit::Weeks => Span::new().try_days(whole((by.amount * 7.0).floor())?),
-        DurationUnit::Days => Span::new().try_days(whole(by.amount.floor())?),
-        DurationUnit::Hours => Span::new().try_days(whole((by.amount / 24.0).floor())?),
+    let edge = moved(DateTime::from(date), by.span()?)?;
+    let day = edge.date();
+    if by.amount < 0.0 && edge != DateTime::from(day) {
+        // A window back to noon of some day covers only the days after it.
+        day.tomorrow().ok()
+    } else {
+        Some(day)
     }
-    .ok()?;
-    date.checked_add(span).ok()
 }
 
 /// `any of`, `all of`, `none of`, `at least N of` under three-valued logic.

@@ -6,7 +6,7 @@ use crate::syntax::{BinaryOp, MemberTest, Name, Quantifier};
 
 /// A number converted into another unit: constants are converted now,
 /// once; fields and defines carry the conversion to their leaf.
-fn convert(num: Num, conversion: Conversion) -> Num {
+pub(super) fn convert(num: Num, conversion: Conversion) -> Num {
     if conversion.is_identity() {
         return num;
     }
@@ -110,16 +110,24 @@ impl<'a> Ctx<'a> {
         match (l, r) {
             (Typed::Error, _) | (_, Typed::Error) => Typed::Error,
             (Typed::Date(date), Typed::Num(_)) if matches!(arith, ArithOp::Add | ArithOp::Sub) => {
-                let Some(mut by) = self.duration(rhs) else {
-                    return Typed::Error;
-                };
-                if arith == ArithOp::Sub {
-                    by.amount = -by.amount;
+                let back = arith == ArithOp::Sub;
+                match self.duration(rhs) {
+                    Some(DurationTyped::Const(mut by)) => {
+                        if back {
+                            by.amount = -by.amount;
+                        }
+                        Typed::Date(DateVal::Shift {
+                            date: Box::new(date),
+                            by,
+                        })
+                    }
+                    Some(DurationTyped::Computed(by, unit)) => Typed::Date(DateVal::ShiftBy {
+                        date: Box::new(date),
+                        by: Box::new(if back { Num::Neg(Box::new(by)) } else { by }),
+                        unit,
+                    }),
+                    None => Typed::Error,
                 }
-                Typed::Date(DateVal::Shift {
-                    date: Box::new(date),
-                    by,
-                })
             }
             (Typed::Date(_), Typed::Date(_)) => self.error(CheckError::TypeMismatch {
                 expected: "a date and a duration".to_owned(),
@@ -240,7 +248,7 @@ impl<'a> Ctx<'a> {
                 kind: unit.kind(),
                 unit: unit.to_string(),
                 span: at,
-                help: format!("write the unit, for example `{text} {unit}`"),
+                help: bare_number_help(text, unit),
             }),
             _ => self.error(CheckError::Incommensurable {
                 verb: "compare",
@@ -298,7 +306,8 @@ impl<'a> Ctx<'a> {
                 span,
                 help: Some(format!("test a set with `has`: `{name} has …`, `{name} has any of {{ … }}`")),
             }),
-            (Typed::Enum { name, .. }, Typed::Unresolved(_)) => self.error(CheckError::TypeMismatch {
+            (Typed::Enum { name, .. }, Typed::Unresolved(_))
+            | (Typed::Unresolved(_), Typed::Enum { name, .. }) => self.error(CheckError::TypeMismatch {
                 expected: "`=`, `!=` or `in { … }`".to_owned(),
                 found: format!("`{}`", op.as_str()),
                 span,
@@ -670,3 +679,43 @@ impl<'a> Ctx<'a> {
         }
     }
 }
+
+/// The fix for a bare number beside a quantity in `unit`. A computed unit
+/// such as `(kg)/((m).(m))` or the ratio `1` cannot follow a number in a
+/// rule file, so suggesting it would suggest another error.
+fn bare_number_help(text: &str, unit: &Unit) -> String {
+    let written = unit.to_string();
+    if writable(text, &written) {
+        return format!("write the unit, for example `{text} {written}`");
+    }
+    let ratio = Unit::parse("{ratio}").ok();
+    let pure_ratio = ratio
+        .as_ref()
+        .and_then(|r| unit.conversion_to(r).ok())
+        .is_some_and(Conversion::is_identity);
+    if pure_ratio {
+        format!(
+            "a plain number has no unit, and the expression is a ratio in `{written}`: write \
+             the number as a ratio, for example `{text} {{ratio}}`"
+        )
+    } else {
+        format!(
+            "write the number with a unit that measures {}; the expression's unit `{written}` \
+             cannot be written after a number",
+            unit.kind()
+        )
+    }
+}
+
+/// Whether `number unit` reads back as that quantity in a rule file.
+fn writable(number: &str, unit: &str) -> bool {
+    let number = number.trim_start_matches('-');
+    let Ok(file) = crate::syntax::parse(&format!("define probe: {number} {unit}")) else {
+        return false;
+    };
+    file.items.iter().any(|item| {
+        matches!(item, crate::syntax::Item::Define(d)
+            if matches!(&d.expr.node, ExprKind::Quantity(q) if q.unit.node == unit))
+    })
+}
+

@@ -349,6 +349,21 @@ impl Explainer<'_, '_> {
                 let by = duration(by.amount.abs(), by.unit);
                 format!("{inner} {sign} {by} = {value}")
             }
+            DateVal::ShiftBy { date, by, unit } => {
+                let inner = match self.walker.date(date) {
+                    Some(x) => self.date_text(date, x),
+                    None => "?".to_owned(),
+                };
+                let amount = self.walker.num(by).unwrap_or(f64::NAN);
+                let sign = if amount < 0.0 { "-" } else { "+" };
+                let by = duration(amount.abs(), *unit);
+                // The moved point in time, which may fall within a day.
+                let at = match self.walker.moment(d) {
+                    Some(m) if m != jiff::civil::DateTime::from(value) => m.to_string(),
+                    _ => value.to_string(),
+                };
+                format!("{inner} {sign} {by} = {at}")
+            }
         }
     }
 
@@ -469,6 +484,20 @@ impl Explainer<'_, '_> {
                     reasons
                 }
             }
+            DateVal::ShiftBy { date, by, unit } => {
+                let mut reasons = self.why_date(date);
+                if reasons.is_empty() {
+                    reasons = self.why_num(by);
+                }
+                if reasons.is_empty() {
+                    let amount = self.walker.num(by).unwrap_or(f64::NAN);
+                    reasons.push(format!(
+                        "{} is not a calendar move",
+                        duration(amount, *unit)
+                    ));
+                }
+                reasons
+            }
         }
     }
 
@@ -503,6 +532,10 @@ impl Explainer<'_, '_> {
             DateVal::Index => {}
             DateVal::Define(id) => push_unique(names, [self.define_name(*id)]),
             DateVal::Shift { date, .. } => self.date_names(date, names),
+            DateVal::ShiftBy { date, by, .. } => {
+                self.date_names(date, names);
+                self.num_names(by, names);
+            }
         }
     }
 }
