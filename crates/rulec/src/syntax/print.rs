@@ -148,7 +148,7 @@ pub(super) fn type_text(ty: &Type) -> String {
             }
         }
         Type::Quantity(q) => {
-            let mut text = q.unit.node.clone();
+            let mut text = crate::units::canonical(&q.unit.node);
             if q.normal_range {
                 text.push_str(" with normal range");
             }
@@ -157,7 +157,8 @@ pub(super) fn type_text(ty: &Type) -> String {
                 let _ = write!(
                     text,
                     ", molar mass {} {}",
-                    mass.node.value, mass.node.unit.node
+                    mass.node.value,
+                    crate::units::canonical(&mass.node.unit.node)
                 );
             }
             text
@@ -325,7 +326,7 @@ fn write_bare(out: &mut String, expr: &ExprKind, follow: Follow) {
     match expr {
         ExprKind::Number(n) => out.push_str(n.as_str()),
         ExprKind::Quantity(q) => {
-            let _ = write!(out, "{} {}", q.value, q.unit.node);
+            let _ = write!(out, "{} {}", q.value, crate::units::canonical(&q.unit.node));
         }
         ExprKind::Multiple { factor, limit } => {
             let limit = match limit {
