@@ -91,6 +91,11 @@ pub(crate) fn read(written: &str) -> Spelled {
             misreadable = true;
         }
     }
+    // UCUM's grammar attaches an annotation to a symbol, not to a group,
+    // but its own table of examples writes `g/(8.h){shift}`: the
+    // annotation goes inside the group, `g/(8.h{shift})`, which means the
+    // same.
+    text = annotation_into_group(&text);
     // `K` alone is the kelvin; before a volume of a microlitre it is the
     // laboratory's thousand (`K/uL` is 10*3/uL).
     if matches!(text.as_str(), "K/uL" | "K/ul" | "K/mcL") {
@@ -131,6 +136,25 @@ pub(crate) fn read(written: &str) -> Spelled {
         code: out,
         misreadable,
     }
+}
+
+/// `(8.h){shift}` as `(8.h{shift})`.
+fn annotation_into_group(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("){") {
+        let (before, from) = rest.split_at(at);
+        let annotation = from.get(1..).unwrap_or_default();
+        let Some(end) = annotation.find('}') else {
+            break;
+        };
+        out.push_str(before);
+        out.push_str(annotation.get(..=end).unwrap_or_default());
+        out.push(')');
+        rest = annotation.get(end + 1..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The UCUM code for a unit as written (see [`read`]).
@@ -322,5 +346,7 @@ mod tests {
         assert_eq!(to_ucum("10*3/uL"), "10*3/uL");
         assert_eq!(to_ucum("/100{WBC}"), "/100{WBC}");
         assert!(!read("10*9/L").misreadable);
+        assert_eq!(to_ucum("g/(8.h){shift}"), "g/(8.h{shift})");
+        assert_eq!(to_ucum("U/(10.g){feces}/d"), "U/(10.g{feces})/d");
     }
 }
