@@ -132,7 +132,11 @@ fn check(name: &str, parse: fn(&str) -> Result<Unit, rulec::units::UnitError>, s
     let total = codes.len();
     println!(
         "{name}: parsed {} / total {total}",
-        total - codes.iter().filter(|c| refused.contains_key(c.as_str())).count()
+        total
+            - codes
+                .iter()
+                .filter(|c| refused.contains_key(c.as_str()))
+                .count()
     );
     for (code, reason) in &refused {
         let listed = expected
@@ -141,7 +145,10 @@ fn check(name: &str, parse: fn(&str) -> Result<Unit, rulec::units::UnitError>, s
             .map_or("NOT LISTED", |(_, why)| why);
         println!("  refused `{code}`: {reason} ({listed})");
     }
-    assert!(total > 800, "the table has {total} codes; expected over 800");
+    assert!(
+        total > 800,
+        "the table has {total} codes; expected over 800"
+    );
     let unexpected: Vec<&&str> = refused
         .keys()
         .filter(|code| !expected.iter().any(|(c, _)| c == *code))
@@ -152,7 +159,10 @@ fn check(name: &str, parse: fn(&str) -> Result<Unit, rulec::units::UnitError>, s
         .map(|(c, _)| *c)
         .filter(|c| codes.iter().any(|code| code == c) && !refused.contains_key(c))
         .collect();
-    assert!(stale.is_empty(), "{name} now parses {stale:?}: remove from REFUSED");
+    assert!(
+        stale.is_empty(),
+        "{name} now parses {stale:?}: remove from REFUSED"
+    );
 }
 
 #[test]
@@ -178,12 +188,13 @@ fn spellings_leave_every_example_code_as_ucum_reads_it() {
         let (Ok(strict), Ok(read)) = (Unit::parse_ucum(code), Unit::parse(code)) else {
             continue;
         };
-        let same = read
-            .conversion_to(&strict)
-            .is_ok_and(|c| c.is_identity());
+        let same = read.conversion_to(&strict).is_ok_and(|c| c.is_identity());
         if !same || read.ucum() != code {
             changed.push(format!("`{code}` read as `{}`", read.ucum()));
         }
     }
-    assert!(changed.is_empty(), "spellings change UCUM codes: {changed:#?}");
+    assert!(
+        changed.is_empty(),
+        "spellings change UCUM codes: {changed:#?}"
+    );
 }

@@ -154,7 +154,10 @@ fn percent_is_not_a_mass_concentration_and_k_per_microlitre_is_not_kelvin() {
     conversion_error("g/dL", "%");
     assert_eq!(conversion("K/uL", "10*9/L").apply(4.5), 4.5);
     assert_eq!(unit("K").dimension().to_string(), "temperature");
-    assert_eq!(unit("K/s").dimension().to_string(), "a quantity of dimension T⁻¹·Θ");
+    assert_eq!(
+        unit("K/s").dimension().to_string(),
+        "a quantity of dimension T⁻¹·Θ"
+    );
 }
 
 // Clinicians' spellings (issue 13, point 2).

@@ -321,8 +321,9 @@ fn changes_prefix(written: &str, candidate: &str) -> bool {
     let (candidate_prefix, candidate_atom) = split_prefix(candidate);
     let mut near = false;
     for (prefix, rest) in readings(written) {
-        let close = crate::suggest::edit_distance(&rest.to_lowercase(), &candidate_atom.to_lowercase())
-            <= 1;
+        let close =
+            crate::suggest::edit_distance(&rest.to_lowercase(), &candidate_atom.to_lowercase())
+                <= 1;
         if close {
             if same_prefix(prefix, candidate_prefix) {
                 return false;
@@ -398,7 +399,10 @@ mod tests {
         for written in ["mcLL", "mcLz", "mcmoll", "mcgg", "ucL"] {
             let suggested = suggest(written, false);
             assert!(
-                !matches!(suggested.as_deref(), Some("mL" | "L" | "l" | "ml" | "mol" | "mmol" | "g" | "mg" | "cL")),
+                !matches!(
+                    suggested.as_deref(),
+                    Some("mL" | "L" | "l" | "ml" | "mol" | "mmol" | "g" | "mg" | "cL")
+                ),
                 "{written} suggests {suggested:?}"
             );
         }

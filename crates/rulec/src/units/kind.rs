@@ -10,10 +10,15 @@
 
 use super::eval::{FIELD, Term};
 
-/// What a dimensionless unit is a ratio of; empty for a plain number
-/// (`%`, `1`, `10*3`, `[ppm]`) and for every unit with a dimension.
+/// What a dimensionless unit is a ratio of; `None` for a plain number
+/// (`%`, `1`, `10*3`, `[ppm]`) and for every unit with a dimension, which
+/// is nearly every unit: boxed, it adds one word to a `Unit`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Kind {
+pub(crate) struct Kind(Option<Box<Ratio>>);
+
+/// The kind of a ratio; never all empty (that is `Kind(None)`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Ratio {
     /// Base quantities cancelled, in the order of `Dimension`'s exponents:
     /// `mmol/mol` cancels amount of substance once, `mL/mL` length thrice.
     cancelled: [u8; 8],
@@ -36,6 +41,14 @@ const PLURALS: [&str; 8] = [
 ];
 
 impl Kind {
+    fn new(ratio: Ratio) -> Kind {
+        if ratio == Ratio::default() {
+            Kind(None)
+        } else {
+            Kind(Some(Box::new(ratio)))
+        }
+    }
+
     /// The kind of a folded term: only a dimensionless term has one.
     pub(crate) fn of(term: &Term) -> Kind {
         if !term.dimension.is_dimensionless() {
@@ -47,15 +60,15 @@ impl Kind {
             .filter(|(label, e)| *e < 0 || label == FIELD)
             .cloned()
             .collect();
-        Kind {
+        Kind::new(Ratio {
             cancelled: term.cancelled,
             per,
-        }
+        })
     }
 
     /// Whether this is a plain number (or a unit with a dimension).
     pub(crate) fn is_plain(&self) -> bool {
-        *self == Kind::default()
+        self.0.is_none()
     }
 
     /// The kind of a product (`sign` 1) or quotient (`sign` -1) of values
@@ -66,21 +79,27 @@ impl Kind {
         if !dimensionless || (sign < 0 && self == other) {
             return Kind::default();
         }
-        let mut cancelled = self.cancelled;
-        for (c, o) in cancelled.iter_mut().zip(other.cancelled) {
+        let plain = Ratio::default();
+        let (a, b) = (
+            self.0.as_deref().unwrap_or(&plain),
+            other.0.as_deref().unwrap_or(&plain),
+        );
+        let mut cancelled = a.cancelled;
+        for (c, o) in cancelled.iter_mut().zip(b.cancelled) {
             *c = c.saturating_add(o);
         }
-        Kind {
+        Kind::new(Ratio {
             cancelled,
-            per: super::eval::merge_labels(&self.per, &other.per, sign),
-        }
+            per: super::eval::merge_labels(&a.per, &b.per, sign),
+        })
     }
 
     /// In words, for messages: `a ratio of amounts of substance`, `a
     /// count per {WBC}`; `None` for a plain number.
     pub(crate) fn describe(&self) -> Option<String> {
+        let kind = self.0.as_deref()?;
         let mut ratio: Vec<&str> = Vec::new();
-        for (i, (c, plural)) in self.cancelled.iter().zip(PLURALS).enumerate() {
+        for (i, (c, plural)) in kind.cancelled.iter().zip(PLURALS).enumerate() {
             match (i, c) {
                 (_, 0) => {}
                 (0, 2) => ratio.push("areas"),
@@ -88,7 +107,7 @@ impl Kind {
                 _ => ratio.push(plural),
             }
         }
-        let per: Vec<String> = self
+        let per: Vec<String> = kind
             .per
             .iter()
             .map(|(label, _)| {

@@ -259,10 +259,7 @@ pub(crate) fn code_of(word: &str) -> Option<String> {
 /// The words and spellings rulec accepts besides UCUM codes, for
 /// suggestions.
 pub(crate) fn words() -> impl Iterator<Item = &'static str> {
-    WORDS
-        .iter()
-        .chain(CLINICAL.iter())
-        .map(|(word, _)| *word)
+    WORDS.iter().chain(CLINICAL.iter()).map(|(word, _)| *word)
 }
 
 #[cfg(test)]

@@ -33,7 +33,12 @@ fn hba1c_in_mmol_per_mol_is_a_data_error_on_a_percent_field() {
         "cannot convert `mmol/mol` (a ratio of amounts of substance) to `%`",
     );
     assert!(error.reason.contains("equation"), "{}", error.reason);
-    read_bad(&p, "hba1c", json!({"value": 48, "unit": "mmol/mol"}), "cannot convert");
+    read_bad(
+        &p,
+        "hba1c",
+        json!({"value": 48, "unit": "mmol/mol"}),
+        "cannot convert",
+    );
     read_bad(&p, "ifcc", json!("6.5 %"), "cannot convert `%`");
     // Within its kind a ratio converts.
     assert_eq!(read_ok(&p, "ifcc", json!("48000 umol/mol")), quantity(48.0));
