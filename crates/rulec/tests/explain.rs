@@ -513,3 +513,26 @@ fn a_negated_set_test_reads_as_its_opposite() {
 fn program_of_flag() -> Program {
     program("fields { f: bool }\ninclusion { c1: not f }")
 }
+
+/// Explanations print a unit written in a clinician's spelling that can
+/// be misread (`K/uL`, `/mcL`) in its UCUM form, and familiar words as
+/// written.
+#[test]
+fn explanations_print_clinicians_spellings_in_ucum() {
+    let program = program(
+        "fields { platelets: K/uL, wbc: /mcL, age: years }
+         inclusion {
+           thrombocytes: platelets >= 100 K/mcL
+           leukocytes: wbc >= 3000 /mcL
+           adult: age >= 18 years
+         }",
+    );
+    let record = read(&program, &json!({"platelets": 90, "wbc": 3500, "age": 40}));
+    let text = render(&explain(&program, &record.record, INDEX));
+    for shown in ["10*3/uL", "/uL", "years"] {
+        assert!(text.contains(shown), "`{shown}` missing from:\n{text}");
+    }
+    for written in ["K/uL", "K/mcL", "mcL"] {
+        assert!(!text.contains(written), "`{written}` in:\n{text}");
+    }
+}

@@ -316,24 +316,29 @@ fn conversion() {
     });
 }
 
-/// The product or quotient of `v1 u1` and `v2 u2`, in a unit read as
-/// `(u1).(u2)` or `(u1)/(u2)`, converts to `vRes uRes` (unity if empty).
+/// The product or quotient of `v1 u1` and `v2 u2`, in the unit
+/// [`Unit::times`] or [`Unit::divided_by`] gives (as the checker does for
+/// `a * b` and `a / b`), converts to `vRes uRes` (unity if empty).
+///
+/// These cases are arithmetic on values, so they go through rulec's
+/// arithmetic on units rather than one written expression: a quotient of
+/// two values of like units is a plain number (case 4-103, `[lb_av]/h`
+/// divided by `kg/s`, is unity), while the same written as one unit,
+/// `([lb_av]/h)/(kg/s)`, is a ratio of masses and times that converts only
+/// to units of its own kind (docs/units.md, kinds of ratio).
 fn combine(case: &Case, operator: char) -> Outcome {
-    let (u1, u2) = (case.get("u1"), case.get("u2"));
-    for unit in [u1, u2] {
-        if let Err(why) = parse(unit) {
-            return Outcome::Failed(why);
-        }
-    }
-    // Each unit in parentheses; a leading solidus becomes `1/`, since UCUM
-    // allows `/s` only at the start of a whole expression.
-    let component = |u: &str| match u.strip_prefix('/') {
-        Some(rest) => format!("(1/{rest})"),
-        None => format!("({u})"),
+    let (u1, u2) = match (parse(case.get("u1")), parse(case.get("u2"))) {
+        (Ok(u1), Ok(u2)) => (u1, u2),
+        (Err(why), _) | (_, Err(why)) => return Outcome::Failed(why),
     };
-    let unit = match parse(&format!("{}{operator}{}", component(u1), component(u2))) {
+    let combined = if operator == '.' {
+        u1.times(&u2)
+    } else {
+        u1.divided_by(&u2)
+    };
+    let unit = match combined {
         Ok(unit) => unit,
-        Err(why) => return Outcome::Failed(why),
+        Err(e) => return Outcome::Failed(format!("`{u1}` {operator} `{u2}`: {e}")),
     };
     let (v1, v2) = (case.number("v1"), case.number("v2"));
     let value = if operator == '.' { v1 * v2 } else { v1 / v2 };

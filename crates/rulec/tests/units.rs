@@ -85,6 +85,151 @@ fn ten_caret_nine_per_litre_is_ten_star_nine_per_litre() {
     assert!(caret.conversion_to(&star).unwrap().is_identity());
 }
 
+// Kinds of dimensionless ratio (issue 13, point 1).
+
+/// HbA1c in IFCC units (mmol/mol) is not NGSP % divided by ten: the two
+/// are related by NGSP = 0.09148 × IFCC + 2.152. UCUM finds both
+/// dimensionless, and read as 4.8 % a diabetic's 48 mmol/mol would pass
+/// `hba1c < 6.5 %`.
+#[test]
+fn a_ratio_of_amounts_never_converts_to_a_percentage() {
+    for (from, to) in [("mmol/mol", "%"), ("mmol/mol", "1"), ("%", "mmol/mol")] {
+        let error = conversion_error(from, to);
+        assert_eq!(
+            error.code().map(|c| c.to_string()).as_deref(),
+            Some("rulec::units::incommensurable")
+        );
+        let help = error.help().map(|h| h.to_string()).unwrap_or_default();
+        assert!(help.contains("equation"), "{from} → {to}: {help}");
+    }
+    // Within its kind it converts exactly.
+    assert_eq!(conversion("mmol/mol", "umol/mol").apply(48.0), 48_000.0);
+}
+
+/// Every ratio whose dimensions cancel keeps what it is a ratio of.
+#[test]
+fn ratios_of_like_quantities_convert_only_within_their_kind() {
+    for (from, to) in [
+        ("g/g", "%"),
+        ("mg/g", "mmol/mol"),
+        ("mL/mL", "1"),
+        ("mL/mL", "g/g"),
+        ("/100{WBC}", "%"),
+        ("/100{WBC}", "/100{RBC}"),
+        ("/[HPF]", "1"),
+        ("{cells}/[HPF]", "%"),
+    ] {
+        assert!(!unit(from).is_commensurable(&unit(to)), "{from} ~ {to}");
+        conversion_error(from, to);
+    }
+    assert_eq!(conversion("g/kg", "mg/g").apply(3.0), 3.0);
+    assert_eq!(conversion("mL/dL", "L/L").apply(45.0), 0.45);
+    assert_eq!(conversion("{RBC}/100{WBC}", "/100{WBC}").apply(5.0), 5.0);
+    assert_eq!(conversion("/[LPF]", "/[HPF]").apply(300.0), 3.0);
+    // Plain numbers convert among themselves.
+    assert_eq!(conversion("%", "1").apply(50.0), 0.5);
+    assert_eq!(conversion("10*3", "[ppm]").apply(1.0), 1e9);
+    assert_eq!(conversion("{score}", "1").apply(3.0), 3.0);
+    assert_eq!(unit("mmol/mol").kind(), "a ratio of amounts of substance");
+    assert_eq!(unit("/100{WBC}").kind(), "a count per {WBC}");
+}
+
+/// A ratio computed from two values (`creatinine / baseline`) is a plain
+/// number, comparable with `150 %`; a ratio unit divided by itself too.
+#[test]
+fn a_quotient_of_values_is_a_plain_number() {
+    let ratio = unit("umol/L").divided_by(&unit("umol/L")).unwrap();
+    assert_eq!(ratio.conversion_to(&unit("%")).unwrap().apply(1.5), 150.0);
+    let doubled = unit("mmol/mol").times(&unit("1")).unwrap();
+    assert!(!doubled.is_commensurable(&unit("%")));
+    assert!(doubled.is_commensurable(&unit("umol/mol")));
+    let plain = unit("mmol/mol").divided_by(&unit("umol/mol")).unwrap();
+    assert!(plain.is_commensurable(&unit("%")));
+}
+
+/// The audit: `%` and `g/dL` differ in dimension, and `K/uL` is the
+/// laboratory's thousands per microlitre, while `K` alone is the kelvin.
+#[test]
+fn percent_is_not_a_mass_concentration_and_k_per_microlitre_is_not_kelvin() {
+    conversion_error("g/dL", "%");
+    assert_eq!(conversion("K/uL", "10*9/L").apply(4.5), 4.5);
+    assert_eq!(unit("K").dimension().to_string(), "temperature");
+    assert_eq!(
+        unit("K/s").dimension().to_string(),
+        "a quantity of dimension T⁻¹·Θ"
+    );
+}
+
+// Clinicians' spellings (issue 13, point 2).
+
+/// Each spelling reads as its UCUM code (the same unit exactly) and is
+/// shown as that code, in messages and explanations.
+#[test]
+fn clinicians_spellings_read_as_their_ucum_meaning() {
+    for (written, code) in [
+        ("/mcL", "/uL"),
+        ("mcL", "uL"),
+        ("mcg/dL", "ug/dL"),
+        ("mcmol/L", "umol/L"),
+        ("mEq/L", "meq/L"),
+        ("mOsm/kg", "mosm/kg"),
+        ("x10^9/L", "10*9/L"),
+        ("x 10^9/L", "10*9/L"),
+        ("× 10^9/L", "10*9/L"),
+        ("10E9/L", "10*9/L"),
+        ("K/uL", "10*3/uL"),
+        ("K/mcL", "10*3/uL"),
+        ("mL/min/1.73m2", "mL/min/{1.73_m2}"),
+        ("mL/min/1.73 m2", "mL/min/{1.73_m2}"),
+        ("g/24h", "g/(24.h)"),
+        ("g/24 h", "g/(24.h)"),
+        ("/hpf", "/[HPF]"),
+        ("cmH2O", "cm[H2O]"),
+        ("breaths/min", "{breaths}/min"),
+        ("beats/min", "{beats}/min"),
+    ] {
+        let read = unit(written);
+        let ucum = Unit::parse_ucum(code).unwrap_or_else(|e| panic!("{code}: {e}"));
+        assert_eq!(read.ucum(), code, "{written}");
+        assert_eq!(read.to_string(), code, "{written} is shown in UCUM");
+        assert_eq!(rulec::units::canonical(written), code, "{written}");
+        let same = read.conversion_to(&ucum).unwrap();
+        assert!(same.is_identity(), "{written} is exactly {code}");
+    }
+    // The long-standing words are shown as written.
+    for written in ["years", "10^9/L", "mmHg", "µmol/L", "IU/mL", "cells/uL"] {
+        assert_eq!(unit(written).to_string(), written);
+    }
+}
+
+/// `wbc >= 3000 /mcL` is 3 × 10⁹/L, and `g/24 h` is grams per day.
+#[test]
+fn per_microlitre_and_per_24_hours_convert() {
+    assert_eq!(conversion("/mcL", "10*9/L").apply(3000.0), 3.0);
+    assert_eq!(conversion("mcg/mL", "mg/L").apply(2.5), 2.5);
+    assert_eq!(conversion("g/24 h", "g/d").apply(3.5), 3.5);
+    assert_eq!(conversion("mEq/L", "mmol/L").apply(140.0), 140.0);
+    assert_eq!(conversion("cmH2O", "cm[H2O]").apply(5.0), 5.0);
+}
+
+/// A did-you-mean never changes a magnitude: `mcLL` is one letter from
+/// `mL`, a thousandth of what was meant; a typo that keeps the prefix is
+/// still fixed.
+#[test]
+fn a_suggestion_never_changes_the_prefix() {
+    for written in ["mcLL/min", "mcgg/dL", "mcmoll/L", "/mcLx"] {
+        let help = parse_error(written)
+            .help()
+            .map(|h| h.to_string())
+            .unwrap_or_default();
+        for wrong in ["`mL`", "`L`", "`mg`", "`g`", "`mmol`", "`mol`"] {
+            assert!(!help.contains(wrong), "{written}: {help}");
+        }
+    }
+    let help = parse_error("mgg/dL").help().map(|h| h.to_string());
+    assert_eq!(help.as_deref(), Some("did you mean `mg`?"));
+}
+
 /// Creatinine, 113.12 g/mol: 1 mg/dL is 88.4 µmol/L.
 #[test]
 fn creatinine_converts_through_its_molar_mass_both_ways() {
@@ -274,6 +419,8 @@ const GROUPS: &[&[&str]] = &[
     &["%", "1", "10*3", "[ppm]"],
     // volume flow rate
     &["mL/min", "L/h", "mL/min/{1.73_m2}"],
+    // ratios of amounts of substance (HbA1c in IFCC units)
+    &["mmol/mol", "umol/mol", "mol/mol"],
 ];
 
 /// Temperature scales, which have an offset and take part in no product.
@@ -507,6 +654,15 @@ fn error_substance_to_number_concentration() {
         "incommensurable_substance_and_number_concentration",
         r#"Unit::parse("mmol/L")?.conversion_to(&Unit::parse("10*9/L")?)"#,
         &conversion_error("mmol/L", "10*9/L"),
+    );
+}
+
+#[test]
+fn error_ratio_of_amounts_to_percent() {
+    assert_rendered(
+        "incommensurable_ratio_of_amounts_and_percent",
+        r#"Unit::parse("mmol/mol")?.conversion_to(&Unit::parse("%")?)"#,
+        &conversion_error("mmol/mol", "%"),
     );
 }
 

@@ -130,7 +130,7 @@ pub enum Type {
 }
 
 /// A quantity type: its unit and what the record carries with it.
-#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Clone, Debug)]
 pub struct QuantityType {
     /// The unit values are stored in, as written.
     pub unit: Spanned<String>,
@@ -167,13 +167,35 @@ pub struct Plausible {
 }
 
 /// A number with a unit, as written: `113.12 g/mol`.
-#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Clone, Debug)]
 pub struct Quantity {
     /// The number as written.
     pub value: Number,
     /// The unit as written.
     pub unit: Spanned<String>,
 }
+
+// Units compare by the form the printer gives them (`/mcL` is `/uL`, see
+// `units::canonical`), so a file formatted in that form is the same tree.
+fn same_unit(a: &Spanned<String>, b: &Spanned<String>) -> bool {
+    a.node == b.node || crate::units::canonical(&a.node) == crate::units::canonical(&b.node)
+}
+
+impl PartialEq for QuantityType {
+    fn eq(&self, other: &Self) -> bool {
+        same_unit(&self.unit, &other.unit)
+            && self.normal_range == other.normal_range
+            && self.molar_mass == other.molar_mass
+    }
+}
+impl Eq for QuantityType {}
+
+impl PartialEq for Quantity {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value && same_unit(&self.unit, &other.unit)
+    }
+}
+impl Eq for Quantity {}
 
 /// A decimal number kept exactly as written, so no precision is lost before
 /// the units layer converts it.

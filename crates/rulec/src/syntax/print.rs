@@ -153,7 +153,7 @@ pub(super) fn type_text(ty: &Type) -> String {
             }
         }
         Type::Quantity(q) => {
-            let mut text = q.unit.node.clone();
+            let mut text = crate::units::canonical(&q.unit.node);
             if q.normal_range {
                 text.push_str(" with normal range");
             }
@@ -162,7 +162,8 @@ pub(super) fn type_text(ty: &Type) -> String {
                 let _ = write!(
                     text,
                     ", molar mass {} {}",
-                    mass.node.value, mass.node.unit.node
+                    mass.node.value,
+                    crate::units::canonical(&mass.node.unit.node)
                 );
             }
             if let Some(scale) = &q.scale {
@@ -352,7 +353,7 @@ fn write_bare(out: &mut String, expr: &ExprKind, follow: Follow) {
     match expr {
         ExprKind::Number(n) => out.push_str(n.as_str()),
         ExprKind::Quantity(q) => {
-            let _ = write!(out, "{} {}", q.value, q.unit.node);
+            let _ = write!(out, "{} {}", q.value, crate::units::canonical(&q.unit.node));
         }
         ExprKind::Multiple { factor, limit } => {
             let limit = match limit {

@@ -30,6 +30,7 @@ mod convert;
 mod dimension;
 mod error;
 mod eval;
+mod kind;
 mod ratio;
 mod scale;
 mod spelling;
@@ -43,6 +44,7 @@ pub use dimension::Dimension;
 pub use error::UnitError;
 pub use scale::Scale;
 
+use kind::Kind;
 use ratio::Ratio;
 
 use eval::{Failure, Term};
@@ -50,7 +52,8 @@ use eval::{Failure, Term};
 /// A unit of measure, read from how a protocol writes it.
 #[derive(Clone, PartialEq)]
 pub struct Unit {
-    /// As written in the rule file or record.
+    /// As written in the rule file or record, with a spelling that can be
+    /// misread in its UCUM form (see [`canonical`]).
     written: String,
     /// The UCUM code it was read as.
     code: String,
@@ -62,6 +65,27 @@ pub struct Unit {
     /// For a temperature scale, what is added to a value before the factor
     /// turns it into kelvin (273.15 for `Cel`).
     offset: Option<Number>,
+    /// For a dimensionless unit, what it is a ratio of (`mmol/mol`).
+    kind: Kind,
+}
+
+/// How rulec prints a unit written as `written`: its UCUM code when it was
+/// written in a clinician's spelling that can be misread (`mcL` is one
+/// letter from `mL`, `K/uL` reads as kelvin), else as written, so that the
+/// familiar `years`, `10^9/L` and `mmHg` stay as they are. Text that is not
+/// a unit comes back unchanged.
+///
+/// ```
+/// use rulec::units::canonical;
+/// assert_eq!(canonical("/mcL"), "/uL");
+/// assert_eq!(canonical("K/uL"), "10*3/uL");
+/// assert_eq!(canonical("mL/min/1.73 m2"), "mL/min/{1.73_m2}");
+/// assert_eq!(canonical("10^9/L"), "10^9/L");
+/// assert_eq!(canonical("years"), "years");
+/// ```
+#[must_use]
+pub fn canonical(written: &str) -> String {
+    spelling::shown(written)
 }
 
 impl fmt::Debug for Unit {
@@ -101,12 +125,14 @@ impl Unit {
     /// A [`UnitError`] for a malformed expression, an unknown symbol (with
     /// a suggestion where one is close), or an unsupported special unit.
     pub fn parse(written: &str) -> Result<Unit, UnitError> {
-        let code = spelling::to_ucum(written);
+        let spelled = spelling::read(written);
+        let code = spelled.code;
         let expr =
             octofhir_ucum::parse_expression(&code).map_err(|e| syntax(written, &code, &e))?;
         let term =
             eval::fold(&expr).map_err(|failure| failure_to_error(written, failure, false))?;
-        Ok(Unit::from_term(written, code, term))
+        let shown = if spelled.misreadable { &code } else { written };
+        Ok(Unit::from_term(shown, code.clone(), term))
     }
 
     /// Reads a UCUM code strictly, without the spellings [`Unit::parse`]
@@ -129,6 +155,7 @@ impl Unit {
             SpecialKind::Fahrenheit => Number::parse("459.67"),
             _ => None,
         });
+        let kind = Kind::of(&term);
         Unit {
             written: written.to_owned(),
             code,
@@ -136,10 +163,12 @@ impl Unit {
             dimension: term.dimension,
             arbitrary: term.arbitrary,
             offset,
+            kind,
         }
     }
 
-    /// The unit as it was written.
+    /// The unit as it was written, with a spelling that can be misread in
+    /// its UCUM form (`uL` for `mcL`, as [`canonical`] gives it).
     #[must_use]
     pub fn as_str(&self) -> &str {
         &self.written
@@ -221,12 +250,16 @@ impl Unit {
             .iter()
             .map(|(atom, e)| (*atom, e.saturating_mul(sign)))
             .collect();
+        let dimension = dimension(self.dimension, other.dimension).ok_or_else(overflow)?;
         let mut unit = Unit {
             code: format!("({}){operator}({})", self.code, other.code),
             factor: factor(self.factor, other.factor).ok_or_else(overflow)?,
-            dimension: dimension(self.dimension, other.dimension).ok_or_else(overflow)?,
+            dimension,
             arbitrary: eval::merge(&self.arbitrary, &other_arbitrary),
             offset: None,
+            kind: self
+                .kind
+                .combine(&other.kind, sign, dimension.is_dimensionless()),
             written,
         };
         // A ratio of like units (`years/years`) is a pure number.
@@ -239,7 +272,10 @@ impl Unit {
     /// Whether this is the unit one: no dimension, no arbitrary atom, a
     /// factor of exactly one.
     fn is_unity(&self) -> bool {
-        self.dimension.is_dimensionless() && self.arbitrary.is_empty() && self.factor.is_one()
+        self.dimension.is_dimensionless()
+            && self.arbitrary.is_empty()
+            && self.kind.is_plain()
+            && self.factor.is_one()
     }
 
     /// Whether this is a temperature scale with an offset (`Cel`,
@@ -250,10 +286,23 @@ impl Unit {
         self.offset.is_some()
     }
 
-    /// Whether values in this unit can be converted to `other`.
+    /// Whether values in this unit can be converted to `other`: the same
+    /// dimension, the same arbitrary atoms and, for a dimensionless unit,
+    /// the same kind of ratio (`mmol/mol` converts to `umol/mol`, never to
+    /// `%`).
+    ///
+    /// ```
+    /// use rulec::units::Unit;
+    /// let ifcc = Unit::parse("mmol/mol")?;
+    /// assert!(ifcc.is_commensurable(&Unit::parse("umol/mol")?));
+    /// assert!(!ifcc.is_commensurable(&Unit::parse("%")?));
+    /// # Ok::<(), rulec::units::UnitError>(())
+    /// ```
     #[must_use]
     pub fn is_commensurable(&self, other: &Unit) -> bool {
-        self.dimension == other.dimension && self.arbitrary == other.arbitrary
+        self.dimension == other.dimension
+            && self.arbitrary == other.arbitrary
+            && self.kind == other.kind
     }
 
     /// What the unit measures, in words, for messages: `mass
@@ -262,7 +311,10 @@ impl Unit {
     #[must_use]
     pub fn kind(&self) -> String {
         if self.arbitrary.is_empty() {
-            return self.dimension.to_string();
+            return self
+                .kind
+                .describe()
+                .unwrap_or_else(|| self.dimension.to_string());
         }
         let atoms: Vec<String> = self
             .arbitrary
@@ -390,6 +442,8 @@ impl Unit {
                 "a mass and a substance concentration convert only through a molar mass: declare it after the field's unit, as in `creatinine: umol/L, molar mass 113.12 g/mol`"
                     .to_owned(),
             )
+        } else if self.kind != target.kind && self.dimension == target.dimension {
+            Some(kind_help(self, target))
         } else if self.arbitrary != target.arbitrary {
             Some(
                 "arbitrary units (such as `[IU]` and `U`) convert only to the same arbitrary unit"
@@ -461,6 +515,22 @@ impl MolarMass {
     fn dimension(&self) -> Dimension {
         Dimension([0, 0, 1, 0, 0, 0, 0, -1])
     }
+}
+
+/// Why two dimensionless units of different kinds do not convert.
+fn kind_help(from: &Unit, to: &Unit) -> String {
+    let ratio = |unit: &Unit| {
+        unit.kind
+            .describe()
+            .unwrap_or_else(|| "a plain number".to_owned())
+    };
+    format!(
+        "`{}` is {} and `{}` {}: UCUM finds both dimensionless, but a ratio converts only to a ratio of the same things (`mmol/mol` to `umol/mol`); HbA1c in IFCC units (mmol/mol) and NGSP units (%) are related by an equation (NGSP = 0.09148 × IFCC + 2.152), not a factor",
+        from.written,
+        ratio(from),
+        to.written,
+        ratio(to)
+    )
 }
 
 /// `strict` for UCUM read without rulec's spellings, whose suggestions must

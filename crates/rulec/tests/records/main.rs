@@ -130,3 +130,4 @@ use rulec::check::FieldType;
 mod csv;
 mod json;
 mod properties;
+mod units;
