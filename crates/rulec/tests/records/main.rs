@@ -128,5 +128,6 @@ fn read_bad(program: &Program, field: &str, value: Value, reason: &str) -> DataE
 use rulec::check::FieldType;
 
 mod csv;
+mod impossible;
 mod json;
 mod properties;
