@@ -33,8 +33,9 @@ pub struct CsvError {
 /// the members of a set are separated by `;` (`fungal;viral`), and `{}` is
 /// the empty set. A field declared `with normal range` takes the record's
 /// reference range from the columns `creatinine.low` and `creatinine.high`,
-/// in their own bracketed unit, or else in the unit of the `creatinine`
-/// column. A `list of` field cannot be held in a cell: its column is a data
+/// in their own bracketed unit or the unit in their cell, or else in the
+/// unit of the row's `creatinine` cell (`1.1 mg/dL`), or else in that of
+/// the `creatinine` column. A `list of` field cannot be held in a cell: its column is a data
 /// error in every row that fills it — read such records from JSON.
 ///
 /// A column that cannot be read — an unknown field, a bad unit in its

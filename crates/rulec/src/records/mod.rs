@@ -47,14 +47,16 @@
 //! | --- | --- | --- |
 //! | `bool` | `true`, `false` | `true`/`false`, `yes`/`no`, `1`/`0` (any case) |
 //! | `integer`, `number` | a number | a number |
-//! | quantity | a number in the declared unit; `"8.5 g/dL"`; `{"value": 8.5, "unit": "g/dL"}` | a number in the column's unit; `8.5 g/dL` |
-//! | `date` | `"YYYY-MM-DD"` | `YYYY-MM-DD` |
+//! | quantity | a number in the declared unit; `"8.5 g/dL"`; `{"value": 8.5, "unit": "g/dL"}`; `{"value": "8.5 g/dL"}` | a number in the column's unit; `8.5 g/dL` |
+//! | `date` | `"YYYY-MM-DD"`, from year 1 | `YYYY-MM-DD`, from year 1 |
 //! | `text` | a string | the cell |
 //! | `one of` | a member's name | a member's name |
 //! | `set of` | an array of member names | names separated by `;`; `{}` for the empty set |
 //! | `list of` | an array of objects, each read as a record of the element fields | not representable: a data error |
 //!
-//! JSON `null`, an absent key and an empty CSV cell are missing values.
+//! JSON `null` (for a field, or as the `value` of a quantity object), an
+//! absent key and an empty CSV cell are missing values. An `integer` takes
+//! any whole value however written (`60`, `60.0`, `6e1`).
 //!
 //! A quantity written with a unit is converted into the field's unit by
 //! the very [`Conversion`] the checker uses for a threshold written in
@@ -65,8 +67,17 @@
 //! separated by spaces (`8.5 g/dL`, `8.5g/dL`); a decimal comma is not
 //! read. A field declared `with normal range` takes the record's own
 //! reference range as `"low"` and `"high"` in the JSON object, in the unit
-//! of `"value"` (in CSV, see [`from_csv`]); giving a range to a field
-//! without one is a data error, and so is a lower limit above the upper.
+//! of `"value"`, whether `"unit"` or the value's text (`"119 U/L"`) gives
+//! it; both giving different units is a data error (in CSV, see
+//! [`from_csv`]). Giving a range to a field without one is a data error,
+//! and so is a lower limit above the upper.
+//!
+//! Impossible values are data errors too: a quantity below zero, value or
+//! limit, unless its unit is a temperature scale (`Cel`, `[degF]`), a plane
+//! angle or an electric quantity (docs/units.md, "Values below zero"); a
+//! date before year 1 (`0000-01-01` is a placeholder). A date of birth
+//! after the index date can only be found at evaluation:
+//! [`ReadRecord::check_index_date`] does it.
 //!
 //! Member names are matched exactly (a near miss is suggested); the members
 //! of a set may repeat and come in any order. A whole number must be within

@@ -210,6 +210,15 @@ fn a_ranged_value_may_carry_its_unit_in_its_text() {
         ),
         expected
     );
+    // Two spellings of one unit agree.
+    assert_eq!(
+        read_ok(
+            &p,
+            "creatinine",
+            json!({"value": "1.1 mg/dl", "unit": "mg/dL", "low": 0.6, "high": 1.2})
+        ),
+        expected
+    );
     // A number in text, in the unit of `unit` or else the field's.
     assert_eq!(
         read_ok(
