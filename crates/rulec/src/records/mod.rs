@@ -184,12 +184,10 @@ pub fn check_index_date(program: &Program, record: &mut Record, index: Date) -> 
             && BIRTH_DATE_FIELDS
                 .iter()
                 .any(|name| field.name.eq_ignore_ascii_case(name));
-        let Ok(slot) = u32::try_from(i).map(crate::check::Slot) else {
+        let Some(slot) = u32::try_from(i).ok().filter(|_| is_birth) else {
             continue;
         };
-        if !is_birth {
-            continue;
-        }
+        let slot = crate::check::Slot(slot);
         if let FieldValue::Date(born) = *record.get(slot)
             && born > index
         {
