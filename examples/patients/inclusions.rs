@@ -25,10 +25,12 @@ pub(super) fn adult() -> Vec<Sample> {
         variant("age-85")
             .set("birth_date", json!("1940-05-05"))
             .eligible(),
-        // A birth date after the index date: an age below 18 all the same.
+        // A birth date after the index date: impossible, so a data error
+        // (found at the index date), and the age is unknown.
         variant("age-born-after-index")
             .set("birth_date", json!("2026-03-01"))
-            .ineligible(&["adult"]),
+            .undetermined(&["birth_date"])
+            .with_errors(&["birth_date"]),
         variant("age-birth-date-absent")
             .remove("birth_date")
             .undetermined(&["birth_date"]),

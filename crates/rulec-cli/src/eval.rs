@@ -183,7 +183,7 @@ impl Screening<'_> {
             position,
             record,
             mut errors,
-        } = item.read(self.program);
+        } = item.read(self.program, self.options.index);
         let index = self.options.index;
         let verdict = self.compiled.evaluate(&record, index).unwrap_or_else(|e| {
             // Records read for this program always fit it; should one not,

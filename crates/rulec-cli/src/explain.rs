@@ -74,7 +74,7 @@ pub fn run(options: &Options) -> Status {
                 }
             };
             for item in items {
-                let read = item.read(&program);
+                let read = item.read(&program, options.index);
                 if options
                     .id
                     .as_ref()

@@ -141,8 +141,15 @@ pub enum Item {
 }
 
 impl Item {
-    /// The record this item holds, read against `program`.
-    pub fn read(self, program: &Program) -> ReadRecord {
+    /// The record this item holds, read against `program` for screening
+    /// at `index` (a date of birth after it is a data error).
+    pub fn read(self, program: &Program, index: jiff::civil::Date) -> ReadRecord {
+        let mut read = self.read_only(program);
+        read.check_index_date(program, index);
+        read
+    }
+
+    fn read_only(self, program: &Program) -> ReadRecord {
         match self {
             Item::Line {
                 position,

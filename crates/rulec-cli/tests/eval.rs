@@ -293,3 +293,62 @@ fn explain_rules_that_do_not_check_exit_1() {
         "tests/inputs/eval/small.jsonl",
     ]));
 }
+
+/// A date of birth after the index date and a negative haemoglobin are
+/// data errors: neither decides the verdict, and both are listed.
+#[test]
+fn eval_and_explain_refuse_impossible_values() {
+    let records = "tests/inputs/eval/impossible.jsonl";
+    let output = run(eval(SMALL, records, &["--format", "json"]));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect();
+    let statuses: Vec<&str> = lines
+        .iter()
+        .map(|v| v["status"].as_str().unwrap_or_default())
+        .collect();
+    // Read as data, the unborn patient's age and the negative haemoglobin
+    // would each have ruled the patient out.
+    assert_eq!(statuses, ["undetermined", "ineligible", "undetermined"]);
+    assert_eq!(
+        lines[0]["errors"],
+        serde_json::json!([{
+            "field": "birth_date",
+            "reason": "the date of birth 2027-03-01 is after the index date 2026-01-15",
+        }])
+    );
+    assert_eq!(lines[0]["missing"], serde_json::json!(["birth_date"]));
+    assert_eq!(lines[1]["errors"], serde_json::json!([]));
+    assert_eq!(
+        lines[2]["errors"][0]["reason"],
+        "-92 g/L is negative, and a value in `g/L` (mass concentration) cannot be"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("field `birth_date`: the date of birth 2027-03-01 is after"),
+        "{stderr}"
+    );
+
+    let explained = run(rulec(&[
+        "explain",
+        SMALL,
+        "--records",
+        records,
+        "--index-date",
+        INDEX,
+        "--id",
+        "unborn",
+        "--format",
+        "json",
+    ]));
+    let verdict: serde_json::Value = serde_json::from_slice(&explained.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {:?}", explained.stdout));
+    assert_eq!(verdict["status"], "undetermined");
+    assert_eq!(verdict["errors"][0]["field"], "birth_date");
+    assert_eq!(
+        verdict["criteria"][0]["explanation"],
+        "birth_date is missing (for age): unknown"
+    );
+}

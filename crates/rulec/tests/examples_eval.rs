@@ -107,7 +107,10 @@ fn sample_patients_verdicts() {
             if line.trim().is_empty() {
                 continue;
             }
-            let read = rulec::records::from_json_str(&program, line, n + 1);
+            let mut read = rulec::records::from_json_str(&program, line, n + 1);
+            // As `rulec eval` does: a date of birth after the index date
+            // is a data error.
+            read.check_index_date(&program, INDEX_DATE);
             let verdict = compiled
                 .evaluate(&read.record, INDEX_DATE)
                 .unwrap_or_else(|e| panic!("{stem} line {}: {e}", n + 1));

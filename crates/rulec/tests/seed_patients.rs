@@ -62,7 +62,10 @@ fn screen() -> Screened {
         .lines()
         .enumerate()
         .map(|(n, line)| {
-            let read = rulec::records::from_json_str(&program, line, n + 1);
+            let mut read = rulec::records::from_json_str(&program, line, n + 1);
+            // As `rulec eval` does: a date of birth after the index date
+            // is a data error.
+            read.check_index_date(&program, INDEX);
             let verdict = compiled.evaluate(&read.record, INDEX).unwrap();
             (read, verdict)
         })
@@ -237,8 +240,14 @@ fn ages_and_dates() {
     // Born one day later: still 17 on the index date (an age counts
     // birthdays passed, not days / 365.25).
     s.ineligible("age-18-tomorrow", &["adult"]);
-    // A birth date after the index date is no adult either.
-    s.ineligible("age-born-after-index", &["adult"]);
+    // A birth date after the index date is impossible: a data error for
+    // that field, which is then missing, so the age is unknown.
+    s.undetermined("age-born-after-index", &["birth_date"]);
+    s.data_error(
+        "age-born-after-index",
+        "birth_date",
+        "the date of birth 2026-03-01 is after the index date 2026-01-15",
+    );
     // 30 February is not a day of the calendar: a data error for that
     // field, which is then missing, so the age is unknown.
     s.undetermined("age-birth-date-feb-30", &["birth_date"]);

@@ -4,7 +4,7 @@ use std::io::Read;
 
 use super::{
     Problems, QuantityField, ReadRecord, Reason, WHOLE_RECORD, date, finish, integer, member,
-    members, number, quantity, read_number_text, show, store, unknown_field,
+    members, number, read_number_text, show, split_quantity, store, unknown_field,
 };
 use crate::check::{Field, FieldType, Program, Schema};
 use crate::eval::{FieldValue, Record};
@@ -33,8 +33,9 @@ pub struct CsvError {
 /// the members of a set are separated by `;` (`fungal;viral`), and `{}` is
 /// the empty set. A field declared `with normal range` takes the record's
 /// reference range from the columns `creatinine.low` and `creatinine.high`,
-/// in their own bracketed unit, or else in the unit of the `creatinine`
-/// column. A `list of` field cannot be held in a cell: its column is a data
+/// in their own bracketed unit or the unit in their cell, or else in the
+/// unit of the row's `creatinine` cell (`1.1 mg/dL`), or else in that of
+/// the `creatinine` column. A `list of` field cannot be held in a cell: its column is a data
 /// error in every row that fills it — read such records from JSON.
 ///
 /// A column that cannot be read — an unknown field, a bad unit in its
@@ -341,12 +342,14 @@ impl<R: Read> Iterator for CsvRecords<'_, R> {
     }
 }
 
-/// What one row gives a field: its value and the limits of its range.
+/// What one row gives a field: its value, read with the unit it was read
+/// in, and the cells of the limits of its range with their columns, read
+/// once that unit is known.
 #[derive(Default)]
-struct Cells {
-    value: Option<Result<FieldValue, Reason>>,
-    low: Option<Result<f64, Reason>>,
-    high: Option<Result<f64, Reason>>,
+struct Cells<'r> {
+    value: Option<Result<(FieldValue, Conversion), Reason>>,
+    low: Option<(&'r Column, &'r str)>,
+    high: Option<(&'r Column, &'r str)>,
 }
 
 impl<R: Read> CsvRecords<'_, R> {
@@ -372,7 +375,7 @@ impl<R: Read> CsvRecords<'_, R> {
             .and_then(|cell| std::str::from_utf8(cell).ok())
             .filter(|id| !id.is_empty())
             .map(str::to_owned);
-        let mut cells: Vec<Cells> = schema.fields.iter().map(|_| Cells::default()).collect();
+        let mut cells: Vec<Cells<'_>> = schema.fields.iter().map(|_| Cells::default()).collect();
         for (column, raw) in self.columns.iter().zip(self.row.iter()) {
             if raw.is_empty() {
                 continue;
@@ -394,32 +397,20 @@ impl<R: Read> CsvRecords<'_, R> {
                         cell.value = Some(read_cell(field, text, *default));
                     }
                 }
-                Column::Limit {
-                    slot,
-                    upper,
-                    default,
-                    header,
-                    ..
-                } => {
-                    let field = schema.fields.get(*slot);
-                    if let (Some(q), Some(cell)) =
-                        (field.and_then(QuantityField::of), cells.get_mut(*slot))
-                    {
-                        let limit = q.read_text(text, *default).map_err(|reason| {
-                            let which = if *upper { "upper" } else { "lower" };
-                            format!("{which} limit of normal (`{}`): {reason}", show(header))
-                        });
+                Column::Limit { slot, upper, .. } => {
+                    if let Some(cell) = cells.get_mut(*slot) {
+                        let limit = Some((column, text));
                         if *upper {
-                            cell.high = Some(limit);
+                            cell.high = limit;
                         } else {
-                            cell.low = Some(limit);
+                            cell.low = limit;
                         }
                     }
                 }
             }
         }
         for (i, (field, cells)) in schema.fields.iter().zip(cells).enumerate() {
-            let value = combine(cells, &mut problems, &field.name);
+            let value = combine(field, cells, &mut problems);
             if let Some(value) = value {
                 store(schema, &mut record, i, &field.name, value, &mut problems);
             }
@@ -430,31 +421,80 @@ impl<R: Read> CsvRecords<'_, R> {
 
 /// A field's value with its range; limits that could not be read are
 /// noted and leave the field missing.
+///
+/// A limit is in the unit its header or its own cell gives; else in the
+/// unit of the value's cell (`119 U/L`), else in that of the value's
+/// column.
 fn combine(
-    cells: Cells,
+    field: &Field,
+    cells: Cells<'_>,
     problems: &mut Problems,
-    name: &str,
 ) -> Option<Result<FieldValue, Reason>> {
-    let mut limit = |cell: Option<Result<f64, Reason>>| match cell {
-        Some(Err(reason)) => {
-            problems.push((name.to_owned(), reason));
-            Err(())
-        }
-        Some(Ok(v)) => Ok(Some(v)),
-        None => Ok(None),
+    let unit = match &cells.value {
+        Some(Ok((_, unit))) => Some(*unit),
+        _ => None,
+    };
+    let mut limit = |cell: Option<(&Column, &str)>| {
+        let Some((
+            Column::Limit {
+                upper,
+                default,
+                own_unit,
+                header,
+                ..
+            },
+            text,
+        )) = cell
+        else {
+            return Ok(None);
+        };
+        let Some(q) = QuantityField::of(field) else {
+            return Ok(None);
+        };
+        let default = match unit {
+            Some(unit) if !*own_unit => unit,
+            _ => *default,
+        };
+        q.read_text(text, default).map(Some).map_err(|reason| {
+            let which = if *upper { "upper" } else { "lower" };
+            problems.push((
+                field.name.clone(),
+                format!("{which} limit of normal (`{}`): {reason}", show(header)),
+            ));
+        })
     };
     let (low, high) = (limit(cells.low), limit(cells.high));
     match (cells.value?, low, high) {
-        (Ok(FieldValue::Quantity { value, .. }), Ok(low), Ok(high)) => {
-            Some(quantity(value, low, high))
+        (Ok((FieldValue::Quantity { value, .. }, _)), Ok(low), Ok(high)) => {
+            QuantityField::of(field).map(|q| q.quantity(value, low, high))
         }
         (Ok(_), Err(()), _) | (Ok(_), _, Err(())) => None,
-        (value, _, _) => Some(value),
+        (value, _, _) => Some(value.map(|(value, _)| value)),
     }
 }
 
-/// One cell of a field's column.
-fn read_cell(field: &Field, text: &str, default: Conversion) -> Result<FieldValue, Reason> {
+/// One cell of a field's column, with the conversion its number was read
+/// by (the cell's own unit, else the column's).
+fn read_cell(
+    field: &Field,
+    text: &str,
+    default: Conversion,
+) -> Result<(FieldValue, Conversion), Reason> {
+    if let Some(q) = QuantityField::of(field) {
+        let (value, unit) = split_quantity(text)?;
+        let conversion = if unit.is_empty() {
+            default
+        } else {
+            q.conversion_from(unit)?
+        };
+        let value = q.quantity(q.convert(value, conversion, text)?, None, None)?;
+        return Ok((value, conversion));
+    }
+    read_other(field, text).map(|value| (value, Conversion::IDENTITY))
+}
+
+/// One cell of a column that is not a quantity's.
+fn read_other(field: &Field, text: &str) -> Result<FieldValue, Reason> {
     match &field.ty {
         FieldType::Bool => match text.to_ascii_lowercase().as_str() {
             "true" | "yes" | "1" => Ok(FieldValue::Bool(true)),
@@ -466,10 +506,7 @@ fn read_cell(field: &Field, text: &str, default: Conversion) -> Result<FieldValu
         },
         FieldType::Integer { min, max } => integer(read_number_text(text)?, *min, *max),
         FieldType::Number => number(read_number_text(text)?),
-        FieldType::Quantity { .. } => {
-            let q = QuantityField::of(field).ok_or_else(|| "not a quantity".to_owned())?;
-            quantity(q.read_text(text, default)?, None, None)
-        }
+        FieldType::Quantity { .. } => Err("a quantity is read by `read_cell`".to_owned()),
         FieldType::Date => date(text),
         FieldType::Text => Ok(FieldValue::Text(text.to_owned())),
         FieldType::OneOf(declared) => member(text, declared).map(FieldValue::Member),

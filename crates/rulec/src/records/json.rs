@@ -4,7 +4,7 @@ use serde_json::{Map, Value};
 
 use super::{
     Problems, QuantityField, ReadRecord, Reason, WHOLE_RECORD, date, finish, integer, member,
-    members, number, quantity, show, store, unknown_field,
+    members, number, show, split_quantity, store, unknown_field,
 };
 use crate::check::{Field, FieldType, Program, Schema, Slot};
 use crate::eval::{FieldValue, Record};
@@ -413,9 +413,9 @@ fn read_quantity(q: QuantityField<'_>, value: &Value) -> Result<FieldValue, Reas
     match value {
         Value::Number(n) => {
             let v = q.convert(to_f64(n)?, Conversion::IDENTITY, &n.to_string())?;
-            quantity(v, None, None)
+            q.quantity(v, None, None)
         }
-        Value::String(text) => quantity(q.read_text(text, Conversion::IDENTITY)?, None, None),
+        Value::String(text) => q.quantity(q.read_text(text, Conversion::IDENTITY)?, None, None),
         Value::Object(map) => read_quantity_object(q, map),
         other => Err(format!(
             "expected {}, found {}",
@@ -425,6 +425,9 @@ fn read_quantity(q: QuantityField<'_>, value: &Value) -> Result<FieldValue, Reas
     }
 }
 
+/// `{"value": …, "unit": …, "low": …, "high": …}`. The value is a number,
+/// or text that may carry its unit (`"119 U/L"`); the limits are numbers
+/// in the unit of the value, wherever that unit is given.
 fn read_quantity_object(
     q: QuantityField<'_>,
     map: &Map<String, Value>,
@@ -446,14 +449,47 @@ fn read_quantity_object(
             ));
         }
     }
-    let conversion = match map.get("unit") {
-        None | Some(Value::Null) => Conversion::IDENTITY,
-        Some(Value::String(unit)) => q.conversion_from(unit)?,
+    let unit_key = match map.get("unit") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(unit)) => Some((unit.as_str(), q.conversion_from(unit)?)),
         Some(other) => {
             return Err(format!(
                 "`unit` is text such as \"g/dL\", not {}",
                 kind(other)
             ));
+        }
+    };
+    // `null` is how JSON says "no value", here as for a whole field: the
+    // field is missing, once the rest of the object has been read as
+    // carefully as with a value, so that a slip in it is still reported.
+    let (value, unit_text) = match map.get("value") {
+        None => return Err("a quantity object needs a `value`".to_owned()),
+        Some(Value::Null) => (None, ""),
+        Some(Value::Number(n)) => (Some(to_f64(n)?), ""),
+        Some(Value::String(text)) => split_quantity(text)
+            .map(|(value, unit)| (Some(value), unit))
+            .map_err(|r| format!("`value`: {r}"))?,
+        Some(other) => {
+            return Err(format!(
+                "`value` is a number, or text such as \"8.5 g/dL\", not {}",
+                kind(other)
+            ));
+        }
+    };
+    let conversion = match (unit_text, unit_key) {
+        ("", None) => Conversion::IDENTITY,
+        ("", Some((_, conversion))) => conversion,
+        (text, None) => q.conversion_from(text)?,
+        // Two units for one value: a slip unless they are the same unit.
+        (text, Some((key, conversion))) => {
+            if q.conversion_from(text)? != conversion {
+                return Err(format!(
+                    "`value` is in `{}` but `unit` says `{}`; give the unit once",
+                    show(text),
+                    show(key)
+                ));
+            }
+            conversion
         }
     };
     let number_at = |key: &str| -> Result<Option<f64>, Reason> {
@@ -469,13 +505,18 @@ fn read_quantity_object(
             )),
         }
     };
-    if !map.contains_key("value") {
-        return Err("a quantity object needs a `value`".to_owned());
-    }
-    let Some(value) = number_at("value")? else {
+    let (low, high) = (number_at("low")?, number_at("high")?);
+    let Some(value) = value else {
         return Ok(FieldValue::Missing);
     };
-    quantity(value, number_at("low")?, number_at("high")?)
+    let shown = match map.get("value") {
+        Some(Value::String(text)) => text.clone(),
+        _ => format!("{value}"),
+    };
+    let value = q
+        .convert(value, conversion, &shown)
+        .map_err(|reason| format!("`value`: {reason}"))?;
+    q.quantity(value, low, high)
 }
 
 fn to_f64(n: &serde_json::Number) -> Result<f64, Reason> {

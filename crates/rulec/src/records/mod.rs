@@ -47,14 +47,16 @@
 //! | --- | --- | --- |
 //! | `bool` | `true`, `false` | `true`/`false`, `yes`/`no`, `1`/`0` (any case) |
 //! | `integer`, `number` | a number | a number |
-//! | quantity | a number in the declared unit; `"8.5 g/dL"`; `{"value": 8.5, "unit": "g/dL"}` | a number in the column's unit; `8.5 g/dL` |
-//! | `date` | `"YYYY-MM-DD"` | `YYYY-MM-DD` |
+//! | quantity | a number in the declared unit; `"8.5 g/dL"`; `{"value": 8.5, "unit": "g/dL"}`; `{"value": "8.5 g/dL"}` | a number in the column's unit; `8.5 g/dL` |
+//! | `date` | `"YYYY-MM-DD"`, from year 1 | `YYYY-MM-DD`, from year 1 |
 //! | `text` | a string | the cell |
 //! | `one of` | a member's name | a member's name |
 //! | `set of` | an array of member names | names separated by `;`; `{}` for the empty set |
 //! | `list of` | an array of objects, each read as a record of the element fields | not representable: a data error |
 //!
-//! JSON `null`, an absent key and an empty CSV cell are missing values.
+//! JSON `null` (for a field, or as the `value` of a quantity object), an
+//! absent key and an empty CSV cell are missing values. An `integer` takes
+//! any whole value however written (`60`, `60.0`, `6e1`).
 //!
 //! A quantity written with a unit is converted into the field's unit by
 //! the very [`Conversion`] the checker uses for a threshold written in
@@ -65,8 +67,17 @@
 //! separated by spaces (`8.5 g/dL`, `8.5g/dL`); a decimal comma is not
 //! read. A field declared `with normal range` takes the record's own
 //! reference range as `"low"` and `"high"` in the JSON object, in the unit
-//! of `"value"` (in CSV, see [`from_csv`]); giving a range to a field
-//! without one is a data error, and so is a lower limit above the upper.
+//! of `"value"`, whether `"unit"` or the value's text (`"119 U/L"`) gives
+//! it; both giving different units is a data error (in CSV, see
+//! [`from_csv`]). Giving a range to a field without one is a data error,
+//! and so is a lower limit above the upper.
+//!
+//! Impossible values are data errors too: a quantity below zero, value or
+//! limit, unless its unit is a temperature scale (`Cel`, `[degF]`), a plane
+//! angle or an electric quantity (docs/units.md, "Values below zero"); a
+//! date before year 1 (`0000-01-01` is a placeholder). A date of birth
+//! after the index date can only be found at evaluation:
+//! [`ReadRecord::check_index_date`] does it.
 //!
 //! Member names are matched exactly (a near miss is suggested); the members
 //! of a set may repeat and come in any order. A whole number must be within
@@ -80,9 +91,7 @@ use std::fmt;
 
 use jiff::civil::Date;
 
-#[cfg(doc)]
-use crate::check::Program;
-use crate::check::{Field, FieldType, Schema};
+use crate::check::{Field, FieldType, Program, Schema};
 use crate::eval::{FieldValue, Record};
 use crate::suggest::closest;
 use crate::units::{Conversion, MolarMass, Scale, Unit, UnitError};
@@ -117,6 +126,80 @@ impl ReadRecord {
     pub fn name(&self) -> RecordName {
         RecordName::new(self.id.as_deref(), self.position)
     }
+}
+
+impl ReadRecord {
+    /// Refuses what can only be judged once the index date is known: a
+    /// date of birth after it (see [`check_index_date`]). Each such field
+    /// becomes missing, with a data error naming the record and the field.
+    ///
+    /// Call it before evaluating a read record at `index`, as `rulec eval`
+    /// and `rulec explain` do.
+    pub fn check_index_date(&mut self, program: &Program, index: Date) {
+        let name = self.name();
+        for error in check_index_date(program, &mut self.record, index) {
+            self.errors.push(error.in_record(name.clone()));
+        }
+    }
+}
+
+/// The names of the `date` fields that hold the patient's date of birth
+/// (any case): the fields [`check_index_date`] checks.
+pub const BIRTH_DATE_FIELDS: [&str; 4] = ["birth_date", "date_of_birth", "birthdate", "dob"];
+
+/// Leaves missing every date of birth of `record` later than `index`, and
+/// says why, field by field.
+///
+/// A patient cannot be born after the day they are screened; read as data,
+/// such a date gives a negative age that decides every criterion on age
+/// (`age >= 18 years` not met, so ineligible). Whether a date is after the
+/// index date is only known at evaluation, so readers cannot refuse it: this
+/// is the check to run then. A date of birth is a top-level `date` field
+/// named as in [`BIRTH_DATE_FIELDS`]; born on the index date is allowed.
+///
+/// ```
+/// use rulec::eval::{Status, evaluate};
+///
+/// let file = rulec::syntax::parse(r#"
+/// fields { birth_date: date }
+/// define age: years between birth_date and index
+/// inclusion { adult: age >= 18 years }
+/// "#)?;
+/// let program = rulec::check::check(&file, &rulec::check::NoImports).program.unwrap();
+/// let index = jiff::civil::date(2026, 11, 24);
+/// let mut read = rulec::records::from_json_str(&program, r#"{"id": "p1", "birth_date": "2031-05-01"}"#, 1);
+/// read.check_index_date(&program, index);
+/// assert_eq!(
+///     read.errors[0].to_string(),
+///     "record `p1`, field `birth_date`: the date of birth 2031-05-01 is after the index date 2026-11-24",
+/// );
+/// assert_eq!(evaluate(&program, &read.record, index).status, Status::Undetermined);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[must_use]
+pub fn check_index_date(program: &Program, record: &mut Record, index: Date) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    for (i, field) in program.schema.fields.iter().enumerate() {
+        let is_birth = matches!(field.ty, FieldType::Date)
+            && BIRTH_DATE_FIELDS
+                .iter()
+                .any(|name| field.name.eq_ignore_ascii_case(name));
+        let Some(slot) = u32::try_from(i).ok().filter(|_| is_birth) else {
+            continue;
+        };
+        let slot = crate::check::Slot(slot);
+        if let FieldValue::Date(born) = *record.get(slot)
+            && born > index
+        {
+            // Missing always fits a field, so this cannot fail.
+            let _ = record.set_slot(&program.schema, slot, FieldValue::Missing);
+            errors.push(FieldError {
+                field: field.name.clone(),
+                reason: format!("the date of birth {born} is after the index date {index}"),
+            });
+        }
+    }
+    errors
 }
 
 /// How a record is named in messages.
@@ -295,6 +378,23 @@ struct QuantityField<'s> {
     scale: Option<&'s Scale>,
 }
 
+/// Whether values in `unit` may be below zero.
+///
+/// A concentration, mass, count, volume, amount, duration, rate, ratio or
+/// percentage below zero is no measurement: `-5 g/L` is a slip (a stray
+/// minus, a difference pasted into a value column), and read as data it
+/// would decide verdicts. A point on a temperature scale (`Cel`, `[degF]`)
+/// may be below zero, and so may a plane angle (a QRS axis of −30 deg) or
+/// an electric quantity (an ST deviation in mV), whose sign is part of the
+/// measurement. Kelvin is absolute, so it is not among them.
+pub(crate) fn may_be_negative(unit: &Unit) -> bool {
+    const PLANE_ANGLE: usize = 3;
+    const CHARGE: usize = 5;
+    let exponents = unit.dimension().exponents();
+    let signed = |at: usize| exponents.get(at).is_some_and(|e| *e != 0);
+    unit.is_affine() || signed(PLANE_ANGLE) || signed(CHARGE)
+}
+
 impl<'s> QuantityField<'s> {
     fn of(field: &'s Field) -> Option<QuantityField<'s>> {
         match &field.ty {
@@ -352,6 +452,46 @@ impl<'s> QuantityField<'s> {
         }
     }
 
+    /// The value with its reference range, all in the field's unit: the
+    /// one place every reader (JSON, CSV, [`RecordBuilder`]) makes a
+    /// quantity, so all refuse the same impossible values.
+    fn quantity(
+        &self,
+        value: f64,
+        low: Option<f64>,
+        high: Option<f64>,
+    ) -> Result<FieldValue, Reason> {
+        if !may_be_negative(self.unit) {
+            let negative = |what: &str, v: f64| {
+                format!(
+                    "{what}{v} {} is negative, and a value in `{}` ({}) cannot be",
+                    self.unit,
+                    self.unit,
+                    self.unit.kind()
+                )
+            };
+            if value < 0.0 {
+                return Err(negative("", value));
+            }
+            // A limit below zero is as impossible as a value, and a range
+            // built on it would decide every `x LLN` or `x ULN` it meets.
+            if let Some(low) = low.filter(|l| *l < 0.0) {
+                return Err(negative("the lower limit of normal ", low));
+            }
+            if let Some(high) = high.filter(|h| *h < 0.0) {
+                return Err(negative("the upper limit of normal ", high));
+            }
+        }
+        if let (Some(low), Some(high)) = (low, high)
+            && low > high
+        {
+            return Err(format!(
+                "the lower limit of normal ({low}) is above the upper ({high})"
+            ));
+        }
+        Ok(FieldValue::Quantity { value, low, high })
+    }
+
     /// The reason a field without a normal range refuses one.
     fn no_range(&self) -> Reason {
         format!(
@@ -359,18 +499,6 @@ impl<'s> QuantityField<'s> {
             self.name
         )
     }
-}
-
-/// A quantity with its reference range, in the field's unit.
-fn quantity(value: f64, low: Option<f64>, high: Option<f64>) -> Result<FieldValue, Reason> {
-    if let (Some(low), Some(high)) = (low, high)
-        && low > high
-    {
-        return Err(format!(
-            "the lower limit of normal ({low}) is above the upper ({high})"
-        ));
-    }
-    Ok(FieldValue::Quantity { value, low, high })
 }
 
 /// A unit error in words, with its help where it has one.
@@ -492,9 +620,26 @@ fn date(text: &str) -> Result<FieldValue, Reason> {
     if !shaped {
         return Err(format!("`{}` is not a date written YYYY-MM-DD", show(text)));
     }
-    text.parse::<Date>()
-        .map(FieldValue::Date)
-        .map_err(|_| format!("`{text}` is not a day of the calendar"))
+    let day = text
+        .parse::<Date>()
+        .map_err(|_| format!("`{text}` is not a day of the calendar"))?;
+    known_date(day)
+}
+
+/// A date a record can hold: any day of the calendar from year 1 on.
+///
+/// Year 0000 is where placeholders for an unknown date live (`0000-01-01`,
+/// the zero dates of some databases); read as a date, it would make a
+/// patient 2026 years old and decide every criterion on age. A real date
+/// that old has no place in a patient record, so the field is left missing
+/// instead; so are the years before it, which only the Rust API can give.
+fn known_date(day: Date) -> Result<FieldValue, Reason> {
+    if day.year() <= 0 {
+        return Err(format!(
+            "`{day}` is before year 1: year 0000 holds placeholders for unknown dates, not real ones"
+        ));
+    }
+    Ok(FieldValue::Date(day))
 }
 
 /// The index of a member by name.

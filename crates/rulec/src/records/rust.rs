@@ -5,8 +5,8 @@
 use jiff::civil::Date;
 
 use super::{
-    DataError, Problems, QuantityField, Reason, RecordName, integer, member, members, number,
-    quantity, store, unknown_field,
+    DataError, Problems, QuantityField, Reason, RecordName, integer, known_date, member, members,
+    number, store, unknown_field,
 };
 use crate::check::{Field, FieldType, Program, Schema, Slot};
 use crate::eval::{FieldValue, Record};
@@ -347,8 +347,10 @@ impl<'s> RecordBuilder<'s> {
     /// # Errors
     ///
     /// A [`FieldError`] when `field` is not a quantity field, `unit` is not
-    /// a unit that converts into the field's, or the value is not finite
-    /// before or after conversion.
+    /// a unit that converts into the field's, the value is not finite
+    /// before or after conversion, or it is below zero in a unit whose
+    /// values cannot be (all but temperature scales, plane angles and
+    /// electric quantities: see the [module](crate::records) docs).
     pub fn quantity(
         self,
         field: &str,
@@ -367,7 +369,8 @@ impl<'s> RecordBuilder<'s> {
     ///
     /// As [`quantity`](Self::quantity); also when a limit is given for a
     /// field without a normal range, a limit does not convert, or the lower
-    /// limit is above the upper.
+    /// limit is above the upper, or a limit is below zero where the value
+    /// cannot be.
     pub fn quantity_with_range(
         self,
         field: &str,
@@ -395,7 +398,7 @@ impl<'s> RecordBuilder<'s> {
             let value = convert(value, "")?;
             let low = low.map(|l| convert(l, "lower limit: ")).transpose()?;
             let high = high.map(|h| convert(h, "upper limit: ")).transpose()?;
-            quantity(value, low, high)
+            q.quantity(value, low, high)
         })
     }
 
@@ -403,11 +406,12 @@ impl<'s> RecordBuilder<'s> {
     ///
     /// # Errors
     ///
-    /// A [`FieldError`] when `field` is not a `date` field.
+    /// A [`FieldError`] when `field` is not a `date` field, or the date is
+    /// before year 1 (year 0000 holds placeholders, not real dates).
     pub fn date(self, field: &str, value: impl Into<Option<Date>>) -> Result<Self, FieldError> {
         let value = value.into();
         self.set(field, |f| match (&f.ty, value) {
-            (FieldType::Date, Some(d)) => Ok(FieldValue::Date(d)),
+            (FieldType::Date, Some(d)) => known_date(d),
             (FieldType::Date, None) => Ok(FieldValue::Missing),
             (ty, _) => Err(wrong_setter(f, ty)),
         })

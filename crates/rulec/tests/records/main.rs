@@ -128,6 +128,8 @@ fn read_bad(program: &Program, field: &str, value: Value, reason: &str) -> DataE
 use rulec::check::FieldType;
 
 mod csv;
+mod documented;
+mod impossible;
 mod json;
 mod properties;
 mod units;
