@@ -176,3 +176,15 @@ fn a_threshold_in_another_unit_is_shown_in_both() {
         )
     );
 }
+
+/// `define bmi in kg/m2`: with height in cm the value is computed in
+/// kg/cm2, and shown in the unit the define declares.
+#[test]
+fn a_define_is_shown_in_its_declared_unit() {
+    insta::assert_snapshot!(explained(
+        "fields { weight: kg, height: cm }
+         define bmi in kg/m2: weight / (height * height)
+         inclusion { lean: bmi < 30 kg/m2 }",
+        r#"{"weight": 98, "height": 170}"#,
+    ));
+}

@@ -3,7 +3,7 @@
 
 use jiff::civil::Date;
 
-use crate::check::{ArithOp, DateVal, FieldRef, FieldType, Num, Value};
+use crate::check::{ArithOp, DateVal, DefineId, FieldRef, FieldType, Num, Value};
 use crate::syntax::{CalendarUnit, CompareOp, Limit};
 use crate::units::{Conversion, Unit};
 
@@ -138,12 +138,22 @@ impl Explainer<'_, '_> {
         let holds = truth == Truth::True;
         let tie = <f64 as crate::syntax::Ties>::ties(&a, &b);
         let verb = verb(op, holds, tie);
+        let display = match lhs {
+            Num::Define { define, .. } => self.in_display_unit(*define, a).map(|(_, unit)| unit),
+            _ => None,
+        };
+        let shown_in = |unit: &str| display.as_deref() == Some(unit);
         if let Some((a_written, b_written, written_unit)) = self.as_written(lhs, a, rhs) {
             // The threshold as the rule wrote it, the value converted into
-            // its unit beside its own, and the margin in that unit; whether
-            // they tie is the evaluator's (in the value's unit).
+            // its unit beside its own (unless a define is already shown in
+            // it), and the margin in that unit; whether they tie is the
+            // evaluator's (in the value's unit).
             self.digits = digits_apart(a_written, b_written);
-            let left = format!("{left} ({})", self.qty(a_written, Some(&written_unit)));
+            let left = if shown_in(&written_unit) {
+                left
+            } else {
+                format!("{left} ({})", self.qty(a_written, Some(&written_unit)))
+            };
             let right = self.qty(b_written, Some(&written_unit));
             self.digits = 4;
             let margin = if tie {
@@ -154,6 +164,18 @@ impl Explainer<'_, '_> {
             return format!("{left} {verb} {right}{margin}");
         }
         format!("{left} {verb} {right}{}", margin(op, holds, a, b, unit))
+    }
+
+    /// A define's value `raw` (in the unit its expression produces) in the
+    /// unit the define is shown in (`define bmi in kg/m2: …`), with that
+    /// unit as shown.
+    fn in_display_unit(&self, define: DefineId, raw: f64) -> Option<(f64, String)> {
+        let define = self.program.defines.get(define.0 as usize)?;
+        let (Value::Num(_, Some(own)), Some(display)) = (&define.value, &define.unit) else {
+            return None;
+        };
+        let conversion = own.conversion_to(display).ok()?;
+        Some((conversion.apply(raw), shown_unit(display.as_str())?))
     }
 
     /// For a constant threshold written in another unit than the value
@@ -225,10 +247,11 @@ impl Explainer<'_, '_> {
             Num::Define { define, conversion } => {
                 let (raw, raw_unit) = own(self, n).unwrap_or((v, None));
                 let name = self.define_name(*define);
-                converted(
-                    format!("{name} {}", self.qty(raw, raw_unit.as_deref())),
-                    conversion,
-                )
+                let value = match self.in_display_unit(*define, raw) {
+                    Some((value, unit)) => self.qty(value, Some(&unit)),
+                    None => self.qty(raw, raw_unit.as_deref()),
+                };
+                converted(format!("{name} {value}"), conversion)
             }
             Num::Limit { limit, factor, .. } => {
                 let word = limit_word(*limit);
