@@ -87,7 +87,10 @@ fn a_value_on_the_ifcc_scale_reads_through_the_equation() {
         // A unit of the same kind goes through the same equation.
         let umol = format!(r#"{{"id": "p", "hba1c": "{} umol/mol"}}"#, ifcc * 1000.0);
         let same_kind = stored(&program, &umol, "hba1c").unwrap();
-        assert!((same_kind - value).abs() < 1e-9, "{same_kind} against {value}");
+        assert!(
+            (same_kind - value).abs() < 1e-9,
+            "{same_kind} against {value}"
+        );
     }
     // 48 mmol/mol is 6.54 %: a diabetic patient, not 4.8 % read by a factor.
     let (outcomes, errors) = screen(&program, r#"{"id": "p", "hba1c": "48 mmol/mol"}"#);
@@ -217,4 +220,23 @@ fn an_hba1c_scale_screens_the_whole_record() {
         .evaluate(&read.record, INDEX)
         .unwrap();
     assert_eq!(verdict.status, Status::Eligible);
+}
+
+#[test]
+fn a_plausible_range_below_zero_lets_a_field_be_negative() {
+    // A change from baseline is no concentration: its range says so.
+    let change = program(
+        "fields { cr_change: umol/L, plausible -500 umol/L..500 umol/L }
+         inclusion { stable: cr_change < 26.5 umol/L }",
+    );
+    let (outcomes, errors) = screen(&change, r#"{"id": "p", "cr_change": -12}"#);
+    assert_eq!((outcomes, errors), (vec![Outcome::Met], vec![]));
+    // Without it a negative concentration is a data error.
+    let plain = program(
+        "fields { cr_change: umol/L }
+         inclusion { stable: cr_change < 26.5 umol/L }",
+    );
+    let (outcomes, errors) = screen(&plain, r#"{"id": "p", "cr_change": -12}"#);
+    assert_eq!(outcomes, [Outcome::Unknown]);
+    assert!(errors[0].contains("negative"), "{errors:?}");
 }

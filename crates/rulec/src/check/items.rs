@@ -382,6 +382,13 @@ fn plausible_range(
     diagnostics: &mut Vec<CheckError>,
 ) -> Option<(f64, f64)> {
     let mut end = |e: &syntax::Expr| -> Option<f64> {
+        let (e, sign) = match &e.node {
+            ExprKind::Unary {
+                op: syntax::UnaryOp::Neg,
+                operand,
+            } => (operand.as_ref(), -1.0),
+            _ => (e, 1.0),
+        };
         let (number, conversion) = match &e.node {
             ExprKind::Number(n) => (n, Conversion::IDENTITY),
             ExprKind::Quantity(q) => {
@@ -396,7 +403,7 @@ fn plausible_range(
             }
             _ => return None,
         };
-        number.to_f64().map(|v| conversion.apply(v))
+        number.to_f64().map(|v| conversion.apply(sign * v))
     };
     let (low, high) = (end(&p.low)?, end(&p.high)?);
     if low > high {

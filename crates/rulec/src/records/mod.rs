@@ -294,56 +294,34 @@ fn store(
     value: Result<FieldValue, Reason>,
     problems: &mut Problems,
 ) {
-    let field = schema.fields.get(slot);
     let slot = crate::check::Slot(u32::try_from(slot).unwrap_or(u32::MAX));
-    let outcome = value
-        .and_then(|value| plausible(field, value))
-        .and_then(|value| {
-            record
-                .set_slot(schema, slot, value)
-                .map_err(|wrong| wrong.to_string())
-        });
+    let outcome = value.and_then(|value| {
+        record
+            .set_slot(schema, slot, value)
+            .map_err(|wrong| wrong.to_string())
+    });
     if let Err(reason) = outcome {
         problems.push((path.to_owned(), reason));
     }
 }
 
-/// A quantity within its field's declared plausible range, or why not,
-/// naming the unit it was likely recorded in.
-fn plausible(field: Option<&Field>, value: FieldValue) -> Result<FieldValue, Reason> {
-    let (
-        Some(Field {
-            name,
-            ty:
-                FieldType::Quantity {
-                    unit,
-                    plausible: Some((low, high)),
-                    ..
-                },
-            ..
-        }),
-        FieldValue::Quantity { value: v, .. },
-    ) = (field, &value)
-    else {
-        return Ok(value);
-    };
-    if (*low..=*high).contains(v) {
-        return Ok(value);
-    }
+/// Why `value` is outside the plausible range `low..=high` of the field
+/// `name` in `unit`, naming the unit it was likely recorded in.
+fn implausible(name: &str, value: f64, unit: &Unit, (low, high): (f64, f64)) -> Reason {
     let mut reason = format!(
-        "{v} {unit} is outside the plausible range of `{name}`, {low}..{high} {unit}, so it is not used"
+        "{value} {unit} is outside the plausible range of `{name}`, {low}..{high} {unit}, so it is not used"
     );
-    if let Some((slip, converted)) = unit_slip(*v, unit, *low, *high) {
+    if let Some((slip, converted)) = unit_slip(value, unit, low, high) {
         let written = if slip == "1" {
-            format!("{v} as a fraction")
+            format!("{value} as a fraction")
         } else {
-            format!("{v} {slip}")
+            format!("{value} {slip}")
         };
         reason.push_str(&format!(
             "; was it recorded in another unit? {written} = {converted} {unit}"
         ));
     }
-    Err(reason)
+    reason
 }
 
 /// Units a value is commonly recorded in by mistake for another of the
@@ -376,6 +354,7 @@ struct QuantityField<'s> {
     normal_range: bool,
     molar_mass: Option<&'s MolarMass>,
     scale: Option<&'s Scale>,
+    plausible: Option<(f64, f64)>,
 }
 
 /// Whether values in `unit` may be below zero.
@@ -403,13 +382,14 @@ impl<'s> QuantityField<'s> {
                 normal_range,
                 molar_mass,
                 scale,
-                ..
+                plausible,
             } => Some(QuantityField {
                 name: &field.name,
                 unit,
                 normal_range: *normal_range,
                 molar_mass: molar_mass.as_ref(),
                 scale: scale.as_ref(),
+                plausible: *plausible,
             }),
             _ => None,
         }
@@ -461,7 +441,10 @@ impl<'s> QuantityField<'s> {
         low: Option<f64>,
         high: Option<f64>,
     ) -> Result<FieldValue, Reason> {
-        if !may_be_negative(self.unit) {
+        // A declared plausible range below zero says the field may be
+        // negative (a change from baseline stored in `umol/L`).
+        let declared_negative = self.plausible.is_some_and(|(low, _)| low < 0.0);
+        if !may_be_negative(self.unit) && !declared_negative {
             let negative = |what: &str, v: f64| {
                 format!(
                     "{what}{v} {} is negative, and a value in `{}` ({}) cannot be",
@@ -488,6 +471,11 @@ impl<'s> QuantityField<'s> {
             return Err(format!(
                 "the lower limit of normal ({low}) is above the upper ({high})"
             ));
+        }
+        if let Some(range) = self.plausible
+            && !(range.0..=range.1).contains(&value)
+        {
+            return Err(implausible(self.name, value, self.unit, range));
         }
         Ok(FieldValue::Quantity { value, low, high })
     }

@@ -557,12 +557,14 @@ impl CalendarUnit {
 
 /// Values that compare as equal: what `=` means for a comparison.
 ///
-/// Numbers that agree to 12 significant digits are equal. A record's value
+/// Two numbers are equal when `|a − b| ≤ 1e-12 × max(|a|, |b|)` (a relative
+/// difference, not a count of agreeing digits: 100.7999999996976 is below
+/// 3 × 33.6 = 100.80000000000001, though both read 100.800000000). A record's value
 /// and a threshold reach the evaluator through binary floating point
 /// (`3 x ULN` with a ULN of 33.6 is 100.80000000000001; 2.7 mg/dL and its
 /// ULN of 1.08 mg/dL convert to µmol/L separately), so an exact tie
 /// written in the protocol's own terms can land a few units in the last
-/// place off; no clinical measurement has 12 significant digits, so
+/// place off; no clinical measurement is that precise, so
 /// nothing real is lost by calling such values equal. Dates and whole
 /// numbers tie only when equal.
 pub trait Ties: PartialOrd {

@@ -314,8 +314,18 @@ fn lower_plausible(pair: Pair<'_, Rule>) -> Result<Spanned<Plausible>> {
     let span = span_of(&pair);
     let mut ends = pair
         .into_inner()
-        .filter(|p| p.as_rule() == Rule::literal)
-        .map(lower_literal);
+        .filter(|p| p.as_rule() == Rule::plausible_end)
+        .map(|end| {
+            let span = span_of(&end);
+            let mut parts = end.into_inner();
+            let first = parts.next().ok_or_else(|| internal(span))?;
+            if first.as_rule() == Rule::neg {
+                let operand = lower_literal(parts.next().ok_or_else(|| internal(span))?)?;
+                Ok(unary(UnaryOp::Neg, span_of(&first), operand))
+            } else {
+                lower_literal(first)
+            }
+        });
     let low = ends.next().ok_or_else(|| internal(span))??;
     let high = ends.next().ok_or_else(|| internal(span))??;
     Ok(Spanned::new(Plausible { low, high }, span))

@@ -718,4 +718,3 @@ fn writable(number: &str, unit: &str) -> bool {
             if matches!(&d.expr.node, ExprKind::Quantity(q) if q.unit.node == unit))
     })
 }
-
