@@ -6,7 +6,6 @@
 
 #![expect(
     clippy::unwrap_used,
-    clippy::indexing_slicing,
     reason = "test helpers fail the test by panicking, as an assertion would"
 )]
 

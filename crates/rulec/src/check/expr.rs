@@ -70,7 +70,7 @@ pub(crate) enum Origin {
     /// A literal, as written.
     Const(String),
     /// A numeric field.
-    Field(FieldInfo),
+    Field(Box<FieldInfo>),
     /// A define, by name.
     Define(String),
     /// A computation.
@@ -720,7 +720,7 @@ fn field_typed(f: &Field, field: FieldRef) -> Typed {
                 conversion: Conversion::IDENTITY,
             },
             unit: None,
-            origin: Origin::Field(info(Some((*min, *max)), false, None, None)),
+            origin: Origin::Field(Box::new(info(Some((*min, *max)), false, None, None))),
         }),
         FieldType::Number => Typed::Num(NumTyped {
             num: Num::Field {
@@ -728,7 +728,7 @@ fn field_typed(f: &Field, field: FieldRef) -> Typed {
                 conversion: Conversion::IDENTITY,
             },
             unit: None,
-            origin: Origin::Field(info(None, false, None, None)),
+            origin: Origin::Field(Box::new(info(None, false, None, None))),
         }),
         FieldType::Quantity {
             unit,
@@ -742,7 +742,12 @@ fn field_typed(f: &Field, field: FieldRef) -> Typed {
                 conversion: Conversion::IDENTITY,
             },
             unit: Some(unit.clone()),
-            origin: Origin::Field(info(None, *normal_range, molar_mass.clone(), scale.clone())),
+            origin: Origin::Field(Box::new(info(
+                None,
+                *normal_range,
+                molar_mass.clone(),
+                scale.clone(),
+            ))),
         }),
         FieldType::Date => Typed::Date(DateVal::Field(field)),
         FieldType::Text => Typed::Text { field },
