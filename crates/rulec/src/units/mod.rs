@@ -525,7 +525,7 @@ fn kind_help(from: &Unit, to: &Unit) -> String {
             .unwrap_or_else(|| "a plain number".to_owned())
     };
     format!(
-        "`{}` is {} and `{}` {}: UCUM finds both dimensionless, but a ratio converts only to a ratio of the same things (`mmol/mol` to `umol/mol`); HbA1c in IFCC units (mmol/mol) and NGSP units (%) are related by an equation (NGSP = 0.09148 × IFCC + 2.152), not a factor",
+        "`{}` is {} and `{}` {}: UCUM finds both dimensionless, but a ratio converts only to a ratio of the same things (`mmol/mol` to `umol/mol`); HbA1c in IFCC units (mmol/mol) and NGSP units (%) are related by an equation (NGSP = 0.09148 × IFCC + 2.152), not a factor: declare it on the field, as in `hba1c: %, scale mmol/mol as 0.09148 x + 2.152`",
         from.written,
         ratio(from),
         to.written,
