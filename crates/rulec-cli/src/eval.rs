@@ -6,8 +6,8 @@
 //! same whatever the number of threads. Verdicts go to stdout (or
 //! `--output`), data errors and the screening funnel to stderr.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::borrow::Cow;
+use std::path::PathBuf;
 use std::sync::mpsc::sync_channel;
 
 use clap::ValueEnum;
@@ -20,13 +20,20 @@ use rulec::eval::{Funnel, Status as Verdicts, Verdict, VerdictJson};
 use rulec::records::{DataError, ReadRecord, WHOLE_RECORD};
 
 use crate::check::{Status, eprintln_quiet, load};
-use crate::input::{Input, Item, read};
+use crate::input::{CHUNK, Input, Item, read};
+use crate::output::{Inputs, Output, STDOUT_CLOSED, WriteFailure, stdout_was_closed};
+use crate::render::printable;
 
 /// Data errors listed on stderr before the rest are only counted.
 const LISTED_ERRORS: usize = 100;
 
 /// Inputs at least this large get a progress bar (on a terminal).
 const PROGRESS_BYTES: u64 = 16 << 20;
+
+/// Worker threads per core that `--jobs` may ask for: evaluating is pure
+/// computation, so more threads than cores only cost memory, and tens of
+/// thousands take minutes to start.
+const JOBS_PER_CORE: usize = 4;
 
 /// How verdicts are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -58,6 +65,9 @@ pub struct Options {
     pub colour: bool,
     /// Whether `use` may import files outside the rule file's folder.
     pub imports_outside: bool,
+    /// Whether CSV cells are written as they are, even those a spreadsheet
+    /// would run as a formula.
+    pub csv_raw: bool,
 }
 
 /// One record's verdict, rendered, with what the funnel and the data error
@@ -77,17 +87,12 @@ pub fn run(options: &Options) -> Status {
         Err(status) => return status,
     };
     let compiled = rulec::compile::compile(&program);
-    let pool = match rayon::ThreadPoolBuilder::new()
-        .num_threads(options.jobs.unwrap_or(0))
-        .build()
-    {
-        Ok(pool) => pool,
-        Err(e) => return trouble(&format!("cannot start the worker threads: {e}")),
-    };
-    let mut sink = match Sink::open(options.output.as_deref()) {
+    let mut sink = match open_output(options, &program) {
         Ok(sink) => sink,
         Err(e) => return trouble(&e),
     };
+    let jobs = worker_threads(options.jobs);
+    let mut pool: Option<rayon::ThreadPool> = None;
     let input = &options.input;
     let mut screen = Screening {
         program: &program,
@@ -101,7 +106,7 @@ pub fn run(options: &Options) -> Status {
     let mut failure: Option<WriteFailure> = None;
     let mut read_error: Option<String> = None;
     if options.format == OutputFormat::Csv
-        && let Err(e) = sink.write(&csv_header(&program))
+        && let Err(e) = sink.write(&csv_header(&program, options.csv_raw))
     {
         failure = Some(e);
     }
@@ -120,6 +125,23 @@ pub fn run(options: &Options) -> Status {
                     continue;
                 }
             };
+            // Built for the first chunk: a chunk is screened at a time, so
+            // threads beyond its size would have nothing to do.
+            let pool = match &mut pool {
+                Some(pool) => pool,
+                None => match rayon::ThreadPoolBuilder::new()
+                    .num_threads(jobs.min(items.len()).max(1))
+                    .build()
+                {
+                    Ok(built) => pool.insert(built),
+                    Err(e) => {
+                        failure = Some(WriteFailure::Said(format!(
+                            "cannot start the worker threads: {e}"
+                        )));
+                        return;
+                    }
+                },
+            };
             let screened: Vec<Screened> =
                 pool.install(|| items.into_par_iter().map(|item| screen.one(item)).collect());
             for record in screened {
@@ -134,7 +156,10 @@ pub fn run(options: &Options) -> Status {
     bar.finish_and_clear();
     let mut status = Status::Clean;
     if let Some(reason) = &read_error {
-        eprintln_quiet(&format!("error: cannot read `{}`: {reason}", input.name()));
+        eprintln_quiet(&printable(&format!(
+            "error: cannot read `{}`: {reason}",
+            input.name()
+        )));
         status = Status::Trouble;
     }
     // Stdout already shows the verdicts of the records read before a read
@@ -157,6 +182,48 @@ pub fn run(options: &Options) -> Status {
         screen.summary();
     }
     status
+}
+
+/// Where the verdicts go, refused when it is one of the run's inputs or a
+/// closed stdout.
+fn open_output(options: &Options, program: &Program) -> Result<Output, String> {
+    let mut inputs = Inputs::default();
+    inputs.add("the rule file", &options.rules);
+    // As the checker resolved them: relative to the rule file's folder.
+    let folder = options.rules.parent().unwrap_or(std::path::Path::new(""));
+    for import in &program.imports {
+        inputs.add("the imported rule file", &folder.join(import));
+    }
+    if options.input.path.as_os_str() == "-" {
+        inputs.add_stdin();
+    } else {
+        inputs.add("the records", &options.input.path);
+    }
+    let output = Output::open(options.output.as_deref(), &inputs)?;
+    if output.is_stdout() && stdout_was_closed() {
+        return Err(STDOUT_CLOSED.to_owned());
+    }
+    Ok(output)
+}
+
+/// How many worker threads to run: `--jobs`, at most [`JOBS_PER_CORE`]
+/// per core (with a note when that lowers it), else one per core; never
+/// more than a chunk's records.
+fn worker_threads(asked: Option<usize>) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let cap = cores.saturating_mul(JOBS_PER_CORE);
+    match asked {
+        Some(n) if n > cap => {
+            eprintln_quiet(&format!(
+                "note: using {cap} worker threads, not {n}: at most {JOBS_PER_CORE} per core \
+                 ({cores} here)"
+            ));
+            cap
+        }
+        Some(n) => n,
+        None => cores,
+    }
+    .clamp(1, CHUNK)
 }
 
 /// Reports a run that could not start or finish, and gives its status.
@@ -196,8 +263,16 @@ impl Screening<'_> {
             rulec::eval::evaluate(self.program, &record, index)
         });
         let text = match self.options.format {
-            OutputFormat::Json => json_line(id.as_deref(), position, &verdict, &errors),
-            OutputFormat::Csv => csv_line(id.as_deref(), position, &verdict, &errors),
+            OutputFormat::Json => json_line(id.as_deref(), position, index, &verdict, &errors),
+            OutputFormat::Csv => {
+                let row = CsvRow {
+                    id: id.as_deref(),
+                    position,
+                    index,
+                    raw: self.options.csv_raw,
+                };
+                row.line(&verdict, &errors)
+            }
             OutputFormat::Table => self.table_line(id.as_deref(), position, &verdict, &errors),
         };
         Screened {
@@ -214,17 +289,18 @@ impl Screening<'_> {
         for error in &record.errors {
             self.listed += 1;
             if self.listed <= LISTED_ERRORS {
-                eprintln_quiet(&format!(
+                eprintln_quiet(&printable(&format!(
                     "data error: {} {} {}: {error}",
                     self.options.input.name(),
                     self.options.input.format.position_word(),
                     record.position
-                ));
+                )));
             }
         }
     }
 
-    /// `p001            ineligible    ruled out by: renal, hepatic`.
+    /// `p001            ineligible    ruled out by: renal, hepatic`, every
+    /// name from the input or the rules made [`printable`].
     fn table_line(
         &self,
         id: Option<&str>,
@@ -233,8 +309,8 @@ impl Screening<'_> {
         errors: &[DataError],
     ) -> String {
         let name = id.map_or_else(
-            || format!("({} {position})", self.options.input.format.position_word()),
-            str::to_owned,
+            || Cow::Owned(format!("({} {position})", self.options.input.format.position_word())),
+            printable,
         );
         let unreadable = errors.iter().any(|e| e.field == WHOLE_RECORD);
         let mut why = match verdict.status {
@@ -253,6 +329,7 @@ impl Screening<'_> {
                 why.push_str(&format!("data errors in {}", few(&fields)));
             }
         }
+        let why = printable(&why);
         let line = format!("{name:<20} {:<13} {why}", verdict.status.as_str());
         format!("{}\n", line.trim_end())
     }
@@ -263,14 +340,20 @@ impl Screening<'_> {
             .program
             .trial
             .as_ref()
-            .map(|(id, _)| format!(" ({id})"))
+            .map(|(id, _)| format!(" ({})", printable(id)))
             .unwrap_or_default();
+        let mut funnel = self.funnel.clone();
+        for criterion in &mut funnel.criteria {
+            criterion.id = printable(&criterion.id).into_owned();
+            if let Some(label) = &mut criterion.label {
+                *label = printable(label).into_owned();
+            }
+        }
         let mut out = format!(
-            "\nscreened {} against {}{trial}, index date {}\n\n{}",
-            self.options.input.name(),
-            self.options.rules.display(),
+            "\nscreened {} against {}{trial}, index date {}\n\n{funnel}",
+            printable(&self.options.input.name()),
+            printable(&self.options.rules.display().to_string()),
             self.options.index,
-            self.funnel
         );
         if self.listed > LISTED_ERRORS {
             out.push_str(&format!(
@@ -296,8 +379,18 @@ fn few(names: &[String]) -> String {
     }
 }
 
-fn json_line(id: Option<&str>, position: usize, verdict: &Verdict, errors: &[DataError]) -> String {
-    verdict_line(&VerdictJson::from_verdict(id, verdict, errors).at(position))
+fn json_line(
+    id: Option<&str>,
+    position: usize,
+    index: Date,
+    verdict: &Verdict,
+    errors: &[DataError],
+) -> String {
+    verdict_line(
+        &VerdictJson::from_verdict(id, verdict, errors)
+            .at(position)
+            .on(index),
+    )
 }
 
 /// A verdict as one line of JSON Lines (also `rulec explain --format json`).
@@ -308,34 +401,66 @@ pub fn verdict_line(json: &VerdictJson<'_>) -> String {
     line
 }
 
-/// `id,position,status,<criterion>…,missing,errors`.
-fn csv_header(program: &Program) -> String {
+/// `id,position,status,<criterion>…,missing,errors,index_date`.
+fn csv_header(program: &Program, raw: bool) -> String {
     let mut fields = vec!["id", "position", "status"];
     fields.extend(program.criteria.iter().map(|c| c.id.as_str()));
-    fields.extend(["missing", "errors"]);
-    csv_row(&fields)
+    fields.extend(["missing", "errors", "index_date"]);
+    csv_row(&fields, raw)
 }
 
-fn csv_line(id: Option<&str>, position: usize, verdict: &Verdict, errors: &[DataError]) -> String {
-    let position = position.to_string();
-    let missing = verdict.missing.join(";");
-    let errors: Vec<String> = errors
-        .iter()
-        .map(|e| format!("{}: {}", e.field, e.reason))
-        .collect();
-    let errors = errors.join("; ");
-    let mut fields = vec![id.unwrap_or(""), &position, verdict.status.as_str()];
-    fields.extend(verdict.criteria.iter().map(|c| c.outcome.as_str()));
-    fields.extend([missing.as_str(), errors.as_str()]);
-    csv_row(&fields)
+/// What a CSV row says about its record besides the verdict.
+struct CsvRow<'a> {
+    id: Option<&'a str>,
+    position: usize,
+    index: Date,
+    /// Whether cells are written as they are ([`defused`] otherwise).
+    raw: bool,
 }
 
-/// One CSV row, quoted where needed, with its line break.
-fn csv_row(fields: &[&str]) -> String {
+impl CsvRow<'_> {
+    fn line(&self, verdict: &Verdict, errors: &[DataError]) -> String {
+        let position = self.position.to_string();
+        let index = self.index.to_string();
+        let missing = verdict.missing.join(";");
+        let errors: Vec<String> = errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.reason))
+            .collect();
+        let errors = errors.join("; ");
+        let mut fields = vec![self.id.unwrap_or(""), &position, verdict.status.as_str()];
+        fields.extend(verdict.criteria.iter().map(|c| c.outcome.as_str()));
+        fields.extend([missing.as_str(), errors.as_str(), index.as_str()]);
+        csv_row(&fields, self.raw)
+    }
+}
+
+/// One CSV row, quoted where needed, with its line break; each cell
+/// [`defused`] unless `raw`.
+fn csv_row(fields: &[&str], raw: bool) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let _ = writer.write_record(fields);
+    for field in fields {
+        let cell = if raw {
+            Cow::Borrowed(*field)
+        } else {
+            defused(field)
+        };
+        let _ = writer.write_field(cell.as_bytes());
+    }
+    let _ = writer.write_record(None::<&[u8]>);
     let bytes = writer.into_inner().unwrap_or_default();
     String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// A cell that a spreadsheet would run as a formula (it starts with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return), behind a `'` that makes it
+/// text, as OWASP's guidance on CSV injection advises: ids, field names
+/// and reasons come from the records, which anyone may have written.
+fn defused(cell: &str) -> Cow<'_, str> {
+    match cell.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => Cow::Owned(format!("'{cell}")),
+        _ => Cow::Borrowed(cell),
+    }
 }
 
 /// A progress bar on stderr for a large file read from a terminal session;
@@ -353,77 +478,5 @@ fn progress_bar(input: &Input) -> ProgressBar {
             bar
         }
         _ => ProgressBar::hidden(),
-    }
-}
-
-/// Why the verdicts could not all be written.
-enum WriteFailure {
-    /// The reader of stdout went away (`rulec eval … | head`): nothing to
-    /// tell it.
-    ReaderGone,
-    /// Anything else, in words.
-    Said(String),
-}
-
-impl WriteFailure {
-    fn of(e: std::io::Error) -> WriteFailure {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            WriteFailure::ReaderGone
-        } else {
-            WriteFailure::Said(format!("cannot write the verdicts: {e}"))
-        }
-    }
-}
-
-/// Where verdicts go: stdout, or a file that appears, whole, only when the
-/// run succeeds (written to a temporary file beside it, then renamed).
-enum Sink {
-    Stdout(std::io::BufWriter<std::io::Stdout>),
-    File {
-        writer: std::io::BufWriter<tempfile::NamedTempFile>,
-        path: PathBuf,
-    },
-}
-
-impl Sink {
-    fn open(path: Option<&Path>) -> Result<Sink, String> {
-        let Some(path) = path else {
-            return Ok(Sink::Stdout(std::io::BufWriter::new(std::io::stdout())));
-        };
-        let folder = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        let file = tempfile::NamedTempFile::new_in(folder)
-            .map_err(|e| format!("cannot write in `{}`: {e}", folder.display()))?;
-        Ok(Sink::File {
-            writer: std::io::BufWriter::new(file),
-            path: path.to_path_buf(),
-        })
-    }
-
-    fn write(&mut self, text: &str) -> Result<(), WriteFailure> {
-        let result = match self {
-            Sink::Stdout(w) => w.write_all(text.as_bytes()),
-            Sink::File { writer, .. } => writer.write_all(text.as_bytes()),
-        };
-        result.map_err(WriteFailure::of)
-    }
-
-    /// Flushes, and for a file, moves it into place when `complete` (else
-    /// the temporary file is removed).
-    fn finish(self, complete: bool) -> Result<(), WriteFailure> {
-        match self {
-            Sink::Stdout(mut w) => w.flush().map_err(WriteFailure::of),
-            Sink::File { .. } if !complete => Ok(()),
-            Sink::File { writer, path } => {
-                let file = writer.into_inner().map_err(|e| {
-                    WriteFailure::Said(format!("cannot write `{}`: {}", path.display(), e.error()))
-                })?;
-                file.persist(&path).map(|_| ()).map_err(|e| {
-                    WriteFailure::Said(format!("cannot write `{}`: {}", path.display(), e.error))
-                })
-            }
-        }
     }
 }

@@ -18,6 +18,8 @@ use rulec::records::ReadRecord;
 
 use crate::check::{Status, eprintln_quiet, load};
 use crate::input::{Input, read};
+use crate::output::{STDOUT_CLOSED, stdout_was_closed};
+use crate::render::printable;
 
 /// How explanations are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -54,6 +56,10 @@ pub fn run(options: &Options) -> Status {
         Ok(program) => program,
         Err(status) => return status,
     };
+    if stdout_was_closed() {
+        eprintln_quiet(&format!("error: {STDOUT_CLOSED}"));
+        return Status::Trouble;
+    }
     // anstream drops the colours when stdout is not a terminal or NO_COLOR
     // is set.
     let mut out = anstream::stdout().lock();
@@ -68,7 +74,10 @@ pub fn run(options: &Options) -> Status {
             let items = match chunk {
                 Ok(items) => items,
                 Err(reason) => {
-                    eprintln_quiet(&format!("error: cannot read `{}`: {reason}", input.name()));
+                    eprintln_quiet(&printable(&format!(
+                        "error: cannot read `{}`: {reason}",
+                        input.name()
+                    )));
                     status = Status::Trouble;
                     continue;
                 }
@@ -86,7 +95,7 @@ pub fn run(options: &Options) -> Status {
                 let explained = rulec::eval::explain(&program, &read.record, options.index);
                 let text = match options.format {
                     ExplainFormat::Text => text(&program, options, &read, &explained),
-                    ExplainFormat::Json => json(&read, &explained),
+                    ExplainFormat::Json => json(&read, &explained, options.index),
                 };
                 if let Err(e) = out.write_all(text.as_bytes()) {
                     if e.kind() != std::io::ErrorKind::BrokenPipe {
@@ -102,18 +111,20 @@ pub fn run(options: &Options) -> Status {
         && !explained_any
         && status == Status::Clean
     {
-        eprintln_quiet(&format!(
+        eprintln_quiet(&printable(&format!(
             "error: no record has the id `{id}` in `{}`",
             options.input.name()
-        ));
+        )));
         return Status::Trouble;
     }
     status
 }
 
-fn json(read: &ReadRecord, explained: &Explained) -> String {
+fn json(read: &ReadRecord, explained: &Explained, index: Date) -> String {
     crate::eval::verdict_line(
-        &VerdictJson::new(read.id.as_deref(), explained, &read.errors).at(read.position),
+        &VerdictJson::new(read.id.as_deref(), explained, &read.errors)
+            .at(read.position)
+            .on(index),
     )
 }
 
@@ -136,12 +147,13 @@ const YELLOW: Style = AnsiColor::Yellow.on_default();
 ///
 /// `✓` marks a criterion that lets the patient through (an inclusion met,
 /// an exclusion not met), `✗` one that rules the patient out, `?` one left
-/// unknown.
+/// unknown. Everything from the records or the rules is made
+/// [`printable`]: a block cannot forge another.
 fn text(program: &Program, options: &Options, read: &ReadRecord, explained: &Explained) -> String {
     let verdict = &explained.verdict;
     let place = format!("{} {}", options.input.format.position_word(), read.position);
     let name = match &read.id {
-        Some(id) => format!("{id} ({place})"),
+        Some(id) => format!("{} ({place})", printable(id)),
         None => place,
     };
     let status_style = match verdict.status {
@@ -156,7 +168,7 @@ fn text(program: &Program, options: &Options, read: &ReadRecord, explained: &Exp
     let width = verdict
         .criteria
         .iter()
-        .map(|c| c.id.chars().count())
+        .map(|c| printable(&c.id).chars().count())
         .max()
         .unwrap_or(0);
     let mut section = None;
@@ -170,11 +182,13 @@ fn text(program: &Program, options: &Options, read: &ReadRecord, explained: &Exp
             _ if outcome.rules_out() => ("✗", RED),
             _ => ("✓", GREEN),
         };
-        let label = program
-            .criteria
-            .get(i)
-            .and_then(|c| c.label.as_deref())
-            .unwrap_or("");
+        let label = printable(
+            program
+                .criteria
+                .get(i)
+                .and_then(|c| c.label.as_deref())
+                .unwrap_or(""),
+        );
         let word = match outcome.outcome {
             Outcome::Met => "met",
             Outcome::NotMet => "not met",
@@ -182,24 +196,25 @@ fn text(program: &Program, options: &Options, read: &ReadRecord, explained: &Exp
         };
         let line = format!(
             "    {style}{mark}{style:#} {BOLD}{:<width$}{BOLD:#}  {style}{word:<8}{style:#}  {label}",
-            outcome.id
+            printable(&outcome.id)
         );
         out.push_str(line.trim_end());
         out.push('\n');
         if let Some(explanation) = explained.explanations.get(i) {
-            out.push_str(&format!("        {explanation}\n"));
+            out.push_str(&format!("        {}\n", printable(explanation)));
         }
     }
     if !verdict.missing.is_empty() {
         out.push_str(&format!(
             "  {YELLOW}missing:{YELLOW:#} {}\n",
-            verdict.missing.join(", ")
+            printable(&verdict.missing.join(", "))
         ));
     }
     for error in &read.errors {
         out.push_str(&format!(
             "  {RED}data error:{RED:#} {}: {}\n",
-            error.field, error.reason
+            printable(&error.field),
+            printable(&error.reason)
         ));
     }
     out.push('\n');

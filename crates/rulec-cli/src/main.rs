@@ -10,7 +10,8 @@
 //! | `fmt.rs` | `rulec fmt`: canonical layout, in place or `--check` |
 //! | `input.rs` | records streamed from JSON Lines, a JSON array or CSV, in chunks |
 //! | `source.rs` | a file's text as parsed (byte order mark dropped), line and column of an offset |
-//! | `render.rs` | diagnostics for people (miette's graphical report) and for tools (JSON) |
+//! | `output.rs` | where results go: stdout, or `--output` written atomically or in place |
+//! | `render.rs` | diagnostics for people (miette's graphical report) and for tools (JSON); text made safe for a terminal |
 //!
 //! Exit status: 0 when no file has an error (warnings alone do not fail a
 //! run unless `--deny warnings`), 1 when any file has an error or a denied
@@ -23,6 +24,7 @@ mod eval;
 mod explain;
 mod fmt;
 mod input;
+mod output;
 mod render;
 mod source;
 
@@ -160,14 +162,23 @@ struct EvalArgs {
     #[arg(long, value_enum, default_value_t = eval::OutputFormat::Table)]
     format: eval::OutputFormat,
 
-    /// Write the verdicts to this file (whole or not at all) instead of
-    /// stdout.
+    /// Write the verdicts to this file instead of stdout (`-`).
+    ///
+    /// A regular file is replaced whole or not at all, keeping its mode; a
+    /// device or FIFO is written in place; a link is followed. An input of
+    /// the run is refused.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
 
-    /// Worker threads; all cores by default.
+    /// Worker threads; all cores by default, at most 4 per core.
     #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     jobs: Option<u16>,
+
+    /// Write CSV cells as they are, even those starting with `=`, `+`,
+    /// `-`, `@`, a tab or a carriage return, which are otherwise written
+    /// after a `'` so that a spreadsheet shows them rather than runs them.
+    #[arg(long)]
+    csv_raw: bool,
 }
 
 /// Arguments of `rulec explain`.
@@ -224,6 +235,7 @@ fn main() -> ExitCode {
                 output: args.output,
                 colour: use_colour(),
                 imports_outside: args.records.allow_imports_outside,
+                csv_raw: args.csv_raw,
             })
             .exit_code()
         }

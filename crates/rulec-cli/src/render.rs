@@ -4,6 +4,7 @@
 //! The library's diagnostics carry byte spans but not the source; here each
 //! one is paired with the file it is about.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use miette::{
@@ -159,6 +160,53 @@ fn visible_span(text: &str, offset: usize, len: usize) -> (usize, usize) {
     (anchor, 0)
 }
 
+/// `text` as it may be shown on a terminal: every control character (C0,
+/// DEL, C1) and every bidirectional control written as a visible escape
+/// (`\n`, `\t`, `\r`, else `\u{1b}`), the rest as it is.
+///
+/// Ids, keys, values, labels and file names come from records and rule
+/// files that anyone may have written: raw, an escape sequence could
+/// rewrite the terminal, a line break print a fake verdict line, and a
+/// bidi override show text in another order than it is. Machine output
+/// (JSON, CSV) keeps the text exact instead. Backslashes are left alone:
+/// the aim is a safe display, not a reversible one.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    // Every character escaped is below U+0020, U+007F, or starts with one
+    // of these three UTF-8 lead bytes (U+0080–U+009F: 0xC2, U+061C: 0xD8,
+    // U+200E–U+2069: 0xE2): text without them, nearly all of it, is
+    // returned as it is after one pass over its bytes.
+    if !text
+        .bytes()
+        .any(|b| b < 0x20 || b == 0x7f || b == 0xc2 || b == 0xd8 || b == 0xe2)
+    {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if needs_escape(c) => {
+                use std::fmt::Write as _;
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Control characters, and the bidirectional controls of Unicode's
+/// Bidi_Control property (marks, embeddings, overrides, isolates).
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
 /// One diagnostic in `--format json` output.
 #[derive(Debug, Serialize, PartialEq, Eq)]
 pub struct JsonDiagnostic {
@@ -262,6 +310,26 @@ mod tests {
         let error = rulec::syntax::parse(source).unwrap_err();
         let text = TextRenderer::new(true).render("x.rules", source, &error, error.span());
         assert!(text.contains('\u{1b}'), "{text}");
+    }
+
+    #[test]
+    fn printable_leaves_ordinary_text_alone() {
+        for text in ["", "p-001", "µmol/L ≥ 2 × ULN", "a\\nb", "Ünïcödé — ok"] {
+            assert!(matches!(printable(text), Cow::Borrowed(t) if t == text), "{text}");
+        }
+    }
+
+    #[test]
+    fn printable_escapes_controls_and_bidi() {
+        assert_eq!(printable("a\nb\tc\rd"), "a\\nb\\tc\\rd");
+        assert_eq!(printable("\u{1b}[31mred"), "\\u{1b}[31mred");
+        assert_eq!(printable("\0\u{7f}\u{85}\u{9b}"), "\\u{0}\\u{7f}\\u{85}\\u{9b}");
+        assert_eq!(
+            printable("lyon\u{202e}\u{2066}x\u{2069}\u{200f}\u{061c}"),
+            "lyon\\u{202e}\\u{2066}x\\u{2069}\\u{200f}\\u{61c}"
+        );
+        // Characters sharing a lead byte with those are kept.
+        assert_eq!(printable("é — € ؛"), "é — € ؛");
     }
 
     #[test]

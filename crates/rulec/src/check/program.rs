@@ -24,6 +24,9 @@ pub struct Program {
     /// [`Num::Const`] keeps only the number converted into the unit it is
     /// used in, and explanations show the rule's own unit too.
     pub written: Vec<Written>,
+    /// The files imported with `use`, as written there, in file order: a
+    /// caller that writes files must not overwrite one of them.
+    pub imports: Vec<String>,
 }
 
 /// A constant as the rule wrote it, and the number it became.

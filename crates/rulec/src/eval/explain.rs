@@ -101,6 +101,13 @@ pub struct VerdictJson<'a> {
     /// from 1), when the caller knows it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<usize>,
+    /// The index date the verdict was reached at (`"2026-01-15"`), when
+    /// the caller gives it: without it a verdict cannot be reproduced.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "iso_date"
+    )]
+    pub index_date: Option<Date>,
     /// `eligible`, `ineligible` or `undetermined`.
     pub status: &'static str,
     /// Every criterion, in the program's order.
@@ -181,6 +188,7 @@ impl<'a> VerdictJson<'a> {
         VerdictJson {
             id: id.into(),
             position: None,
+            index_date: None,
             status: verdict.status.as_str(),
             criteria,
             missing: &verdict.missing,
@@ -193,6 +201,22 @@ impl<'a> VerdictJson<'a> {
     pub fn at(mut self, position: usize) -> Self {
         self.position = Some(position);
         self
+    }
+
+    /// The same verdict, naming the index date it was reached at.
+    #[must_use]
+    pub fn on(mut self, index_date: Date) -> Self {
+        self.index_date = Some(index_date);
+        self
+    }
+}
+
+/// `YYYY-MM-DD`, as the rest of rulec writes dates (the library's `jiff`
+/// has no serde support of its own).
+fn iso_date<S: serde::Serializer>(date: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+    match date {
+        Some(date) => s.collect_str(date),
+        None => s.serialize_none(),
     }
 }
 
