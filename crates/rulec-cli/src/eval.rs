@@ -309,7 +309,12 @@ impl Screening<'_> {
         errors: &[DataError],
     ) -> String {
         let name = id.map_or_else(
-            || Cow::Owned(format!("({} {position})", self.options.input.format.position_word())),
+            || {
+                Cow::Owned(format!(
+                    "({} {position})",
+                    self.options.input.format.position_word()
+                ))
+            },
             printable,
         );
         let unreadable = errors.iter().any(|e| e.field == WHOLE_RECORD);

@@ -137,7 +137,10 @@ impl Output {
                 return Err(format!("cannot write `{shown}`: it is a folder"));
             }
             if !meta.is_file() {
-                let file = OpenOptions::new().write(true).open(&target).map_err(cannot)?;
+                let file = OpenOptions::new()
+                    .write(true)
+                    .open(&target)
+                    .map_err(cannot)?;
                 return Ok(Output {
                     kind: Kind::InPlace(BufWriter::new(file)),
                     shown,

@@ -315,7 +315,10 @@ mod tests {
     #[test]
     fn printable_leaves_ordinary_text_alone() {
         for text in ["", "p-001", "µmol/L ≥ 2 × ULN", "a\\nb", "Ünïcödé — ok"] {
-            assert!(matches!(printable(text), Cow::Borrowed(t) if t == text), "{text}");
+            assert!(
+                matches!(printable(text), Cow::Borrowed(t) if t == text),
+                "{text}"
+            );
         }
     }
 
@@ -323,7 +326,10 @@ mod tests {
     fn printable_escapes_controls_and_bidi() {
         assert_eq!(printable("a\nb\tc\rd"), "a\\nb\\tc\\rd");
         assert_eq!(printable("\u{1b}[31mred"), "\\u{1b}[31mred");
-        assert_eq!(printable("\0\u{7f}\u{85}\u{9b}"), "\\u{0}\\u{7f}\\u{85}\\u{9b}");
+        assert_eq!(
+            printable("\0\u{7f}\u{85}\u{9b}"),
+            "\\u{0}\\u{7f}\\u{85}\\u{9b}"
+        );
         assert_eq!(
             printable("lyon\u{202e}\u{2066}x\u{2069}\u{200f}\u{061c}"),
             "lyon\\u{202e}\\u{2066}x\\u{2069}\\u{200f}\\u{61c}"

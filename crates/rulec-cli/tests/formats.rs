@@ -151,7 +151,16 @@ fn csv_cells_a_spreadsheet_would_run_are_defused() {
         .collect();
     assert_eq!(
         first,
-        ["'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\tx", "'\rx", "ok-1", "a=b"]
+        [
+            "'=1+1",
+            "'+1",
+            "'-1",
+            "'@SUM(A1)",
+            "'\tx",
+            "'\rx",
+            "ok-1",
+            "a=b"
+        ]
     );
 
     let output = rulec(
@@ -171,7 +180,12 @@ fn csv_cells_a_spreadsheet_would_run_are_defused() {
 
 #[test]
 fn json_and_csv_verdicts_carry_the_index_date() {
-    let output = rulec("eval", &small_rules(), &small_records(), &["--format", "json"]);
+    let output = rulec(
+        "eval",
+        &small_rules(),
+        &small_records(),
+        &["--format", "json"],
+    );
     let stdout = text(&output.stdout);
     assert_eq!(stdout.lines().count(), 9);
     for line in stdout.lines() {
@@ -179,17 +193,31 @@ fn json_and_csv_verdicts_carry_the_index_date() {
         assert_eq!(verdict["index_date"], INDEX, "{line}");
     }
 
-    let output = rulec("explain", &small_rules(), &small_records(), &["--format", "json"]);
+    let output = rulec(
+        "explain",
+        &small_rules(),
+        &small_records(),
+        &["--format", "json"],
+    );
     for line in text(&output.stdout).lines() {
         let verdict: serde_json::Value = serde_json::from_str(line).unwrap();
         assert_eq!(verdict["index_date"], INDEX, "{line}");
     }
 
-    let output = rulec("eval", &small_rules(), &small_records(), &["--format", "csv"]);
+    let output = rulec(
+        "eval",
+        &small_rules(),
+        &small_records(),
+        &["--format", "csv"],
+    );
     let rows = csv_cells(&output.stdout);
     assert_eq!(rows[0].last().map(String::as_str), Some("index_date"));
     assert_eq!(rows.len(), 10);
-    assert!(rows[1..].iter().all(|r| r.last().map(String::as_str) == Some(INDEX)));
+    assert!(
+        rows[1..]
+            .iter()
+            .all(|r| r.last().map(String::as_str) == Some(INDEX))
+    );
 }
 
 #[test]

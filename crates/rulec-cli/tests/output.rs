@@ -8,7 +8,6 @@
 //! under test once replaced it.
 
 #![expect(
-    clippy::panic,
     clippy::unwrap_used,
     clippy::expect_used,
     reason = "test helpers fail the test on a broken setup"
@@ -115,11 +114,7 @@ fn an_existing_output_file_keeps_its_mode_and_owner() {
         let meta = fs::metadata(&target).unwrap();
         (meta.uid(), meta.gid())
     };
-    let output = run(eval(
-        &small_rules(),
-        &small_records(),
-        &["-o", os(&target)],
-    ));
+    let output = run(eval(&small_rules(), &small_records(), &["-o", os(&target)]));
     assert!(output.status.success(), "{}", stderr(&output));
     let meta = fs::metadata(&target).unwrap();
     assert_eq!(meta.mode() & 0o7777, 0o664);
@@ -174,18 +169,35 @@ fn a_link_is_followed_and_stays_a_link() {
     std::os::unix::fs::symlink("real.jsonl", &link).unwrap();
     let output = run(eval(&small_rules(), &small_records(), &["-o", os(&link)]));
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
     assert_eq!(fs::read_to_string(&target).unwrap().lines().count(), 9);
     assert_eq!(fs::metadata(&target).unwrap().mode() & 0o777, 0o640);
 
     // A link to a file not there yet creates the file.
     let dangling = dir.path().join("dangling.jsonl");
     std::os::unix::fs::symlink("later.jsonl", &dangling).unwrap();
-    let output = run(eval(&small_rules(), &small_records(), &["-o", os(&dangling)]));
+    let output = run(eval(
+        &small_rules(),
+        &small_records(),
+        &["-o", os(&dangling)],
+    ));
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(fs::symlink_metadata(&dangling).unwrap().file_type().is_symlink());
+    assert!(
+        fs::symlink_metadata(&dangling)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
     assert_eq!(
-        fs::read_to_string(dir.path().join("later.jsonl")).unwrap().lines().count(),
+        fs::read_to_string(dir.path().join("later.jsonl"))
+            .unwrap()
+            .lines()
+            .count(),
         9
     );
     assert_eq!(
@@ -258,7 +270,12 @@ fn a_device_is_written_in_place_and_stays_a_device() {
         message.contains(&format!("cannot write `{}`: No space left", full.display())),
         "{message}"
     );
-    assert!(fs::symlink_metadata(&full).unwrap().file_type().is_char_device());
+    assert!(
+        fs::symlink_metadata(&full)
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
 }
 
 #[test]
@@ -316,10 +333,19 @@ fn an_output_that_is_an_input_is_refused() {
     command.stdin(fs::File::open(&records).unwrap());
     let output = run(command);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("the records `stdin`"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("the records `stdin`"),
+        "{}",
+        stderr(&output)
+    );
 
     for (path, text) in &before {
-        assert_eq!(&fs::read_to_string(path).unwrap(), text, "{}", path.display());
+        assert_eq!(
+            &fs::read_to_string(path).unwrap(),
+            text,
+            "{}",
+            path.display()
+        );
     }
     assert_eq!(entries(dir.path()).len(), 5);
 }
@@ -337,7 +363,10 @@ fn messages_name_the_users_path_not_the_temporary_one() {
     );
     // The test's own folder is a `.tmp…` one too.
     let rest = message.replace(&target.display().to_string(), "");
-    assert!(!rest.contains(".tmp") && !rest.contains("rulec-tmp"), "{message}");
+    assert!(
+        !rest.contains(".tmp") && !rest.contains("rulec-tmp"),
+        "{message}"
+    );
 }
 
 /// SIGINT or SIGTERM while the verdicts are being written: the temporary
@@ -412,7 +441,11 @@ fn a_full_stdout_is_an_error_with_the_reason() {
             .stdout(full);
         let output = run(cmd);
         assert_eq!(output.status.code(), Some(2), "{command}");
-        assert!(stderr(&output).contains("No space left on device"), "{}", stderr(&output));
+        assert!(
+            stderr(&output).contains("No space left on device"),
+            "{}",
+            stderr(&output)
+        );
     }
 }
 
@@ -428,5 +461,8 @@ fn a_reader_that_stops_reading_is_not_reported() {
     )));
     assert!(output.status.success());
     let message = stderr(&output);
-    assert!(!message.lines().any(|l| l.starts_with("error")), "{message}");
+    assert!(
+        !message.lines().any(|l| l.starts_with("error")),
+        "{message}"
+    );
 }

@@ -211,7 +211,10 @@ pub(super) fn check_file(file: &RuleFile, imports: &dyn Imports) -> (Program, Ve
         defines: std::mem::take(&mut ctx.defines),
         criteria,
         written: std::mem::take(&mut ctx.written),
-        imports: imported.iter().map(|(path, _, _)| (*path).to_owned()).collect(),
+        imports: imported
+            .iter()
+            .map(|(path, _, _)| (*path).to_owned())
+            .collect(),
     };
     (program, ctx.diagnostics)
 }

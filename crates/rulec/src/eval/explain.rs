@@ -103,10 +103,7 @@ pub struct VerdictJson<'a> {
     pub position: Option<usize>,
     /// The index date the verdict was reached at (`"2026-01-15"`), when
     /// the caller gives it: without it a verdict cannot be reproduced.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "iso_date"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "iso_date")]
     pub index_date: Option<Date>,
     /// `eligible`, `ineligible` or `undetermined`.
     pub status: &'static str,
