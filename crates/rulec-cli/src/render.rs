@@ -181,8 +181,15 @@ pub fn printable(text: &str) -> Cow<'_, str> {
     {
         return Cow::Borrowed(text);
     }
+    // `µ`, `—`, `€` share those lead bytes: text with them but nothing
+    // to escape is still returned as it is.
+    let first = text.char_indices().find(|&(_, c)| needs_escape(c));
+    let Some((clean, rest)) = first.and_then(|(i, _)| text.split_at_checked(i)) else {
+        return Cow::Borrowed(text);
+    };
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
+    out.push_str(clean);
+    for c in rest.chars() {
         match c {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
