@@ -120,33 +120,36 @@ impl Output {
         };
         let shown = printable(&path.display().to_string()).into_owned();
         let cannot = |e: std::io::Error| format!("cannot write `{shown}`: {}", reason(&e));
-        let target = follow_links(path).map_err(cannot)?;
-        let existing = match std::fs::metadata(&target) {
+        // Followed through links, as opening it would.
+        let existing = match std::fs::metadata(path) {
             Ok(meta) => Some(meta),
             Err(e) if e.kind() == ErrorKind::NotFound => None,
             Err(e) => return Err(cannot(e)),
         };
-        if let Some(meta) = &existing {
-            if let Some((what, input)) = inputs.same_as(meta) {
-                return Err(format!(
-                    "will not write to `{shown}`: it is {what} `{input}`, which this run \
-                     reads, and writing there would destroy it; choose another output file"
-                ));
+        let target = match &existing {
+            Some(meta) => {
+                if let Some((what, input)) = inputs.same_as(meta) {
+                    return Err(format!(
+                        "will not write to `{shown}`: it is {what} `{input}`, which this run \
+                         reads, and writing there would destroy it; choose another output file"
+                    ));
+                }
+                if meta.is_dir() {
+                    return Err(format!("cannot write `{shown}`: it is a folder"));
+                }
+                if !meta.is_file() {
+                    // Opened through the path as given: `/dev/stdout` and
+                    // `/proc/self/fd/N` are links whose text is no path.
+                    let file = OpenOptions::new().write(true).open(path).map_err(cannot)?;
+                    return Ok(Output {
+                        kind: Kind::InPlace(BufWriter::new(file)),
+                        shown,
+                    });
+                }
+                std::fs::canonicalize(path).map_err(cannot)?
             }
-            if meta.is_dir() {
-                return Err(format!("cannot write `{shown}`: it is a folder"));
-            }
-            if !meta.is_file() {
-                let file = OpenOptions::new()
-                    .write(true)
-                    .open(&target)
-                    .map_err(cannot)?;
-                return Ok(Output {
-                    kind: Kind::InPlace(BufWriter::new(file)),
-                    shown,
-                });
-            }
-        }
+            None => follow_links(path).map_err(cannot)?,
+        };
         let (file, temp) = create_beside(&target, existing.as_ref()).map_err(cannot)?;
         Ok(Output {
             kind: Kind::Atomic {
@@ -232,8 +235,8 @@ pub fn stdout_was_closed() -> bool {
 pub const STDOUT_CLOSED: &str = "stdout is closed, so the results would be lost; \
      redirect it to a file (or `>/dev/null` to discard them)";
 
-/// `path`, or the file its chain of symbolic links leads to (which may not
-/// exist yet).
+/// `path`, or the file its chain of symbolic links leads to, for a path
+/// where nothing is yet (or a link to such a path).
 fn follow_links(path: &Path) -> std::io::Result<PathBuf> {
     let mut path = path.to_path_buf();
     for _ in 0..MAX_LINKS {

@@ -206,6 +206,26 @@ fn a_link_is_followed_and_stays_a_link() {
     );
 }
 
+/// `/dev/stdout` is a link to `/proc/self/fd/1`, whose own link text
+/// (`pipe:[…]`) is no path: it is opened, not replaced. (A link made in a
+/// temporary folder stands for it, so that no run ever touches `/dev`.)
+#[test]
+fn a_link_to_a_descriptor_writes_to_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("stdout");
+    std::os::unix::fs::symlink("/proc/self/fd/1", &link).unwrap();
+    let output = run(eval(&small_rules(), &small_records(), &["-o", os(&link)]));
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 9);
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(entries(dir.path()), ["stdout"]);
+}
+
 #[test]
 fn a_fifo_is_written_through_and_stays_a_fifo() {
     let dir = tempfile::tempdir().unwrap();
