@@ -119,7 +119,7 @@ pub enum SyntaxError {
     },
 
     /// Expressions nested more deeply than rulec accepts.
-    #[error("expression nested too deeply (more than {limit} levels)")]
+    #[error("expression nested more than {limit} levels deep")]
     #[diagnostic(
         code(rulec::syntax::too_deep),
         help("split the condition into `define`s and refer to them by name")

@@ -82,10 +82,15 @@ fn span_of(pair: &Pair<'_, Rule>) -> Span {
 /// Refuses expressions nested more deeply than [`MAX_NESTING`], measured
 /// without recursion so that hostile input cannot exhaust the stack here, in
 /// the lowering, or in any later pass that walks the tree recursively.
+///
+/// A criterion's or define's own expression is level 0, so the count is the
+/// one an author sees: `x` inside 64 pairs of parentheses is 64 levels,
+/// accepted; inside 65 it is refused, and the message says "more than 64".
 fn check_nesting(pairs: Pairs<'_, Rule>) -> Result<()> {
-    let mut stack: Vec<(Pair<'_, Rule>, usize)> = pairs.map(|p| (p, 0)).collect();
+    // The outermost `expr` adds one below: starting one lower makes it 0.
+    let mut stack: Vec<(Pair<'_, Rule>, isize)> = pairs.map(|p| (p, -1)).collect();
     while let Some((pair, depth)) = stack.pop() {
-        let depth = depth + usize::from(pair.as_rule() == Rule::expr);
+        let depth = depth + isize::from(pair.as_rule() == Rule::expr);
         let mut prefix_run = 0;
         for child in pair.into_inner() {
             // Chains of `not` and unary minus nest in the tree as deeply as
@@ -96,7 +101,7 @@ fn check_nesting(pairs: Pairs<'_, Rule>) -> Result<()> {
                 prefix_run = 0;
             }
             let child_depth = depth + prefix_run;
-            if child_depth > MAX_NESTING {
+            if usize::try_from(child_depth).is_ok_and(|d| d > MAX_NESTING) {
                 return Err(SyntaxError::TooDeep {
                     limit: MAX_NESTING,
                     span: span_of(&child),
