@@ -66,7 +66,7 @@ pub fn run(files: &[impl AsRef<Path>], options: Options) -> Status {
         let path = path.as_ref();
         // The name as the user wrote it, so messages match their command line.
         let name = path.display().to_string();
-        let source = match read_source(path) {
+        let source = match crate::source::read(path) {
             Ok(source) => source,
             Err(reason) => {
                 eprintln_quiet(&format!("error: cannot read `{name}`: {reason}"));
@@ -184,7 +184,7 @@ fn diagnose_and_check(
 /// [`Status::Trouble`] when the file cannot be read.
 pub fn load(path: &Path, colour: bool, imports_outside: bool) -> Result<Program, Status> {
     let name = path.display().to_string();
-    let source = read_source(path).map_err(|reason| {
+    let source = crate::source::read(path).map_err(|reason| {
         eprintln_quiet(&format!("error: cannot read `{name}`: {reason}"));
         Status::Trouble
     })?;
@@ -226,35 +226,6 @@ impl Count {
     fn fails(self, deny_warnings: bool) -> bool {
         self.errors > 0 || (deny_warnings && self.warnings > 0)
     }
-}
-
-/// Reads a rule file as UTF-8, describing any failure in one phrase.
-fn read_source(path: &Path) -> Result<Source, String> {
-    use std::io::Read;
-    // Read no more than the parser accepts, whatever the file (a device or
-    // a pipe has no size to ask for first).
-    let limit = rulec::syntax::MAX_SOURCE_LEN;
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|file| file.take(limit as u64 + 1).read_to_end(&mut bytes))
-        .map_err(|e| e.to_string())?;
-    if bytes.len() > limit {
-        return Err(format!(
-            "it is larger than {} MiB, the most a rule file may be",
-            limit >> 20
-        ));
-    }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let valid = e.utf8_error().valid_up_to();
-        let prefix = e
-            .as_bytes()
-            .get(..valid)
-            .and_then(|b| std::str::from_utf8(b).ok())
-            .unwrap_or_default();
-        let (line, column) = line_column(prefix, valid);
-        format!("not valid UTF-8 at line {line}, column {column}; save the file as UTF-8")
-    })?;
-    Ok(Source::new(text))
 }
 
 /// The closing line for one file in text mode: `ok` unless it has errors,

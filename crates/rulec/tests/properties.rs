@@ -614,7 +614,11 @@ fn nesting_at_the_limit_is_accepted() {
     // The message says "more than 64": 64 levels as an author counts them
     // (pairs of parentheses, `not`s) must pass.
     parse(&parenthesised(MAX_NESTING)).unwrap();
-    parse(&format!("inclusion {{ a: {}x }}", "not ".repeat(MAX_NESTING))).unwrap();
+    parse(&format!(
+        "inclusion {{ a: {}x }}",
+        "not ".repeat(MAX_NESTING)
+    ))
+    .unwrap();
 }
 
 #[test]
