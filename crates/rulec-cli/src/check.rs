@@ -1,16 +1,17 @@
 //! `rulec check`: parse and check each file and report every diagnostic.
 
+use std::fmt;
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use miette::Diagnostic;
+use miette::{Diagnostic, LabeledSpan, Severity};
 use rulec::check::{CheckError, FolderImports, Program};
 use rulec::syntax::{Span, SyntaxError};
 
 use crate::Format;
 use crate::render::{self, JsonDiagnostic, TextRenderer};
-use crate::source::{Source, line_column};
+use crate::source::{Escapes, escape_for_terminal};
 
 /// How a run ended. Ordered from best to worst: the exit status of a run
 /// over several files is the worst any file reached.
@@ -83,7 +84,8 @@ pub fn run(files: &[impl AsRef<Path>], options: Options) -> Status {
             Format::Text => {
                 let mut out = String::new();
                 for finding in &findings {
-                    out.push_str(&text.render(
+                    out.push_str(&render_escaped(
+                        &text,
                         &name,
                         source.text(),
                         finding.diagnostic(),
@@ -191,7 +193,13 @@ pub fn load(path: &Path, colour: bool, imports_outside: bool) -> Result<Program,
     let (findings, program) = diagnose_and_check(path, source.text(), imports_outside);
     let text = TextRenderer::new(colour);
     for finding in &findings {
-        let rendered = text.render(&name, source.text(), finding.diagnostic(), finding.span());
+        let rendered = render_escaped(
+            &text,
+            &name,
+            source.text(),
+            finding.diagnostic(),
+            finding.span(),
+        );
         eprintln_quiet(&rendered);
     }
     let count = Count::of(&findings);
@@ -225,6 +233,93 @@ impl Count {
     /// Whether the file fails the run.
     fn fails(self, deny_warnings: bool) -> bool {
         self.errors > 0 || (deny_warnings && self.warnings > 0)
+    }
+}
+
+/// Renders a diagnostic as [`TextRenderer::render`] does, with the
+/// source's control characters, bidi controls and invisible characters
+/// shown as `\u{1b}` escapes: the snippet quotes the file, and a rule file
+/// holding an escape sequence must not act on the terminal it is shown on.
+/// Labels are moved to where their text is in the escaped source.
+pub(crate) fn render_escaped(
+    renderer: &TextRenderer,
+    name: &str,
+    source: &str,
+    diagnostic: &dyn Diagnostic,
+    primary: Span,
+) -> String {
+    let (escaped, escapes) = escape_for_terminal(source);
+    let (name, _) = escape_for_terminal(name);
+    let map = |span: Span| {
+        Span::new(
+            escapes.map(span.start as usize),
+            escapes.map(span.end as usize),
+        )
+    };
+    let shown = Escaped {
+        diagnostic,
+        escapes: &escapes,
+    };
+    renderer.render(&name, &escaped, &shown, map(primary))
+}
+
+/// A diagnostic whose labels point into the escaped source, and whose
+/// words are escaped too (they may quote a string from the file).
+struct Escaped<'a> {
+    diagnostic: &'a dyn Diagnostic,
+    escapes: &'a Escapes,
+}
+
+impl fmt::Debug for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.diagnostic, f)
+    }
+}
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&escape_for_terminal(&self.diagnostic.to_string()).0)
+    }
+}
+
+impl std::error::Error for Escaped<'_> {}
+
+impl Diagnostic for Escaped<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.diagnostic.code()
+    }
+
+    fn severity(&self) -> Option<Severity> {
+        self.diagnostic.severity()
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        let help = self.diagnostic.help()?.to_string();
+        Some(Box::new(escape_for_terminal(&help).0.into_owned()))
+    }
+
+    fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.diagnostic.url()
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let labels = self.diagnostic.labels()?.map(|label| {
+            let start = self.escapes.map(label.offset());
+            let end = self.escapes.map(label.offset() + label.len());
+            let text = label
+                .label()
+                .map(|l| escape_for_terminal(l).0.into_owned());
+            if label.primary() {
+                LabeledSpan::new_primary_with_span(text, (start, end - start))
+            } else {
+                LabeledSpan::new_with_span(text, (start, end - start))
+            }
+        });
+        Some(Box::new(labels))
+    }
+
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn Diagnostic> + 'b>> {
+        self.diagnostic.related()
     }
 }
 
