@@ -306,9 +306,7 @@ impl Diagnostic for Escaped<'_> {
         let labels = self.diagnostic.labels()?.map(|label| {
             let start = self.escapes.map(label.offset());
             let end = self.escapes.map(label.offset() + label.len());
-            let text = label
-                .label()
-                .map(|l| escape_for_terminal(l).0.into_owned());
+            let text = label.label().map(|l| escape_for_terminal(l).0.into_owned());
             if label.primary() {
                 LabeledSpan::new_primary_with_span(text, (start, end - start))
             } else {

@@ -159,5 +159,9 @@ fn replace_atomically(
     {
         return Some(Err(e.to_string()));
     }
-    Some(file.persist(target).map(|_| ()).map_err(|e| e.error.to_string()))
+    Some(
+        file.persist(target)
+            .map(|_| ())
+            .map_err(|e| e.error.to_string()),
+    )
 }

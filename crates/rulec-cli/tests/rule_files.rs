@@ -85,7 +85,12 @@ fn a_chain_within_the_limit_checks_evaluates_and_explains() {
         &["explain", "chain.rules", "--records", "r.jsonl"],
     ] {
         let output = rulec(&dir, args);
-        assert_eq!(output.status.code(), Some(0), "{args:?}: {}", stderr(&output));
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            stderr(&output)
+        );
     }
 }
 
@@ -286,7 +291,10 @@ fn fmt_refuses_a_read_only_file() {
     let output = rulec(&dir, &["fmt", "ro.rules"]);
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(2), "{err}");
-    assert!(err.contains("cannot write `ro.rules`: it is read-only"), "{err}");
+    assert!(
+        err.contains("cannot write `ro.rules`: it is read-only"),
+        "{err}"
+    );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), MESSY);
     assert_eq!(std::fs::metadata(&file).unwrap().mode() & 0o7777, 0o444);
 }

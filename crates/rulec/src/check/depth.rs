@@ -20,10 +20,14 @@ use super::diagnostic::CheckError;
 /// last ones, with the count of those between.
 const CHAIN_SHOWN: usize = 4;
 
+/// An expression's operator depth and the names in it, each with the
+/// depth it is named at.
+type Walked<'a> = (usize, Vec<(&'a str, usize)>);
+
 /// The operator depth of `expr` (operators one inside another, operands
 /// not counted) and the defines it names, each with the depth it is named
 /// at. Names that are not defines are kept too; the caller looks them up.
-fn walk(expr: &Expr) -> (usize, Vec<(&str, usize)>) {
+fn walk(expr: &Expr) -> Walked<'_> {
     let mut height = 0;
     let mut names = Vec::new();
     let mut stack = vec![(expr, 0)];
@@ -77,7 +81,7 @@ fn define_depths<'a>(
     defines: &HashMap<&'a str, &'a Define>,
     order: &[&'a str],
 ) -> HashMap<&'a str, (usize, Option<&'a str>)> {
-    let walked: HashMap<&str, (usize, Vec<(&str, usize)>)> = defines
+    let walked: HashMap<&str, Walked<'_>> = defines
         .iter()
         .map(|(name, d)| (*name, walk(&d.expr)))
         .collect();
