@@ -1,16 +1,17 @@
 //! `rulec check`: parse and check each file and report every diagnostic.
 
+use std::fmt;
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use miette::Diagnostic;
+use miette::{Diagnostic, LabeledSpan, Severity};
 use rulec::check::{CheckError, FolderImports, Program};
 use rulec::syntax::{Span, SyntaxError};
 
 use crate::Format;
 use crate::render::{self, JsonDiagnostic, TextRenderer};
-use crate::source::{Source, line_column};
+use crate::source::{Escapes, escape_for_terminal};
 
 /// How a run ended. Ordered from best to worst: the exit status of a run
 /// over several files is the worst any file reached.
@@ -66,7 +67,7 @@ pub fn run(files: &[impl AsRef<Path>], options: Options) -> Status {
         let path = path.as_ref();
         // The name as the user wrote it, so messages match their command line.
         let name = path.display().to_string();
-        let source = match read_source(path) {
+        let source = match crate::source::read(path) {
             Ok(source) => source,
             Err(reason) => {
                 eprintln_quiet(&format!("error: cannot read `{name}`: {reason}"));
@@ -83,7 +84,8 @@ pub fn run(files: &[impl AsRef<Path>], options: Options) -> Status {
             Format::Text => {
                 let mut out = String::new();
                 for finding in &findings {
-                    out.push_str(&text.render(
+                    out.push_str(&render_escaped(
+                        &text,
                         &name,
                         source.text(),
                         finding.diagnostic(),
@@ -184,14 +186,20 @@ fn diagnose_and_check(
 /// [`Status::Trouble`] when the file cannot be read.
 pub fn load(path: &Path, colour: bool, imports_outside: bool) -> Result<Program, Status> {
     let name = path.display().to_string();
-    let source = read_source(path).map_err(|reason| {
+    let source = crate::source::read(path).map_err(|reason| {
         eprintln_quiet(&format!("error: cannot read `{name}`: {reason}"));
         Status::Trouble
     })?;
     let (findings, program) = diagnose_and_check(path, source.text(), imports_outside);
     let text = TextRenderer::new(colour);
     for finding in &findings {
-        let rendered = text.render(&name, source.text(), finding.diagnostic(), finding.span());
+        let rendered = render_escaped(
+            &text,
+            &name,
+            source.text(),
+            finding.diagnostic(),
+            finding.span(),
+        );
         eprintln_quiet(&rendered);
     }
     let count = Count::of(&findings);
@@ -228,33 +236,89 @@ impl Count {
     }
 }
 
-/// Reads a rule file as UTF-8, describing any failure in one phrase.
-fn read_source(path: &Path) -> Result<Source, String> {
-    use std::io::Read;
-    // Read no more than the parser accepts, whatever the file (a device or
-    // a pipe has no size to ask for first).
-    let limit = rulec::syntax::MAX_SOURCE_LEN;
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|file| file.take(limit as u64 + 1).read_to_end(&mut bytes))
-        .map_err(|e| e.to_string())?;
-    if bytes.len() > limit {
-        return Err(format!(
-            "it is larger than {} MiB, the most a rule file may be",
-            limit >> 20
-        ));
+/// Renders a diagnostic as [`TextRenderer::render`] does, with the
+/// source's control characters, bidi controls and invisible characters
+/// shown as `\u{1b}` escapes: the snippet quotes the file, and a rule file
+/// holding an escape sequence must not act on the terminal it is shown on.
+/// Labels are moved to where their text is in the escaped source.
+pub(crate) fn render_escaped(
+    renderer: &TextRenderer,
+    name: &str,
+    source: &str,
+    diagnostic: &dyn Diagnostic,
+    primary: Span,
+) -> String {
+    let (escaped, escapes) = escape_for_terminal(source);
+    let (name, _) = escape_for_terminal(name);
+    let map = |span: Span| {
+        Span::new(
+            escapes.map(span.start as usize),
+            escapes.map(span.end as usize),
+        )
+    };
+    let shown = Escaped {
+        diagnostic,
+        escapes: &escapes,
+    };
+    renderer.render(&name, &escaped, &shown, map(primary))
+}
+
+/// A diagnostic whose labels point into the escaped source, and whose
+/// words are escaped too (they may quote a string from the file).
+struct Escaped<'a> {
+    diagnostic: &'a dyn Diagnostic,
+    escapes: &'a Escapes,
+}
+
+impl fmt::Debug for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.diagnostic, f)
     }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let valid = e.utf8_error().valid_up_to();
-        let prefix = e
-            .as_bytes()
-            .get(..valid)
-            .and_then(|b| std::str::from_utf8(b).ok())
-            .unwrap_or_default();
-        let (line, column) = line_column(prefix, valid);
-        format!("not valid UTF-8 at line {line}, column {column}; save the file as UTF-8")
-    })?;
-    Ok(Source::new(text))
+}
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&escape_for_terminal(&self.diagnostic.to_string()).0)
+    }
+}
+
+impl std::error::Error for Escaped<'_> {}
+
+impl Diagnostic for Escaped<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.diagnostic.code()
+    }
+
+    fn severity(&self) -> Option<Severity> {
+        self.diagnostic.severity()
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        let help = self.diagnostic.help()?.to_string();
+        Some(Box::new(escape_for_terminal(&help).0.into_owned()))
+    }
+
+    fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.diagnostic.url()
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let labels = self.diagnostic.labels()?.map(|label| {
+            let start = self.escapes.map(label.offset());
+            let end = self.escapes.map(label.offset() + label.len());
+            let text = label.label().map(|l| escape_for_terminal(l).0.into_owned());
+            if label.primary() {
+                LabeledSpan::new_primary_with_span(text, (start, end - start))
+            } else {
+                LabeledSpan::new_with_span(text, (start, end - start))
+            }
+        });
+        Some(Box::new(labels))
+    }
+
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn Diagnostic> + 'b>> {
+        self.diagnostic.related()
+    }
 }
 
 /// The closing line for one file in text mode: `ok` unless it has errors,

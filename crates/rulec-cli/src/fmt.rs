@@ -8,7 +8,7 @@ use anstyle::AnsiColor;
 
 use crate::check::{Status, eprintln_quiet};
 use crate::render::TextRenderer;
-use crate::source::Source;
+use crate::source::escape_for_terminal;
 
 /// Formats `files` in place, or with `check` reports those that are not
 /// formatted, with a diff on stdout. `colour` colours the diff.
@@ -17,11 +17,8 @@ pub fn run(files: &[PathBuf], check: bool, colour: bool) -> Status {
     let mut unformatted = 0;
     for path in files {
         let name = path.display().to_string();
-        let source = match std::fs::read(path)
-            .map_err(|e| e.to_string())
-            .and_then(|bytes| String::from_utf8(bytes).map_err(|_| "not valid UTF-8".to_owned()))
-        {
-            Ok(text) => Source::new(text),
+        let source = match crate::source::read(path) {
+            Ok(source) => source,
             Err(reason) => {
                 eprintln_quiet(&format!("error: cannot read `{name}`: {reason}"));
                 status = status.max(Status::Trouble);
@@ -32,7 +29,8 @@ pub fn run(files: &[PathBuf], check: bool, colour: bool) -> Status {
             Ok(formatted) => formatted,
             Err(error) => {
                 let span = error.span();
-                eprintln_quiet(&TextRenderer::new(colour).render(
+                eprintln_quiet(&crate::check::render_escaped(
+                    &TextRenderer::new(colour),
                     &name,
                     source.text(),
                     &error,
@@ -54,7 +52,7 @@ pub fn run(files: &[PathBuf], check: bool, colour: bool) -> Status {
                 return Status::Trouble;
             }
         } else {
-            match write_atomically(path, &formatted) {
+            match write_back(path, &formatted) {
                 Ok(()) => eprintln_quiet(&format!("formatted {name}")),
                 Err(reason) => {
                     eprintln_quiet(&format!("error: cannot write `{name}`: {reason}"));
@@ -93,25 +91,77 @@ fn print_diff(name: &str, old: &str, new: &str, colour: bool) -> std::io::Result
             Some('@') => AnsiColor::Cyan.on_default(),
             _ => anstyle::Style::new(),
         };
+        // The file's own control characters would act on the terminal.
+        let (line, _) = escape_for_terminal(line);
         writeln!(out, "{style}{line}{style:#}")?;
     }
     out.flush()
 }
 
-/// Replaces the file at `path` with `text` through a temporary file in the
-/// same folder, so a failure leaves the old file whole.
-fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
-    let folder = match path.parent() {
+/// Replaces the contents of the rule file at `path` with `text`.
+///
+/// The file itself is rewritten, not the path: a symbolic link is followed
+/// to its target and stays a link. A file with no write permission is
+/// refused (even for root, who could write it). A file with one name is
+/// replaced atomically, through a temporary file in its folder given the
+/// file's mode and owner before it is renamed over it, so a failure leaves
+/// the old file whole; a file with several hard links, or one whose owner
+/// cannot be kept, is overwritten in place once the whole text is ready,
+/// so that every name still shows the same file.
+fn write_back(path: &Path, text: &str) -> Result<(), String> {
+    use std::os::unix::fs::MetadataExt;
+    let target = std::fs::canonicalize(path).map_err(|e| e.to_string())?;
+    let metadata = std::fs::metadata(&target).map_err(|e| e.to_string())?;
+    if !metadata.is_file() {
+        return Err("it is not a regular file; nothing was written".to_owned());
+    }
+    if metadata.permissions().readonly() {
+        return Err("it is read-only; nothing was written (make it writable first)".to_owned());
+    }
+    if metadata.nlink() == 1
+        && let Some(result) = replace_atomically(&target, text, &metadata)
+    {
+        return result;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(&target)
+        .map_err(|e| e.to_string())?;
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(|e| e.to_string())
+}
+
+/// Writes `text` to a temporary file beside `target` with `target`'s mode
+/// and owner, and renames it over `target`. `None` when the temporary file
+/// cannot be made like the target (no write permission on the folder, an
+/// owner that cannot be given): the caller then writes in place.
+fn replace_atomically(
+    target: &Path,
+    text: &str,
+    metadata: &std::fs::Metadata,
+) -> Option<Result<(), String>> {
+    use std::os::unix::fs::MetadataExt;
+    let folder = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut file = tempfile::NamedTempFile::new_in(folder).map_err(|e| e.to_string())?;
-    file.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
-    // Keep the file's permissions: a rule file may be read-only to others.
-    if let Ok(metadata) = std::fs::metadata(path) {
-        let _ = std::fs::set_permissions(file.path(), metadata.permissions());
+    let mut file = tempfile::NamedTempFile::new_in(folder).ok()?;
+    let made = file.as_file().metadata().ok()?;
+    if (made.uid(), made.gid()) != (metadata.uid(), metadata.gid()) {
+        std::os::unix::fs::chown(file.path(), Some(metadata.uid()), Some(metadata.gid())).ok()?;
     }
-    file.persist(path)
-        .map(|_| ())
-        .map_err(|e| e.error.to_string())
+    std::fs::set_permissions(file.path(), metadata.permissions()).ok()?;
+    if let Err(e) = file
+        .write_all(text.as_bytes())
+        .and_then(|()| file.as_file().sync_all())
+    {
+        return Some(Err(e.to_string()));
+    }
+    Some(
+        file.persist(target)
+            .map(|_| ())
+            .map_err(|e| e.error.to_string()),
+    )
 }

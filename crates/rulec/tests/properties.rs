@@ -600,13 +600,38 @@ fn deeply_nested_where_clauses_are_a_diagnostic() {
     ));
 }
 
-#[test]
-fn nesting_at_the_limit_is_accepted() {
-    let depth = MAX_NESTING - 1;
-    let source = format!(
+/// `x` inside `depth` pairs of parentheses, as a criterion.
+fn parenthesised(depth: usize) -> String {
+    format!(
         "inclusion {{ a: {}x{} }}",
         "(".repeat(depth),
         ")".repeat(depth)
-    );
-    parse(&source).unwrap();
+    )
+}
+
+#[test]
+fn nesting_at_the_limit_is_accepted() {
+    // The message says "more than 64": 64 levels as an author counts them
+    // (pairs of parentheses, `not`s) must pass.
+    parse(&parenthesised(MAX_NESTING)).unwrap();
+    parse(&format!(
+        "inclusion {{ a: {}x }}",
+        "not ".repeat(MAX_NESTING)
+    ))
+    .unwrap();
+}
+
+#[test]
+fn nesting_one_past_the_limit_says_the_limit() {
+    for source in [
+        parenthesised(MAX_NESTING + 1),
+        format!("inclusion {{ a: {}x }}", "not ".repeat(MAX_NESTING + 1)),
+    ] {
+        let error = parse(&source).unwrap_err();
+        assert!(matches!(error, SyntaxError::TooDeep { .. }), "{error:?}");
+        assert_eq!(
+            error.to_string(),
+            format!("expression nested more than {MAX_NESTING} levels deep")
+        );
+    }
 }

@@ -208,6 +208,48 @@ pub enum CheckError {
         span: Span,
     },
 
+    /// A define or criterion whose tree, with the defines it uses written
+    /// out in place, is deeper than rulec evaluates safely.
+    #[error("{what} is {depth} levels deep through {count} defines (the most is {limit}): {chain}")]
+    #[diagnostic(
+        code(rulec::check::too_deep),
+        help(
+            "each define named inside another adds its depth to it; build the condition from fewer layers of defines, or join conditions side by side in `all of (…)`"
+        )
+    )]
+    TooDeep {
+        /// `define `a300`` or `criterion `c``.
+        what: String,
+        /// Its depth.
+        depth: usize,
+        /// The limit, [`crate::syntax::MAX_DEPTH`].
+        limit: usize,
+        /// How many defines the chain goes through.
+        count: usize,
+        /// The chain, `a300 → a299 → … → a0`.
+        chain: String,
+        /// The define's name or the criterion's id.
+        #[label("the limit is passed here")]
+        span: Span,
+    },
+
+    /// A name longer than [`crate::syntax::MAX_NAME_LEN`].
+    #[error("{what} `{start}…` is {length} bytes long (the most is {limit})")]
+    #[diagnostic(code(rulec::check::name_too_long), help("use a shorter name"))]
+    NameTooLong {
+        /// `field name`, `define name`, `criterion id`, `member`.
+        what: &'static str,
+        /// Its first 20 characters.
+        start: String,
+        /// Its length in bytes.
+        length: usize,
+        /// The limit.
+        limit: usize,
+        /// Where.
+        #[label("too long")]
+        span: Span,
+    },
+
     /// A `use` whose file cannot be read or checked.
     #[error("cannot use `{path}`: {reason}")]
     #[diagnostic(code(rulec::check::use_failed))]
@@ -353,6 +395,8 @@ impl CheckError {
             | CheckError::EmptyRange { span, .. }
             | CheckError::Duplicate { span, .. }
             | CheckError::CyclicDefine { span, .. }
+            | CheckError::TooDeep { span, .. }
+            | CheckError::NameTooLong { span, .. }
             | CheckError::UseFailed { span, .. }
             | CheckError::NotAField { span, .. }
             | CheckError::UnusedField { span, .. }

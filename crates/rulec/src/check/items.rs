@@ -105,6 +105,29 @@ pub(super) fn check_file(file: &RuleFile, imports: &dyn Imports) -> (Program, Ve
         }
     }
 
+    let define_order: Vec<&str> = file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Define(d) => Some(d.name.node.as_str()),
+            _ => None,
+        })
+        .collect();
+    let all_criteria: Vec<&syntax::Criterion> = file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Criteria(block) => Some(block),
+            _ => None,
+        })
+        .flat_map(|block| block.criteria.iter())
+        .collect();
+    check_names(file, &mut diagnostics);
+    let depth =
+        super::depth::check_depth(&define_asts, &define_order, &all_criteria, &mut diagnostics);
+    let mut failed: HashSet<String> = HashSet::new();
+    failed.extend(depth.too_deep.iter().map(|n| (*n).to_owned()));
+
     let mut ctx = Ctx {
         schema: &schema,
         define_asts,
@@ -115,7 +138,7 @@ pub(super) fn check_file(file: &RuleFile, imports: &dyn Imports) -> (Program, Ve
         used: HashSet::new(),
         scopes: Vec::new(),
         poisoned,
-        failed: HashSet::new(),
+        failed,
         suggestions: super::expr::SUGGESTIONS,
         written: Vec::new(),
     };
@@ -150,6 +173,9 @@ pub(super) fn check_file(file: &RuleFile, imports: &dyn Imports) -> (Program, Ve
                 });
             } else {
                 ids.insert(&c.id.node, c.id.span);
+            }
+            if depth.criteria.contains(&c.id.span.start) {
+                continue;
             }
             let Some(condition) = ctx.cond(&c.expr) else {
                 continue;
@@ -217,6 +243,38 @@ pub(super) fn check_file(file: &RuleFile, imports: &dyn Imports) -> (Program, Ve
             .collect(),
     };
     (program, ctx.diagnostics)
+}
+
+/// Refuses names longer than [`syntax::MAX_NAME_LEN`]: fields (list
+/// elements' too), members, defines and criterion ids.
+fn check_names(file: &RuleFile, diagnostics: &mut Vec<CheckError>) {
+    use super::depth::check_name;
+    let mut decls: Vec<&FieldDecl> = Vec::new();
+    for item in &file.items {
+        match item {
+            Item::Fields(block) => decls.extend(block.fields.iter()),
+            Item::Define(d) => check_name("define name", &d.name, diagnostics),
+            Item::Criteria(block) => {
+                for c in &block.criteria {
+                    check_name("criterion id", &c.id, diagnostics);
+                }
+            }
+            _ => {}
+        }
+    }
+    // A list's element fields are declarations too, at any depth.
+    while let Some(decl) = decls.pop() {
+        check_name("field name", &decl.name, diagnostics);
+        match &decl.ty.node {
+            Type::OneOf(members) | Type::SetOf(members) => {
+                for member in members {
+                    check_name("member", member, diagnostics);
+                }
+            }
+            Type::ListOf(fields) => decls.extend(fields.iter()),
+            _ => {}
+        }
+    }
 }
 
 fn schema_of(

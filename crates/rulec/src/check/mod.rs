@@ -23,6 +23,7 @@
 //! # Ok::<(), rulec::syntax::SyntaxError>(())
 //! ```
 
+mod depth;
 mod diagnostic;
 mod expr;
 mod items;

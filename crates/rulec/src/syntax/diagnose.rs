@@ -240,6 +240,9 @@ pub(crate) fn from_pest(source: &str, error: &pest::error::Error<Rule>) -> Synta
             span: token,
         };
     }
+    if let Some(error) = non_ascii_name(source, token) {
+        return error;
+    }
     let help = help_for(source, pos, &expected, word, &open);
     // Phrases that another phrase in the set already says.
     if expected.contains(&Expect::FieldType) {
@@ -450,12 +453,38 @@ fn describe(source: &str, token: Span) -> String {
 }
 
 /// Format characters that render as nothing (byte order mark, zero-width
-/// space and joiners).
+/// space and joiners, bidi controls).
 fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
-    )
+    super::hidden::is_hidden_character(c)
+}
+
+/// The error for a name with a letter outside ASCII in `token`, if it has
+/// one: the letter by code point and name, and the ASCII letter it passes
+/// for. Micro signs are left to the unit diagnostics: `µ` and `μ` belong
+/// in units.
+fn non_ascii_name(source: &str, token: Span) -> Option<SyntaxError> {
+    let word = source.get(token.range())?;
+    let (at, character) = word
+        .char_indices()
+        .find(|&(_, c)| !c.is_ascii() && c.is_alphanumeric() && c != 'µ' && c != 'μ')?;
+    let code = format!("U+{:04X}", u32::from(character));
+    let (description, looks, fix) = match super::hidden::look_alike(character) {
+        Some((name, ascii)) => (
+            format!("{code} {name}"),
+            format!(", but looks like `{ascii}`"),
+            format!(", writing `{ascii}` for it"),
+        ),
+        None => (code, String::new(), String::new()),
+    };
+    let start = token.start as usize + at;
+    Some(SyntaxError::NonAsciiName {
+        character,
+        description,
+        looks,
+        fix,
+        span: Span::new(start, start + character.len_utf8()),
+        name: word.to_owned(),
+    })
 }
 
 /// The end of the last token: trailing blank lines and comments are not

@@ -119,7 +119,7 @@ pub enum SyntaxError {
     },
 
     /// Expressions nested more deeply than rulec accepts.
-    #[error("expression nested too deeply (more than {limit} levels)")]
+    #[error("expression nested more than {limit} levels deep")]
     #[diagnostic(
         code(rulec::syntax::too_deep),
         help("split the condition into `define`s and refer to them by name")
@@ -129,6 +129,69 @@ pub enum SyntaxError {
         limit: usize,
         /// Where the limit was passed.
         #[label("nesting passes the limit here")]
+        span: Span,
+    },
+
+    /// A bidi control or an invisible character, anywhere in the file:
+    /// the text does not read as it works ("Trojan Source").
+    #[error("{what} {character} {place}")]
+    #[diagnostic(code(rulec::syntax::invisible_character))]
+    HiddenCharacter {
+        /// `text direction control` or `invisible character`.
+        what: &'static str,
+        /// Its code point and name: `U+202E RIGHT-TO-LEFT OVERRIDE`.
+        character: String,
+        /// `in a string`, `in a comment`, `in a name` …
+        place: &'static str,
+        /// The first one.
+        #[label("{character}")]
+        span: Span,
+        /// The next ones, up to nine.
+        #[label(collection, "another hidden character")]
+        others: Vec<Span>,
+        /// Why it is refused, and where the others are.
+        #[help]
+        help: String,
+    },
+
+    /// A letter outside ASCII in a name, such as a Cyrillic `а` that
+    /// looks like a Latin `a`.
+    #[error("`{character}` ({description}) is not an ASCII letter{looks}")]
+    #[diagnostic(
+        code(rulec::syntax::non_ascii_name),
+        help("names are written with ASCII letters, digits and `_`; retype the name{fix}")
+    )]
+    NonAsciiName {
+        /// The letter.
+        character: char,
+        /// Its code point, and its name when rulec knows it:
+        /// `U+0430 CYRILLIC SMALL LETTER A`.
+        description: String,
+        /// `, but looks like `a``, when it looks like an ASCII letter.
+        looks: String,
+        /// ``, writing `a` for it`, when it looks like one.
+        fix: String,
+        /// The letter, in the name.
+        #[label("in the name `{name}`")]
+        span: Span,
+        /// The name as written.
+        name: String,
+    },
+
+    /// An expression whose tree is deeper than rulec accepts: a long run
+    /// of operators nests one level per operator.
+    #[error("expression too deep: more than {limit} operators inside one another")]
+    #[diagnostic(
+        code(rulec::syntax::too_complex),
+        help(
+            "each `and`, `or` or arithmetic operator in a run nests one level: list many conditions in `all of (…)` or `any of (…)`, or name parts with `define`"
+        )
+    )]
+    TooComplex {
+        /// The limit.
+        limit: usize,
+        /// Where the limit was passed.
+        #[label("the limit is passed here")]
         span: Span,
     },
 
@@ -167,7 +230,10 @@ impl SyntaxError {
             | SyntaxError::MalformedUnit { span, .. }
             | SyntaxError::NumberOutOfRange { span }
             | SyntaxError::TooDeep { span, .. }
+            | SyntaxError::TooComplex { span, .. }
             | SyntaxError::DuplicateOption { span, .. }
+            | SyntaxError::HiddenCharacter { span, .. }
+            | SyntaxError::NonAsciiName { span, .. }
             | SyntaxError::Internal { span } => *span,
             SyntaxError::UnclosedDelimiter { expected_at, .. } => *expected_at,
             SyntaxError::TooLarge { .. } => Span::default(),

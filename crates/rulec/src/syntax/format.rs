@@ -217,9 +217,9 @@ impl Formatter<'_, '_> {
                     start: field.name.span.range().start,
                     end: field.ty.span.range().end,
                     lines: vec![format!(
-                        "{name:<w$} {}",
+                        "{} {}",
+                        super::print::pad_right(&name, width + 1),
                         type_text(&field.ty.node),
-                        w = width + 1
                     )],
                     inner: None,
                 }
@@ -281,7 +281,10 @@ impl Formatter<'_, '_> {
             .zip(&conditions)
             .map(|(((criterion, head), one), condition)| {
                 let lines = if *one {
-                    vec![format!("{head:<column$} {condition}")]
+                    vec![format!(
+                        "{} {condition}",
+                        super::print::pad_right(head, column)
+                    )]
                 } else {
                     condition_lines(head, &criterion.expr, indent, 2, false)
                 };

@@ -11,11 +11,11 @@ use pest::Parser as _;
 use pest::iterators::{Pair, Pairs};
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 
-use super::MAX_NESTING;
 use super::ast::*;
 use super::diagnose::from_pest;
 use super::error::SyntaxError;
 use super::span::{Name, Span, Spanned};
+use super::{MAX_DEPTH, MAX_NESTING};
 
 mod grammar {
     #![allow(missing_docs)]
@@ -79,13 +79,44 @@ fn span_of(pair: &Pair<'_, Rule>) -> Span {
     Span::new(start, last.as_span().end().max(start))
 }
 
-/// Refuses expressions nested more deeply than [`MAX_NESTING`], measured
-/// without recursion so that hostile input cannot exhaust the stack here, in
-/// the lowering, or in any later pass that walks the tree recursively.
+/// Refuses expressions nested more deeply than [`MAX_NESTING`], or whose
+/// tree would be deeper than [`MAX_DEPTH`], measured without recursion so
+/// that hostile input cannot exhaust the stack here, in the lowering, in
+/// dropping the tree, or in any later pass that walks it recursively.
+///
+/// A criterion's or define's own expression is level 0, so the nesting is
+/// the one an author sees: `x` inside 64 pairs of parentheses is 64
+/// levels, accepted; inside 65 it is refused, and the message says "more
+/// than 64".
+///
+/// The tree depth is what recursion follows, counted in operators one
+/// inside another: a run of `k` binary operators (`a and b and …`,
+/// `1 + 2 + …`) is a chain `k` nodes deep, whatever the parentheses, so it
+/// counts `k`; a test (`x > 1`), group, list query, date difference, `not`
+/// or unary `-` counts one; parentheses and operands count nothing.
 fn check_nesting(pairs: Pairs<'_, Rule>) -> Result<()> {
-    let mut stack: Vec<(Pair<'_, Rule>, usize)> = pairs.map(|p| (p, 0)).collect();
-    while let Some((pair, depth)) = stack.pop() {
-        let depth = depth + usize::from(pair.as_rule() == Rule::expr);
+    // (pair, nesting, tree depth). The outermost `expr` adds one to the
+    // nesting below: starting one lower makes it 0.
+    let mut stack: Vec<(Pair<'_, Rule>, isize, usize)> = pairs.map(|p| (p, -1, 0)).collect();
+    while let Some((pair, depth, tree)) = stack.pop() {
+        let rule = pair.as_rule();
+        let depth = depth + isize::from(rule == Rule::expr);
+        let operators = match rule {
+            Rule::expr => pair
+                .clone()
+                .into_inner()
+                .filter(|c| matches!(c.as_rule(), Rule::kw_and | Rule::kw_or))
+                .count(),
+            Rule::sum => pair
+                .clone()
+                .into_inner()
+                .filter(|c| matches!(c.as_rule(), Rule::add | Rule::sub | Rule::mul | Rule::div))
+                .count(),
+            Rule::comparison => usize::from(pair.clone().into_inner().nth(1).is_some()),
+            Rule::group | Rule::list_query | Rule::date_diff => 1,
+            _ => 0,
+        };
+        let tree = tree + operators;
         let mut prefix_run = 0;
         for child in pair.into_inner() {
             // Chains of `not` and unary minus nest in the tree as deeply as
@@ -96,13 +127,20 @@ fn check_nesting(pairs: Pairs<'_, Rule>) -> Result<()> {
                 prefix_run = 0;
             }
             let child_depth = depth + prefix_run;
-            if child_depth > MAX_NESTING {
+            if usize::try_from(child_depth).is_ok_and(|d| d > MAX_NESTING) {
                 return Err(SyntaxError::TooDeep {
                     limit: MAX_NESTING,
                     span: span_of(&child),
                 });
             }
-            stack.push((child, child_depth));
+            let child_tree = tree + prefix_run as usize;
+            if child_tree > MAX_DEPTH {
+                return Err(SyntaxError::TooComplex {
+                    limit: MAX_DEPTH,
+                    span: span_of(&child),
+                });
+            }
+            stack.push((child, child_depth, child_tree));
         }
     }
     Ok(())

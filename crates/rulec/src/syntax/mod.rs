@@ -15,6 +15,7 @@ mod ast;
 mod diagnose;
 mod error;
 mod format;
+mod hidden;
 mod lower;
 mod print;
 mod span;
@@ -22,6 +23,7 @@ mod span;
 pub use ast::*;
 pub use error::SyntaxError;
 pub use format::format;
+pub use hidden::is_hidden_character;
 pub use print::{print, print_expr};
 pub use span::{Name, Span, Spanned};
 
@@ -35,6 +37,20 @@ pub const MAX_SOURCE_LEN: usize = 8 * 1024 * 1024;
 /// chains of `not`). Real criteria nest a handful of levels; the limit keeps
 /// every recursive pass over the tree far from the end of the stack.
 pub const MAX_NESTING: usize = 64;
+
+/// How deep the tree of an expression may be, every define it uses
+/// counted as written out in place: a run of `k` operators (`a and b and
+/// …`) is `k` levels, a test, group or `where` one. Checking, evaluating
+/// and explaining recurse down the tree; this keeps them far from the end
+/// of the stack (a debug build's checker takes some 20 KB a level; the
+/// main thread has 8 MiB). Long runs of conditions belong in `all of (…)`
+/// or `any of (…)`, which do not nest.
+pub const MAX_DEPTH: usize = 256;
+
+/// The longest name (field, define, list, member or criterion id), in
+/// bytes. Longer names are refused by the checker: nobody reads them, and
+/// columns aligned on them would be as wide.
+pub const MAX_NAME_LEN: usize = 255;
 
 /// Words that cannot name a field, define, criterion or list.
 pub const RESERVED: &[&str] = &[
@@ -101,6 +117,9 @@ pub fn parse_expr(source: &str) -> Result<Expr, SyntaxError> {
     lower::parse_expr(source)
 }
 
+/// Refuses what must be refused before parsing: a source too large to
+/// parse quickly, and hidden characters, which the grammar would accept in
+/// strings and comments.
 fn check_size(source: &str) -> Result<(), SyntaxError> {
     if source.len() > MAX_SOURCE_LEN {
         return Err(SyntaxError::TooLarge {
@@ -108,7 +127,10 @@ fn check_size(source: &str) -> Result<(), SyntaxError> {
             limit: MAX_SOURCE_LEN,
         });
     }
-    Ok(())
+    match hidden::find_hidden(source) {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
 }
 
 #[cfg(test)]

@@ -70,9 +70,9 @@ fn print_item(out: &mut String, item: &Item) {
                 let name = format!("{}:", field.name.node);
                 let _ = writeln!(
                     out,
-                    "  {name:<w$} {}",
+                    "  {} {}",
+                    pad_right(&name, width + 1),
                     type_text(&field.ty.node),
-                    w = width + 1
                 );
             }
             out.push_str("}\n");
@@ -101,12 +101,22 @@ fn print_block(out: &mut String, block: &CriteriaBlock) {
         let expr = print_expr(&criterion.expr);
         let pad = head_width.saturating_sub(head.chars().count());
         if 2 + head_width + 1 + expr.len() <= WIDTH {
-            let _ = writeln!(out, "  {head}{:pad$} {expr}", "");
+            let _ = writeln!(out, "  {head}{} {expr}", " ".repeat(pad));
         } else {
             let _ = writeln!(out, "  {head}\n    {expr}");
         }
     }
     out.push_str("}\n");
+}
+
+/// `text` followed by spaces up to `width` characters. Not `{:<width$}`:
+/// a format width above 65,535 panics, and a name may be longer.
+pub(super) fn pad_right(text: &str, width: usize) -> String {
+    let pad = width.saturating_sub(text.chars().count());
+    let mut out = String::with_capacity(text.len() + pad);
+    out.push_str(text);
+    out.extend(std::iter::repeat_n(' ', pad));
+    out
 }
 
 /// Each criterion's `id "label":`, the ids padded to the longest, and
@@ -122,7 +132,11 @@ pub(super) fn criterion_heads(block: &CriteriaBlock) -> (usize, Vec<String>) {
         .criteria
         .iter()
         .map(|c| match &c.label {
-            Some(label) => format!("{:<id_width$} {}:", c.id.node, quote(&label.node)),
+            Some(label) => format!(
+                "{} {}:",
+                pad_right(&c.id.node, id_width),
+                quote(&label.node)
+            ),
             None => format!("{}:", c.id.node),
         })
         .collect();
