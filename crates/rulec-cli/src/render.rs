@@ -172,12 +172,12 @@ fn visible_span(text: &str, offset: usize, len: usize) -> (usize, usize) {
 /// the aim is a safe display, not a reversible one.
 pub fn printable(text: &str) -> Cow<'_, str> {
     // Every character escaped is below U+0020, U+007F, or starts with one
-    // of these three UTF-8 lead bytes (U+0080–U+009F: 0xC2, U+061C: 0xD8,
-    // U+200E–U+2069: 0xE2): text without them, nearly all of it, is
-    // returned as it is after one pass over its bytes.
+    // of these UTF-8 lead bytes (U+0080–U+00AD: 0xC2, U+061C: 0xD8,
+    // U+200B–U+2069: 0xE2, U+FEFF: 0xEF): text without them, nearly all of
+    // it, is returned as it is after one pass over its bytes.
     if !text
         .bytes()
-        .any(|b| b < 0x20 || b == 0x7f || b == 0xc2 || b == 0xd8 || b == 0xe2)
+        .any(|b| b < 0x20 || b == 0x7f || matches!(b, 0xc2 | 0xd8 | 0xe2 | 0xef))
     {
         return Cow::Borrowed(text);
     }
@@ -204,14 +204,12 @@ pub fn printable(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Control characters, and the bidirectional controls of Unicode's
-/// Bidi_Control property (marks, embeddings, overrides, isolates).
+/// Control characters, bidi controls and invisible characters: the very
+/// characters `check` escapes in a rule file's snippets (one rule, in
+/// [`crate::source::is_unsafe_for_terminal`]), plus tab and line breaks,
+/// which a one-line field must not contain either.
 fn needs_escape(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
-        )
+    matches!(c, '\n' | '\r' | '\t') || crate::source::is_unsafe_for_terminal(c)
 }
 
 /// One diagnostic in `--format json` output.
