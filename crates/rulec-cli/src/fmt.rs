@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use anstyle::AnsiColor;
 
 use crate::check::{Status, eprintln_quiet};
+use crate::output::{Inputs, Output, WriteFailure};
 use crate::render::TextRenderer;
 use crate::source::escape_for_terminal;
 
@@ -54,8 +55,8 @@ pub fn run(files: &[PathBuf], check: bool, colour: bool) -> Status {
         } else {
             match write_back(path, &formatted) {
                 Ok(()) => eprintln_quiet(&format!("formatted {name}")),
-                Err(reason) => {
-                    eprintln_quiet(&format!("error: cannot write `{name}`: {reason}"));
+                Err(message) => {
+                    eprintln_quiet(&format!("error: {message}"));
                     status = status.max(Status::Trouble);
                 }
             }
@@ -103,65 +104,43 @@ fn print_diff(name: &str, old: &str, new: &str, colour: bool) -> std::io::Result
 /// The file itself is rewritten, not the path: a symbolic link is followed
 /// to its target and stays a link. A file with no write permission is
 /// refused (even for root, who could write it). A file with one name is
-/// replaced atomically, through a temporary file in its folder given the
-/// file's mode and owner before it is renamed over it, so a failure leaves
-/// the old file whole; a file with several hard links, or one whose owner
-/// cannot be kept, is overwritten in place once the whole text is ready,
-/// so that every name still shows the same file.
+/// replaced atomically by the writer `--output` uses ([`Output`]: a
+/// temporary file in its folder given the file's mode and owner, renamed
+/// over it, removed on an interrupt), so a failure leaves the old file
+/// whole; a file with several hard links is overwritten in place once the
+/// whole text is ready, so that every name still shows the same file.
 fn write_back(path: &Path, text: &str) -> Result<(), String> {
     use std::os::unix::fs::MetadataExt;
-    let target = std::fs::canonicalize(path).map_err(|e| e.to_string())?;
-    let metadata = std::fs::metadata(&target).map_err(|e| e.to_string())?;
+    let shown = crate::render::printable(&path.display().to_string()).into_owned();
+    let cannot = |reason: String| format!("cannot write `{shown}`: {reason}");
+    let metadata = std::fs::metadata(path).map_err(|e| cannot(e.to_string()))?;
     if !metadata.is_file() {
-        return Err("it is not a regular file; nothing was written".to_owned());
+        return Err(cannot(
+            "it is not a regular file; nothing was written".to_owned(),
+        ));
     }
     if metadata.permissions().readonly() {
-        return Err("it is read-only; nothing was written (make it writable first)".to_owned());
+        return Err(cannot(
+            "it is read-only; nothing was written (make it writable first)".to_owned(),
+        ));
     }
-    if metadata.nlink() == 1
-        && let Some(result) = replace_atomically(&target, text, &metadata)
-    {
-        return result;
+    if metadata.nlink() == 1 {
+        // The writer follows a link to its target and names `path` in
+        // its messages.
+        let failed = |e: WriteFailure| match e {
+            WriteFailure::Said(message) => message,
+            WriteFailure::ReaderGone => cannot("the file was closed".to_owned()),
+        };
+        let mut output = Output::open(Some(path), &Inputs::default())?;
+        output.write(text).map_err(failed)?;
+        return output.finish(true).map_err(failed);
     }
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .truncate(true)
-        .open(&target)
-        .map_err(|e| e.to_string())?;
+        .open(path)
+        .map_err(|e| cannot(e.to_string()))?;
     file.write_all(text.as_bytes())
         .and_then(|()| file.sync_all())
-        .map_err(|e| e.to_string())
-}
-
-/// Writes `text` to a temporary file beside `target` with `target`'s mode
-/// and owner, and renames it over `target`. `None` when the temporary file
-/// cannot be made like the target (no write permission on the folder, an
-/// owner that cannot be given): the caller then writes in place.
-fn replace_atomically(
-    target: &Path,
-    text: &str,
-    metadata: &std::fs::Metadata,
-) -> Option<Result<(), String>> {
-    use std::os::unix::fs::MetadataExt;
-    let folder = match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut file = tempfile::NamedTempFile::new_in(folder).ok()?;
-    let made = file.as_file().metadata().ok()?;
-    if (made.uid(), made.gid()) != (metadata.uid(), metadata.gid()) {
-        std::os::unix::fs::chown(file.path(), Some(metadata.uid()), Some(metadata.gid())).ok()?;
-    }
-    std::fs::set_permissions(file.path(), metadata.permissions()).ok()?;
-    if let Err(e) = file
-        .write_all(text.as_bytes())
-        .and_then(|()| file.as_file().sync_all())
-    {
-        return Some(Err(e.to_string()));
-    }
-    Some(
-        file.persist(target)
-            .map(|_| ())
-            .map_err(|e| e.error.to_string()),
-    )
+        .map_err(|e| cannot(e.to_string()))
 }
