@@ -4,7 +4,7 @@ mod rows;
 
 use std::io::Read;
 
-pub use self::rows::{MAX_CELL, MAX_COLUMNS, MAX_ROW};
+pub use self::rows::{MAX_CSV_CELL, MAX_CSV_COLUMNS, MAX_CSV_ROW};
 use self::rows::{Row, Rows, Span, SpanEnd};
 
 use super::{
@@ -16,8 +16,8 @@ use crate::eval::{FieldValue, Record};
 use crate::units::Conversion;
 
 /// The CSV header row could not be read: an I/O error, or a header over
-/// the limits (more than [`MAX_COLUMNS`] columns, a line of more than
-/// [`MAX_ROW`] bytes, a quoted cell that spans lines).
+/// the limits (more than [`MAX_CSV_COLUMNS`] columns, a line of more than
+/// [`MAX_CSV_ROW`] bytes, a quoted cell that spans lines).
 #[derive(Debug, thiserror::Error)]
 #[error("the CSV header could not be read: {reason}")]
 pub struct CsvError {
@@ -51,17 +51,17 @@ pub struct CsvError {
 /// two columns (`hemoglobin` twice, or `hemoglobin [g/L]` and
 /// `hemoglobin [g/dL]`) is ambiguous: in each row that fills either, it is
 /// one data error naming the columns, and the field is left missing. A
-/// cell of more than [`MAX_CELL`] bytes is a data error for its field.
+/// cell of more than [`MAX_CSV_CELL`] bytes is a data error for its field.
 ///
 /// A row is one line (ending in `\n`, `\r\n` or `\r`; blank lines are
 /// skipped). A row with more or fewer cells than the header, or longer
-/// than [`MAX_ROW`] bytes, is a data error for the whole record, which
+/// than [`MAX_CSV_ROW`] bytes, is a data error for the whole record, which
 /// comes back with every field missing. A quoted cell may hold commas but
 /// not a line break: a quote still open at the end of its line is
 /// followed to where it closes, and each line it spans is a record with
 /// every field missing and a data error naming those lines — a stray `"`
 /// merges no patients, and every line of the input is a record. A quote
-/// still open after [`MAX_CELL`] bytes, or at the end of the input, is
+/// still open after [`MAX_CSV_CELL`] bytes, or at the end of the input, is
 /// reported the same way (reading goes on from the next line).
 ///
 /// Rows are read as they are asked for, holding one row at a time; if
@@ -100,16 +100,16 @@ pub fn from_csv<R: Read>(program: &Program, reader: R) -> Result<CsvRecords<'_, 
     let header = rows.next_row().map_err(|e| error(e.to_string()))?;
     let header_cells: Vec<&[u8]> = match header {
         None => Vec::new(),
-        Some(Row::Cells { count, .. }) if count > MAX_COLUMNS => {
+        Some(Row::Cells { count, .. }) if count > MAX_CSV_COLUMNS => {
             return Err(error(format!(
-                "it has {count} columns, more than {MAX_COLUMNS}, the most a CSV input may have"
+                "it has {count} columns, more than {MAX_CSV_COLUMNS}, the most a CSV input may have"
             )));
         }
         Some(Row::Cells { .. }) => rows.cells().collect(),
         Some(Row::TooLong { line, bytes }) => {
             return Err(error(format!(
                 "line {line} is longer than {} MiB ({bytes} bytes or more), the most a row may be",
-                MAX_ROW >> 20
+                MAX_CSV_ROW >> 20
             )));
         }
         Some(Row::Spanning(span)) => return Err(error(span_reason(&span, None))),
@@ -486,7 +486,7 @@ impl<R: Read> Iterator for CsvRecords<'_, R> {
             }
             Ok(Some(Row::TooLong { line, bytes })) => Some(self.unread(format!(
                 "line {line} is longer than {} MiB ({bytes} bytes or more), the most a row may be, so it is not read",
-                MAX_ROW >> 20
+                MAX_CSV_ROW >> 20
             ))),
             Ok(Some(Row::Spanning(span))) => {
                 let first = span.first;
@@ -531,7 +531,7 @@ fn span_reason(span: &Span, line: Option<u64>) -> Reason {
         SpanEnd::TooLong => format!(
             "a quoted cell opened on line {first} is still open after {} MiB, on line {last}: \
              {stray}, so {lines} not read{this}; reading goes on from line {}",
-            MAX_CELL >> 20,
+            MAX_CSV_CELL >> 20,
             last + 1
         ),
     }
@@ -598,7 +598,7 @@ impl<R: Read> CsvRecords<'_, R> {
         let id = self
             .id_column
             .and_then(|i| self.rows.cells().nth(i))
-            .filter(|id| id.len() <= MAX_CELL)
+            .filter(|id| id.len() <= MAX_CSV_CELL)
             .and_then(|cell| std::str::from_utf8(cell).ok())
             .filter(|id| !id.is_empty())
             .map(str::to_owned);
@@ -608,12 +608,12 @@ impl<R: Read> CsvRecords<'_, R> {
             if raw.is_empty() {
                 continue;
             }
-            if raw.len() > MAX_CELL {
+            if raw.len() > MAX_CSV_CELL {
                 problems.push((
                     column.field_name(schema),
                     format!(
                         "the cell is longer than {} MiB ({} bytes), the most a cell may be",
-                        MAX_CELL >> 20,
+                        MAX_CSV_CELL >> 20,
                         raw.len()
                     ),
                 ));

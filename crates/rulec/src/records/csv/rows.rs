@@ -16,14 +16,14 @@ use std::io::{self, BufRead, BufReader, Read};
 
 /// The longest cell read, in bytes; and how far a quoted cell that spans
 /// lines is read past before it is given up.
-pub const MAX_CELL: usize = 1 << 20;
+pub const MAX_CSV_CELL: usize = 1 << 20;
 
 /// The longest row read, in bytes (the JSON Lines limit); a longer one is
 /// skipped without being held.
-pub const MAX_ROW: usize = 64 << 20;
+pub const MAX_CSV_ROW: usize = 64 << 20;
 
 /// The most columns a header may have.
-pub const MAX_COLUMNS: usize = 4096;
+pub const MAX_CSV_COLUMNS: usize = 4096;
 
 /// Where a quoted cell spanning lines stopped being read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,7 +32,7 @@ pub(super) enum SpanEnd {
     Closed,
     /// The input ends inside the quote.
     EndOfInput,
-    /// Still open after [`MAX_CELL`] bytes: given up at the end of the
+    /// Still open after [`MAX_CSV_CELL`] bytes: given up at the end of the
     /// last line, and reading resumes on the next.
     TooLong,
 }
@@ -54,7 +54,7 @@ pub(super) enum Row {
     /// A row on the line `line`, of `count` cells (held in [`Rows`] up to
     /// its cell limit).
     Cells { line: u64, count: usize },
-    /// A line of more than [`MAX_ROW`] bytes, skipped.
+    /// A line of more than [`MAX_CSV_ROW`] bytes, skipped.
     TooLong { line: u64, bytes: u64 },
     /// A quoted cell that spans lines.
     Spanning(Span),
@@ -78,7 +78,7 @@ enum Mode {
     /// Past a line break inside a quote: nothing is kept, the quotes are
     /// followed to the end of the row.
     Span,
-    /// Over [`MAX_ROW`]: skipped to the end of the line.
+    /// Over [`MAX_CSV_ROW`]: skipped to the end of the line.
     Skip,
 }
 
@@ -125,7 +125,7 @@ impl<R: Read> Rows<R> {
             consumed: 0,
             text: Vec::new(),
             ends: Vec::new(),
-            max_cells: MAX_COLUMNS,
+            max_cells: MAX_CSV_COLUMNS,
         }
     }
 
@@ -160,7 +160,7 @@ impl<R: Read> Rows<R> {
         self.text.clear();
         self.ends.clear();
         // One huge row should not keep its buffer for the rest of the input.
-        self.text.shrink_to(MAX_CELL);
+        self.text.shrink_to(MAX_CSV_CELL);
         let mut scan = Scan {
             state: State::StartRow,
             mode: Mode::Cells,
@@ -296,7 +296,7 @@ fn step(
                     scan.mode = Mode::Span;
                     None
                 }
-                Mode::Cells if scan.bytes > MAX_ROW as u64 => Some(Row::TooLong {
+                Mode::Cells if scan.bytes > MAX_CSV_ROW as u64 => Some(Row::TooLong {
                     line: scan.first,
                     bytes: scan.bytes,
                 }),
@@ -310,7 +310,7 @@ fn step(
                 Mode::Span => {
                     let end = if scan.state != State::Quoted {
                         Some(SpanEnd::Closed)
-                    } else if scan.bytes > MAX_CELL as u64 {
+                    } else if scan.bytes > MAX_CSV_CELL as u64 {
                         Some(SpanEnd::TooLong)
                     } else {
                         None
@@ -337,14 +337,14 @@ fn step(
         scan.bytes += 1;
         scan.line_bytes += 1;
         let keep = scan.mode == Mode::Cells;
-        if keep && scan.bytes > MAX_ROW as u64 {
+        if keep && scan.bytes > MAX_CSV_ROW as u64 {
             scan.mode = Mode::Skip;
             text.clear();
-            text.shrink_to(MAX_CELL);
+            text.shrink_to(MAX_CSV_CELL);
             ends.clear();
         }
         // Runs are cut at the row limit, so the cells never hold more.
-        let room = (MAX_ROW as u64).saturating_sub(scan.bytes);
+        let room = (MAX_CSV_ROW as u64).saturating_sub(scan.bytes);
         let room = usize::try_from(room).unwrap_or(usize::MAX);
         match scan.mode {
             Mode::Skip => {
