@@ -5,7 +5,7 @@ mod rows;
 use std::io::Read;
 
 pub use self::rows::{MAX_CSV_CELL, MAX_CSV_COLUMNS, MAX_CSV_ROW};
-use self::rows::{Row, Rows, Span, SpanEnd};
+use self::rows::{Row, Rows, Span, span_reason};
 
 use super::{
     Problems, QuantityField, ReadRecord, Reason, WHOLE_RECORD, date, finish, integer, member,
@@ -60,7 +60,8 @@ pub struct CsvError {
 /// not a line break: a quote still open at the end of its line is
 /// followed to where it closes, and each line it spans is a record with
 /// every field missing and a data error naming those lines — a stray `"`
-/// merges no patients, and every line of the input is a record. A quote
+/// merges no patients, and every non-blank line after the header is a
+/// record. A quote
 /// still open after [`MAX_CSV_CELL`] bytes, or at the end of the input, is
 /// reported the same way (reading goes on from the next line).
 ///
@@ -139,8 +140,8 @@ pub struct CsvRecords<'p, R> {
     position: usize,
     finished: bool,
     /// Lines spanned by a quoted cell still to be given a record each:
-    /// the span, and the next of its lines.
-    span: Option<(Span, u64)>,
+    /// the span, the next of its lines, and the next of its blank lines.
+    span: Option<(Span, u64, usize)>,
 }
 
 impl<R: Read> CsvRecords<'_, R> {
@@ -490,7 +491,7 @@ impl<R: Read> Iterator for CsvRecords<'_, R> {
             ))),
             Ok(Some(Row::Spanning(span))) => {
                 let first = span.first;
-                self.span = Some((span, first));
+                self.span = Some((span, first, 0));
                 self.next_spanned()
             }
             Err(error) => {
@@ -500,40 +501,6 @@ impl<R: Read> Iterator for CsvRecords<'_, R> {
                 )))
             }
         }
-    }
-}
-
-/// Why the lines of `span` are not read; `line`, the one a record is
-/// made of (none for the header).
-fn span_reason(span: &Span, line: Option<u64>) -> Reason {
-    let Span {
-        first, last, end, ..
-    } = span;
-    let lines = if first == last {
-        format!("line {first} is")
-    } else {
-        format!("lines {first}–{last} are")
-    };
-    let this = match line {
-        Some(line) if first != last => format!(", this one (line {line}) among them"),
-        _ => String::new(),
-    };
-    let stray = "a cell may not span lines (is a `\"` stray?)";
-    match end {
-        SpanEnd::Closed => format!(
-            "a quoted cell opened on line {first} closes on line {last}: lines {first}–{last} \
-             were read as one row, and {stray}, so none of them is read{this}"
-        ),
-        SpanEnd::EndOfInput => format!(
-            "a quoted cell opened on line {first} is not closed by the end of the input: \
-             {stray}, so {lines} not read{this}"
-        ),
-        SpanEnd::TooLong => format!(
-            "a quoted cell opened on line {first} is still open after {} MiB, on line {last}: \
-             {stray}, so {lines} not read{this}; reading goes on from line {}",
-            MAX_CSV_CELL >> 20,
-            last + 1
-        ),
     }
 }
 
@@ -552,12 +519,13 @@ struct Cells<'r> {
 impl<R: Read> CsvRecords<'_, R> {
     /// The next record of the lines of a quoted cell that spans lines.
     fn next_spanned(&mut self) -> Option<ReadRecord> {
-        let (span, next) = self.span.as_mut()?;
-        while span.blank.first().is_some_and(|b| b <= next) {
-            if span.blank.first() == Some(next) {
+        let (span, next, blank) = self.span.as_mut()?;
+        // Blank lines are in order: step over those at the next line.
+        while let Some(b) = span.blank.get(*blank).filter(|b| *b <= next) {
+            if b == next {
                 *next += 1;
             }
-            span.blank.remove(0);
+            *blank += 1;
         }
         let line = *next;
         if line > span.last {

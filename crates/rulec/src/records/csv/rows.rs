@@ -48,6 +48,40 @@ pub(super) struct Span {
     pub end: SpanEnd,
 }
 
+/// Why the lines of `span` are not read; `line`, the one a record is
+/// made of (none for the header).
+pub(super) fn span_reason(span: &Span, line: Option<u64>) -> String {
+    let Span {
+        first, last, end, ..
+    } = span;
+    let lines = if first == last {
+        format!("line {first} is")
+    } else {
+        format!("lines {first}–{last} are")
+    };
+    let this = match line {
+        Some(line) if first != last => format!(", this one (line {line}) among them"),
+        _ => String::new(),
+    };
+    let stray = "a cell may not span lines (is a `\"` stray?)";
+    match end {
+        SpanEnd::Closed => format!(
+            "a quoted cell opened on line {first} closes on line {last}: lines {first}–{last} \
+             were read as one row, and {stray}, so none of them is read{this}"
+        ),
+        SpanEnd::EndOfInput => format!(
+            "a quoted cell opened on line {first} is not closed by the end of the input: \
+             {stray}, so {lines} not read{this}"
+        ),
+        SpanEnd::TooLong => format!(
+            "a quoted cell opened on line {first} is still open after {} MiB, on line {last}: \
+             {stray}, so {lines} not read{this}; reading goes on from line {}",
+            MAX_CSV_CELL >> 20,
+            last + 1
+        ),
+    }
+}
+
 /// One row of the input.
 #[derive(Debug, PartialEq, Eq)]
 pub(super) enum Row {
