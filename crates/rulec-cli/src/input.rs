@@ -389,10 +389,30 @@ impl<'de> Visitor<'de> for ArraySeed<'_, '_> {
 }
 
 /// CSV: rows are read into records here, as the reader needs the program.
+///
+/// A chunk is weighed by the input its records were read from and by
+/// their data errors, which can outweigh it many times (a one-byte cell in
+/// an unknown column is a message of a hundred): 1024 records of a wide
+/// file would otherwise hold gigabytes in flight.
 fn read_csv(reader: impl Read, program: &Program, chunks: &mut Chunker<'_>) -> Result<(), String> {
-    let records = rulec::records::from_csv(program, reader).map_err(|e| e.to_string())?;
-    for read in records {
-        if !chunks.push(Item::Read(read), 0) {
+    let mut records = rulec::records::from_csv(program, reader).map_err(|e| e.to_string())?;
+    let mut read_before = 0;
+    while let Some(read) = records.next() {
+        let read_now = records.bytes_read();
+        let input = usize::try_from(read_now.saturating_sub(read_before)).unwrap_or(usize::MAX);
+        read_before = read_now;
+        let errors: usize = read
+            .errors
+            .iter()
+            .map(|e| {
+                let name = match &e.record {
+                    RecordName::Id(id) => id.len(),
+                    RecordName::Position(_) => 0,
+                };
+                std::mem::size_of::<DataError>() + e.field.len() + e.reason.len() + name
+            })
+            .sum();
+        if !chunks.push(Item::Read(read), input.saturating_add(errors)) {
             break;
         }
     }

@@ -131,37 +131,133 @@ fn every_record_in_gets_a_verdict_out_in_order() {
 }
 
 /// The same for CSV: ragged rows, bad units and values among good rows,
+/// and stray quotes — opened on one patient's id and closed on a later
+/// one's, which the `csv` crate read as one row, and one never closed —
 /// N rows in, N verdicts out, each bad one with its row and reason.
 #[test]
 fn every_csv_row_gets_a_verdict_out_in_order() {
     let dir = tempfile::tempdir().unwrap();
     let mut text = String::from("id,hemoglobin,sex,pregnant\n");
     let mut expected = Vec::new();
-    for i in 0..600 {
-        let (row, bad) = match i % 5 {
-            0 => (format!("r{i},90,male"), Some("cells")),
-            1 => (format!("r{i},90 g/LL,male,no"), Some("unknown unit")),
-            2 => (format!("r{i},90,femal,no"), Some("did you mean `female`")),
-            3 => (format!("r{i},90,male,no,extra"), Some("cells")),
+    let rows = 600;
+    for i in 0..rows {
+        let (mut row, mut bad) = match i % 5 {
+            0 => (format!("r{i},90,male"), Some("cells".to_owned())),
+            1 => (
+                format!("r{i},90 g/LL,male,no"),
+                Some("unknown unit".to_owned()),
+            ),
+            2 => (
+                format!("r{i},90,femal,no"),
+                Some("did you mean `female`".to_owned()),
+            ),
+            3 => (format!("r{i},90,male,no,extra"), Some("cells".to_owned())),
             _ => (format!("r{i},{},female,no", 70 + i % 30), None),
         };
+        // The header is line 1: row i is on line i + 2.
+        let line = i + 2;
+        let spanned = |first: usize| {
+            Some(format!(
+                "a quoted cell opened on line {first} closes on line {}: lines {first}–{} were read as one row",
+                first + 2,
+                first + 2
+            ))
+        };
+        match i % 50 {
+            // p2 to p4 of the issue: a quote opened on one id, closed on
+            // the id two rows down.
+            11 => {
+                row.insert(0, '"');
+                bad = spanned(line);
+            }
+            12 => bad = spanned(line - 1),
+            13 => {
+                row = row.replacen(',', "\",", 1);
+                bad = spanned(line - 2);
+            }
+            _ => {}
+        }
+        if i == rows - 1 {
+            row = format!("r{i},\"90,female,no");
+            bad = Some(format!(
+                "a quoted cell opened on line {line} is not closed by the end of the input"
+            ));
+        }
         text.push_str(&row);
         text.push('\n');
         expected.push(bad);
     }
     std::fs::write(dir.path().join("rows.csv"), text).unwrap();
-    let (_, verdicts) = eval_json(dir.path(), "rows.csv", "2");
+    let (one, verdicts) = eval_json(dir.path(), "rows.csv", "2");
+    let (four, _) = eval_json(dir.path(), "rows.csv", "4");
+    assert_eq!(one.stdout, four.stdout, "the same bytes at 2 and 4 threads");
     assert_eq!(verdicts.len(), expected.len());
     for (i, (verdict, bad)) in verdicts.iter().zip(&expected).enumerate() {
         assert_eq!(verdict["position"], i + 1);
         let errors = verdict["errors"].as_array().unwrap();
         match bad {
-            None => assert!(errors.is_empty(), "row {}: {errors:?}", i + 1),
+            None => {
+                assert!(errors.is_empty(), "row {}: {errors:?}", i + 1);
+                assert_eq!(verdict["id"], format!("r{i}"));
+            }
             Some(reason) => {
                 let text = errors[0]["reason"].as_str().unwrap();
-                assert!(text.contains(reason), "row {}: {text}", i + 1);
+                assert!(text.contains(reason.as_str()), "row {}: {text}", i + 1);
             }
         }
+    }
+    let err = stderr(&one);
+    assert!(
+        err.contains(
+            "rows.csv row 12: record 12: a quoted cell opened on line 13 closes on line 15"
+        ),
+        "{err}"
+    );
+}
+
+/// A CSV header over the limits stops the run with a message; the
+/// records are never guessed at.
+#[test]
+fn a_csv_header_over_the_limits_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let header: Vec<String> = (0..10_000).map(|i| format!("c{i}")).collect();
+    let row = vec!["1"; 10_000].join(",");
+    std::fs::write(
+        dir.path().join("wide.csv"),
+        format!("{}\n{row}\n", header.join(",")),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("quoted.csv"), "id,\"hemoglobin\nr1,90\n").unwrap();
+    let rules = crate_dir().join(SMALL);
+    for (file, message) in [
+        (
+            "wide.csv",
+            "it has 10000 columns, more than 4096, the most a CSV input may have",
+        ),
+        (
+            "quoted.csv",
+            "a quoted cell opened on line 1 is not closed by the end of the input",
+        ),
+    ] {
+        let output = rulec(
+            dir.path(),
+            &[
+                "eval",
+                rules.to_str().unwrap(),
+                "--records",
+                file,
+                "--index-date",
+                "2026-01-15",
+            ],
+        );
+        assert_eq!(output.status.code(), Some(2), "{file}");
+        let err = stderr(&output);
+        assert!(
+            err.contains(&format!(
+                "cannot read `{file}`: the CSV header could not be read: {message}"
+            )),
+            "{err}"
+        );
     }
 }
 

@@ -1,6 +1,11 @@
 //! CSV records: one row per patient, a header row of field names.
 
+mod rows;
+
 use std::io::Read;
+
+pub use self::rows::{MAX_CSV_CELL, MAX_CSV_COLUMNS, MAX_CSV_ROW};
+use self::rows::{Row, Rows, Span, span_reason};
 
 use super::{
     Problems, QuantityField, ReadRecord, Reason, WHOLE_RECORD, date, finish, integer, member,
@@ -10,7 +15,9 @@ use crate::check::{Field, FieldType, Program, Schema};
 use crate::eval::{FieldValue, Record};
 use crate::units::Conversion;
 
-/// The CSV header row could not be read (an I/O error).
+/// The CSV header row could not be read: an I/O error, or a header over
+/// the limits (more than [`MAX_CSV_COLUMNS`] columns, a line of more than
+/// [`MAX_CSV_ROW`] bytes, a quoted cell that spans lines).
 #[derive(Debug, thiserror::Error)]
 #[error("the CSV header could not be read: {reason}")]
 pub struct CsvError {
@@ -39,13 +46,28 @@ pub struct CsvError {
 /// error in every row that fills it — read such records from JSON.
 ///
 /// A column that cannot be read — an unknown field, a bad unit in its
-/// header, a unit on a field that is not a quantity, a second column for
-/// one field — makes each non-empty cell of it a data error for that
-/// record and field. A row with more or fewer cells than the header is a
-/// data error for the whole record, which comes back with every field
-/// missing. Rows are read as they are asked for; if reading the input
-/// fails part way (an I/O error), one last record reports it and the
-/// iterator ends.
+/// header, a unit on a field that is not a quantity — makes each non-empty
+/// cell of it a data error for that record and field. A field given by
+/// two columns (`hemoglobin` twice, or `hemoglobin [g/L]` and
+/// `hemoglobin [g/dL]`) is ambiguous: in each row that fills either, it is
+/// one data error naming the columns, and the field is left missing. A
+/// cell of more than [`MAX_CSV_CELL`] bytes is a data error for its field.
+///
+/// A row is one line (ending in `\n`, `\r\n` or `\r`; blank lines are
+/// skipped). A row with more or fewer cells than the header, or longer
+/// than [`MAX_CSV_ROW`] bytes, is a data error for the whole record, which
+/// comes back with every field missing. A quoted cell may hold commas but
+/// not a line break: a quote still open at the end of its line is
+/// followed to where it closes, and each line it spans is a record with
+/// every field missing and a data error naming those lines — a stray `"`
+/// merges no patients, and every non-blank line after the header is a
+/// record. A quote
+/// still open after [`MAX_CSV_CELL`] bytes, or at the end of the input, is
+/// reported the same way (reading goes on from the next line).
+///
+/// Rows are read as they are asked for, holding one row at a time; if
+/// reading the input fails part way (an I/O error), one last record
+/// reports it and the iterator ends.
 ///
 /// ```
 /// use rulec::eval::FieldValue;
@@ -74,38 +96,72 @@ pub struct CsvError {
 /// [`CsvError`] when the header row cannot be read; every later problem
 /// is a data error of a record.
 pub fn from_csv<R: Read>(program: &Program, reader: R) -> Result<CsvRecords<'_, R>, CsvError> {
-    let mut reader = ::csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .trim(::csv::Trim::All)
-        .from_reader(reader);
-    let headers = reader
-        .byte_headers()
-        .map_err(|e| CsvError {
-            reason: e.to_string(),
-        })?
-        .clone();
-    let (columns, id_column) = columns(&program.schema, &headers);
+    let mut rows = Rows::new(reader);
+    let error = |reason: String| CsvError { reason };
+    let header = rows.next_row().map_err(|e| error(e.to_string()))?;
+    let header_cells: Vec<&[u8]> = match header {
+        None => Vec::new(),
+        Some(Row::Cells { count, .. }) if count > MAX_CSV_COLUMNS => {
+            return Err(error(format!(
+                "it has {count} columns, more than {MAX_CSV_COLUMNS}, the most a CSV input may have"
+            )));
+        }
+        Some(Row::Cells { .. }) => rows.cells().collect(),
+        Some(Row::TooLong { line, bytes }) => {
+            return Err(error(format!(
+                "line {line} is longer than {} MiB ({bytes} bytes or more), the most a row may be",
+                MAX_CSV_ROW >> 20
+            )));
+        }
+        Some(Row::Spanning(span)) => return Err(error(span_reason(&span, None))),
+    };
+    let (columns, id_column, twice) = columns(&program.schema, &header_cells);
+    rows.hold_cells(columns.len());
     Ok(CsvRecords {
         program,
-        reader,
+        rows,
         columns,
         id_column,
+        twice,
         position: 0,
         finished: false,
-        row: ::csv::ByteRecord::new(),
+        span: None,
     })
 }
 
 /// The records of a CSV input, read row by row: see [`from_csv`].
 pub struct CsvRecords<'p, R> {
     program: &'p Program,
-    reader: ::csv::Reader<R>,
+    rows: Rows<R>,
     columns: Vec<Column>,
     id_column: Option<usize>,
+    /// The fields given by more than one column.
+    twice: Vec<Twice>,
     position: usize,
     finished: bool,
-    row: ::csv::ByteRecord,
+    /// Lines spanned by a quoted cell still to be given a record each:
+    /// the span, the next of its lines, and the next of its blank lines.
+    span: Option<(Span, u64, usize)>,
+}
+
+impl<R: Read> CsvRecords<'_, R> {
+    /// Bytes read from the input so far (by whole buffers, so ahead of
+    /// the records given): to weigh how much input records in flight hold.
+    #[must_use]
+    pub fn bytes_read(&self) -> u64 {
+        self.rows.consumed()
+    }
+}
+
+/// A field given by more than one column.
+#[derive(Debug)]
+struct Twice {
+    /// The field its data error names.
+    field: String,
+    /// Its slot, left missing; `None` for the `id` column of a schema
+    /// without an `id` field.
+    slot: Option<usize>,
+    reason: Reason,
 }
 
 impl<R> std::fmt::Debug for CsvRecords<'_, R> {
@@ -137,6 +193,9 @@ enum Column {
     },
     /// Every non-empty cell is this data error.
     Bad { field: String, reason: Reason },
+    /// One of the columns of a field given more than once: the index in
+    /// [`CsvRecords::twice`].
+    Twice { group: usize, field: String },
 }
 
 impl Column {
@@ -148,7 +207,7 @@ impl Column {
                 .fields
                 .get(*slot)
                 .map_or_else(String::new, |f| f.name.clone()),
-            Column::Bad { field, .. } => field.clone(),
+            Column::Bad { field, .. } | Column::Twice { field, .. } => field.clone(),
         }
     }
 }
@@ -173,9 +232,35 @@ fn split_header(header: &str) -> Result<(&str, Option<&str>), Reason> {
     Ok((name, Some(unit)))
 }
 
-/// Reads the header row into columns; also the index of the `id` column.
-fn columns(schema: &Schema, headers: &::csv::ByteRecord) -> (Vec<Column>, Option<usize>) {
+/// What a header names, to find a field given by two columns.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Key {
+    Id,
+    Value(usize),
+    Limit(usize, bool),
+}
+
+/// What the header `name` (without its unit) names, if a known field.
+fn key(schema: &Schema, name: &str) -> Option<Key> {
+    let slot = |name: &str| schema.slot(name).map(|s| s.0 as usize);
+    if name == "id" {
+        return Some(Key::Id);
+    }
+    if let Some(at) = slot(name) {
+        return Some(Key::Value(at));
+    }
+    match name.rsplit_once('.') {
+        Some((field, "low")) => slot(field).map(|at| Key::Limit(at, false)),
+        Some((field, "high")) => slot(field).map(|at| Key::Limit(at, true)),
+        _ => None,
+    }
+}
+
+/// Reads the header row into columns; also the index of the `id` column,
+/// and the fields given by more than one column.
+fn columns(schema: &Schema, headers: &[&[u8]]) -> (Vec<Column>, Option<usize>, Vec<Twice>) {
     let mut columns: Vec<Column> = Vec::with_capacity(headers.len());
+    let mut keys: Vec<Option<Key>> = Vec::with_capacity(headers.len());
     let mut id_column = None;
     for (i, raw) in headers.iter().enumerate() {
         let Ok(header) = std::str::from_utf8(raw) else {
@@ -183,31 +268,42 @@ fn columns(schema: &Schema, headers: &::csv::ByteRecord) -> (Vec<Column>, Option
                 field: format!("column {}", i + 1),
                 reason: "the header of this column is not UTF-8 text".to_owned(),
             });
+            keys.push(None);
             continue;
         };
         let column = match split_header(header) {
-            Err(reason) => Column::Bad {
-                field: header.to_owned(),
-                reason,
-            },
-            Ok(("id", unit)) if id_column.is_none() => {
-                id_column = Some(i);
-                match unit {
-                    Some(_) => Column::Bad {
+            Err(reason) => {
+                keys.push(None);
+                Column::Bad {
+                    field: header.to_owned(),
+                    reason,
+                }
+            }
+            Ok((name, unit)) => {
+                keys.push(key(schema, name));
+                match (name, unit) {
+                    ("id", Some(_)) => Column::Bad {
                         field: "id".to_owned(),
                         reason: "the `id` column takes no unit".to_owned(),
                     },
-                    None if schema.slot("id").is_some() => column(schema, "id", None, &columns),
-                    None => Column::Skip,
+                    ("id", None) => {
+                        id_column = id_column.or(Some(i));
+                        if schema.slot("id").is_some() {
+                            column(schema, "id", None)
+                        } else {
+                            Column::Skip
+                        }
+                    }
+                    (name, unit) => column(schema, name, unit),
                 }
             }
-            Ok(("id", _)) => Column::Bad {
-                field: "id".to_owned(),
-                reason: "a second `id` column".to_owned(),
-            },
-            Ok((name, unit)) => column(schema, name, unit, &columns),
         };
         columns.push(column);
+    }
+    let twice = given_twice(schema, &keys, &mut columns);
+    if keys.iter().filter(|k| **k == Some(Key::Id)).count() > 1 {
+        // Two ids: the record is named by its row.
+        id_column = None;
     }
     // A limit without a unit of its own is in the unit of its field's column.
     let value_defaults: Vec<(usize, Conversion)> = columns
@@ -229,11 +325,83 @@ fn columns(schema: &Schema, headers: &::csv::ByteRecord) -> (Vec<Column>, Option
             *default = *value_default;
         }
     }
-    (columns, id_column)
+    (columns, id_column, twice)
 }
 
-/// One column, given those before it.
-fn column(schema: &Schema, name: &str, unit: Option<&str>, before: &[Column]) -> Column {
+/// Turns the columns of each field named more than once into
+/// [`Column::Twice`], whatever their units: which to believe is not for
+/// the reader to guess.
+fn given_twice(schema: &Schema, keys: &[Option<Key>], columns: &mut [Column]) -> Vec<Twice> {
+    let mut twice = Vec::new();
+    for (i, key) in keys.iter().enumerate() {
+        let Some(key) = *key else { continue };
+        // Each group once, from its first column.
+        if keys
+            .get(..i)
+            .is_some_and(|before| before.contains(&Some(key)))
+        {
+            continue;
+        }
+        let at: Vec<usize> = keys
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| **k == Some(key))
+            .map(|(j, _)| j)
+            .collect();
+        if at.len() < 2 {
+            continue;
+        }
+        let field_name = |slot: usize| schema.fields.get(slot).map_or("", |f| f.name.as_str());
+        let (field, slot, header) = match key {
+            Key::Id => (
+                "id".to_owned(),
+                schema.slot("id").map(|s| s.0 as usize),
+                "id".to_owned(),
+            ),
+            Key::Value(slot) => (
+                field_name(slot).to_owned(),
+                Some(slot),
+                field_name(slot).to_owned(),
+            ),
+            Key::Limit(slot, upper) => {
+                let name = field_name(slot);
+                let limit = if upper { "high" } else { "low" };
+                (name.to_owned(), Some(slot), format!("{name}.{limit}"))
+            }
+        };
+        let numbers: Vec<String> = at.iter().map(|j| (j + 1).to_string()).collect();
+        let Some((last, rest)) = numbers.split_last() else {
+            continue;
+        };
+        let times = if at.len() == 2 {
+            "twice".to_owned()
+        } else {
+            format!("{} times", at.len())
+        };
+        let reason = format!(
+            "`{header}` is given {times} (columns {} and {last})",
+            rest.join(", ")
+        );
+        let group = twice.len();
+        for j in at {
+            if let Some(column) = columns.get_mut(j) {
+                *column = Column::Twice {
+                    group,
+                    field: field.clone(),
+                };
+            }
+        }
+        twice.push(Twice {
+            field,
+            slot,
+            reason,
+        });
+    }
+    twice
+}
+
+/// One column.
+fn column(schema: &Schema, name: &str, unit: Option<&str>) -> Column {
     let bad = |field: &str, reason: Reason| Column::Bad {
         field: field.to_owned(),
         reason,
@@ -249,17 +417,6 @@ fn column(schema: &Schema, name: &str, unit: Option<&str>, before: &[Column]) ->
     let Some(field) = schema.fields.get(slot) else {
         return bad(name, unknown_field(field_name, schema));
     };
-    let repeated = before.iter().any(|c| match (c, limit) {
-        (Column::Value { slot: s, .. }, None) => *s == slot,
-        (Column::Limit { slot: s, upper, .. }, Some(u)) => *s == slot && *upper == u,
-        _ => false,
-    });
-    if repeated {
-        return bad(
-            field_name,
-            format!("a second column `{}` for the same field", show(name)),
-        );
-    }
     if let FieldType::ListOf(_) = field.ty {
         return bad(
             field_name,
@@ -312,31 +469,36 @@ impl<R: Read> Iterator for CsvRecords<'_, R> {
     type Item = ReadRecord;
 
     fn next(&mut self) -> Option<ReadRecord> {
+        if let Some(read) = self.next_spanned() {
+            return Some(read);
+        }
         if self.finished {
             return None;
         }
-        let read = self.reader.read_byte_record(&mut self.row);
-        match read {
-            Ok(false) => {
+        let row = self.rows.next_row();
+        match row {
+            Ok(None) => {
                 self.finished = true;
                 None
             }
-            Ok(true) => {
+            Ok(Some(Row::Cells { line, count })) => {
                 self.position += 1;
-                Some(self.read_row())
+                Some(self.read_row(line, count))
+            }
+            Ok(Some(Row::TooLong { line, bytes })) => Some(self.unread(format!(
+                "line {line} is longer than {} MiB ({bytes} bytes or more), the most a row may be, so it is not read",
+                MAX_CSV_ROW >> 20
+            ))),
+            Ok(Some(Row::Spanning(span))) => {
+                let first = span.first;
+                self.span = Some((span, first, 0));
+                self.next_spanned()
             }
             Err(error) => {
                 self.finished = true;
-                self.position += 1;
-                Some(finish(
-                    None,
-                    self.position,
-                    Record::new(&self.program.schema),
-                    vec![(
-                        WHOLE_RECORD.to_owned(),
-                        format!("the CSV could not be read from here on: {error}"),
-                    )],
-                ))
+                Some(self.unread(format!(
+                    "the CSV could not be read from here on: {error}"
+                )))
             }
         }
     }
@@ -350,20 +512,52 @@ struct Cells<'r> {
     value: Option<Result<(FieldValue, Conversion), Reason>>,
     low: Option<(&'r Column, &'r str)>,
     high: Option<(&'r Column, &'r str)>,
+    /// Given by two columns: left missing.
+    ambiguous: bool,
 }
 
 impl<R: Read> CsvRecords<'_, R> {
-    fn read_row(&self) -> ReadRecord {
+    /// The next record of the lines of a quoted cell that spans lines.
+    fn next_spanned(&mut self) -> Option<ReadRecord> {
+        let (span, next, blank) = self.span.as_mut()?;
+        // Blank lines are in order: step over those at the next line.
+        while let Some(b) = span.blank.get(*blank).filter(|b| *b <= next) {
+            if b == next {
+                *next += 1;
+            }
+            *blank += 1;
+        }
+        let line = *next;
+        if line > span.last {
+            self.span = None;
+            return None;
+        }
+        *next += 1;
+        let reason = span_reason(span, Some(line));
+        Some(self.unread(reason))
+    }
+
+    /// The next record, with every field missing and the whole record a
+    /// data error.
+    fn unread(&mut self, reason: Reason) -> ReadRecord {
+        self.position += 1;
+        finish(
+            None,
+            self.position,
+            Record::new(&self.program.schema),
+            vec![(WHOLE_RECORD.to_owned(), reason)],
+        )
+    }
+
+    fn read_row(&self, line: u64, count: usize) -> ReadRecord {
         let schema = &self.program.schema;
         let mut record = Record::new(schema);
         let mut problems = Problems::new();
-        if self.row.len() != self.columns.len() {
-            let line = self.row.position().map_or(0, ::csv::Position::line);
+        if count != self.columns.len() {
             problems.push((
                 WHOLE_RECORD.to_owned(),
                 format!(
-                    "line {line} has {} cells where the header has {}, so the row is not read",
-                    self.row.len(),
+                    "line {line} has {count} cells where the header has {}, so the row is not read",
                     self.columns.len()
                 ),
             ));
@@ -371,13 +565,26 @@ impl<R: Read> CsvRecords<'_, R> {
         }
         let id = self
             .id_column
-            .and_then(|i| self.row.get(i))
+            .and_then(|i| self.rows.cells().nth(i))
+            .filter(|id| id.len() <= MAX_CSV_CELL)
             .and_then(|cell| std::str::from_utf8(cell).ok())
             .filter(|id| !id.is_empty())
             .map(str::to_owned);
         let mut cells: Vec<Cells<'_>> = schema.fields.iter().map(|_| Cells::default()).collect();
-        for (column, raw) in self.columns.iter().zip(self.row.iter()) {
+        let mut twice_seen = vec![false; self.twice.len()];
+        for (column, raw) in self.columns.iter().zip(self.rows.cells()) {
             if raw.is_empty() {
+                continue;
+            }
+            if raw.len() > MAX_CSV_CELL {
+                problems.push((
+                    column.field_name(schema),
+                    format!(
+                        "the cell is longer than {} MiB ({} bytes), the most a cell may be",
+                        MAX_CSV_CELL >> 20,
+                        raw.len()
+                    ),
+                ));
                 continue;
             }
             let Ok(text) = std::str::from_utf8(raw) else {
@@ -390,6 +597,17 @@ impl<R: Read> CsvRecords<'_, R> {
             match column {
                 Column::Skip => {}
                 Column::Bad { field, reason } => problems.push((field.clone(), reason.clone())),
+                Column::Twice { group, .. } => {
+                    let seen = twice_seen.get_mut(*group);
+                    let twice = self.twice.get(*group);
+                    if let (Some(seen @ false), Some(twice)) = (seen, twice) {
+                        *seen = true;
+                        problems.push((twice.field.clone(), twice.reason.clone()));
+                        if let Some(cell) = twice.slot.and_then(|slot| cells.get_mut(slot)) {
+                            cell.ambiguous = true;
+                        }
+                    }
+                }
                 Column::Value { slot, default } => {
                     if let (Some(field), Some(cell)) =
                         (schema.fields.get(*slot), cells.get_mut(*slot))
@@ -430,6 +648,9 @@ fn combine(
     cells: Cells<'_>,
     problems: &mut Problems,
 ) -> Option<Result<FieldValue, Reason>> {
+    if cells.ambiguous {
+        return None;
+    }
     let unit = match &cells.value {
         Some(Ok((_, unit))) => Some(*unit),
         _ => None,

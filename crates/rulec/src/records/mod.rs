@@ -96,7 +96,7 @@ use crate::eval::{FieldValue, Record};
 use crate::suggest::closest;
 use crate::units::{Conversion, MolarMass, Scale, Unit, UnitError};
 
-pub use self::csv::{CsvError, CsvRecords, from_csv};
+pub use self::csv::{CsvError, CsvRecords, MAX_CSV_CELL, MAX_CSV_COLUMNS, MAX_CSV_ROW, from_csv};
 pub use self::json::{from_json, from_json_str};
 pub use self::rust::{FieldError, RecordBuilder, ToRecord};
 

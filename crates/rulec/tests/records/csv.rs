@@ -160,12 +160,12 @@ r2,,,,,,,,
             "record `r1`, field `hemoglobn`: no field `hemoglobn` is declared; did you mean `hemoglobin`?",
             "record `r1`, field `therapies`: `therapies` is a list, which a CSV cell cannot hold; read records with lists from JSON",
             "record `r1`, field `kps`: `kps` is not a quantity, so its header takes no unit",
-            "record `r1`, field `pregnant`: a second column `pregnant` for the same field",
+            "record `r1`, field `pregnant`: `pregnant` is given twice (columns 7 and 8)",
             "record `r1`, field `bilirubin [`: the header `bilirubin [` does not end in a unit in brackets, such as `hemoglobin [g/dL]`",
         ]
     );
-    // The first `pregnant` column is read.
-    assert_eq!(get(&p, &reads[0], "pregnant"), FieldValue::Bool(true));
+    // Neither `pregnant` column is believed.
+    assert_eq!(get(&p, &reads[0], "pregnant"), FieldValue::Missing);
     // A bad column with an empty cell says nothing.
     assert_eq!(reads[1].errors, []);
     // A range on a field without one.
@@ -256,4 +256,241 @@ fn csv_reading_that_fails_part_way_ends_with_a_record_saying_so() {
     );
     let error = from_csv(&p, Failing(b"id,kp")).unwrap_err();
     assert!(error.to_string().contains("disk on fire"), "{error}");
+}
+
+/// The errors of each record, as shown.
+fn shown(reads: &[ReadRecord]) -> Vec<Vec<String>> {
+    reads
+        .iter()
+        .map(|r| r.errors.iter().map(ToString::to_string).collect())
+        .collect()
+}
+
+/// A field given by two columns is ambiguous, whatever their units: in
+/// each row that fills either, one data error names the columns and the
+/// field is missing; the rest of the record is read.
+#[test]
+fn csv_a_field_given_twice_is_missing_with_a_data_error() {
+    let p = fields();
+    let text = "\
+id,hemoglobin,kps,creatinine,hemoglobin [g/dL],creatinine.low,creatinine.low [mg/dL],kps,kps
+r1,80,50,90,8.5,40,0.5,50,60
+r2,,,90,,,,,
+r3,80,,,,,,,
+";
+    let reads = csv(&p, text);
+    assert_eq!(
+        shown(&reads),
+        [
+            vec![
+                "record `r1`, field `hemoglobin`: `hemoglobin` is given twice (columns 2 and 5)",
+                "record `r1`, field `kps`: `kps` is given 3 times (columns 3, 8 and 9)",
+                "record `r1`, field `creatinine`: `creatinine.low` is given twice (columns 6 and 7)",
+            ],
+            // Empty cells give nothing to doubt.
+            vec![],
+            vec!["record `r3`, field `hemoglobin`: `hemoglobin` is given twice (columns 2 and 5)"],
+        ]
+    );
+    for field in ["hemoglobin", "kps", "creatinine"] {
+        assert_eq!(get(&p, &reads[0], field), FieldValue::Missing, "{field}");
+    }
+    assert_eq!(reads[0].id.as_deref(), Some("r1"));
+    assert_eq!(get(&p, &reads[1], "creatinine"), quantity(90.0));
+
+    // Two `id` columns: the record is named by its row.
+    let reads = csv(&p, "id,kps,id\nr1,50,r1\n,60,\n");
+    assert_eq!(
+        shown(&reads),
+        [
+            vec!["record 1, field `id`: `id` is given twice (columns 1 and 3)"],
+            vec![],
+        ]
+    );
+    assert_eq!(get(&p, &reads[0], "kps"), FieldValue::Number(50.0));
+}
+
+/// A `"` opened on p2's id and closed on p4's: the `csv` crate reads p2 to
+/// p4 as one row, named `p2` with p4's values. Each line is a record of
+/// its own, with a data error naming the lines the quote spans.
+#[test]
+fn csv_a_stray_quote_merges_no_patients() {
+    let p = fields();
+    let text = "id,kps\np1,40\n\"p2,30\np3,16\np4\",50\np5,60\n";
+    let reads = csv(&p, text);
+    assert_eq!(reads.len(), 5, "{reads:#?}");
+    let positions: Vec<usize> = reads.iter().map(|r| r.position).collect();
+    assert_eq!(positions, [1, 2, 3, 4, 5]);
+    assert_eq!(reads[0].id.as_deref(), Some("p1"));
+    assert_eq!(reads[4].id.as_deref(), Some("p5"));
+    assert_eq!(get(&p, &reads[4], "kps"), FieldValue::Number(60.0));
+    assert_eq!(reads[0].errors, []);
+    assert_eq!(reads[4].errors, []);
+    for (read, line) in reads[1..4].iter().zip(3..) {
+        assert_eq!(read.id, None);
+        assert_eq!(get(&p, read, "kps"), FieldValue::Missing);
+        assert_eq!(read.errors.len(), 1);
+        assert_eq!(read.errors[0].field, WHOLE_RECORD);
+        assert_eq!(
+            read.errors[0].reason,
+            format!(
+                "a quoted cell opened on line 3 closes on line 5: lines 3–5 were read as one row, \
+                 and a cell may not span lines (is a `\"` stray?), so none of them is read, \
+                 this one (line {line}) among them"
+            )
+        );
+    }
+    // Blank lines inside are skipped as anywhere else; CRLF ends lines too.
+    let reads = csv(&p, "id,kps\r\n\"p1,40\r\n\r\np2,50\r\np3,\"60\r\np4,1\r\n");
+    assert_eq!(reads.len(), 4, "{reads:#?}");
+    for (read, line) in reads[..3].iter().zip([2, 4, 5]) {
+        let reason = &read.errors[0].reason;
+        assert!(
+            reason.contains("lines 2–5 were read as one row"),
+            "{reason}"
+        );
+        assert!(reason.contains(&format!("(line {line})")), "{reason}");
+    }
+    assert_eq!(reads[3].id.as_deref(), Some("p4"));
+    // A quote still open at the end of the input is reported.
+    let reads = csv(&p, "id,kps\np1,1\np2,\"60\n");
+    assert_eq!(reads.len(), 2);
+    assert_eq!(
+        reads[1].errors[0].reason,
+        "a quoted cell opened on line 3 is not closed by the end of the input: \
+         a cell may not span lines (is a `\"` stray?), so line 3 is not read"
+    );
+    let reads = csv(&p, "id,kps\np1,1\np2,\"60\np3,1\n\n");
+    assert_eq!(reads.len(), 3);
+    assert!(
+        reads[2].errors[0]
+            .reason
+            .ends_with("so lines 3–4 are not read, this one (line 4) among them")
+    );
+    // Quotes on one line are read as before: commas, `""`, text after the
+    // closing quote, a quote inside an unquoted cell.
+    let reads = csv(
+        &p,
+        "id,note\n\"p1\",\"a, \"\"b\"\"\"\np2,5'6\"\np3,\"x\"y\n",
+    );
+    assert_eq!(shown(&reads), [Vec::<String>::new(), vec![], vec![]]);
+    assert_eq!(
+        get(&p, &reads[0], "note"),
+        FieldValue::Text("a, \"b\"".to_owned())
+    );
+    assert_eq!(
+        get(&p, &reads[1], "note"),
+        FieldValue::Text("5'6\"".to_owned())
+    );
+    assert_eq!(
+        get(&p, &reads[2], "note"),
+        FieldValue::Text("xy".to_owned())
+    );
+}
+
+/// An unclosed quote does not swallow the rest of a large input: it is
+/// read past for at most 1 MiB, each line it spans is a record with a data
+/// error, and reading goes on from the next line. Every line is a record.
+#[test]
+fn csv_an_unclosed_quote_is_given_up_after_a_mebibyte() {
+    let p = fields();
+    let mut text = String::from("id,kps\n\"p0,1\n");
+    let lines = 200_000;
+    for i in 1..lines {
+        text.push_str(&format!("p{i},50\n"));
+    }
+    let mut count = 0;
+    let mut spanned = 0;
+    let mut last = None;
+    for read in from_csv(&p, text.as_bytes()).unwrap() {
+        count += 1;
+        assert_eq!(read.position, count);
+        if read.errors.is_empty() {
+            assert_eq!(read.id, Some(format!("p{}", count - 1)));
+        } else {
+            spanned += 1;
+            assert_eq!(count, spanned, "the records spanned come first");
+            let reason = &read.errors[0].reason;
+            assert!(
+                reason.starts_with(
+                    "a quoted cell opened on line 2 is still open after 1 MiB, on line "
+                ),
+                "{reason}"
+            );
+            last = Some(reason.clone());
+        }
+    }
+    assert_eq!(count, lines);
+    // Lines of 7 to 11 bytes: about 100,000 of them make 1 MiB.
+    assert!((90_000..150_000).contains(&spanned), "{spanned}");
+    let end = spanned + 1;
+    assert!(
+        last.unwrap().ends_with(&format!(
+            "so lines 2–{end} are not read, this one (line {end}) among them; reading goes on from line {}",
+            end + 1
+        )),
+    );
+}
+
+/// Limits: the columns of a header, the bytes of a row and of a cell.
+#[test]
+fn csv_columns_rows_and_cells_are_bounded() {
+    use std::io::Read;
+    let p = fields();
+    let header = |n: usize| {
+        let mut h = String::from("id");
+        for i in 1..n {
+            h.push_str(&format!(",c{i}"));
+        }
+        h.push('\n');
+        h
+    };
+    let error = from_csv(&p, header(10_000).as_bytes()).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "the CSV header could not be read: it has 10000 columns, more than 4096, the most a CSV input may have"
+    );
+    let wide = format!("{}p1{}\n", header(4096), ",".repeat(4095));
+    let reads = csv(&p, &wide);
+    assert_eq!(reads.len(), 1);
+    assert_eq!(reads[0].errors, []);
+    // A row of 100,000 cells is one ragged row.
+    let reads = csv(&p, &format!("id,kps\n{}\n", ",".repeat(99_999)));
+    assert_eq!(
+        reads[0].errors[0].reason,
+        "line 2 has 100000 cells where the header has 2, so the row is not read"
+    );
+
+    // A row longer than 64 MiB (here of NUL bytes, as from /dev/zero) is
+    // a record that is not read; the rows around it are.
+    let input = b"id,kps\nr1,5\n"
+        .chain(std::io::repeat(0).take((64 << 20) + 10))
+        .chain(&b"\nr3,7\n"[..]);
+    let reads: Vec<ReadRecord> = from_csv(&p, input).unwrap().collect();
+    assert_eq!(reads.len(), 3);
+    assert_eq!(
+        reads[1].errors[0].to_string(),
+        format!(
+            "record 2: line 3 is longer than 64 MiB ({} bytes or more), the most a row may be, so it is not read",
+            (64 << 20) + 11
+        )
+    );
+    assert_eq!(get(&p, &reads[2], "kps"), FieldValue::Number(7.0));
+    // The header too.
+    let error = from_csv(&p, std::io::repeat(0).take(65 << 20)).unwrap_err();
+    assert!(
+        error.to_string().contains("line 1 is longer than 64 MiB"),
+        "{error}"
+    );
+
+    // A cell of more than 1 MiB is a data error for its field.
+    let long = "x".repeat((1 << 20) + 1);
+    let reads = csv(&p, &format!("id,note,kps\nr1,{long},5\n"));
+    assert_eq!(
+        shown(&reads)[0],
+        [
+            "record `r1`, field `note`: the cell is longer than 1 MiB (1048577 bytes), the most a cell may be"
+        ]
+    );
+    assert_eq!(get(&p, &reads[0], "kps"), FieldValue::Number(5.0));
 }

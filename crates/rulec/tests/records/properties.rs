@@ -145,6 +145,29 @@ proptest! {
         }
     }
 
+    /// Whatever its quotes, every non-blank line after the header is one
+    /// record, in order: a stray `"` merges no lines.
+    #[test]
+    fn any_csv_gives_a_record_per_line(
+        header in prop::collection::vec(prop::sample::select(KEYS), 1..6),
+        lines in prop::collection::vec("[a-z0-9 ,\"]{0,10}", 0..12),
+        crlf in any::<bool>(),
+    ) {
+        let p = fields();
+        let end = if crlf { "\r\n" } else { "\n" };
+        let mut text = format!("id,{}", header.join(","));
+        for line in &lines {
+            text.push_str(end);
+            text.push_str(line);
+        }
+        let reads: Vec<ReadRecord> = from_csv(&p, text.as_bytes()).unwrap().collect();
+        let expected = lines.iter().filter(|l| !l.is_empty()).count();
+        prop_assert_eq!(reads.len(), expected);
+        for (i, read) in reads.iter().enumerate() {
+            prop_assert_eq!(read.position, i + 1);
+        }
+    }
+
     /// A number in JSON is the `f64` the checker reads from the same
     /// literal in a rule file, so a value written like a threshold
     /// compares equal to it.
