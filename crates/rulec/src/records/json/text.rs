@@ -152,17 +152,17 @@ impl<'de> Visitor<'de> for TopSeed<'_> {
             }
             let cell = slot.and_then(|s| keys.values.get_mut(s));
             if key == "id" {
-                let (id, value) = read_raw_id::<A>(map.next_value()?)?;
+                let id = read_raw_id::<A>(map.next_value()?)?;
+                if let Some(cell) = cell {
+                    *cell = Some(match cell {
+                        None => Ok(id.value()),
+                        Some(_) => Err(twice(key)),
+                    });
+                }
                 keys.id = Some(match keys.id {
                     None => Ok(id),
                     Some(_) => Err(twice(key)),
                 });
-                if let Some(cell) = cell {
-                    *cell = Some(match cell {
-                        None => Ok(value),
-                        Some(_) => Err(twice(key)),
-                    });
-                }
             } else if let Some(cell) = cell {
                 let mut repeated = None;
                 let value = map.next_value_seed(ValueSeed {
@@ -215,21 +215,38 @@ impl<'de> Visitor<'de> for TopSeed<'_> {
     }
 }
 
-/// The id from its text, with its value for a field named `id`. A number
-/// is kept as written; the text is held to the record's nesting limit,
-/// which reading it raw does not apply.
-fn read_raw_id<'de, A: MapAccess<'de>>(raw: &'de RawValue) -> Result<(Id, Value), A::Error> {
+impl Id {
+    /// The id as the value of a field named `id`.
+    fn value(&self) -> Value {
+        match self {
+            // Valid JSON already: the number it reads as.
+            Id::Number(text) => serde_json::from_str(text).unwrap_or(Value::Null),
+            Id::Other(value) => value.clone(),
+        }
+    }
+}
+
+/// The id from its text. A number is kept as written; the text is held to
+/// the record's nesting limit, which reading it raw does not apply.
+fn read_raw_id<'de, A: MapAccess<'de>>(raw: &'de RawValue) -> Result<Id, A::Error> {
     let text = raw.get();
-    if 1 + nesting(text) >= NESTING_LIMIT {
+    // The common case, text without escapes, needs no second parse.
+    let plain = text
+        .strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .filter(|t| !t.contains('\\'));
+    if let Some(plain) = plain {
+        return Ok(Id::Other(Value::String(plain.to_owned())));
+    }
+    if text.starts_with(['[', '{']) && 1 + nesting(text) >= NESTING_LIMIT {
         return Err(A::Error::custom("recursion limit exceeded"));
     }
     let value: Value = serde_json::from_str(text).map_err(A::Error::custom)?;
-    let id = if value.is_number() {
+    Ok(if value.is_number() {
         Id::Number(text.to_owned())
     } else {
-        Id::Other(value.clone())
-    };
-    Ok((id, value))
+        Id::Other(value)
+    })
 }
 
 /// An object key, borrowed from the text when it has no escapes.
