@@ -56,7 +56,14 @@
 //!
 //! JSON `null` (for a field, or as the `value` of a quantity object), an
 //! absent key and an empty CSV cell are missing values. An `integer` takes
-//! any whole value however written (`60`, `60.0`, `6e1`).
+//! any whole value however written (`60`, `60.0`, `6e1`) up to ±2^53, past
+//! which whole numbers cannot all be told apart, so not compared exactly.
+//!
+//! A record's id is a string or a number; a number id is kept as the text
+//! reads it (`1e2`, not `100`). A key given twice in one JSON object is a
+//! data error, and the field is missing (see [`from_json_str`]). Messages
+//! quote at most 40 characters of a value, 100 of an id or a key, and 20
+//! members of a `one of` or `set of`.
 //!
 //! A quantity written with a unit is converted into the field's unit by
 //! the very [`Conversion`] the checker uses for a threshold written in
