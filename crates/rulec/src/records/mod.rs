@@ -665,7 +665,13 @@ fn member(name: &str, members: &[String]) -> Result<u32, Reason> {
         .and_then(|i| u32::try_from(i).ok())
         .ok_or_else(|| {
             let mut reason = format!("`{}` is not one of {}", show(name), member_list(members));
-            if let Some(near) = closest(name, members.iter().map(String::as_str)) {
+            // A guess costs an edit distance per member, for every record
+            // with a slip: among a code list of 100,000 it would take
+            // longer than screening, and would most often be a tie.
+            let near = (members.len() <= SUGGEST_AMONG)
+                .then(|| closest(name, members.iter().map(String::as_str)))
+                .flatten();
+            if let Some(near) = near {
                 reason.push_str(&format!("; did you mean `{near}`?"));
             }
             reason
@@ -689,6 +695,9 @@ fn members<'t>(
 /// The most members a message lists: a `one of` may declare thousands
 /// (a code list), and every data error on it would repeat them all.
 const MEMBERS_SHOWN: usize = 20;
+
+/// The most members among which a misspelt member name gets a guess.
+const SUGGEST_AMONG: usize = 1000;
 
 /// `{a, b, c}`, or the first [`MEMBERS_SHOWN`] members and how many more.
 fn member_list(members: &[String]) -> String {
