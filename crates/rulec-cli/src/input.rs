@@ -3,8 +3,8 @@
 //! A reader thread turns the input into chunks of [`Item`]s and hands them
 //! over a bounded channel, so reading overlaps evaluation and memory stays
 //! flat whatever the input's size. Items are not yet records: turning a
-//! JSON line into a record is left to the evaluating threads, where it
-//! runs in parallel.
+//! JSON line or array element into a record is left to the evaluating
+//! threads, where it runs in parallel.
 
 mod array;
 
