@@ -273,11 +273,12 @@ pub(super) fn hemoglobin() -> Vec<Sample> {
             .set("hemoglobn", json!(95))
             .undetermined(&["hemoglobin"])
             .with_errors(&["hemoglobn"]),
-        // A key written twice: the last value is read.
-        variant("hb-key-twice-last-wins")
+        // A key written twice: neither value is read (a data error).
+        variant("hb-key-twice")
             .set("hemoglobin", json!(70))
             .repeat("hemoglobin", json!(95))
-            .eligible(),
+            .undetermined(&["hemoglobin"])
+            .with_errors(&["hemoglobin"]),
         // Haemoglobin unknown, but MRD negative already rules out.
         variant("hb-absent-mrd-negative")
             .remove("hemoglobin")

@@ -3,18 +3,21 @@
 //! A reader thread turns the input into chunks of [`Item`]s and hands them
 //! over a bounded channel, so reading overlaps evaluation and memory stays
 //! flat whatever the input's size. Items are not yet records: turning a
-//! JSON line into a record is left to the evaluating threads, where it
-//! runs in parallel.
+//! JSON line or array element into a record is left to the evaluating
+//! threads, where it runs in parallel.
+
+mod array;
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::SyncSender;
 
 use clap::ValueEnum;
 use rulec::check::Program;
 use rulec::records::{DataError, ReadRecord, RecordName, WHOLE_RECORD};
-use serde::de::{DeserializeSeed, SeqAccess, Visitor};
 
 /// Records per chunk: enough to keep every thread busy, few enough that a
 /// chunk in flight costs little memory.
@@ -61,20 +64,52 @@ impl InputFormat {
     }
 }
 
+/// How an input's records are written: as given or guessed, and as found
+/// once reading starts — a JSON array where JSON Lines was only guessed.
+#[derive(Debug, Clone)]
+pub struct Format {
+    given: InputFormat,
+    /// Whether `given` was guessed (from the extension, or stdin).
+    guessed: bool,
+    /// Set by the reader, before it sends a record, when the input turns
+    /// out to be a JSON array.
+    found_array: Arc<AtomicBool>,
+}
+
+impl Format {
+    /// The format the records are read in.
+    pub fn get(&self) -> InputFormat {
+        if self.found_array.load(Ordering::Acquire) {
+            InputFormat::Json
+        } else {
+            self.given
+        }
+    }
+
+    /// How a record's position reads in messages (`line 7`, `element 7`).
+    pub fn position_word(&self) -> &'static str {
+        self.get().position_word()
+    }
+}
+
 /// Where the records come from: a file, or stdin for `-`.
 #[derive(Debug, Clone)]
 pub struct Input {
     /// The path as given; `-` is stdin.
     pub path: PathBuf,
     /// How the records are written.
-    pub format: InputFormat,
+    pub format: Format,
 }
 
 impl Input {
     /// The input at `path` (`-` for stdin) in `format`, or else in the
     /// format its extension names.
     pub fn new(path: PathBuf, format: Option<InputFormat>) -> Input {
-        let format = format.unwrap_or_else(|| InputFormat::of(&path));
+        let format = Format {
+            given: format.unwrap_or_else(|| InputFormat::of(&path)),
+            guessed: format.is_none(),
+            found_array: Arc::new(AtomicBool::new(false)),
+        };
         Input { path, format }
     }
 
@@ -122,12 +157,15 @@ pub enum Item {
         /// it does not parse, the input was probably cut short.
         last_unterminated: bool,
     },
-    /// An element of a JSON array.
-    Value {
+    /// An element of a JSON array, not yet parsed.
+    Element {
         /// Its index in the array, from 1.
         position: usize,
-        /// The element.
-        value: serde_json::Value,
+        /// Its text, from its first non-blank character.
+        text: String,
+        /// The line of the input it starts on, from 1: where it is, for a
+        /// message about its text, whose lines count from the element.
+        line: usize,
     },
     /// A record already read (CSV rows are read on the reader thread).
     Read(ReadRecord),
@@ -169,7 +207,21 @@ impl Item {
                 }
                 read
             }
-            Item::Value { position, value } => rulec::records::from_json(program, &value, position),
+            Item::Element {
+                position,
+                text,
+                line,
+            } => {
+                let mut read = rulec::records::from_json_str(program, &text, position);
+                for error in &mut read.errors {
+                    if error.field == WHOLE_RECORD {
+                        error
+                            .reason
+                            .push_str(&format!(" (the element starts at line {line})"));
+                    }
+                }
+                read
+            }
             Item::Read(read) => read,
             Item::Unreadable { position, reason } => ReadRecord {
                 id: None,
@@ -203,14 +255,16 @@ pub fn read(
             inner: reader,
             progress,
         };
+        let reader = BufReader::with_capacity(1 << 16, text_start(reader)?);
         let mut chunks = Chunker {
             sender,
             items: Vec::with_capacity(CHUNK),
             bytes: 0,
         };
-        let read = match input.format {
-            InputFormat::Jsonl => read_lines(reader, &mut chunks),
-            InputFormat::Json => read_array(reader, &mut chunks),
+        let format = &input.format;
+        let read = match format.given {
+            InputFormat::Jsonl => read_lines(reader, &mut chunks, format),
+            InputFormat::Json => array::read(reader, &mut chunks),
             InputFormat::Csv => read_csv(reader, program, &mut chunks),
         };
         // The records read before a failure still get their verdicts.
@@ -266,14 +320,57 @@ impl Chunker<'_> {
     }
 }
 
+/// Reads the first bytes of an input, which say how its text is encoded:
+/// UTF-16 (or UTF-32) is refused, as it would be read as junk records; a
+/// UTF-8 byte order mark is skipped, as in rule files.
+fn text_start(mut reader: impl Read) -> Result<impl Read, String> {
+    let mut head = [0; 4];
+    let mut len = 0;
+    while let Some(rest) = head.get_mut(len..).filter(|rest| !rest.is_empty()) {
+        match reader.read(rest) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    let head = head.get(..len).unwrap_or_default();
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        return Err(
+            "the input is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8"
+                .to_owned(),
+        );
+    }
+    // A NUL has no place in JSON or CSV text, but ASCII in UTF-16 has one
+    // in every character.
+    if head.contains(&0) {
+        return Err(
+            "the input is UTF-16 or another encoding than UTF-8 (it has NUL bytes at its start); \
+             save it as UTF-8"
+                .to_owned(),
+        );
+    }
+    let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    Ok(std::io::Cursor::new(text.to_vec()).chain(reader))
+}
+
 /// JSON Lines: every non-blank line is a record, named by its line number.
 /// A line that is not UTF-8 is a record that cannot be read, not the end
-/// of the input.
-fn read_lines(reader: impl Read, chunks: &mut Chunker<'_>) -> Result<(), String> {
-    let mut reader = BufReader::with_capacity(1 << 16, reader);
+/// of the input. When JSON Lines was only guessed (`format`) and the input
+/// starts with `[`, it is read as the JSON array it is.
+fn read_lines(
+    mut reader: impl BufRead,
+    chunks: &mut Chunker<'_>,
+    format: &Format,
+) -> Result<(), String> {
     let mut line = Vec::new();
     let mut position = 0;
     let failed = |position, e: std::io::Error| format!("{e} after line {position}");
+    let first = skip_blank_lines(&mut reader, &mut position).map_err(|e| failed(position, e))?;
+    if first == Some(b'[') && format.guessed {
+        format.found_array.store(true, Ordering::Release);
+        return array::read(reader, chunks);
+    }
     loop {
         line.clear();
         let limit = MAX_LINE as u64 + 1;
@@ -344,47 +441,26 @@ fn read_lines(reader: impl Read, chunks: &mut Chunker<'_>) -> Result<(), String>
     }
 }
 
-/// A JSON array, read element by element so that a large file is never
-/// held whole. An element that is not valid JSON ends the input: JSON has
-/// no way to find the next element after it.
-fn read_array(reader: impl Read, chunks: &mut Chunker<'_>) -> Result<(), String> {
-    let mut de = serde_json::Deserializer::from_reader(BufReader::with_capacity(1 << 16, reader));
-    let read = ArraySeed { chunks }
-        .deserialize(&mut de)
-        .and_then(|count| de.end().map(|()| count));
-    read.map(|_| ())
-        .map_err(|e| format!("not a valid JSON array: {e}"))
-}
-
-/// Streams the elements of a JSON array into chunks; gives their count.
-struct ArraySeed<'c, 'a> {
-    chunks: &'c mut Chunker<'a>,
-}
-
-impl<'de> DeserializeSeed<'de> for ArraySeed<'_, '_> {
-    type Value = usize;
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, de: D) -> Result<usize, D::Error> {
-        de.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ArraySeed<'_, '_> {
-    type Value = usize;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("an array of records")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
-        let mut position = 0;
-        while let Some(value) = seq.next_element::<serde_json::Value>()? {
-            position += 1;
-            if !self.chunks.push(Item::Value { position, value }, 0) {
-                break;
-            }
+/// Skips the blank lines and spaces at the start of the input, counting
+/// the lines; gives the first byte after them, not consumed.
+fn skip_blank_lines(reader: &mut impl BufRead, lines: &mut usize) -> std::io::Result<Option<u8>> {
+    loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(None);
         }
-        Ok(position)
+        let blank = buf.iter().take_while(|b| b.is_ascii_whitespace()).count();
+        *lines += buf
+            .get(..blank)
+            .unwrap_or_default()
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        let next = buf.get(blank).copied();
+        reader.consume(blank);
+        if next.is_some() {
+            return Ok(next);
+        }
     }
 }
 

@@ -427,12 +427,10 @@ fn hostile_record_values_are_data_errors() {
         }
         screen(&program, &json);
     }
-    // A repeated key: the last value counts, as serde_json reads objects.
+    // A key given twice: neither value counts.
     let read = from_json_str(&program, r#"{"n": 1, "n": 2}"#, 1);
-    assert_eq!(
-        *read.record.get(rulec::check::Slot(2)),
-        FieldValue::Number(2.0)
-    );
+    assert_eq!(*read.record.get(rulec::check::Slot(2)), FieldValue::Missing);
+    assert_eq!(read.errors[0].reason, "`n` is given twice");
     // Not-a-number, infinities and fractions are refused by the API too.
     let mut record = Record::new(&program.schema);
     for v in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {

@@ -1,12 +1,16 @@
 //! JSON records: one object per record.
 
+mod text;
+
 use serde_json::{Map, Value};
 
+use self::text::Top;
 use super::{
-    Problems, QuantityField, ReadRecord, Reason, WHOLE_RECORD, date, finish, integer, member,
-    members, number, show, split_quantity, store, unknown_field,
+    EXACT_WHOLE, NAME_LIMIT, Problems, QuantityField, ReadRecord, Reason, WHOLE_RECORD, date,
+    finish, integer, member, member_list, members, number, show, show_at_most, split_quantity,
+    store, too_large_to_be_exact, unknown_field,
 };
-use crate::check::{Field, FieldType, Program, Schema, Slot};
+use crate::check::{Field, FieldType, Program, Schema};
 use crate::eval::{FieldValue, Record};
 use crate::units::Conversion;
 
@@ -25,9 +29,11 @@ use crate::units::Conversion;
 /// missing, while an element that is not an object leaves the whole list
 /// missing.
 ///
-/// A JSON object cannot be given the same key twice through this
-/// function: `serde_json` keeps the last value of a repeated key when it
-/// reads text, so `{"hemoglobin": 1, "hemoglobin": 90}` is read as 90.
+/// A [`Value`] cannot hold the same key twice, nor a number as it was
+/// written: [`from_json_str`] reads the text, where a key given twice is a
+/// data error and a number id is kept as written (`12345678901234567890123`,
+/// `1e2`). Here a number id is as `serde_json` holds it: exact for a whole
+/// number that fits 64 bits, otherwise through an `f64` (`1e2` is `100.0`).
 ///
 /// ```
 /// use rulec::eval::FieldValue;
@@ -75,6 +81,14 @@ pub fn from_json(program: &Program, value: &Value, position: usize) -> ReadRecor
 /// not valid JSON gives a record with every field missing and a data error
 /// for the whole record (field [`WHOLE_RECORD`]).
 ///
+/// The text shows what a [`Value`] cannot: a number id is kept exactly as
+/// written (`{"id": 1e2}` is the record `1e2`), and a key given twice is
+/// not read last-wins but refused — a data error naming it (`` `hemoglobin`
+/// is given twice``), the field missing, the rest of the record read; a key
+/// given twice inside a field's value (a quantity object, a list element)
+/// leaves that field missing. Arrays and objects nest at most 127 deep,
+/// the record's own object included, under any key.
+///
 /// ```
 /// let file = rulec::syntax::parse("fields { hemoglobin: g/L }")?;
 /// let program = rulec::check::check(&file, &rulec::check::NoImports).program.unwrap();
@@ -86,10 +100,7 @@ pub fn from_json(program: &Program, value: &Value, position: usize) -> ReadRecor
 #[must_use]
 pub fn from_json_str(program: &Program, text: &str, position: usize) -> ReadRecord {
     let schema = &program.schema;
-    let mut de = serde_json::Deserializer::from_str(text);
-    let top = serde::de::DeserializeSeed::deserialize(TopSeed(schema), &mut de)
-        .and_then(|top| de.end().map(|()| top));
-    match top {
+    match text::top(schema, text) {
         Ok(Top::Object(keys)) => keys.read(schema, position),
         Ok(Top::Other(value)) => from_json(program, &value, position),
         Err(error) => finish(
@@ -98,163 +109,6 @@ pub fn from_json_str(program: &Program, text: &str, position: usize) -> ReadReco
             Record::new(schema),
             vec![(WHOLE_RECORD.to_owned(), format!("not valid JSON: {error}"))],
         ),
-    }
-}
-
-/// A record's JSON text as read in one pass: each field's value by slot,
-/// without the map of owned keys that [`Value`] would build. What it reads
-/// is what [`from_json`] would find in that map — the last of repeated
-/// keys, unknown keys in sorted order — so both give the same record.
-enum Top {
-    /// An object.
-    Object(Keys),
-    /// Anything else, for [`from_json`] to report.
-    Other(Value),
-}
-
-struct Keys {
-    id: Option<Value>,
-    values: Vec<Option<Value>>,
-    unknown: Vec<String>,
-}
-
-impl Keys {
-    fn read(mut self, schema: &Schema, position: usize) -> ReadRecord {
-        let mut record = Record::new(schema);
-        let mut problems = Problems::new();
-        let id = self.id.take().and_then(|id| read_id(&id, &mut problems));
-        read_fields(
-            schema,
-            |i, _| self.values.get(i).and_then(Option::as_ref),
-            "",
-            &mut record,
-            &mut problems,
-        );
-        self.unknown.sort_unstable();
-        self.unknown.dedup();
-        for key in &self.unknown {
-            problems.push((key.clone(), unknown_field(key, schema)));
-        }
-        finish(id, position, record, problems)
-    }
-}
-
-/// Reads the top-level value: an object field by field, anything else
-/// whole.
-struct TopSeed<'s>(&'s Schema);
-
-impl<'de> serde::de::DeserializeSeed<'de> for TopSeed<'_> {
-    type Value = Top;
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, de: D) -> Result<Top, D::Error> {
-        de.deserialize_any(self)
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for TopSeed<'_> {
-    type Value = Top;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Top, A::Error> {
-        let layout = self.0.layout();
-        let mut keys = Keys {
-            id: None,
-            values: vec![None; self.0.fields.len()],
-            unknown: Vec::new(),
-        };
-        // Keys mostly come in declaration order: the field after the last
-        // one found is tried before the name index.
-        let mut next = 0;
-        while let Some(key) = map.next_key::<Key<'de>>()? {
-            let key = key.as_str();
-            let slot = match self.0.fields.get(next) {
-                Some(field) if field.name == key => u32::try_from(next).ok().map(Slot),
-                _ => layout.slot_of(key),
-            };
-            if let Some(slot) = slot {
-                next = slot.0 as usize + 1;
-            }
-            if key == "id" {
-                let value: Value = map.next_value()?;
-                if let Some(cell) = slot.and_then(|s| keys.values.get_mut(s.0 as usize)) {
-                    *cell = Some(value.clone());
-                }
-                keys.id = Some(value);
-            } else if let Some(cell) = slot.and_then(|s| keys.values.get_mut(s.0 as usize)) {
-                *cell = Some(map.next_value()?);
-            } else {
-                keys.unknown.push(key.to_owned());
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
-        }
-        Ok(Top::Object(keys))
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Top, A::Error> {
-        let value =
-            serde::Deserialize::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
-        Ok(Top::Other(value))
-    }
-
-    fn visit_bool<E>(self, v: bool) -> Result<Top, E> {
-        Ok(Top::Other(Value::Bool(v)))
-    }
-
-    fn visit_i64<E>(self, v: i64) -> Result<Top, E> {
-        Ok(Top::Other(Value::from(v)))
-    }
-
-    fn visit_u64<E>(self, v: u64) -> Result<Top, E> {
-        Ok(Top::Other(Value::from(v)))
-    }
-
-    fn visit_f64<E>(self, v: f64) -> Result<Top, E> {
-        Ok(Top::Other(Value::from(v)))
-    }
-
-    fn visit_str<E>(self, v: &str) -> Result<Top, E> {
-        Ok(Top::Other(Value::from(v)))
-    }
-
-    fn visit_unit<E>(self) -> Result<Top, E> {
-        Ok(Top::Other(Value::Null))
-    }
-}
-
-/// An object key, borrowed from the text when it has no escapes.
-enum Key<'de> {
-    Borrowed(&'de str),
-    Owned(String),
-}
-
-impl Key<'_> {
-    fn as_str(&self) -> &str {
-        match self {
-            Key::Borrowed(s) => s,
-            Key::Owned(s) => s,
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Key<'de> {
-    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> serde::de::Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a key")
-            }
-            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key::Borrowed(v))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
-                Ok(Key::Owned(v.to_owned()))
-            }
-        }
-        de.deserialize_str(KeyVisitor)
     }
 }
 
@@ -289,7 +143,7 @@ fn read_object(
 ) {
     let matched = read_fields(
         schema,
-        |_, field| map.get(&field.name),
+        |_, field| map.get(&field.name).map(Found::Value),
         prefix,
         record,
         problems,
@@ -303,23 +157,34 @@ fn read_object(
     for key in map.keys() {
         let is_id = prefix.is_empty() && key == "id";
         if !is_id && schema.slot(key).is_none() {
-            problems.push((format!("{prefix}{key}"), unknown_field(key, schema)));
+            problems.push((
+                format!("{prefix}{}", show_at_most(key, NAME_LIMIT)),
+                unknown_field(key, schema),
+            ));
         }
     }
+}
+
+/// What the input gives for a field.
+enum Found<'v> {
+    /// A value to read.
+    Value(&'v Value),
+    /// Nothing that can be read, and why (a key given twice).
+    Refused(Reason),
 }
 
 /// Reads the fields of `schema`, in declaration order, from the values
 /// `value_of` finds for them (by index and field); gives how many it found.
 fn read_fields<'v>(
     schema: &Schema,
-    value_of: impl Fn(usize, &Field) -> Option<&'v Value>,
+    value_of: impl Fn(usize, &Field) -> Option<Found<'v>>,
     prefix: &str,
     record: &mut Record,
     problems: &mut Problems,
 ) -> usize {
     let mut matched = 0;
     for (i, field) in schema.fields.iter().enumerate() {
-        let Some(value) = value_of(i, field) else {
+        let Some(found) = value_of(i, field) else {
             continue;
         };
         matched += 1;
@@ -329,8 +194,13 @@ fn read_fields<'v>(
         } else {
             std::borrow::Cow::Owned(format!("{prefix}{}", field.name))
         };
-        let read = read_value(field, value, &path, problems);
-        store(schema, record, i, &path, read, problems);
+        match found {
+            Found::Value(value) => {
+                let read = read_value(field, value, &path, problems);
+                store(schema, record, i, &path, read, problems);
+            }
+            Found::Refused(reason) => problems.push((path.into_owned(), reason)),
+        }
     }
     matched
 }
@@ -350,7 +220,9 @@ fn read_value(
     }
     match (&field.ty, value) {
         (FieldType::Bool, Value::Bool(b)) => Ok(FieldValue::Bool(*b)),
-        (FieldType::Integer { min, max }, Value::Number(n)) => integer(to_f64(n)?, *min, *max),
+        (FieldType::Integer { min, max }, Value::Number(n)) => {
+            integer(whole_number(n)?, *min, *max)
+        }
         (FieldType::Number, Value::Number(n)) => number(to_f64(n)?),
         (FieldType::Date, Value::String(s)) => date(s),
         (FieldType::Text, Value::String(s)) => Ok(FieldValue::Text(s.clone())),
@@ -519,6 +391,17 @@ fn read_quantity_object(
     q.quantity(value, low, high)
 }
 
+/// A number for an `integer` field. `serde_json` holds a whole number
+/// that fits 64 bits exactly: one past ±2^53 is refused here, where the
+/// `f64` it becomes could be its neighbour's (2^53 + 1 is 2^53).
+fn whole_number(n: &serde_json::Number) -> Result<f64, Reason> {
+    let magnitude = n.as_i64().map(i64::unsigned_abs).or_else(|| n.as_u64());
+    match magnitude {
+        Some(magnitude) if magnitude > EXACT_WHOLE => Err(too_large_to_be_exact(&n.to_string())),
+        _ => to_f64(n),
+    }
+}
+
 fn to_f64(n: &serde_json::Number) -> Result<f64, Reason> {
     n.as_f64()
         .filter(|v| v.is_finite())
@@ -534,9 +417,9 @@ fn expected(ty: &FieldType) -> String {
         FieldType::Quantity { unit, .. } => quantity_forms(unit),
         FieldType::Date => "a date as \"YYYY-MM-DD\"".to_owned(),
         FieldType::Text => "text".to_owned(),
-        FieldType::OneOf(declared) => format!("one of {{{}}} as text", declared.join(", ")),
+        FieldType::OneOf(declared) => format!("one of {} as text", member_list(declared)),
         FieldType::SetOf(declared) => {
-            format!("an array of members of {{{}}}", declared.join(", "))
+            format!("an array of members of {}", member_list(declared))
         }
         FieldType::ListOf(_) => "an array of objects".to_owned(),
     }

@@ -56,7 +56,14 @@
 //!
 //! JSON `null` (for a field, or as the `value` of a quantity object), an
 //! absent key and an empty CSV cell are missing values. An `integer` takes
-//! any whole value however written (`60`, `60.0`, `6e1`).
+//! any whole value however written (`60`, `60.0`, `6e1`) up to ±2^53, past
+//! which whole numbers cannot all be told apart, so not compared exactly.
+//!
+//! A record's id is a string or a number; a number id is kept as the text
+//! reads it (`1e2`, not `100`). A key given twice in one JSON object is a
+//! data error, and the field is missing (see [`from_json_str`]). Messages
+//! quote at most 40 characters of a value, 100 of an id or a key, and 20
+//! members of a `one of` or `set of`.
 //!
 //! A quantity written with a unit is converted into the field's unit by
 //! the very [`Conversion`] the checker uses for a threshold written in
@@ -222,7 +229,9 @@ impl RecordName {
 impl fmt::Display for RecordName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            RecordName::Id(id) => write!(f, "record `{id}`"),
+            // An id is quoted whole in the verdicts; in messages, where
+            // it names the record once per data error, it is cut short.
+            RecordName::Id(id) => write!(f, "record `{}`", show_at_most(id, NAME_LIMIT)),
             RecordName::Position(position) => write!(f, "record {position}"),
         }
     }
@@ -564,10 +573,28 @@ fn read_number_text(text: &str) -> Result<f64, Reason> {
     }
 }
 
+/// The largest magnitude up to which every whole number has an exact
+/// `f64`: 2^53.
+const EXACT_WHOLE: u64 = 1 << 53;
+
+/// Why a whole number written `shown` cannot be an `integer` value: past
+/// ±2^53 neighbouring whole numbers share one `f64`, so comparisons with it
+/// would not be exact.
+fn too_large_to_be_exact(shown: &str) -> Reason {
+    format!(
+        "{} is too large to be held exactly: whole numbers are compared exactly only up to ±2^53 (9007199254740992)",
+        show(shown)
+    )
+}
+
 /// A whole number within the declared bounds.
 fn integer(value: f64, min: Option<i64>, max: Option<i64>) -> Result<FieldValue, Reason> {
     if !value.is_finite() || value.fract() != 0.0 {
         return Err(format!("{value} is not a whole number"));
+    }
+    #[expect(clippy::cast_precision_loss, reason = "2^53 is exact in an f64")]
+    if value.abs() > EXACT_WHOLE as f64 {
+        return Err(too_large_to_be_exact(&format!("{value:e}")));
     }
     #[expect(
         clippy::cast_precision_loss,
@@ -637,8 +664,14 @@ fn member(name: &str, members: &[String]) -> Result<u32, Reason> {
         .position(|m| m == name)
         .and_then(|i| u32::try_from(i).ok())
         .ok_or_else(|| {
-            let mut reason = format!("`{}` is not one of {{{}}}", show(name), members.join(", "));
-            if let Some(near) = closest(name, members.iter().map(String::as_str)) {
+            let mut reason = format!("`{}` is not one of {}", show(name), member_list(members));
+            // A guess costs an edit distance per member, for every record
+            // with a slip: among a code list of 100,000 it would take
+            // longer than screening, and would most often be a tie.
+            let near = (members.len() <= SUGGEST_AMONG)
+                .then(|| closest(name, members.iter().map(String::as_str)))
+                .flatten();
+            if let Some(near) = near {
                 reason.push_str(&format!("; did you mean `{near}`?"));
             }
             reason
@@ -659,6 +692,24 @@ fn members<'t>(
     Ok(FieldValue::Members(indices))
 }
 
+/// The most members a message lists: a `one of` may declare thousands
+/// (a code list), and every data error on it would repeat them all.
+const MEMBERS_SHOWN: usize = 20;
+
+/// The most members among which a misspelt member name gets a guess.
+const SUGGEST_AMONG: usize = 1000;
+
+/// `{a, b, c}`, or the first [`MEMBERS_SHOWN`] members and how many more.
+fn member_list(members: &[String]) -> String {
+    let shown = members.get(..MEMBERS_SHOWN).unwrap_or(members);
+    let mut list = format!("{{{}", shown.join(", "));
+    if members.len() > shown.len() {
+        list.push_str(&format!(", … and {} more", members.len() - shown.len()));
+    }
+    list.push('}');
+    list
+}
+
 /// The reason a name is not a field of `schema`.
 fn unknown_field(name: &str, schema: &Schema) -> Reason {
     let mut reason = format!("no field `{}` is declared", show(name));
@@ -670,12 +721,22 @@ fn unknown_field(name: &str, schema: &Schema) -> Reason {
 
 /// Text from the input quoted in a message, cut short when long.
 fn show(text: &str) -> String {
-    const LIMIT: usize = 40;
-    if text.chars().count() <= LIMIT {
-        text.to_owned()
-    } else {
-        let mut short: String = text.chars().take(LIMIT).collect();
-        short.push('…');
-        short
+    show_at_most(text, 40)
+}
+
+/// The most characters of a name from the input (a record id, an unknown
+/// key) that a message shows: more than any real one has, few enough that
+/// a hostile one of megabytes is not repeated in every message.
+const NAME_LIMIT: usize = 100;
+
+/// `text`, or its first `limit` characters and `…`.
+fn show_at_most(text: &str, limit: usize) -> String {
+    match text.char_indices().nth(limit) {
+        None => text.to_owned(),
+        Some((end, _)) => {
+            let mut short = text.get(..end).unwrap_or_default().to_owned();
+            short.push('…');
+            short
+        }
     }
 }

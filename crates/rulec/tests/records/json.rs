@@ -178,12 +178,203 @@ fn json_ids_are_strings_or_numbers() {
     assert_eq!(read.errors[0].field, "id");
 }
 
+/// A number id is kept as written: through an `f64`, the first two would
+/// be one id and `1e2` would be `100.0`.
 #[test]
-fn json_repeated_keys_keep_the_last_value() {
+fn json_number_ids_are_kept_as_written() {
     let p = fields();
-    let read = from_json_str(&p, r#"{"id": "r1", "hemoglobin": 1, "hemoglobin": 90}"#, 1);
-    assert_eq!(read.errors, []);
-    assert_eq!(get(&p, &read, "hemoglobin"), quantity(90.0));
+    for id in [
+        "12345678901234567890123",
+        "12345678901234567890124",
+        "1e2",
+        "-0",
+        "7",
+        "0.10",
+        "-9007199254740993",
+    ] {
+        let read = from_json_str(&p, &format!(r#"{{"id": {id}, "kps": 5}}"#), 1);
+        assert_eq!(read.errors, [], "{id}");
+        assert_eq!(read.id.as_deref(), Some(id));
+    }
+    // Spaces around the number are not part of it.
+    let read = from_json_str(&p, "{\"id\":\n  1e2 \t, \"kps\": 5}", 1);
+    assert_eq!(read.id.as_deref(), Some("1e2"));
+    // A number id beyond any f64 is not valid JSON, as in a field.
+    let read = from_json_str(&p, r#"{"id": 1e400, "kps": 5}"#, 3);
+    assert_eq!(read.errors[0].field, WHOLE_RECORD);
+    // A field named `id` reads the same key.
+    let q = program("fields { id: number }");
+    let read = from_json_str(&q, r#"{"id": 1e2}"#, 1);
+    assert_eq!(read.id.as_deref(), Some("1e2"));
+    assert_eq!(get(&q, &read, "id"), FieldValue::Number(100.0));
+}
+
+/// A key given twice is a data error naming it, as in CSV: neither value
+/// can be told to be the right one, so the field is missing and the rest
+/// of the record is read.
+#[test]
+fn json_keys_given_twice_are_data_errors() {
+    let p = fields();
+    let read = from_json_str(
+        &p,
+        r#"{"id": "r1", "hemoglobin": 1, "kps": 80, "hemoglobin": 90, "hemoglobin": 91}"#,
+        1,
+    );
+    assert_eq!(
+        read.errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
+        ["record `r1`, field `hemoglobin`: `hemoglobin` is given twice"]
+    );
+    assert_eq!(get(&p, &read, "hemoglobin"), FieldValue::Missing);
+    assert_eq!(get(&p, &read, "kps"), FieldValue::Number(80.0));
+    // Written differently, still the same key.
+    let read = from_json_str(&p, r#"{"kps": 80, "\u006bps": 81}"#, 2);
+    assert_eq!(
+        read.errors[0].to_string(),
+        "record 2, field `kps`: `kps` is given twice"
+    );
+    // The id twice: the record is named by its position.
+    let read = from_json_str(&p, r#"{"id": "a", "kps": 80, "id": "b"}"#, 3);
+    assert_eq!(read.id, None);
+    assert_eq!(
+        read.errors[0].to_string(),
+        "record 3, field `id`: `id` is given twice"
+    );
+    assert_eq!(get(&p, &read, "kps"), FieldValue::Number(80.0));
+    // Inside a field's value: the field is missing.
+    let read = from_json_str(
+        &p,
+        r#"{"id": "r4", "alt": {"value": 30, "unit": "U/L", "value": 300}, "kps": 80}"#,
+        4,
+    );
+    assert_eq!(
+        read.errors[0].to_string(),
+        "record `r4`, field `alt`: `value` is given twice in one object of its value"
+    );
+    assert_eq!(get(&p, &read, "alt"), FieldValue::Missing);
+    let read = from_json_str(
+        &p,
+        r#"{"therapies": [{"class": "car_t"}, {"failed": true, "failed": false}]}"#,
+        5,
+    );
+    assert_eq!(read.errors[0].field, "therapies");
+    assert_eq!(get(&p, &read, "therapies"), FieldValue::Missing);
+    // A key that is not a field is reported once, however often given.
+    let read = from_json_str(&p, r#"{"extra": 1, "kps": 80, "extra": 2}"#, 6);
+    assert_eq!(read.errors.len(), 1);
+    assert_eq!(read.errors[0].field, "extra");
+}
+
+/// One nesting limit under every key: what makes a record unreadable in a
+/// field does under a key that is not a field, and under the id.
+#[test]
+fn json_nesting_is_limited_under_every_key() {
+    let p = fields();
+    let nested = |depth: usize| format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+    // The record's object is one level: 126 more are read.
+    for key in ["ratio", "extra", "id"] {
+        let read = from_json_str(&p, &format!(r#"{{"{key}": {}}}"#, nested(126)), 1);
+        assert!(
+            read.errors.iter().all(|e| e.field == key),
+            "{key}: {:?}",
+            read.errors
+        );
+        let read = from_json_str(&p, &format!(r#"{{"{key}": {}}}"#, nested(127)), 1);
+        assert_eq!(read.errors.len(), 1, "{key}");
+        assert_eq!(read.errors[0].field, WHOLE_RECORD, "{key}");
+        assert!(
+            read.errors[0].reason.contains("recursion limit exceeded"),
+            "{key}: {}",
+            read.errors[0]
+        );
+    }
+}
+
+/// Past ±2^53 neighbouring whole numbers share one `f64`: an `integer`
+/// field refuses them rather than compare inexactly.
+#[test]
+fn json_integers_beyond_2_to_the_53_are_data_errors() {
+    let p = program("fields { n: integer }");
+    for ok in ["9007199254740992", "-9007199254740992", "0", "6e1"] {
+        let read = from_json_str(&p, &format!(r#"{{"n": {ok}}}"#), 1);
+        assert_eq!(read.errors, [], "{ok}");
+    }
+    for (bad, shown) in [
+        ("9007199254740993", "9007199254740993"),
+        ("-9007199254740993", "-9007199254740993"),
+        ("18446744073709551615", "18446744073709551615"),
+        ("12345678901234567890123", "1.2345678901234568e22"),
+        ("1e300", "1e300"),
+    ] {
+        let read = from_json_str(&p, &format!(r#"{{"id": "r", "n": {bad}}}"#), 1);
+        assert_eq!(
+            read.errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+            [format!(
+                "record `r`, field `n`: {shown} is too large to be held exactly: whole numbers \
+                 are compared exactly only up to ±2^53 (9007199254740992)"
+            )],
+            "{bad}"
+        );
+        assert_eq!(get(&p, &read, "n"), FieldValue::Missing);
+    }
+}
+
+/// A `one of` of thousands of members (a code list) names the first 20 in
+/// a message, not all of them in every data error.
+#[test]
+fn long_member_lists_are_cut_short_in_messages() {
+    let members: Vec<String> = (0..5000).map(|i| format!("code{i}")).collect();
+    let p = program(&format!(
+        "fields {{ c: one of {{ {} }}, s: set of {{ {} }} }}",
+        members.join(", "),
+        members.join(", ")
+    ));
+    let first: Vec<&str> = members.iter().take(20).map(String::as_str).collect();
+    let list = format!("{{{}, … and 4980 more}}", first.join(", "));
+    let read = from_json_str(&p, r#"{"c": "other", "s": ["code1", "other"]}"#, 1);
+    for error in &read.errors {
+        assert!(error.reason.contains(&list), "{error}");
+        assert!(error.reason.len() < 400, "{error}");
+    }
+    let read = from_json_str(&p, r#"{"c": 7, "s": 7}"#, 1);
+    for error in &read.errors {
+        assert!(error.reason.contains(&list), "{error}");
+    }
+    // No guess among more than 1000 members: an edit distance to each, for
+    // every record with a slip, would cost more than screening.
+    let read = from_json_str(&p, r#"{"c": "cod7"}"#, 1);
+    assert!(
+        !read.errors[0].reason.contains("did you mean"),
+        "{}",
+        read.errors[0]
+    );
+    // A short list is shown whole.
+    let p = fields();
+    let read = from_json_str(&p, r#"{"sex": "x"}"#, 1);
+    assert_eq!(read.errors[0].reason, "`x` is not one of {female, male}");
+}
+
+/// An id or a key of megabytes is not repeated whole in every message;
+/// the record keeps its id whole.
+#[test]
+fn long_ids_and_keys_are_cut_short_in_messages() {
+    let p = fields();
+    let long = "x".repeat(1 << 20);
+    let read = from_json_str(
+        &p,
+        &format!(r#"{{"id": "{long}", "{long}": 1, "kps": "a", "therapies": [{{"{long}": 1}}]}}"#),
+        1,
+    );
+    assert_eq!(read.id.as_deref(), Some(long.as_str()));
+    assert_eq!(read.errors.len(), 3);
+    for error in &read.errors {
+        assert!(error.to_string().len() < 500, "{}", error.to_string().len());
+    }
 }
 
 // --- JSON: malformed values ------------------------------------------------
