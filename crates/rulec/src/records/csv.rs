@@ -8,7 +8,7 @@ pub use self::rows::{MAX_CSV_CELL, MAX_CSV_COLUMNS, MAX_CSV_ROW};
 use self::rows::{Row, Rows, Span, span_reason};
 
 use super::{
-    Problems, QuantityField, ReadRecord, Reason, WHOLE_RECORD, date, finish, integer, member,
+    Problems, QuantityField, ReadRecord, Reason, WHOLE_RECORD, date, finish, integer_text, member,
     members, number, read_number_text, show, split_quantity, store, unknown_field,
 };
 use crate::check::{Field, FieldType, Program, Schema};
@@ -725,7 +725,7 @@ fn read_other(field: &Field, text: &str) -> Result<FieldValue, Reason> {
                 show(text)
             )),
         },
-        FieldType::Integer { min, max } => integer(read_number_text(text)?, *min, *max),
+        FieldType::Integer { min, max } => integer_text(text, *min, *max),
         FieldType::Number => number(read_number_text(text)?),
         FieldType::Quantity { .. } => Err("a quantity is read by `read_cell`".to_owned()),
         FieldType::Date => date(text),

@@ -612,6 +612,21 @@ fn integer(value: f64, min: Option<i64>, max: Option<i64>) -> Result<FieldValue,
     Ok(FieldValue::Number(value))
 }
 
+/// A whole number written as text (a CSV cell), judged on its digits
+/// before any rounding: `9007199254740993` would read as 2^53.
+fn integer_text(text: &str, min: Option<i64>, max: Option<i64>) -> Result<FieldValue, Reason> {
+    let trimmed = text.trim();
+    let digits = trimmed.strip_prefix(['-', '+']).unwrap_or(trimmed);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        let exact = digits.trim_start_matches('0').len() <= 19
+            && digits.parse::<u64>().is_ok_and(|v| v <= EXACT_WHOLE);
+        if !exact {
+            return Err(too_large_to_be_exact(&show(trimmed)));
+        }
+    }
+    integer(read_number_text(text)?, min, max)
+}
+
 /// A finite number.
 fn number(value: f64) -> Result<FieldValue, Reason> {
     if value.is_finite() {

@@ -494,3 +494,28 @@ fn csv_columns_rows_and_cells_are_bounded() {
     );
     assert_eq!(get(&p, &reads[0], "kps"), FieldValue::Number(5.0));
 }
+
+/// A CSV cell is text: a whole number past ±2^53 is judged on its digits,
+/// before it would round to a neighbour (2^53 + 1 reads as 2^53), as JSON
+/// whole numbers are.
+#[test]
+fn csv_integers_beyond_2_to_the_53_are_data_errors() {
+    let p = program("fields { n: integer }");
+    for ok in ["9007199254740992", "-9007199254740992", "007", "60.0"] {
+        let read = csv(&p, &format!("id,n\nr,{ok}\n"));
+        assert_eq!(read[0].errors, [], "{ok}");
+    }
+    for bad in [
+        "9007199254740993",
+        "-9007199254740993",
+        "123456789012345678901234",
+    ] {
+        let read = csv(&p, &format!("id,n\nr,{bad}\n"));
+        let errors: Vec<String> = read[0].errors.iter().map(ToString::to_string).collect();
+        assert_eq!(errors.len(), 1, "{bad}");
+        assert!(
+            errors[0].contains(&format!("{bad} is too large to be held exactly")),
+            "{errors:?}"
+        );
+    }
+}
