@@ -20,7 +20,7 @@ use super::{MAX_DEPTH, MAX_NESTING};
 mod grammar {
     #![allow(missing_docs)]
     #[derive(pest_derive::Parser)]
-    #[grammar = "../../grammar/rules.pest"]
+    #[grammar = "grammar/rules.pest"]
     pub(crate) struct RuleParser;
 }
 
