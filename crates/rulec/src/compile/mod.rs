@@ -66,7 +66,7 @@ use jiff::civil::Date;
 pub use schema::SchemaMismatch;
 
 use crate::check::{Program, Value};
-use crate::eval::{CriterionOutcome, Outcome, Record, Status, Truth, Verdict};
+use crate::eval::{CompactString, CriterionOutcome, Outcome, Record, Status, Truth, Verdict};
 use crate::syntax::Section;
 
 use ctx::{Cached, CondFn, Ctx, DefineCode};
@@ -88,7 +88,8 @@ pub struct Compiled {
 }
 
 struct CompiledCriterion {
-    id: String,
+    /// Copied into every verdict: inline, so the copy allocates nothing.
+    id: CompactString,
     section: Section,
     condition: CondFn,
 }
@@ -144,7 +145,7 @@ pub fn compile(program: &Program) -> Compiled {
         .criteria
         .iter()
         .map(|c| CompiledCriterion {
-            id: c.id.clone(),
+            id: CompactString::from(c.id.as_str()),
             section: c.section,
             condition: cond::cond(&c.condition),
         })
