@@ -25,7 +25,7 @@
 //!    computed at most once per record, lazily, into a cache of [`Cell`]s
 //!    that lives on the stack for programs of up to 16 defines.
 //! 2. **The explaining pass** runs only when the verdict is undetermined:
-//!    it evaluates the criteria again, evaluating every operand the
+//!    it evaluates the unknown criteria again, evaluating every operand the
 //!    reference evaluator does, and notes the record fields read while
 //!    missing; those of the unknown criteria are the verdict's `missing`.
 //!
@@ -35,10 +35,11 @@
 //! the packed record (`plan/`), and only the other criteria run their
 //! closures, stopping at the first that makes the record ineligible.
 //!
-//! What allocates per record: in [`Compiled::evaluate`], the [`Verdict`]
-//! itself (its vector and each criterion's id, since [`CriterionOutcome`]
-//! owns a `String`) and, in the explaining pass only, the missing-field
-//! marks and the names returned; in both entry points, the define cache of
+//! What allocates per record: in [`Compiled::evaluate`], the [`Verdict`]'s
+//! vector of outcomes (criterion ids of up to 24 bytes are copied inline;
+//! a longer id allocates) and, in the explaining pass only — which reruns
+//! the unknown criteria alone — the missing-field marks and the names
+//! returned; in both entry points, the define cache of
 //! a program with more than 16 defines. Field reads, comparisons, list
 //! walks (the element stack is a chain of frames on the call stack),
 //! groups and the schema check allocate nothing.
@@ -66,7 +67,7 @@ use jiff::civil::Date;
 pub use schema::SchemaMismatch;
 
 use crate::check::{Program, Value};
-use crate::eval::{CriterionOutcome, Outcome, Record, Status, Truth, Verdict};
+use crate::eval::{CompactString, CriterionOutcome, Outcome, Record, Status, Truth, Verdict};
 use crate::syntax::Section;
 
 use ctx::{Cached, CondFn, Ctx, DefineCode};
@@ -88,7 +89,8 @@ pub struct Compiled {
 }
 
 struct CompiledCriterion {
-    id: String,
+    /// Copied into every verdict: inline, so the copy allocates nothing.
+    id: CompactString,
     section: Section,
     condition: CondFn,
 }
@@ -144,7 +146,7 @@ pub fn compile(program: &Program) -> Compiled {
         .criteria
         .iter()
         .map(|c| CompiledCriterion {
-            id: c.id.clone(),
+            id: CompactString::from(c.id.as_str()),
             section: c.section,
             condition: cond::cond(&c.condition),
         })
@@ -180,7 +182,7 @@ impl Compiled {
         });
         let status = crate::eval::status_of(&criteria);
         let missing = if status == Status::Undetermined {
-            self.explain_missing(record, index)
+            self.explain_missing(record, index, &criteria)
         } else {
             Vec::new()
         };
@@ -274,14 +276,25 @@ impl Compiled {
     /// The explaining pass: the record fields whose absence left an
     /// unknown criterion unknown, in declaration order.
     ///
-    /// It runs every criterion again, each from an empty define cache, with
-    /// every operand evaluated, so that each field read while missing is
-    /// noted for every criterion that depends on it — through a define too,
-    /// whichever criterion computed the define first.
-    fn explain_missing(&self, record: &Record, index: Date) -> Vec<String> {
+    /// It runs every unknown criterion again, each from an empty define
+    /// cache, with every operand evaluated, so that each field read while
+    /// missing is noted for every criterion that depends on it — through a
+    /// define too, whichever criterion computed the define first. Known
+    /// criteria report nothing, so they are not run.
+    fn explain_missing(
+        &self,
+        record: &Record,
+        index: Date,
+        outcomes: &[CriterionOutcome],
+    ) -> Vec<String> {
         let marks: Vec<Cell<bool>> = (0..self.shape.len()).map(|_| Cell::new(false)).collect();
         let mut deciding = vec![false; self.shape.len()];
-        for criterion in &self.criteria {
+        let unknown = self
+            .criteria
+            .iter()
+            .zip(outcomes)
+            .filter(|(_, o)| o.outcome == Outcome::Unknown);
+        for (criterion, _) in unknown {
             let unknown = self.with_cache(|cache| {
                 let ctx = Ctx::top(record, index, &self.defines, cache, Some(&marks));
                 (criterion.condition)(&ctx) == Truth::Unknown

@@ -226,7 +226,7 @@ mod tests {
 
     fn verdict(status: Status, a: Outcome, b: Outcome) -> Verdict {
         let outcome = |id: &str, section, outcome| CriterionOutcome {
-            id: id.to_owned(),
+            id: id.into(),
             section,
             outcome,
         };

@@ -52,6 +52,10 @@ pub(crate) use record::Members;
 pub use record::{FieldValue, Record, WrongKind};
 pub use truth::Truth;
 
+/// The string type of [`CriterionOutcome::id`], re-exported so that callers
+/// need no dependency of their own to build one.
+pub use compact_str::CompactString;
+
 use crate::check::Program;
 use crate::syntax::Section;
 
@@ -116,8 +120,10 @@ impl Status {
 /// One criterion's outcome in a verdict.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CriterionOutcome {
-    /// The criterion's id.
-    pub id: String,
+    /// The criterion's id. A [`CompactString`] (derefs to `str`): ids of
+    /// up to 24 bytes are held inline, so copying one into each verdict
+    /// allocates nothing.
+    pub id: CompactString,
     /// Inclusion or exclusion.
     pub section: Section,
     /// Met, not met or unknown.
@@ -165,7 +171,7 @@ pub fn evaluate(program: &Program, record: &Record, index: Date) -> Verdict {
             deciding_missing.extend(walker.missing.iter().copied());
         }
         criteria.push(CriterionOutcome {
-            id: criterion.id.clone(),
+            id: CompactString::from(criterion.id.as_str()),
             section: criterion.section,
             outcome,
         });
