@@ -184,11 +184,10 @@ fn values_are_judged_as_the_readers_judge_them() {
         .map(|e| e.to_string().replacen("record `p1`, ", "", 1))
         .collect();
     insta::assert_snapshot!(errors.join("\n"));
-    // The same fields are refused as by the JSON reader, for the same
-    // reasons (the JSON reader shows the value with its unit).
-    assert_eq!(errors.len(), read.len(), "{errors:?}\n{read:?}");
-    assert!(errors[0].starts_with("field `sex`: `Female` is not one of"));
-    assert!(errors[1].contains("is negative, and a value in `g/L` (mass concentration) cannot be"));
+    // The same fields are refused as by the JSON reader, in the same
+    // words; JSON has no NaN (it writes null, which is missing).
+    let judged: Vec<&String> = errors.iter().filter(|e| !e.contains("`ratio`")).collect();
+    assert_eq!(judged, read.iter().collect::<Vec<_>>());
     let known = record.get(p.schema.slot("pregnant").unwrap()).into_owned();
     assert_eq!(known, rulec::eval::FieldValue::Bool(false));
     let hb = record.get(p.schema.slot("hemoglobin").unwrap()).into_owned();
