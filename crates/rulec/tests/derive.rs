@@ -190,7 +190,9 @@ fn values_are_judged_as_the_readers_judge_them() {
     assert_eq!(judged, read.iter().collect::<Vec<_>>());
     let known = record.get(p.schema.slot("pregnant").unwrap()).into_owned();
     assert_eq!(known, rulec::eval::FieldValue::Bool(false));
-    let hb = record.get(p.schema.slot("hemoglobin").unwrap()).into_owned();
+    let hb = record
+        .get(p.schema.slot("hemoglobin").unwrap())
+        .into_owned();
     assert_eq!(hb, rulec::eval::FieldValue::Missing);
 }
 
