@@ -638,6 +638,54 @@ pub trait Bind {
 
 /// A Rust type bound to one program: every field resolved, every mismatch
 /// reported by [`Bound::new`].
+///
+/// ```
+/// use rulec::eval::Status;
+/// use rulec::records::Bound;
+///
+/// // `#[derive(rulec::Record)]` with the `derive` feature.
+/// #[derive(rulec_derive::Record)]
+/// struct Patient {
+///     #[rulec(unit = "g/dL")]
+///     hemoglobin: Option<f64>,
+///     pregnant: bool,
+/// }
+///
+/// let file = rulec::syntax::parse(r#"
+/// fields { hemoglobin: g/L, pregnant: bool }
+/// inclusion { hb: hemoglobin > 80 g/L }
+/// exclusion { pregnancy: pregnant }
+/// "#)?;
+/// let program = rulec::check::check(&file, &rulec::check::NoImports)
+///     .program
+///     .ok_or("the rules do not check")?;
+/// let compiled = rulec::compile::compile(&program);
+/// let index = jiff::civil::date(2026, 11, 24);
+///
+/// let bound = Bound::<Patient>::new(&program)?;
+/// let mut record = bound.empty();
+/// let errors = bound.write(&Patient { hemoglobin: Some(9.2), pregnant: false }, &mut record);
+/// assert!(errors.is_empty());
+/// assert_eq!(compiled.status(&record, index)?, Status::Eligible);
+///
+/// // A negative concentration is a data error, and the field is missing.
+/// let errors = bound.write(&Patient { hemoglobin: Some(-9.2), pregnant: false }, &mut record);
+/// assert_eq!(
+///     errors[0].to_string(),
+///     "field `hemoglobin`: -92 g/L is negative, and a value in `g/L` (mass concentration) cannot be",
+/// );
+/// assert_eq!(compiled.status(&record, index)?, Status::Undetermined);
+///
+/// // A struct that does not fit is one error naming every mismatch.
+/// #[derive(rulec_derive::Record)]
+/// struct Wrong {
+///     hemoglobin: f64,
+///     pregnent: bool,
+/// }
+/// let error = Bound::<Wrong>::new(&program).err().ok_or("binds")?;
+/// assert_eq!(error.mismatches.len(), 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct Bound<'s, T: Bind> {
     schema: &'s Schema,
     handles: T::Handles<'s>,
