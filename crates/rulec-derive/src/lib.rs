@@ -96,7 +96,7 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
         }
         let rule_name = a
             .rename
-            .map_or_else(|| LitStr::new(&ident.to_string(), ident.span()), |r| r);
+            .unwrap_or_else(|| LitStr::new(&ident.to_string(), ident.span()));
         let unit = match a.unit {
             Some(u) => quote! { ::core::option::Option::Some(#u) },
             None => quote! { ::core::option::Option::None },

@@ -2,7 +2,7 @@
 //! every mismatch, values judged as the readers judge them, and records
 //! equal to those read from JSON for the same patient.
 
-#![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
+#![expect(clippy::unwrap_used, reason = "tests")]
 
 use jiff::civil::{Date, date};
 use proptest::prelude::*;
