@@ -120,6 +120,10 @@ mod suggest;
 pub mod syntax;
 pub mod units;
 
+/// `#[derive(rulec::Record)]`: see [`records::Bind`].
+#[cfg(feature = "derive")]
+pub use rulec_derive::Record;
+
 /// The code blocks of the README, run as doctests so that its quick start
 /// stays the crate's.
 #[cfg(doctest)]

@@ -115,17 +115,115 @@ fn program(source: &str) -> Program {
 }
 
 fn records(program: &Program, patients: &[Patient]) -> Vec<Record> {
+    patients.iter().map(|p| build(program, p)).collect()
+}
+
+/// A record built field by field by name, through `RecordBuilder`.
+fn build(program: &Program, p: &Patient) -> Record {
+    let mut b = rulec::records::RecordBuilder::new(program);
+    for (name, x) in NUMBERS.iter().zip(p.numbers) {
+        b = b.number(name, x).unwrap();
+    }
+    for (name, f) in FLAGS.iter().zip(p.flags) {
+        b = b.flag(name, f).unwrap();
+    }
+    b.build()
+}
+
+/// The seed-shaped patient as a Rust program would hold it: a plain struct
+/// bound to the rules by `#[derive(Record)]`.
+#[derive(rulec_derive::Record)]
+struct Derived {
+    age: f64,
+    life_expectancy: f64,
+    kps: f64,
+    hemoglobin: f64,
+    ejection_fraction: f64,
+    spo2: f64,
+    creatinine: f64,
+    creatinine_uln: f64,
+    alt: f64,
+    alt_uln: f64,
+    ast: f64,
+    ast_uln: f64,
+    bilirubin: f64,
+    body_temperature: f64,
+    neutropenia: f64,
+    relapsed: bool,
+    bcma: bool,
+    cd138: bool,
+    cd38: bool,
+    cd56: bool,
+    mrd_positive: bool,
+    ecg_abnormal: bool,
+    apheresis_contraindicated: bool,
+    expert_group_benefit: bool,
+    informed_consent: bool,
+    high_tumour_burden: bool,
+    active_infection: bool,
+    fungal: bool,
+    bacterial: bool,
+    viral: bool,
+    hiv: bool,
+    active_hbv: bool,
+    hcv: bool,
+    female: bool,
+    pregnant: bool,
+    lactating: bool,
+    organ_insufficiency: bool,
+    cell_therapy_failed: bool,
+    antibody_failed: bool,
+    harmful_condition: bool,
+    allogeneic_transplant: bool,
+    gvhd_grade_4: bool,
+}
+
+fn derived(patients: &[Patient]) -> Vec<Derived> {
     patients
         .iter()
-        .map(|p| {
-            let mut b = rulec::records::RecordBuilder::new(program);
-            for (name, x) in NUMBERS.iter().zip(p.numbers) {
-                b = b.number(name, x).unwrap();
-            }
-            for (name, f) in FLAGS.iter().zip(p.flags) {
-                b = b.flag(name, f).unwrap();
-            }
-            b.build()
+        .map(|p| Derived {
+            age: p.numbers[0],
+            life_expectancy: p.numbers[1],
+            kps: p.numbers[2],
+            hemoglobin: p.numbers[3],
+            ejection_fraction: p.numbers[4],
+            spo2: p.numbers[5],
+            creatinine: p.numbers[6],
+            creatinine_uln: p.numbers[7],
+            alt: p.numbers[8],
+            alt_uln: p.numbers[9],
+            ast: p.numbers[10],
+            ast_uln: p.numbers[11],
+            bilirubin: p.numbers[12],
+            body_temperature: p.numbers[13],
+            neutropenia: p.numbers[14],
+            relapsed: p.flags[0],
+            bcma: p.flags[1],
+            cd138: p.flags[2],
+            cd38: p.flags[3],
+            cd56: p.flags[4],
+            mrd_positive: p.flags[5],
+            ecg_abnormal: p.flags[6],
+            apheresis_contraindicated: p.flags[7],
+            expert_group_benefit: p.flags[8],
+            informed_consent: p.flags[9],
+            high_tumour_burden: p.flags[10],
+            active_infection: p.flags[11],
+            fungal: p.flags[12],
+            bacterial: p.flags[13],
+            viral: p.flags[14],
+            hiv: p.flags[15],
+            active_hbv: p.flags[16],
+            hcv: p.flags[17],
+            female: p.flags[18],
+            pregnant: p.flags[19],
+            lactating: p.flags[20],
+            organ_insufficiency: p.flags[21],
+            cell_therapy_failed: p.flags[22],
+            antibody_failed: p.flags[23],
+            harmful_condition: p.flags[24],
+            allogeneic_transplant: p.flags[25],
+            gvhd_grade_4: p.flags[26],
         })
         .collect()
 }
@@ -336,6 +434,53 @@ fn eval(c: &mut Criterion) {
     group.bench_function("rulec-verdict", |b| {
         let mut next = cycle(&records);
         b.iter(|| compiled.evaluate(black_box(next()), INDEX).unwrap());
+    });
+    // A Rust program's own records: built from a plain struct through the
+    // derive (one bind, then by slot, into a reused record) and evaluated;
+    // beside it the name-based `RecordBuilder`, which looks every field up
+    // by name.
+    let structs = derived(&patients);
+    let bound = rulec::records::Bound::<Derived>::new(&plain).unwrap();
+    let mut record = bound.empty();
+    let count = structs
+        .iter()
+        .filter(|p| {
+            assert!(bound.write(p, &mut record).is_empty());
+            eligible(compiled.status(&record, INDEX).unwrap())
+        })
+        .count();
+    assert_eq!(count, expected, "derive");
+    group.bench_function("rulec-derive-build+status", |b| {
+        let mut next = cycle(&structs);
+        let mut record = bound.empty();
+        b.iter(|| {
+            let errors = bound.write(black_box(next()), &mut record);
+            debug_assert!(errors.is_empty());
+            compiled.status(&record, INDEX).unwrap()
+        });
+    });
+    group.bench_function("rulec-derive-build+verdict", |b| {
+        let mut next = cycle(&structs);
+        let mut record = bound.empty();
+        b.iter(|| {
+            let errors = bound.write(black_box(next()), &mut record);
+            debug_assert!(errors.is_empty());
+            compiled.evaluate(&record, INDEX).unwrap()
+        });
+    });
+    group.bench_function("rulec-derive-new-record+status", |b| {
+        let mut next = cycle(&structs);
+        b.iter(|| {
+            let record = bound.record(black_box(next())).unwrap();
+            compiled.status(&record, INDEX).unwrap()
+        });
+    });
+    group.bench_function("rulec-builder-build+status", |b| {
+        let mut next = cycle(&patients);
+        b.iter(|| {
+            let record = build(&plain, black_box(next()));
+            compiled.status(&record, INDEX).unwrap()
+        });
     });
     group.bench_function("rulec-seed-units-status", |b| {
         let mut next = cycle(&seed_records);

@@ -279,8 +279,10 @@ impl Record {
         }
     }
 
-    /// Stores a value already checked to fit its field.
-    fn store(&mut self, slot: Slot, value: FieldValue) {
+    /// Stores a value already checked to fit its field (the bound writers
+    /// of `records::bind` judge values before they come here).
+    #[inline]
+    pub(crate) fn store(&mut self, slot: Slot, value: FieldValue) {
         let Some(lane) = self.layout.lane(slot) else {
             return;
         };

@@ -90,6 +90,7 @@
 //! of a set may repeat and come in any order. A whole number must be within
 //! its declared range.
 
+mod bind;
 mod csv;
 mod json;
 mod rust;
@@ -103,6 +104,10 @@ use crate::eval::{FieldValue, Record};
 use crate::suggest::closest;
 use crate::units::{Conversion, MolarMass, Scale, Unit, UnitError};
 
+pub use self::bind::{
+    Bind, BindError, Binder, Bound, DateField, F64Handle, Flag, List, Member, Mismatch, Number,
+    Quantity, Ranged, RecordId, Set, Str, Value, Writer,
+};
 pub use self::csv::{CsvError, CsvRecords, MAX_CSV_CELL, MAX_CSV_COLUMNS, MAX_CSV_ROW, from_csv};
 pub use self::json::{from_json, from_json_str};
 pub use self::rust::{FieldError, RecordBuilder, ToRecord};
