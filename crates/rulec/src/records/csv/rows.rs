@@ -404,30 +404,41 @@ fn step(
                 if keep {
                     text.push(byte);
                     // The rest of the quoted text, up to a quote or a break.
-                    let run =
-                        run_until(buf, at, |b| b == b'"' || b == b'\r' || b == b'\n').min(room);
-                    extend(text, buf, at, run);
-                    at += run;
-                    scan.bytes += run as u64;
-                    scan.line_bytes += run as u64;
+                    at += take_run(buf, at, room, text, scan, |b| {
+                        b == b'"' || b == b'\r' || b == b'\n'
+                    });
                 }
                 State::Quoted
             }
             _ => {
                 if keep {
                     text.push(byte);
-                    let run =
-                        run_until(buf, at, |b| b == b',' || b == b'\r' || b == b'\n').min(room);
-                    extend(text, buf, at, run);
-                    at += run;
-                    scan.bytes += run as u64;
-                    scan.line_bytes += run as u64;
+                    at += take_run(buf, at, room, text, scan, |b| {
+                        b == b',' || b == b'\r' || b == b'\n'
+                    });
                 }
                 State::Unquoted
             }
         };
     }
     (at, None)
+}
+
+/// Copies the bytes of `buf` from `at` on that come before one that
+/// `stop`s (at most `room`) onto the cell's text, counting them; how many.
+fn take_run(
+    buf: &[u8],
+    at: usize,
+    room: usize,
+    text: &mut Vec<u8>,
+    scan: &mut Scan,
+    stop: impl Fn(u8) -> bool,
+) -> usize {
+    let run = run_until(buf, at, stop).min(room);
+    extend(text, buf, at, run);
+    scan.bytes += run as u64;
+    scan.line_bytes += run as u64;
+    run
 }
 
 /// How many bytes of `buf` from `at` on come before one that `stop`s.
