@@ -255,35 +255,25 @@ fn lower_field_decl(pair: Pair<'_, Rule>) -> Result<FieldDecl> {
             let mut scale = None;
             let mut plausible = None;
             for part in ty_pair.into_inner() {
+                // Each option at most once.
+                let again = match part.as_rule() {
+                    Rule::normal_range => normal_range.then_some("with normal range"),
+                    Rule::molar_mass => molar_mass.is_some().then_some("molar mass"),
+                    Rule::scale => scale.is_some().then_some("scale"),
+                    Rule::plausible => plausible.is_some().then_some("plausible"),
+                    _ => None,
+                };
+                if let Some(option) = again {
+                    return Err(SyntaxError::DuplicateOption {
+                        option,
+                        span: span_of(&part),
+                    });
+                }
                 match part.as_rule() {
-                    Rule::scale if scale.is_some() => {
-                        return Err(SyntaxError::DuplicateOption {
-                            option: "scale",
-                            span: span_of(&part),
-                        });
-                    }
-                    Rule::plausible if plausible.is_some() => {
-                        return Err(SyntaxError::DuplicateOption {
-                            option: "plausible",
-                            span: span_of(&part),
-                        });
-                    }
                     Rule::scale => scale = Some(Box::new(lower_scale(part)?)),
                     Rule::plausible => plausible = Some(Box::new(lower_plausible(part)?)),
                     Rule::unit => unit = Some(unit_name(&part)),
-                    Rule::normal_range if normal_range => {
-                        return Err(SyntaxError::DuplicateOption {
-                            option: "with normal range",
-                            span: span_of(&part),
-                        });
-                    }
                     Rule::normal_range => normal_range = true,
-                    Rule::molar_mass if molar_mass.is_some() => {
-                        return Err(SyntaxError::DuplicateOption {
-                            option: "molar mass",
-                            span: span_of(&part),
-                        });
-                    }
                     Rule::molar_mass => {
                         let lit = first(part, Rule::literal)?;
                         let lit_span = span_of(&lit);

@@ -190,7 +190,10 @@ impl Explainer<'_, '_> {
             return None;
         };
         let shown = shown_unit(to.as_str())?;
-        // The molar mass that let the checker convert the threshold.
+        // The molar mass that let the checker convert the threshold. A
+        // field's scale (`Unit::conversion_into`) reads values into the
+        // field's unit only, so a threshold on the scale's side is shown
+        // converted, as the checker stored it.
         let molar = match lhs {
             Num::Field { field, .. } => match self.field(*field).map(|f| &f.ty) {
                 Some(FieldType::Quantity { molar_mass, .. }) => molar_mass.as_ref(),
