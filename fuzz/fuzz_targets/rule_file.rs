@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let compiled = rulec::compile::compile(&program);
-    let record = rulec::eval::Record::new(&program.schema);
+    let record = rulec::schema::Record::new(&program.schema);
     let index = jiff::civil::date(2026, 1, 15);
     let reference = rulec::eval::evaluate(&program, &record, index);
     assert_eq!(compiled.evaluate(&record, index).ok(), Some(reference));

@@ -16,7 +16,8 @@ use jiff::civil::Date;
 use rayon::iter::{IntoParallelIterator, ParallelIterator};
 use rulec::check::Program;
 use rulec::compile::Compiled;
-use rulec::eval::{Funnel, Status as Verdicts, Verdict, VerdictJson};
+use rulec::eval::{Funnel, Status as Verdicts, Verdict};
+use rulec::records::VerdictJson;
 use rulec::records::{DataError, ReadRecord, WHOLE_RECORD};
 
 use crate::check::{Status, eprintln_quiet, load};

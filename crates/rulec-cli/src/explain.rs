@@ -13,8 +13,9 @@ use std::sync::mpsc::sync_channel;
 use anstyle::{AnsiColor, Style};
 use jiff::civil::Date;
 use rulec::check::Program;
-use rulec::eval::{Explained, Outcome, Status as Verdicts, VerdictJson};
+use rulec::eval::{Explained, Outcome, Status as Verdicts};
 use rulec::records::ReadRecord;
+use rulec::records::VerdictJson;
 
 use crate::check::{Status, eprintln_quiet, load};
 use crate::input::{Input, read};

@@ -226,7 +226,7 @@ impl Item {
             Item::Unreadable { position, reason } => ReadRecord {
                 id: None,
                 position,
-                record: rulec::eval::Record::new(&program.schema),
+                record: rulec::schema::Record::new(&program.schema),
                 errors: vec![DataError {
                     record: RecordName::Position(position),
                     field: WHOLE_RECORD.to_owned(),

@@ -116,6 +116,7 @@ pub mod check;
 pub mod compile;
 pub mod eval;
 pub mod records;
+pub mod schema;
 mod suggest;
 pub mod syntax;
 pub mod units;

@@ -39,9 +39,10 @@ use std::path::Path;
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, NamedSource};
 use rulec::check::{
-    ArithOp, Checked, Cond, DateVal, Duration, DurationUnit, FieldRef, FieldType, ListQuantifier,
-    NoImports, Num, Program, Schema, Value, check,
+    ArithOp, Checked, Cond, DateVal, Duration, DurationUnit, FieldRef, ListQuantifier, NoImports,
+    Num, Program, Value, check,
 };
+use rulec::schema::{FieldType, Schema};
 use rulec::syntax::{Direction, GroupKind, Limit, RuleFile, parse};
 use rulec::units::Conversion;
 

@@ -59,7 +59,7 @@ fn stored(program: &Program, json: &str, field: &str) -> Option<f64> {
     let read = from_json_str(program, json, 1);
     let slot = program.schema.slot(field).unwrap();
     match read.record.get(slot).as_ref() {
-        rulec::eval::FieldValue::Quantity { value, .. } => Some(*value),
+        rulec::schema::FieldValue::Quantity { value, .. } => Some(*value),
         _ => None,
     }
 }

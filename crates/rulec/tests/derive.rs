@@ -189,11 +189,11 @@ fn values_are_judged_as_the_readers_judge_them() {
     let judged: Vec<&String> = errors.iter().filter(|e| !e.contains("`ratio`")).collect();
     assert_eq!(judged, read.iter().collect::<Vec<_>>());
     let known = record.get(p.schema.slot("pregnant").unwrap()).into_owned();
-    assert_eq!(known, rulec::eval::FieldValue::Bool(false));
+    assert_eq!(known, rulec::schema::FieldValue::Bool(false));
     let hb = record
         .get(p.schema.slot("hemoglobin").unwrap())
         .into_owned();
-    assert_eq!(hb, rulec::eval::FieldValue::Missing);
+    assert_eq!(hb, rulec::schema::FieldValue::Missing);
 }
 
 /// A record written over one of another program is made anew for this
@@ -202,7 +202,7 @@ fn values_are_judged_as_the_readers_judge_them() {
 fn records_are_reused_whole() {
     let p = program(RULES);
     let bound = Bound::<Patient>::new(&p).unwrap();
-    let mut record = rulec::eval::Record::new(&program("fields { x: bool }").schema);
+    let mut record = rulec::schema::Record::new(&program("fields { x: bool }").schema);
     let full = Patient {
         id: "a".into(),
         born: Some(date(1980, 2, 29)),

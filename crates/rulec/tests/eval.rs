@@ -11,7 +11,8 @@
 
 use jiff::civil::{Date, date};
 use rulec::check::{NoImports, Program, check};
-use rulec::eval::{FieldValue, Outcome, Record, Status, evaluate};
+use rulec::eval::{Outcome, Status, evaluate};
+use rulec::schema::{FieldValue, Record};
 use rulec::syntax::parse;
 use rulec::units::{MolarMass, Unit};
 
@@ -39,7 +40,7 @@ fn quantity(value: f64) -> FieldValue {
 /// The outcome of the only criterion of `program` for one field value.
 fn outcome(program: &Program, field: &str, value: FieldValue) -> Outcome {
     let mut record = Record::new(&program.schema);
-    record.set(&program.schema, field, value).unwrap();
+    record.set(field, value).unwrap();
     evaluate(program, &record, INDEX).criteria[0].outcome
 }
 
@@ -105,7 +106,7 @@ fn missing_data_is_unknown_and_named_unless_the_logic_decides_anyway() {
     assert_eq!(verdict.status, Status::Undetermined);
     assert_eq!(verdict.missing, ["a", "b"]);
     // false and unknown is false: the inclusion fails whatever b is.
-    record.set(&p.schema, "a", FieldValue::Bool(false)).unwrap();
+    record.set("a", FieldValue::Bool(false)).unwrap();
     let verdict = evaluate(&p, &record, INDEX);
     assert_eq!(verdict.criteria[0].outcome, Outcome::NotMet);
     assert_eq!(verdict.status, Status::Ineligible);
@@ -123,7 +124,7 @@ fn age_in_whole_years_by_birthdays_across_29_february() {
     );
     let mut record = Record::new(&p.schema);
     record
-        .set(&p.schema, "birth_date", FieldValue::Date(date(2008, 2, 29)))
+        .set("birth_date", FieldValue::Date(date(2008, 2, 29)))
         .unwrap();
     let on = |day| evaluate(&p, &record, day).criteria[0].outcome;
     assert_eq!(on(date(2026, 2, 28)), Outcome::NotMet);
@@ -141,7 +142,7 @@ fn calendar_months_and_windows() {
     );
     let mut record = Record::new(&p.schema);
     record
-        .set(&p.schema, "surgery", FieldValue::Date(date(2026, 1, 31)))
+        .set("surgery", FieldValue::Date(date(2026, 1, 31)))
         .unwrap();
     // 31 January + 1 month is the last day of February.
     let verdict = evaluate(&p, &record, date(2026, 2, 28));
@@ -183,9 +184,7 @@ fn multiples_of_the_records_own_upper_limit() {
     );
     // Without its range the value cannot decide: the field is named.
     let mut record = Record::new(&p.schema);
-    record
-        .set(&p.schema, "creatinine", ranged(150.0, None))
-        .unwrap();
+    record.set("creatinine", ranged(150.0, None)).unwrap();
     let verdict = evaluate(&p, &record, INDEX);
     assert_eq!(verdict.missing, ["creatinine"]);
     assert_eq!(
@@ -205,19 +204,17 @@ fn lists_absent_are_unknown_and_empty_are_empty() {
     );
     let element = |failed| {
         let schema = match &p.schema.fields[0].ty {
-            rulec::check::FieldType::ListOf(s) => s.clone(),
+            rulec::schema::FieldType::ListOf(s) => s.clone(),
             _ => unreachable!(),
         };
         let mut r = Record::new(&schema);
-        r.set(&schema, "failed", FieldValue::Bool(failed)).unwrap();
+        r.set("failed", FieldValue::Bool(failed)).unwrap();
         r
     };
     let with = |list: Option<Vec<Record>>| {
         let mut record = Record::new(&p.schema);
         if let Some(list) = list {
-            record
-                .set(&p.schema, "therapies", FieldValue::List(list))
-                .unwrap();
+            record.set("therapies", FieldValue::List(list)).unwrap();
         }
         evaluate(&p, &record, INDEX)
     };
@@ -230,13 +227,12 @@ fn lists_absent_are_unknown_and_empty_are_empty() {
     // An element whose field is missing leaves `any` unknown: the list is
     // what to ask about, and the compiled closures say the same.
     let element_schema = match &p.schema.fields[0].ty {
-        rulec::check::FieldType::ListOf(s) => s.clone(),
+        rulec::schema::FieldType::ListOf(s) => s.clone(),
         _ => unreachable!(),
     };
     let mut record = Record::new(&p.schema);
     record
         .set(
-            &p.schema,
             "therapies",
             FieldValue::List(vec![element(false), Record::new(&element_schema)]),
         )
@@ -259,13 +255,9 @@ fn lists_absent_are_unknown_and_empty_are_empty() {
 fn a_value_of_the_wrong_kind_is_refused_with_the_field_named() {
     let p = program("fields { kps: integer 0..100 } inclusion { k: kps > 60 }");
     let mut record = Record::new(&p.schema);
-    let error = record
-        .set(&p.schema, "kps", FieldValue::Number(160.0))
-        .unwrap_err();
+    let error = record.set("kps", FieldValue::Number(160.0)).unwrap_err();
     assert_eq!(error.field, "kps");
-    let error = record
-        .set(&p.schema, "kps", FieldValue::Bool(true))
-        .unwrap_err();
+    let error = record.set("kps", FieldValue::Bool(true)).unwrap_err();
     assert_eq!(
         error.to_string(),
         "field `kps` holds a whole number, not a yes/no value"
@@ -286,7 +278,7 @@ fn the_seed_trial_evaluates() {
     let member = |field: &str, name: &str| -> u32 {
         let i = schema.slot(field).unwrap();
         match &schema.field(i).unwrap().ty {
-            rulec::check::FieldType::OneOf(m) | rulec::check::FieldType::SetOf(m) => {
+            rulec::schema::FieldType::OneOf(m) | rulec::schema::FieldType::SetOf(m) => {
                 m.iter().position(|x| x == name).unwrap() as u32
             }
             _ => unreachable!(),
@@ -298,7 +290,7 @@ fn the_seed_trial_evaluates() {
         high: Some(high),
     };
     let mut r = Record::new(schema);
-    let set = |r: &mut Record, name: &str, v: FieldValue| r.set(schema, name, v).unwrap();
+    let set = |r: &mut Record, name: &str, v: FieldValue| r.set(name, v).unwrap();
     set(&mut r, "birth_date", FieldValue::Date(date(1970, 5, 1)));
     set(&mut r, "sex", FieldValue::Member(member("sex", "male")));
     set(
@@ -373,7 +365,7 @@ fn missing_fields_read_through_a_define_are_named_whatever_the_order() {
             "fields {{ a: bool, b: bool }}\ndefine d: a\ninclusion {{ {criteria} }}"
         ));
         let mut record = Record::new(&p.schema);
-        record.set(&p.schema, "b", FieldValue::Bool(true)).unwrap();
+        record.set("b", FieldValue::Bool(true)).unwrap();
         let verdict = evaluate(&p, &record, INDEX);
         assert_eq!(verdict.status, Status::Undetermined, "{criteria}");
         assert_eq!(verdict.missing, ["a"], "{criteria}");

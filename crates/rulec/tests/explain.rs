@@ -18,8 +18,9 @@ use std::fmt::Write as _;
 use jiff::civil::{Date, date};
 use rulec::check::{NoImports, Program, check};
 use rulec::compile::compile;
-use rulec::eval::{Explained, VerdictJson, evaluate, explain, format_number, verdict_json};
+use rulec::eval::{Explained, evaluate, explain, format_number};
 use rulec::records::{ReadRecord, from_json_str};
+use rulec::records::{VerdictJson, verdict_json};
 use rulec::syntax::{Section, parse};
 use serde_json::{Value, json};
 

@@ -12,7 +12,8 @@
 use jiff::civil::date;
 use rulec::check::{NoImports, Program, check};
 use rulec::compile::compile;
-use rulec::eval::{FieldValue, Record, Status, evaluate};
+use rulec::eval::{Status, evaluate};
+use rulec::schema::{FieldValue, Record};
 use rulec::syntax::parse;
 
 fn program(source: &str) -> Program {
@@ -78,10 +79,10 @@ fn every_kind_of_value_comes_back_as_it_was_set() {
     for (name, value) in cases {
         let mut record = Record::new(&p.schema);
         assert_eq!(*record.get(slot(name)), FieldValue::Missing, "{name}");
-        record.set(&p.schema, name, value.clone()).unwrap();
+        record.set(name, value.clone()).unwrap();
         assert_eq!(*record.get(slot(name)), value, "{name}");
         // Setting it missing again leaves a record equal to a new one.
-        record.set(&p.schema, name, FieldValue::Missing).unwrap();
+        record.set(name, FieldValue::Missing).unwrap();
         assert_eq!(record, Record::new(&p.schema), "{name}");
     }
 }
@@ -93,11 +94,9 @@ fn sets_come_back_in_declaration_order_each_member_once() {
         members(70)
     ));
     let mut record = Record::new(&p.schema);
+    record.set("s", FieldValue::Members(vec![2, 0, 2])).unwrap();
     record
-        .set(&p.schema, "s", FieldValue::Members(vec![2, 0, 2]))
-        .unwrap();
-    record
-        .set(&p.schema, "big", FieldValue::Members(vec![66, 1, 66]))
+        .set("big", FieldValue::Members(vec![66, 1, 66]))
         .unwrap();
     let get = |name| record.get(p.schema.slot(name).unwrap()).into_owned();
     assert_eq!(get("s"), FieldValue::Members(vec![0, 2]));
@@ -109,7 +108,7 @@ fn negative_zero_is_stored_as_zero_so_equal_records_are_equal() {
     let p = program("fields { n: number }\ninclusion { c: n >= 0 }");
     let with = |v| {
         let mut r = Record::new(&p.schema);
-        r.set(&p.schema, "n", FieldValue::Number(v)).unwrap();
+        r.set("n", FieldValue::Number(v)).unwrap();
         r
     };
     assert_eq!(with(-0.0), with(0.0));
@@ -145,15 +144,15 @@ fn values_held_outside_the_words_evaluate_as_the_reference_does() {
     let texts = [None, Some("yes"), Some("no")];
     let element = |x: Option<f64>, flag: Option<bool>| {
         let schema = match &p.schema.field(p.schema.slot("l").unwrap()).unwrap().ty {
-            rulec::check::FieldType::ListOf(schema) => schema.clone(),
+            rulec::schema::FieldType::ListOf(schema) => schema.clone(),
             _ => panic!("l is a list"),
         };
         let mut r = Record::new(&schema);
         if let Some(x) = x {
-            r.set(&schema, "x", FieldValue::Number(x)).unwrap();
+            r.set("x", FieldValue::Number(x)).unwrap();
         }
         if let Some(flag) = flag {
-            r.set(&schema, "flag", FieldValue::Bool(flag)).unwrap();
+            r.set("flag", FieldValue::Bool(flag)).unwrap();
         }
         r
     };
@@ -172,19 +171,13 @@ fn values_held_outside_the_words_evaluate_as_the_reference_does() {
             for list in &lists {
                 let mut record = Record::new(&p.schema);
                 if let Some(set) = set {
-                    record
-                        .set(&p.schema, "big", FieldValue::Members(set.clone()))
-                        .unwrap();
+                    record.set("big", FieldValue::Members(set.clone())).unwrap();
                 }
                 if let Some(text) = text {
-                    record
-                        .set(&p.schema, "t", FieldValue::Text(text.to_owned()))
-                        .unwrap();
+                    record.set("t", FieldValue::Text(text.to_owned())).unwrap();
                 }
                 if let Some(list) = list {
-                    record
-                        .set(&p.schema, "l", FieldValue::List(list.clone()))
-                        .unwrap();
+                    record.set("l", FieldValue::List(list.clone())).unwrap();
                 }
                 let reference = evaluate(&p, &record, index);
                 assert_eq!(compiled.evaluate(&record, index).unwrap(), reference);

@@ -31,7 +31,8 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use peers::{FLAGS, NUMBERS, Patient};
 use rayon::prelude::*;
 use rulec::check::Program;
-use rulec::eval::{Record, Status};
+use rulec::eval::Status;
+use rulec::schema::Record;
 
 /// Records in the `eval` group.
 const RECORDS: usize = 100_000;

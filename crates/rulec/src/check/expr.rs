@@ -12,6 +12,7 @@ use crate::units::{Conversion, MolarMass, Scale, Unit, UnitError};
 
 use super::diagnostic::CheckError;
 use super::program::*;
+use crate::schema::{Field, FieldType, Schema};
 use crate::suggest::closest;
 
 mod ops;

@@ -12,6 +12,7 @@ use super::Imports;
 use super::diagnostic::CheckError;
 use super::expr::Ctx;
 use super::program::*;
+use crate::schema::{Field, FieldType, Schema};
 
 /// Field declarations with where they came from: this file, or a `use`.
 struct Declared<'a> {

@@ -15,6 +15,7 @@ use crate::syntax::{Span, Ties};
 use super::diagnostic::CheckError;
 use super::expr::Ctx;
 use super::program::*;
+use crate::schema::FieldType;
 
 /// The lint warnings for one criterion. `guarded` holds the inclusion
 /// criteria, all of which an eligible patient meets: one that asks for an

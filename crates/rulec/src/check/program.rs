@@ -5,8 +5,9 @@
 //! a number in a known unit and a date are different types, and each
 //! comparison names the kind of values it compares.
 
+use crate::schema::{Schema, Slot};
 use crate::syntax::{CompareOp, Direction, GroupKind, Limit, Section, Span};
-use crate::units::{Conversion, MolarMass, Scale, Unit};
+use crate::units::{Conversion, Unit};
 
 /// A checked rule file, ready to be compiled.
 #[derive(Clone, Debug)]
@@ -38,101 +39,6 @@ pub struct Written {
     pub unit: Option<Unit>,
     /// The number and unit as written.
     pub written: (f64, Option<Unit>),
-}
-
-/// The fields of a record (or of a list element), by slot.
-#[derive(Clone, Debug, Default)]
-pub struct Schema {
-    /// Fields in declaration order; a field's slot is its index.
-    pub fields: Vec<Field>,
-    /// The layout of records and the fingerprint they carry, computed
-    /// once, when first asked for (the checker builds a schema whole before
-    /// anyone reads it).
-    layout: std::sync::OnceLock<std::sync::Arc<crate::eval::Layout>>,
-}
-
-impl Schema {
-    /// The fingerprint of this schema that records built for it carry.
-    pub(crate) fn fingerprint(&self) -> u64 {
-        self.layout().fingerprint
-    }
-
-    /// How records of this schema are laid out.
-    pub(crate) fn layout(&self) -> &std::sync::Arc<crate::eval::Layout> {
-        self.layout
-            .get_or_init(|| std::sync::Arc::new(crate::eval::Layout::of(self)))
-    }
-
-    /// The slot of a field by name.
-    #[must_use]
-    pub fn slot(&self, name: &str) -> Option<Slot> {
-        self.fields
-            .iter()
-            .position(|f| f.name == name)
-            .map(|i| Slot(u32::try_from(i).unwrap_or(u32::MAX)))
-    }
-
-    /// The field at a slot.
-    #[must_use]
-    pub fn field(&self, slot: Slot) -> Option<&Field> {
-        self.fields.get(slot.0 as usize)
-    }
-}
-
-/// The index of a field in its schema.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Slot(pub u32);
-
-/// A declared field.
-#[derive(Clone, Debug)]
-pub struct Field {
-    /// The name.
-    pub name: String,
-    /// What values it holds.
-    pub ty: FieldType,
-    /// Where it was declared.
-    pub span: Span,
-}
-
-/// What a field holds.
-#[derive(Clone, Debug)]
-pub enum FieldType {
-    /// Yes or no.
-    Bool,
-    /// A whole number, bounds included.
-    Integer {
-        /// Lower bound, if declared.
-        min: Option<i64>,
-        /// Upper bound, if declared.
-        max: Option<i64>,
-    },
-    /// A dimensionless number.
-    Number,
-    /// A quantity stored in `unit`.
-    Quantity {
-        /// The unit values are stored in.
-        unit: Unit,
-        /// Whether record values carry a reference range.
-        normal_range: bool,
-        /// The analyte's molar mass, if declared.
-        molar_mass: Option<MolarMass>,
-        /// A second scale related by an equation (HbA1c in `mmol/mol` on a
-        /// `%` field), if declared.
-        scale: Option<Scale>,
-        /// The lowest and highest plausible values in `unit`, if declared:
-        /// a record value outside is a data error.
-        plausible: Option<(f64, f64)>,
-    },
-    /// A calendar date.
-    Date,
-    /// Free text.
-    Text,
-    /// One member of an enumeration.
-    OneOf(Vec<String>),
-    /// Any number of members of an enumeration.
-    SetOf(Vec<String>),
-    /// A list of sub-records.
-    ListOf(Schema),
 }
 
 /// A define, checked.

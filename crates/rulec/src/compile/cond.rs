@@ -18,7 +18,8 @@
 //! which evaluates every operand as the reference does.
 
 use crate::check::{Cond, Duration, FieldRef, ListQuantifier, Num, moved};
-use crate::eval::{Members, Truth};
+use crate::eval::Truth;
+use crate::schema::Members;
 use crate::syntax::{CompareOp, Direction, GroupKind, Limit};
 use crate::units::Conversion;
 
@@ -159,7 +160,7 @@ fn flag_chain(c: &Cond) -> Option<CondFn> {
         return None;
     }
     Some(Box::new(move |c| {
-        let read = |(slot, negated): &(crate::check::Slot, bool)| {
+        let read = |(slot, negated): &(crate::schema::Slot, bool)| {
             let t = Truth::from_option(Top(*slot).flag(c));
             if *negated { t.not() } else { t }
         };
@@ -183,7 +184,7 @@ fn flag_chain(c: &Cond) -> Option<CondFn> {
 
 /// The leaves of a left-nested chain of one operator, if each is a record
 /// field or its negation.
-fn chain_leaves(c: &Cond, is_or: bool, flags: &mut Vec<(crate::check::Slot, bool)>) -> bool {
+fn chain_leaves(c: &Cond, is_or: bool, flags: &mut Vec<(crate::schema::Slot, bool)>) -> bool {
     match c {
         Cond::Or(a, b) if is_or => chain_leaves(a, is_or, flags) && flag_leaf(b, flags),
         Cond::And(a, b) if !is_or => chain_leaves(a, is_or, flags) && flag_leaf(b, flags),
@@ -191,7 +192,7 @@ fn chain_leaves(c: &Cond, is_or: bool, flags: &mut Vec<(crate::check::Slot, bool
     }
 }
 
-fn flag_leaf(c: &Cond, flags: &mut Vec<(crate::check::Slot, bool)>) -> bool {
+fn flag_leaf(c: &Cond, flags: &mut Vec<(crate::schema::Slot, bool)>) -> bool {
     match c {
         Cond::Field(f) if f.depth == 0 => flags.push((f.slot, false)),
         Cond::Not(inner) => match inner.as_ref() {

@@ -10,8 +10,9 @@ use std::cell::Cell;
 
 use jiff::civil::Date;
 
-use crate::check::Slot;
-use crate::eval::{Members, Record, Truth};
+use crate::eval::Truth;
+use crate::schema::Slot;
+use crate::schema::{Members, Record};
 
 /// A condition, compiled.
 pub(super) type CondFn = Box<dyn Fn(&Ctx<'_>) -> Truth + Send + Sync>;

@@ -67,7 +67,8 @@ use jiff::civil::Date;
 pub use schema::SchemaMismatch;
 
 use crate::check::{Program, Value};
-use crate::eval::{CompactString, CriterionOutcome, Outcome, Record, Status, Truth, Verdict};
+use crate::eval::{CompactString, CriterionOutcome, Outcome, Status, Truth, Verdict};
+use crate::schema::Record;
 use crate::syntax::Section;
 
 use ctx::{Cached, CondFn, Ctx, DefineCode};
@@ -101,7 +102,8 @@ const INLINE_DEFINES: usize = 16;
 /// Compiles a checked program.
 ///
 /// ```
-/// use rulec::eval::{FieldValue, Record, Status};
+/// use rulec::eval::Status;
+/// use rulec::schema::{FieldValue, Record};
 ///
 /// let file = rulec::syntax::parse(r#"
 /// fields { hemoglobin: g/L, pregnant: bool }
@@ -116,7 +118,6 @@ const INLINE_DEFINES: usize = 16;
 /// let index = jiff::civil::date(2026, 11, 24);
 /// let mut record = Record::new(&program.schema);
 /// record.set(
-///     &program.schema,
 ///     "hemoglobin",
 ///     FieldValue::Quantity { value: 92.0, low: None, high: None },
 /// )?;
@@ -127,7 +128,7 @@ const INLINE_DEFINES: usize = 16;
 /// // The same verdict as the reference evaluator's.
 /// assert_eq!(verdict, rulec::eval::evaluate(&program, &record, index));
 ///
-/// record.set(&program.schema, "pregnant", FieldValue::Bool(false))?;
+/// record.set("pregnant", FieldValue::Bool(false))?;
 /// assert_eq!(compiled.evaluate(&record, index)?.status, Status::Eligible);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

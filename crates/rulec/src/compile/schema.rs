@@ -1,8 +1,8 @@
 //! The check that a record was built for the program's schema: the
 //! record's schema fingerprint against the program's (see [`super`]).
 
-use crate::check::Schema;
-use crate::eval::Record;
+use crate::schema::Record;
+use crate::schema::Schema;
 
 /// A record that was not built for the program's schema.
 ///

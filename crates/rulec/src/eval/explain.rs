@@ -1,5 +1,5 @@
-//! Explanations: for every criterion, the values that decided it, in words,
-//! and the stable JSON form of a verdict (documented in `docs/verdicts.md`).
+//! Explanations: for every criterion, the values that decided it, in words
+//! (their stable JSON form is [`crate::records::VerdictJson`]).
 //!
 //! The explainer walks each criterion beside the reference evaluator's own
 //! walker: every leaf's truth and every value shown is the one the
@@ -10,14 +10,13 @@ mod cond;
 mod num;
 
 use jiff::civil::Date;
-use serde::Serialize;
 
 use crate::check::{Cond, DurationUnit, Program};
-use crate::records::DataError;
 use crate::syntax::{CompareOp, Limit};
 
 use super::reference::Walker;
-use super::{Record, Verdict, evaluate};
+use super::{Verdict, evaluate};
+use crate::schema::Record;
 use cond::Explainer;
 
 /// A verdict with an explanation for each criterion.
@@ -43,7 +42,9 @@ pub struct Explained {
 /// wording.
 ///
 /// ```
-/// use rulec::eval::{explain, verdict_json, FieldValue, Record, Status};
+/// use rulec::eval::{explain, Status};
+/// use rulec::records::verdict_json;
+/// use rulec::schema::{FieldValue, Record};
 ///
 /// let file = rulec::syntax::parse(r#"
 /// fields { hemoglobin: g/L, creatinine: umol/L with normal range }
@@ -57,8 +58,8 @@ pub struct Explained {
 ///     .ok_or("the rules do not check")?;
 /// let mut record = Record::new(&program.schema);
 /// let q = |value, high| FieldValue::Quantity { value, low: None, high };
-/// record.set(&program.schema, "hemoglobin", q(72.0, None))?;
-/// record.set(&program.schema, "creatinine", q(150.0, Some(88.0)))?;
+/// record.set("hemoglobin", q(72.0, None))?;
+/// record.set("creatinine", q(150.0, Some(88.0)))?;
 ///
 /// let explained = explain(&program, &record, jiff::civil::date(2026, 11, 24));
 /// assert_eq!(explained.verdict.status, Status::Ineligible);
@@ -89,141 +90,6 @@ pub fn explain(program: &Program, record: &Record, index: Date) -> Explained {
         verdict,
         explanations,
     }
-}
-
-/// A verdict in the stable JSON format of `docs/verdicts.md`; serialize it
-/// with `serde_json` (keys in this order).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct VerdictJson<'a> {
-    /// The record's id; `null` for a record without one.
-    pub id: Option<&'a str>,
-    /// Where the record is in its input (line, array element or data row,
-    /// from 1), when the caller knows it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub position: Option<usize>,
-    /// The index date the verdict was reached at (`"2026-01-15"`), when
-    /// the caller gives it: without it a verdict cannot be reproduced.
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "iso_date")]
-    pub index_date: Option<Date>,
-    /// `eligible`, `ineligible` or `undetermined`.
-    pub status: &'static str,
-    /// Every criterion, in the program's order.
-    pub criteria: Vec<CriterionJson<'a>>,
-    /// For an undetermined verdict, the fields whose values would decide it.
-    pub missing: &'a [String],
-    /// The data errors met while reading the record.
-    pub errors: Vec<ErrorJson<'a>>,
-}
-
-/// One criterion in a [`VerdictJson`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct CriterionJson<'a> {
-    /// The criterion's id.
-    pub id: &'a str,
-    /// `inclusion` or `exclusion`.
-    pub section: &'static str,
-    /// `met`, `not_met` or `unknown`.
-    pub outcome: &'static str,
-    /// The explanation, for an explained verdict.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub explanation: Option<&'a str>,
-}
-
-/// One data error in a [`VerdictJson`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ErrorJson<'a> {
-    /// The field, as named in the input (`therapies[1].class`; `(record)`
-    /// for the whole record).
-    pub field: &'a str,
-    /// What is wrong, in words.
-    pub reason: &'a str,
-}
-
-impl<'a> VerdictJson<'a> {
-    /// The JSON form of an explained verdict for the record `id` (a `&str`,
-    /// or `None` for a record without one), with the data errors met while
-    /// reading it.
-    #[must_use]
-    pub fn new(
-        id: impl Into<Option<&'a str>>,
-        explained: &'a Explained,
-        errors: &'a [DataError],
-    ) -> Self {
-        let mut json = VerdictJson::from_verdict(id, &explained.verdict, errors);
-        for (criterion, explanation) in json.criteria.iter_mut().zip(&explained.explanations) {
-            criterion.explanation = Some(explanation);
-        }
-        json
-    }
-
-    /// The JSON form of a verdict without explanations: what screening a
-    /// population with [`crate::compile::Compiled::evaluate`] gives, with
-    /// no `explanation` key in the criteria.
-    #[must_use]
-    pub fn from_verdict(
-        id: impl Into<Option<&'a str>>,
-        verdict: &'a Verdict,
-        errors: &'a [DataError],
-    ) -> Self {
-        let criteria = verdict
-            .criteria
-            .iter()
-            .map(|c| CriterionJson {
-                id: &c.id,
-                section: c.section.keyword(),
-                outcome: c.outcome.as_str(),
-                explanation: None,
-            })
-            .collect();
-        let errors = errors
-            .iter()
-            .map(|e| ErrorJson {
-                field: &e.field,
-                reason: &e.reason,
-            })
-            .collect();
-        VerdictJson {
-            id: id.into(),
-            position: None,
-            index_date: None,
-            status: verdict.status.as_str(),
-            criteria,
-            missing: &verdict.missing,
-            errors,
-        }
-    }
-
-    /// The same verdict, naming the record's position in its input.
-    #[must_use]
-    pub fn at(mut self, position: usize) -> Self {
-        self.position = Some(position);
-        self
-    }
-
-    /// The same verdict, naming the index date it was reached at.
-    #[must_use]
-    pub fn on(mut self, index_date: Date) -> Self {
-        self.index_date = Some(index_date);
-        self
-    }
-}
-
-/// `YYYY-MM-DD`, as the rest of rulec writes dates (the library's `jiff`
-/// has no serde support of its own).
-fn iso_date<S: serde::Serializer>(date: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
-    match date {
-        Some(date) => s.collect_str(date),
-        None => s.serialize_none(),
-    }
-}
-
-/// The JSON form of an explained verdict as a [`serde_json::Value`] (see
-/// [`VerdictJson`]; a `Value`'s object keys are in `serde_json`'s map order,
-/// which the format does not fix).
-#[must_use]
-pub fn verdict_json(id: &str, explained: &Explained, errors: &[DataError]) -> serde_json::Value {
-    // Strings, string slices and vectors of them always serialize.
-    serde_json::to_value(VerdictJson::new(id, explained, errors)).unwrap_or(serde_json::Value::Null)
 }
 
 /// A number as explanations show it: rounded to 4 significant digits, but

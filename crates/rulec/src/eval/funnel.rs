@@ -17,7 +17,8 @@ use crate::syntax::Section;
 /// [`merge`](Funnel::merge) into the funnel of the whole.
 ///
 /// ```
-/// use rulec::eval::{evaluate, Funnel, Record};
+/// use rulec::eval::{evaluate, Funnel};
+/// use rulec::schema::Record;
 ///
 /// let file = rulec::syntax::parse("fields { kps: integer 0..100 }\ninclusion { performance: kps > 60 }")?;
 /// let program = rulec::check::check(&file, &rulec::check::NoImports).program.ok_or("no program")?;

@@ -8,11 +8,12 @@
 //!
 //! [`evaluate`] gives the verdict alone; [`explain`] gives the same verdict
 //! with an explanation of every criterion in words (`hemoglobin 72 g/L is
-//! not > 80 g/L (8 g/L short)`), and [`VerdictJson`] writes it in the
+//! not > 80 g/L (8 g/L short)`), and [`crate::records::VerdictJson`] writes it in the
 //! stable JSON format of `docs/verdicts.md`.
 //!
 //! ```
-//! use rulec::eval::{evaluate, FieldValue, Record, Status};
+//! use rulec::eval::{evaluate, Status};
+//! use rulec::schema::{FieldValue, Record};
 //!
 //! let file = rulec::syntax::parse(r#"
 //! fields { hemoglobin: g/L, pregnant: bool }
@@ -23,33 +24,26 @@
 //! let index = jiff::civil::date(2026, 11, 24);
 //!
 //! let mut record = Record::new(&program.schema);
-//! record.set(&program.schema, "hemoglobin", FieldValue::Quantity { value: 92.0, low: None, high: None })?;
+//! record.set("hemoglobin", FieldValue::Quantity { value: 92.0, low: None, high: None })?;
 //! let verdict = evaluate(&program, &record, index);
 //! // Hemoglobin decides the inclusion; pregnancy is unknown.
 //! assert_eq!(verdict.status, Status::Undetermined);
 //! assert_eq!(verdict.missing, ["pregnant"]);
 //!
-//! record.set(&program.schema, "pregnant", FieldValue::Bool(false))?;
+//! record.set("pregnant", FieldValue::Bool(false))?;
 //! assert_eq!(evaluate(&program, &record, index).status, Status::Eligible);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 mod explain;
 mod funnel;
-mod layout;
-mod record;
 mod reference;
 mod truth;
 
 use jiff::civil::Date;
 
-pub use explain::{
-    CriterionJson, ErrorJson, Explained, VerdictJson, explain, format_number, verdict_json,
-};
+pub use explain::{Explained, explain, format_number};
 pub use funnel::{CriterionCount, Funnel};
-pub(crate) use layout::{ABSENT, Lane, Layout, MASK_MEMBERS, NO_NUMBER};
-pub(crate) use record::Members;
-pub use record::{FieldValue, Record, WrongKind};
 pub use truth::Truth;
 
 /// The string type of [`CriterionOutcome::id`], re-exported so that callers
@@ -57,6 +51,7 @@ pub use truth::Truth;
 pub use compact_str::CompactString;
 
 use crate::check::Program;
+use crate::schema::Record;
 use crate::syntax::Section;
 
 /// The outcome of one criterion for one record.

@@ -14,8 +14,8 @@ use crate::check::{
 };
 use crate::syntax::{CalendarUnit, Direction, GroupKind, Limit};
 
-use super::record::{FieldValue, Record};
 use super::truth::Truth;
+use crate::schema::{FieldValue, Record};
 
 /// A define's value for the record being evaluated.
 #[derive(Clone, Debug)]

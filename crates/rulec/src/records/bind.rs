@@ -23,8 +23,8 @@ use jiff::civil::Date;
 use super::{
     FieldError, QuantityField, Reason, integer, known_date, member, members, number, unknown_field,
 };
-use crate::check::{Field, FieldType, Program, Schema, Slot};
-use crate::eval::{FieldValue, Record};
+use crate::check::Program;
+use crate::schema::{Field, FieldType, FieldValue, Record, Schema, Slot};
 use crate::units::Conversion;
 
 mod value;

@@ -11,8 +11,8 @@ use super::{
     Problems, QuantityField, ReadRecord, Reason, WHOLE_RECORD, date, finish, integer_text, member,
     members, number, read_number_text, show, split_quantity, store, unknown_field,
 };
-use crate::check::{Field, FieldType, Program, Schema};
-use crate::eval::{FieldValue, Record};
+use crate::check::Program;
+use crate::schema::{Field, FieldType, FieldValue, Record, Schema};
 use crate::units::Conversion;
 
 /// The CSV header row could not be read: an I/O error, or a header over
@@ -70,7 +70,7 @@ pub struct CsvError {
 /// reports it and the iterator ends.
 ///
 /// ```
-/// use rulec::eval::FieldValue;
+/// use rulec::schema::FieldValue;
 ///
 /// let file = rulec::syntax::parse(
 ///     "fields { creatinine: umol/L with normal range, molar mass 113.12 g/mol, kps: integer 0..100 }",
@@ -630,7 +630,7 @@ impl<R: Read> CsvRecords<'_, R> {
         for (i, (field, cells)) in schema.fields.iter().zip(cells).enumerate() {
             let value = combine(field, cells, &mut problems);
             if let Some(value) = value {
-                store(schema, &mut record, i, &field.name, value, &mut problems);
+                store(&mut record, i, &field.name, value, &mut problems);
             }
         }
         finish(id, self.position, record, problems)

@@ -10,8 +10,8 @@ use super::{
     finish, integer, member, member_list, members, number, show, show_at_most, split_quantity,
     store, too_large_to_be_exact, unknown_field,
 };
-use crate::check::{Field, FieldType, Program, Schema};
-use crate::eval::{FieldValue, Record};
+use crate::check::Program;
+use crate::schema::{Field, FieldType, FieldValue, Record, Schema};
 use crate::units::Conversion;
 
 /// Reads one record from a JSON object.
@@ -36,7 +36,7 @@ use crate::units::Conversion;
 /// number that fits 64 bits, otherwise through an `f64` (`1e2` is `100.0`).
 ///
 /// ```
-/// use rulec::eval::FieldValue;
+/// use rulec::schema::FieldValue;
 ///
 /// let file = rulec::syntax::parse(
 ///     "fields { creatinine: umol/L with normal range, molar mass 113.12 g/mol }",
@@ -197,7 +197,7 @@ fn read_fields<'v>(
         match found {
             Found::Value(value) => {
                 let read = read_value(field, value, &path, problems);
-                store(schema, record, i, &path, read, problems);
+                store(record, i, &path, read, problems);
             }
             Found::Refused(reason) => problems.push((path.into_owned(), reason)),
         }

@@ -94,13 +94,14 @@ mod bind;
 mod csv;
 mod json;
 mod rust;
+mod verdict;
 
 use std::fmt;
 
 use jiff::civil::Date;
 
-use crate::check::{Field, FieldType, Program, Schema};
-use crate::eval::{FieldValue, Record};
+use crate::check::Program;
+use crate::schema::{Field, FieldType, FieldValue, Record, Schema};
 use crate::suggest::closest;
 use crate::units::{Conversion, MolarMass, Scale, Unit, UnitError};
 
@@ -111,6 +112,7 @@ pub use self::bind::{
 pub use self::csv::{CsvError, CsvRecords, MAX_CSV_CELL, MAX_CSV_COLUMNS, MAX_CSV_ROW, from_csv};
 pub use self::json::{from_json, from_json_str};
 pub use self::rust::{FieldError, RecordBuilder, ToRecord};
+pub use self::verdict::{CriterionJson, ErrorJson, VerdictJson, verdict_json};
 
 /// The field a [`DataError`] names when the whole record could not be read
 /// (invalid JSON, not an object, a ragged CSV row).
@@ -199,12 +201,12 @@ pub fn check_index_date(program: &Program, record: &mut Record, index: Date) -> 
         let Some(slot) = u32::try_from(i).ok().filter(|_| is_birth) else {
             continue;
         };
-        let slot = crate::check::Slot(slot);
+        let slot = crate::schema::Slot(slot);
         if let FieldValue::Date(born) = *record.get(slot)
             && born > index
         {
             // Missing always fits a field, so this cannot fail.
-            let _ = record.set_slot(&program.schema, slot, FieldValue::Missing);
+            let _ = record.set_slot(slot, FieldValue::Missing);
             errors.push(FieldError {
                 field: field.name.clone(),
                 reason: format!("the date of birth {born} is after the index date {index}"),
@@ -301,17 +303,16 @@ fn finish(id: Option<String>, position: usize, record: Record, problems: Problem
 /// Sets a value read for the field at `slot`, or notes why it could not
 /// be read.
 fn store(
-    schema: &Schema,
     record: &mut Record,
     slot: usize,
     path: &str,
     value: Result<FieldValue, Reason>,
     problems: &mut Problems,
 ) {
-    let slot = crate::check::Slot(u32::try_from(slot).unwrap_or(u32::MAX));
+    let slot = crate::schema::Slot(u32::try_from(slot).unwrap_or(u32::MAX));
     let outcome = value.and_then(|value| {
         record
-            .set_slot(schema, slot, value)
+            .set_slot(slot, value)
             .map_err(|wrong| wrong.to_string())
     });
     if let Err(reason) = outcome {

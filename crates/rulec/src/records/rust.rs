@@ -8,8 +8,8 @@ use super::{
     DataError, Problems, QuantityField, Reason, RecordName, integer, known_date, member, members,
     number, store, unknown_field,
 };
-use crate::check::{Field, FieldType, Program, Schema, Slot};
-use crate::eval::{FieldValue, Record};
+use crate::check::Program;
+use crate::schema::{Field, FieldType, FieldValue, Record, Schema, Slot};
 
 /// A type whose values can be evaluated as records.
 ///
@@ -551,7 +551,6 @@ impl<'s> RecordBuilder<'s> {
         let path = self.path(name);
         let mut problems = Problems::new();
         store(
-            self.schema,
             &mut self.record,
             slot.0 as usize,
             &path,

@@ -389,9 +389,9 @@ pub(super) fn list_schema<'s>(schema: &'s Schema, name: &str) -> &'s Schema {
     }
 }
 
-pub(super) fn set(record: &mut Record, schema: &Schema, name: &str, value: Option<FieldValue>) {
+pub(super) fn set(record: &mut Record, name: &str, value: Option<FieldValue>) {
     if let Some(value) = value {
-        record.set(schema, name, value).unwrap();
+        record.set(name, value).unwrap();
     }
 }
 
@@ -404,16 +404,14 @@ pub(super) fn build(program: &Program, g: &Gen) -> Record {
         _ => 1.0,
     };
     let hb = |i: usize| HB_VALUES[i] * hb_scale;
-    set(&mut r, schema, "flag", g.flag.map(FieldValue::Bool));
+    set(&mut r, "flag", g.flag.map(FieldValue::Bool));
     set(
         &mut r,
-        schema,
         "score",
         g.score.map(|s| FieldValue::Number(f64::from(s))),
     );
     set(
         &mut r,
-        schema,
         "hb",
         g.hb.map(|(v, low, high)| {
             // A range is never upside down.
@@ -430,7 +428,6 @@ pub(super) fn build(program: &Program, g: &Gen) -> Record {
     );
     set(
         &mut r,
-        schema,
         "chol",
         g.chol.map(|value| FieldValue::Quantity {
             value,
@@ -438,17 +435,11 @@ pub(super) fn build(program: &Program, g: &Gen) -> Record {
             high: None,
         }),
     );
-    set(&mut r, schema, "day", g.day.map(FieldValue::Date));
-    set(&mut r, schema, "kind", g.kind.map(FieldValue::Member));
+    set(&mut r, "day", g.day.map(FieldValue::Date));
+    set(&mut r, "kind", g.kind.map(FieldValue::Member));
+    set(&mut r, "tags", g.tags.clone().map(FieldValue::Members));
     set(
         &mut r,
-        schema,
-        "tags",
-        g.tags.clone().map(FieldValue::Members),
-    );
-    set(
-        &mut r,
-        schema,
         "note",
         g.note.map(|t| FieldValue::Text(t.to_owned())),
     );
@@ -457,10 +448,9 @@ pub(super) fn build(program: &Program, g: &Gen) -> Record {
         list.iter()
             .map(|e| {
                 let mut element = Record::new(events);
-                set(&mut element, events, "flag", e.flag.map(FieldValue::Bool));
+                set(&mut element, "flag", e.flag.map(FieldValue::Bool));
                 set(
                     &mut element,
-                    events,
                     "n",
                     e.n.map(|n| FieldValue::Number(f64::from(n))),
                 );
@@ -469,22 +459,17 @@ pub(super) fn build(program: &Program, g: &Gen) -> Record {
                     ps.iter()
                         .map(|m| {
                             let mut part = Record::new(parts);
-                            set(
-                                &mut part,
-                                parts,
-                                "m",
-                                m.map(|m| FieldValue::Number(f64::from(m))),
-                            );
+                            set(&mut part, "m", m.map(|m| FieldValue::Number(f64::from(m))));
                             part
                         })
                         .collect()
                 });
-                set(&mut element, events, "parts", list.map(FieldValue::List));
+                set(&mut element, "parts", list.map(FieldValue::List));
                 element
             })
             .collect()
     });
-    set(&mut r, schema, "events", elements.map(FieldValue::List));
+    set(&mut r, "events", elements.map(FieldValue::List));
     r
 }
 

@@ -20,9 +20,10 @@ use jiff::civil::{Date, date};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
-use rulec::check::{FieldType, NoImports, Program, Schema, check};
+use rulec::check::{NoImports, Program, check};
 use rulec::compile::{Compiled, SchemaMismatch, compile};
-use rulec::eval::{FieldValue, Record, Status, evaluate};
+use rulec::eval::{Status, evaluate};
+use rulec::schema::{FieldType, FieldValue, Record, Schema};
 use rulec::syntax::parse;
 
 // ─── Rule files ─────────────────────────────────────────────────────────
@@ -185,14 +186,14 @@ fn the_seed_trial_compiles_and_agrees() {
         ("informed_consent", FieldValue::Bool(true)),
     ];
     for (name, value) in values {
-        r.set(s, name, value).unwrap();
+        r.set(name, value).unwrap();
     }
     let verdict = compiled.evaluate(&r, index).unwrap();
     assert_eq!(verdict, evaluate(&p, &r, index));
     assert_eq!(verdict.status, Status::Eligible, "{verdict:#?}");
 
     // 80 g/L is not > 80 g/L.
-    r.set(s, "hemoglobin", q(80.0)).unwrap();
+    r.set("hemoglobin", q(80.0)).unwrap();
     let verdict = compiled.evaluate(&r, index).unwrap();
     assert_eq!(verdict, evaluate(&p, &r, index));
     assert_eq!(verdict.status, Status::Ineligible);
@@ -214,9 +215,7 @@ fn a_record_of_another_schema_is_refused() {
     let index = date(2026, 11, 24);
 
     let mut foreign = Record::new(&theirs.schema);
-    foreign
-        .set(&theirs.schema, "visit", FieldValue::Date(index))
-        .unwrap();
+    foreign.set("visit", FieldValue::Date(index)).unwrap();
     assert_eq!(
         compiled.evaluate(&foreign, index),
         Err(SchemaMismatch::OtherSchema)
@@ -243,9 +242,7 @@ fn a_record_of_another_schema_is_refused() {
          inclusion { extra_ok: extra }",
     );
     let mut longer = Record::new(&wider.schema);
-    longer
-        .set(&wider.schema, "extra", FieldValue::Bool(true))
-        .unwrap();
+    longer.set("extra", FieldValue::Bool(true)).unwrap();
     assert_eq!(
         compiled.evaluate(&longer, index),
         Err(SchemaMismatch::OtherSchema)
@@ -254,13 +251,10 @@ fn a_record_of_another_schema_is_refused() {
     // Inside a list element: an element of another schema.
     let mut record = Record::new(&ours.schema);
     let mut element = Record::new(&theirs.schema);
-    element
-        .set(&theirs.schema, "visit", FieldValue::Date(index))
-        .unwrap();
+    element.set("visit", FieldValue::Date(index)).unwrap();
     // Refused when it is put in the list, before any evaluation.
     let error = record
         .set(
-            &ours.schema,
             "events",
             FieldValue::List(vec![Record::new(&theirs.schema), element]),
         )
@@ -271,7 +265,6 @@ fn a_record_of_another_schema_is_refused() {
     // A record of our own schema, built independently, is accepted.
     let mut own = Record::new(&ours.schema);
     own.set(
-        &ours.schema,
         "hb",
         FieldValue::Quantity {
             value: 90.0,
@@ -299,7 +292,6 @@ fn a_compiled_program_is_shared_across_threads() {
             std::thread::spawn(move || {
                 let mut r = Record::new(&schema);
                 r.set(
-                    &schema,
                     "hb",
                     FieldValue::Quantity {
                         value,
@@ -347,9 +339,7 @@ fn flag_chains_agree_with_the_reference_on_every_combination() {
                     let mut record = Record::new(&program.schema);
                     for (name, value) in [("a", a), ("b", b), ("c", c), ("d", d)] {
                         if let Some(v) = value {
-                            record
-                                .set(&program.schema, name, FieldValue::Bool(v))
-                                .unwrap();
+                            record.set(name, FieldValue::Bool(v)).unwrap();
                         }
                     }
                     let reference = evaluate(&program, &record, index);
@@ -468,7 +458,7 @@ fn record_of<const N: usize>(program: &Program, values: [(&str, Option<FieldValu
     let mut record = Record::new(&program.schema);
     for (name, value) in values {
         if let Some(value) = value {
-            record.set(&program.schema, name, value).unwrap();
+            record.set(name, value).unwrap();
         }
     }
     record

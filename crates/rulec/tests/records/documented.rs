@@ -6,7 +6,7 @@ use rulec::eval::{Status, Verdict};
 use rulec::syntax::{TIE, Ties};
 
 /// The verdict of the compiled program, checked against the reference's.
-fn verdict(p: &Program, record: &rulec::eval::Record, index: Date) -> Verdict {
+fn verdict(p: &Program, record: &rulec::schema::Record, index: Date) -> Verdict {
     let compiled = rulec::compile::compile(p).evaluate(record, index).unwrap();
     assert_eq!(compiled, evaluate(p, record, index));
     assert_eq!(rulec::eval::explain(p, record, index).verdict, compiled);

@@ -550,7 +550,7 @@ fn json_errors_inside_a_list_name_the_element_and_keep_the_list() {
     };
     assert_eq!(therapies.len(), 2);
     assert_eq!(
-        *therapies[1].get(rulec::check::Slot(0)),
+        *therapies[1].get(rulec::schema::Slot(0)),
         FieldValue::Missing
     );
 }

@@ -12,10 +12,11 @@
 use jiff::civil::{Date, date};
 use proptest::prelude::*;
 use rulec::check::{NoImports, Program, check};
-use rulec::eval::{FieldValue, Outcome, evaluate};
+use rulec::eval::{Outcome, evaluate};
 use rulec::records::{
     DataError, ReadRecord, RecordName, WHOLE_RECORD, from_csv, from_json, from_json_str,
 };
+use rulec::schema::FieldValue;
 use rulec::syntax::parse;
 use rulec::units::{MolarMass, Unit};
 use serde_json::{Value, json};
@@ -125,7 +126,7 @@ fn read_bad(program: &Program, field: &str, value: Value, reason: &str) -> DataE
 
 // --- JSON: accepted forms -------------------------------------------------
 
-use rulec::check::FieldType;
+use rulec::schema::FieldType;
 
 mod csv;
 mod documented;

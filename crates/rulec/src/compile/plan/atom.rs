@@ -2,8 +2,8 @@
 //! each read straight from the record's words with no branch on the
 //! values.
 
-use crate::check::{ArithOp, Cond, FieldRef, Num, Slot};
-use crate::eval::{ABSENT, Lane, Layout, MASK_MEMBERS, NO_NUMBER};
+use crate::check::{ArithOp, Cond, FieldRef, Num};
+use crate::schema::{ABSENT, Lane, Layout, MASK_MEMBERS, NO_NUMBER, Slot};
 use crate::syntax::{CompareOp, Limit, TIE, Ties};
 use crate::units::Conversion;
 

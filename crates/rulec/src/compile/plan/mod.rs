@@ -32,7 +32,8 @@ mod atom;
 mod tree;
 
 use crate::check::{Cond, FieldRef, Program};
-use crate::eval::{Lane, Layout, Status};
+use crate::eval::Status;
+use crate::schema::{Lane, Layout};
 use crate::syntax::Section;
 
 use super::ops::flip;

@@ -3,16 +3,15 @@
 
 use std::collections::HashMap;
 
-use crate::check::{
-    Cond, DefineId, Field, FieldRef, FieldType, ListQuantifier, Program, Schema, Value, Written,
-};
+use crate::check::{Cond, DefineId, FieldRef, ListQuantifier, Program, Value, Written};
+use crate::schema::{Field, FieldType, Schema};
 use crate::syntax::GroupKind;
 use crate::units::Unit;
 
-use super::super::record::{FieldValue, Record};
 use super::super::reference::{Walker, shift};
 use super::super::truth::Truth;
 use super::{duration, is_fact, is_simple, join_and, list_of, push_unique};
+use crate::schema::{FieldValue, Record};
 
 /// The constants of a program by the bits of their number: a constant
 /// written in two ways that became the same number is shown as neither,
@@ -491,7 +490,7 @@ impl<'p, 'r> Explainer<'p, 'r> {
         for slot in (0..schema.fields.len()).filter_map(|i| u32::try_from(i).ok()) {
             let field = FieldRef {
                 depth: 1,
-                slot: crate::check::Slot(slot),
+                slot: crate::schema::Slot(slot),
             };
             if let Some(text) = self.value_text(field) {
                 values.push(format!("{} {text}", self.name(field)));

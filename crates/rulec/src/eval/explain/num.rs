@@ -3,11 +3,11 @@
 
 use jiff::civil::Date;
 
-use crate::check::{ArithOp, DateVal, DefineId, FieldRef, FieldType, Num, Value};
+use crate::check::{ArithOp, DateVal, DefineId, FieldRef, Num, Value};
+use crate::schema::FieldType;
 use crate::syntax::{CalendarUnit, CompareOp, Limit};
 use crate::units::{Conversion, Unit};
 
-use super::super::record::FieldValue;
 use super::super::reference::whole_units;
 use super::super::truth::Truth;
 use super::cond::Explainer;
@@ -15,6 +15,7 @@ use super::{
     date_word, digits_apart, duration, format_number, join_and, limit_word, margin, mirror, plural,
     push_unique, qty, qty_with, shown_unit, verb,
 };
+use crate::schema::FieldValue;
 
 /// A field's or define's own value, before the conversion a comparison
 /// applies to it.

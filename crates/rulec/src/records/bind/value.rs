@@ -4,8 +4,8 @@
 use jiff::civil::Date;
 
 use super::{Binder, DateField, FieldError, Flag, List, Number, Quantity, Set, Str, Writer};
-use crate::eval::FieldValue;
 use crate::records::{Bind, QuantityField};
+use crate::schema::FieldValue;
 
 /// A Rust type that can be a field of a `#[derive(rulec::Record)]` struct:
 /// what it binds to and how it is written.

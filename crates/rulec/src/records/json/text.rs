@@ -14,8 +14,7 @@ use serde_json::{Map, Value};
 
 use super::super::{Problems, ReadRecord, Reason, finish, show, show_at_most, unknown_field};
 use super::{Found, NAME_LIMIT, read_fields, read_id};
-use crate::check::Schema;
-use crate::eval::Record;
+use crate::schema::{Record, Schema};
 
 /// The record's JSON text, read.
 pub(super) enum Top {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use jiff::civil::Date;
 
 use super::layout::{ABSENT, Lane, Layout, MASK_MEMBERS, NO_NUMBER, pack_date, unpack_date};
-use crate::check::{FieldType, Schema, Slot};
+use super::{FieldType, Schema, Slot};
 
 /// The value of one field in a record.
 #[derive(Clone, Debug, PartialEq)]
@@ -63,7 +63,7 @@ impl FieldValue {
 /// A record: a value for every field slot of a schema.
 ///
 /// Held packed (flags as bits, every other scalar in one 64-bit word, as
-/// `eval/layout.rs` describes), so that screening touches as few cache
+/// `schema/layout.rs` describes), so that screening touches as few cache
 /// lines as a plain struct would; [`Record::get`] gives a field's value
 /// back as a [`FieldValue`].
 #[derive(Clone)]
@@ -355,27 +355,21 @@ impl Record {
     ///
     /// [`WrongKind`] when the value does not fit; unknown names are
     /// reported the same way, with `expected` "a declared field".
-    pub fn set(&mut self, schema: &Schema, name: &str, value: FieldValue) -> Result<(), WrongKind> {
-        let undeclared = || WrongKind {
-            field: name.to_owned(),
-            expected: "nothing: no such field is declared",
-            found: "a value",
+    pub fn set(&mut self, name: &str, value: FieldValue) -> Result<(), WrongKind> {
+        let Some(slot) = self.layout.slot_of(name) else {
+            return Err(WrongKind {
+                field: name.to_owned(),
+                expected: "nothing: no such field is declared",
+                found: "a value",
+            });
         };
-        let Some(slot) = schema.slot(name) else {
-            return Err(undeclared());
-        };
-        self.set_slot(schema, slot, value)
+        self.set_slot(slot, value)
     }
 
     /// [`Record::set`] for the field at `slot`, for readers that already
     /// know it: no lookup by name.
-    pub(crate) fn set_slot(
-        &mut self,
-        schema: &Schema,
-        slot: Slot,
-        value: FieldValue,
-    ) -> Result<(), WrongKind> {
-        let Some(field) = schema.field(slot) else {
+    pub(crate) fn set_slot(&mut self, slot: Slot, value: FieldValue) -> Result<(), WrongKind> {
+        let Some(field) = self.layout.field(slot) else {
             return Err(WrongKind {
                 field: format!("slot {}", slot.0),
                 expected: "nothing: no such field is declared",

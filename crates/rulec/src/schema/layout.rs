@@ -14,7 +14,7 @@
 //! A patient of 15 numbers and 27 flags is 17 words, 136 bytes: smaller
 //! than the plain Rust struct with the same fields.
 
-use crate::check::{FieldType, Schema, Slot};
+use super::{Field, FieldType, Schema, Slot};
 
 #[cfg(doc)]
 use super::FieldValue;
@@ -65,6 +65,9 @@ pub(crate) struct Layout {
     others: usize,
     /// Slots by field name, for readers.
     names: std::collections::HashMap<Box<str>, Slot>,
+    /// The fields, by slot: what a record checks a value against when it
+    /// is set.
+    fields: Box<[Field]>,
     /// The fingerprint records carry.
     pub(crate) fingerprint: u64,
 }
@@ -125,6 +128,7 @@ impl Layout {
                 .enumerate()
                 .filter_map(|(i, f)| Some((f.name.as_str().into(), Slot(u32::try_from(i).ok()?))))
                 .collect(),
+            fields: schema.fields.clone().into_boxed_slice(),
             fingerprint: super::record::fingerprint(schema),
         }
     }
@@ -139,6 +143,12 @@ impl Layout {
     #[inline]
     pub(crate) fn slot_of(&self, name: &str) -> Option<Slot> {
         self.names.get(name).copied()
+    }
+
+    /// The field at `slot`.
+    #[inline]
+    pub(crate) fn field(&self, slot: Slot) -> Option<&Field> {
+        self.fields.get(slot.0 as usize)
     }
 
     /// The number of slots.

@@ -1,0 +1,128 @@
+//! The schema: a rule file's fields, their types and slots, and the
+//! records that hold a patient's values for them.
+//!
+//! This is the bottom of the evaluation side of the crate: the checker
+//! builds a [`Schema`], the compiler and the evaluators read [`Record`]s
+//! through it, and the readers in [`crate::records`] fill them. A record is
+//! packed in a layout decided once per schema (`layout.rs` says how), and
+//! knows the schema it was built for, so no call takes the schema again.
+//!
+//! ```
+//! use rulec::schema::{FieldValue, Record};
+//!
+//! let file = rulec::syntax::parse("fields { hemoglobin: g/L, pregnant: bool }")?;
+//! let program = rulec::check::check(&file, &rulec::check::NoImports).program.unwrap();
+//!
+//! let mut record = Record::new(&program.schema);
+//! record.set("pregnant", FieldValue::Bool(false))?;
+//! // A value of the wrong kind is refused, naming the field.
+//! let error = record.set("hemoglobin", FieldValue::Bool(true)).unwrap_err();
+//! assert_eq!(error.to_string(), "field `hemoglobin` holds a finite quantity, not a yes/no value");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod layout;
+mod record;
+
+use std::sync::{Arc, OnceLock};
+
+pub(crate) use layout::{ABSENT, Lane, Layout, MASK_MEMBERS, NO_NUMBER};
+pub(crate) use record::Members;
+pub use record::{FieldValue, Record, WrongKind};
+
+use crate::syntax::Span;
+use crate::units::{MolarMass, Scale, Unit};
+
+/// The fields of a record (or of a list element), by slot.
+#[derive(Clone, Debug, Default)]
+pub struct Schema {
+    /// Fields in declaration order; a field's slot is its index.
+    pub fields: Vec<Field>,
+    /// The layout of records and the fingerprint they carry, computed
+    /// once, when first asked for (the checker builds a schema whole before
+    /// anyone reads it).
+    layout: OnceLock<Arc<Layout>>,
+}
+
+impl Schema {
+    /// The fingerprint of this schema that records built for it carry.
+    pub(crate) fn fingerprint(&self) -> u64 {
+        self.layout().fingerprint
+    }
+
+    /// How records of this schema are laid out.
+    pub(crate) fn layout(&self) -> &Arc<Layout> {
+        self.layout.get_or_init(|| Arc::new(Layout::of(self)))
+    }
+
+    /// The slot of a field by name.
+    #[must_use]
+    pub fn slot(&self, name: &str) -> Option<Slot> {
+        self.fields
+            .iter()
+            .position(|f| f.name == name)
+            .map(|i| Slot(u32::try_from(i).unwrap_or(u32::MAX)))
+    }
+
+    /// The field at a slot.
+    #[must_use]
+    pub fn field(&self, slot: Slot) -> Option<&Field> {
+        self.fields.get(slot.0 as usize)
+    }
+}
+
+/// The index of a field in its schema.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Slot(pub u32);
+
+/// A declared field.
+#[derive(Clone, Debug)]
+pub struct Field {
+    /// The name.
+    pub name: String,
+    /// What values it holds.
+    pub ty: FieldType,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// What a field holds.
+#[derive(Clone, Debug)]
+pub enum FieldType {
+    /// Yes or no.
+    Bool,
+    /// A whole number, bounds included.
+    Integer {
+        /// Lower bound, if declared.
+        min: Option<i64>,
+        /// Upper bound, if declared.
+        max: Option<i64>,
+    },
+    /// A dimensionless number.
+    Number,
+    /// A quantity stored in `unit`.
+    Quantity {
+        /// The unit values are stored in.
+        unit: Unit,
+        /// Whether record values carry a reference range.
+        normal_range: bool,
+        /// The analyte's molar mass, if declared.
+        molar_mass: Option<MolarMass>,
+        /// A second scale related by an equation (HbA1c in `mmol/mol` on a
+        /// `%` field), if declared.
+        scale: Option<Scale>,
+        /// The lowest and highest plausible values in `unit`, if declared:
+        /// a record value outside is a data error.
+        plausible: Option<(f64, f64)>,
+    },
+    /// A calendar date.
+    Date,
+    /// Free text.
+    Text,
+    /// One member of an enumeration.
+    OneOf(Vec<String>),
+    /// Any number of members of an enumeration.
+    SetOf(Vec<String>),
+    /// A list of sub-records.
+    ListOf(Schema),
+}
