@@ -306,7 +306,7 @@ value, the missing test, a comparison against a window around the
 constant outside which no value ties, the bit), the 3 thresholds
 against another field (`creatinine < 2.5 * creatinine_uln`) about 45
 each — two unit conversions and the exact tie rule (numbers equal to 12
-significant digits, `rulec::syntax::Ties`, which the hand-written code
+significant digits, `rulec::semantics::Ties`, which the hand-written code
 does not apply) — and the masks, the tree and bounds checks the rest.
 The hand-written code also stops at the first failed test, while the
 plan computes every atom before it looks at a mask.

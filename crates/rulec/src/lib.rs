@@ -117,6 +117,7 @@ pub mod compile;
 pub mod eval;
 pub mod records;
 pub mod schema;
+pub mod semantics;
 mod suggest;
 pub mod syntax;
 pub mod units;

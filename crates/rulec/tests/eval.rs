@@ -419,3 +419,43 @@ fn the_seed_trial_evaluates_from_csv() {
         Status::Ineligible
     );
 }
+
+/// The rule for `missing` written in docs/verdicts.md ("Which fields
+/// `missing` lists"), case by case, on the reference evaluator and the
+/// compiled closures.
+#[test]
+fn missing_follows_the_written_rule() {
+    let p = program(
+        "fields { a: number, b: number, x: number, y: number, p: bool, q: bool, r: bool, z: bool }
+         inclusion {
+           arith: a + b > 5
+           both_sides: x > y
+           decided_and: (p and q) or r
+         }
+         exclusion { ex: z }",
+    );
+    let compiled = rulec::compile::compile(&p);
+    let verdicts = |record: &Record| {
+        let reference = evaluate(&p, record, INDEX);
+        assert_eq!(compiled.evaluate(record, INDEX).unwrap(), reference);
+        reference
+    };
+    let mut record = Record::new(&p.schema);
+    record.set("p", FieldValue::Bool(false)).unwrap();
+    // Rule 3: arithmetic stops at its first missing operand (a, not b);
+    // a comparison reads both sides (x and y). Rule 2: `p and q` is false
+    // at p, so q is not read; r is. Rule 1: z, of an unknown exclusion.
+    assert_eq!(verdicts(&record).missing, ["a", "x", "y", "r", "z"]);
+
+    // Rule 1: a decided verdict lists nothing, and a decided criterion
+    // contributes nothing.
+    record.set("r", FieldValue::Bool(false)).unwrap();
+    let verdict = verdicts(&record);
+    assert_eq!(verdict.status, Status::Ineligible);
+    assert!(verdict.missing.is_empty());
+    record.set("r", FieldValue::Bool(true)).unwrap();
+    for (field, v) in [("a", 9.0), ("b", 1.0), ("x", 2.0), ("y", 1.0)] {
+        record.set(field, FieldValue::Number(v)).unwrap();
+    }
+    assert_eq!(verdicts(&record).missing, ["z"]);
+}

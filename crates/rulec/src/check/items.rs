@@ -3,9 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::syntax::{
-    self, CompareOp, ExprKind, FieldDecl, GroupKind, Item, RuleFile, Section, Span, Type,
-};
+use crate::syntax::{self, CompareOp, ExprKind, FieldDecl, Item, RuleFile, Section, Span, Type};
 use crate::units::{Conversion, MolarMass, Scale, Unit};
 
 use super::Imports;
@@ -13,6 +11,7 @@ use super::diagnostic::CheckError;
 use super::expr::Ctx;
 use super::program::*;
 use crate::schema::{Field, FieldType, Schema};
+use crate::semantics::{Truth, flip, group, holds};
 
 /// Field declarations with where they came from: this file, or a `use`.
 struct Declared<'a> {
@@ -508,50 +507,32 @@ pub(super) fn unit_diagnostic(e: &crate::units::UnitError, span: Span) -> CheckE
 /// The outcome of a condition that does not depend on the record, under
 /// three-valued logic (`x or true` is met whatever `x` is).
 fn constant(c: &Cond) -> Option<bool> {
+    match fold(c) {
+        Truth::True => Some(true),
+        Truth::False => Some(false),
+        Truth::Unknown => None,
+    }
+}
+
+/// A condition's truth with every part that depends on the record taken
+/// as unknown: the evaluators' own Kleene logic, so a criterion is
+/// constant exactly when no record can change its outcome.
+fn fold(c: &Cond) -> Truth {
     match c {
-        Cond::Literal(b) => Some(*b),
-        Cond::Not(inner) => constant(inner).map(|b| !b),
-        Cond::And(a, b) => match (constant(a), constant(b)) {
-            (Some(false), _) | (_, Some(false)) => Some(false),
-            (Some(true), Some(true)) => Some(true),
-            _ => None,
-        },
-        Cond::Or(a, b) => match (constant(a), constant(b)) {
-            (Some(true), _) | (_, Some(true)) => Some(true),
-            (Some(false), Some(false)) => Some(false),
-            _ => None,
-        },
+        Cond::Literal(b) => Truth::from_bool(*b),
+        Cond::Not(inner) => fold(inner).not(),
+        Cond::And(a, b) => fold(a).and(fold(b)),
+        Cond::Or(a, b) => fold(a).or(fold(b)),
         Cond::CompareNum {
             op,
             lhs: Num::Const(a),
             rhs: Num::Const(b),
-        } => Some(op.holds(*a, *b)),
+        } => Truth::from_bool(holds(*op, *a, *b)),
         Cond::Group { kind, items } => {
-            let known: Vec<Option<bool>> = items.iter().map(constant).collect();
-            let met = known.iter().filter(|k| **k == Some(true)).count();
-            let unmet = known.iter().filter(|k| **k == Some(false)).count();
-            let (need, all) = match kind {
-                GroupKind::Any => (1, items.len()),
-                GroupKind::All => (items.len(), items.len()),
-                GroupKind::None => {
-                    return constant(&Cond::Group {
-                        kind: GroupKind::Any,
-                        items: items.clone(),
-                    })
-                    .map(|b| !b);
-                }
-                GroupKind::AtLeast(n) => (*n as usize, items.len()),
-            };
-            // Met once `need` items are met; never met once too few remain.
-            if met >= need {
-                Some(true)
-            } else if all - unmet < need {
-                Some(false)
-            } else {
-                None
-            }
+            let truths: Vec<Truth> = items.iter().map(fold).collect();
+            group(*kind, &truths)
         }
-        _ => None,
+        _ => Truth::Unknown,
     }
 }
 
@@ -632,15 +613,5 @@ fn flatten_and<'c>(c: &'c Cond, out: &mut Vec<&'c Cond>) {
             flatten_and(b, out);
         }
         other => out.push(other),
-    }
-}
-
-pub(super) fn flip(op: CompareOp) -> CompareOp {
-    match op {
-        CompareOp::Lt => CompareOp::Gt,
-        CompareOp::Le => CompareOp::Ge,
-        CompareOp::Gt => CompareOp::Lt,
-        CompareOp::Ge => CompareOp::Le,
-        other => other,
     }
 }

@@ -9,8 +9,9 @@
 
 use std::collections::HashMap;
 
+use crate::semantics::Ties;
+use crate::syntax::Span;
 use crate::syntax::{self, BinaryOp, CompareOp, Expr, ExprKind, GroupKind, Quantifier, UnaryOp};
-use crate::syntax::{Span, Ties};
 
 use super::diagnostic::CheckError;
 use super::expr::Ctx;
@@ -131,7 +132,7 @@ fn band_of(c: &Cond, ctx: &Ctx<'_>) -> Option<(Bounded, Band)> {
         let (leaf, op, v) = match (lhs, rhs) {
             (Num::Const(_), Num::Const(_)) => return None,
             (leaf, Num::Const(v)) => (leaf, *op, *v),
-            (Num::Const(v), leaf) => (leaf, super::items::flip(*op), *v),
+            (Num::Const(v), leaf) => (leaf, crate::semantics::flip(*op), *v),
             _ => return None,
         };
         let this = bounded(leaf, ctx)?;

@@ -452,9 +452,3 @@ impl Duration {
 pub(crate) fn moved(at: jiff::civil::DateTime, span: jiff::Span) -> Option<jiff::civil::DateTime> {
     at.checked_add(span).ok()
 }
-
-impl crate::syntax::Ties for jiff::civil::DateTime {
-    fn ties(a: &jiff::civil::DateTime, b: &jiff::civil::DateTime) -> bool {
-        a == b
-    }
-}

@@ -18,14 +18,14 @@
 //! which evaluates every operand as the reference does.
 
 use crate::check::{Cond, Duration, FieldRef, ListQuantifier, Num, moved};
-use crate::eval::Truth;
 use crate::schema::Members;
+use crate::semantics::{Truth, at_least, flip, has_members, is_member};
 use crate::syntax::{CompareOp, Direction, GroupKind, Limit};
 use crate::units::Conversion;
 
 use super::ctx::{Access, Cached, CondFn, Ctx, DateFn, Frame, Top, with_access};
 use super::num::{constant, date, num};
-use super::ops::{flip, with_cmp};
+use super::ops::with_cmp;
 
 /// A condition as compiled: a truth known at compile time, or a closure.
 enum CondNode {
@@ -73,10 +73,7 @@ fn node(c: &Cond) -> CondNode {
             CondNode::Const(Truth::True) => return node(b),
             a => {
                 let (a, b) = (a.into_fn(), cond(b));
-                Box::new(move |c| match a(c) {
-                    Truth::False => Truth::False,
-                    t => t.and(b(c)),
-                })
+                Box::new(move |c| a(c).and_then(|| b(c)))
             }
         },
         Cond::Or(a, b) => match node(a) {
@@ -84,10 +81,7 @@ fn node(c: &Cond) -> CondNode {
             CondNode::Const(Truth::False) => return node(b),
             a => {
                 let (a, b) = (a.into_fn(), cond(b));
-                Box::new(move |c| match a(c) {
-                    Truth::True => Truth::True,
-                    t => t.or(b(c)),
-                })
+                Box::new(move |c| a(c).or_else(|| b(c)))
             }
         },
         Cond::CompareNum { op, lhs, rhs } => return compare_num(*op, lhs, rhs),
@@ -108,10 +102,8 @@ fn node(c: &Cond) -> CondNode {
                 if a == Truth::Unknown && !c.eager() {
                     return Truth::Unknown;
                 }
-                match (a, r(c)) {
-                    (Truth::Unknown, _) | (_, Truth::Unknown) => Truth::Unknown,
-                    (a, b) => Truth::from_bool((a == b) == equal),
-                }
+                let same = a.equals(r(c));
+                if equal { same } else { same.not() }
             })
         }
         Cond::EnumIn {
@@ -338,7 +330,7 @@ fn enum_in<A: Access>(a: A, members: &[u32], negated: bool) -> CondFn {
         None => {
             let members = members.to_vec();
             Box::new(move |c| match a.member(c) {
-                Some(m) => Truth::from_bool(members.contains(&m) != negated),
+                Some(m) => Truth::from_bool(is_member(m, &members, negated)),
                 None => Truth::Unknown,
             })
         }
@@ -357,21 +349,9 @@ fn set_has<A: Access>(a: A, members: &[u32], all: bool) -> CondFn {
         Truth::from_bool(match (present, wanted) {
             (Members::Mask(present), Some(mask)) if all => mask & !present == 0,
             (Members::Mask(present), Some(mask)) => mask & present != 0,
-            (Members::Mask(present), None) => {
-                let has = |m: &u32| in_mask(present, *m);
-                if all {
-                    members.iter().all(has)
-                } else {
-                    members.iter().any(has)
-                }
-            }
+            (Members::Mask(present), None) => has_members(&members, all, |m| in_mask(present, m)),
             (Members::Listed(present), _) => {
-                let has = |m: &u32| present.binary_search(m).is_ok();
-                if all {
-                    members.iter().all(has)
-                } else {
-                    members.iter().any(has)
-                }
+                has_members(&members, all, |m| present.binary_search(&m).is_ok())
             }
         })
     })
@@ -451,17 +431,11 @@ fn group(kind: GroupKind, items: Vec<CondFn>) -> CondFn {
                         Truth::False => failed += 1,
                         Truth::Unknown => {}
                     }
-                    if !c.eager() && (met >= n || items.len() - failed < n) {
+                    if !c.eager() && at_least(n, met, failed, items.len()) != Truth::Unknown {
                         break;
                     }
                 }
-                if met >= n {
-                    Truth::True
-                } else if items.len() - failed < n {
-                    Truth::False
-                } else {
-                    Truth::Unknown
-                }
+                at_least(n, met, failed, items.len())
             })
         }
     }

@@ -10,9 +10,9 @@ use std::cell::Cell;
 
 use jiff::civil::Date;
 
-use crate::eval::Truth;
 use crate::schema::Slot;
 use crate::schema::{Members, Record};
+use crate::semantics::Truth;
 
 /// A condition, compiled.
 pub(super) type CondFn = Box<dyn Fn(&Ctx<'_>) -> Truth + Send + Sync>;

@@ -67,8 +67,9 @@ use jiff::civil::Date;
 pub use schema::SchemaMismatch;
 
 use crate::check::{Program, Value};
-use crate::eval::{CompactString, CriterionOutcome, Outcome, Status, Truth, Verdict};
+use crate::eval::{CompactString, CriterionOutcome, Outcome, Status, Verdict};
 use crate::schema::Record;
+use crate::semantics::Truth;
 use crate::syntax::Section;
 
 use ctx::{Cached, CondFn, Ctx, DefineCode};

@@ -8,7 +8,7 @@
 //! the explaining pass, which reports the fields read while missing.
 
 use crate::check::{ArithOp, DateVal, DefineId, FieldRef, Num};
-use crate::eval::Truth;
+use crate::semantics::Truth;
 use crate::syntax::Limit;
 use crate::units::Conversion;
 

@@ -3,45 +3,40 @@
 //! the closure built around it is monomorphised for that operator and no
 //! `match` on the operator is left for evaluation.
 //!
-//! How far a duration moves a date is `check::Duration::span`, shared with
-//! the reference evaluator and computed once per duration here. The
-//! `whole_*` helpers mirror `eval::reference::whole_units_between`, one
-//! function per calendar unit so each closure is monomorphised; the oracle
-//! test keeps them in step.
-
-use jiff::Unit as DateUnit;
-use jiff::civil::DateTime;
-
-use crate::syntax::CompareOp;
+//! The rules themselves live in [`crate::semantics`] (comparison with the
+//! tie rule, whole calendar units); these macros only pick, at compile
+//! time, the function for the operator or unit at hand. How far a duration
+//! moves a date is `check::Duration::span`, shared with the reference
+//! evaluator and computed once per duration here.
 
 /// Builds `$body` with `$f` bound to a non-capturing closure
-/// `|a: $t, b: $t| -> bool` that applies the comparison `$op`, with
-/// `CompareOp::holds`'s rule for ties ([`crate::syntax::Ties`]).
+/// `|a: $t, b: $t| -> bool` that applies the comparison `$op`: the
+/// function of [`crate::semantics`] for that operator.
 macro_rules! with_cmp {
     ($op:expr, $t:ty, $f:ident => $body:expr) => {
         match $op {
             $crate::syntax::CompareOp::Lt => {
-                let $f = |a: $t, b: $t| a < b && !<$t as $crate::syntax::Ties>::ties(&a, &b);
+                let $f = |a: $t, b: $t| $crate::semantics::lt(a, b);
                 $body
             }
             $crate::syntax::CompareOp::Le => {
-                let $f = |a: $t, b: $t| a <= b || <$t as $crate::syntax::Ties>::ties(&a, &b);
+                let $f = |a: $t, b: $t| $crate::semantics::le(a, b);
                 $body
             }
             $crate::syntax::CompareOp::Gt => {
-                let $f = |a: $t, b: $t| a > b && !<$t as $crate::syntax::Ties>::ties(&a, &b);
+                let $f = |a: $t, b: $t| $crate::semantics::gt(a, b);
                 $body
             }
             $crate::syntax::CompareOp::Ge => {
-                let $f = |a: $t, b: $t| a >= b || <$t as $crate::syntax::Ties>::ties(&a, &b);
+                let $f = |a: $t, b: $t| $crate::semantics::ge(a, b);
                 $body
             }
             $crate::syntax::CompareOp::Eq => {
-                let $f = |a: $t, b: $t| <$t as $crate::syntax::Ties>::ties(&a, &b);
+                let $f = |a: $t, b: $t| $crate::semantics::eq(a, b);
                 $body
             }
             $crate::syntax::CompareOp::Ne => {
-                let $f = |a: $t, b: $t| !<$t as $crate::syntax::Ties>::ties(&a, &b);
+                let $f = |a: $t, b: $t| $crate::semantics::ne(a, b);
                 $body
             }
         }
@@ -75,56 +70,11 @@ macro_rules! with_arith {
 }
 pub(super) use with_arith;
 
-/// The operator that gives the same answer with its operands swapped:
-/// `k < x` is `x > k` (exactly so for numbers that are not NaN, and record
-/// values and constants never are).
-pub(super) fn flip(op: CompareOp) -> CompareOp {
-    match op {
-        CompareOp::Lt => CompareOp::Gt,
-        CompareOp::Le => CompareOp::Ge,
-        CompareOp::Gt => CompareOp::Lt,
-        CompareOp::Ge => CompareOp::Le,
-        CompareOp::Eq => CompareOp::Eq,
-        CompareOp::Ne => CompareOp::Ne,
-    }
-}
-
 /// An arithmetic result, unknown when it is not finite (a division by
 /// zero, an overflow), as in the reference evaluator.
 #[inline]
 pub(super) fn finite(v: f64) -> Option<f64> {
     v.is_finite().then_some(v)
-}
-
-/// Whole calendar years from `from` to `to`, by birthdays.
-pub(super) fn whole_years(from: DateTime, to: DateTime) -> Option<f64> {
-    let span = from.until((DateUnit::Year, to)).ok()?;
-    Some(f64::from(span.get_years()))
-}
-
-/// Whole calendar months from `from` to `to`, by day of the month.
-pub(super) fn whole_months(from: DateTime, to: DateTime) -> Option<f64> {
-    let span = from.until((DateUnit::Month, to)).ok()?;
-    Some(f64::from(span.get_months()))
-}
-
-/// Whole weeks from `from` to `to`.
-pub(super) fn whole_weeks(from: DateTime, to: DateTime) -> Option<f64> {
-    let span = from.until((DateUnit::Week, to)).ok()?;
-    Some(f64::from(span.get_weeks()))
-}
-
-/// Whole days from `from` to `to`.
-pub(super) fn whole_days(from: DateTime, to: DateTime) -> Option<f64> {
-    let span = from.until((DateUnit::Day, to)).ok()?;
-    Some(f64::from(span.get_days()))
-}
-
-/// Whole hours from `from` to `to` (a multiple of 24 between two dates,
-/// which stand at their midnights).
-pub(super) fn whole_hours(from: DateTime, to: DateTime) -> Option<f64> {
-    let span = from.until((DateUnit::Hour, to)).ok()?;
-    Some(f64::from(span.get_hours()))
 }
 
 /// Builds `$body` with `$f` bound to the `whole_*` function of a calendar
@@ -134,23 +84,23 @@ macro_rules! with_calendar {
     ($unit:expr, $f:ident => $body:expr) => {
         match $unit {
             $crate::syntax::CalendarUnit::Years => {
-                let $f = $crate::compile::ops::whole_years;
+                let $f = $crate::semantics::whole_years;
                 $body
             }
             $crate::syntax::CalendarUnit::Months => {
-                let $f = $crate::compile::ops::whole_months;
+                let $f = $crate::semantics::whole_months;
                 $body
             }
             $crate::syntax::CalendarUnit::Weeks => {
-                let $f = $crate::compile::ops::whole_weeks;
+                let $f = $crate::semantics::whole_weeks;
                 $body
             }
             $crate::syntax::CalendarUnit::Days => {
-                let $f = $crate::compile::ops::whole_days;
+                let $f = $crate::semantics::whole_days;
                 $body
             }
             $crate::syntax::CalendarUnit::Hours => {
-                let $f = $crate::compile::ops::whole_hours;
+                let $f = $crate::semantics::whole_hours;
                 $body
             }
         }

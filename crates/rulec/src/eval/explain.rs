@@ -133,10 +133,10 @@ fn with_digits(x: f64, digits: i32) -> String {
 
 /// The significant digits (4 or more, up to 17) it takes for two different
 /// numbers not to look equal: 5 for `1.9995` beside `2`; 4 for numbers
-/// that compare as equal ([`crate::syntax::Ties`]).
+/// that compare as equal ([`crate::semantics::Ties`]).
 fn digits_apart(a: f64, b: f64) -> i32 {
     let mut digits = 4;
-    let equal = <f64 as crate::syntax::Ties>::ties(&a, &b);
+    let equal = <f64 as crate::semantics::Ties>::ties(&a, &b);
     while !equal && digits < 17 && with_digits(a, digits) == with_digits(b, digits) {
         digits += 1;
     }
@@ -234,7 +234,7 @@ fn mirror(op: CompareOp) -> CompareOp {
 /// The distance of `a` from the threshold `b`, in words: `(8 g/L short)`.
 fn margin(op: CompareOp, holds: bool, a: f64, b: f64, unit: Option<&str>) -> String {
     let d = (a - b).abs();
-    if <f64 as crate::syntax::Ties>::ties(&a, &b) {
+    if <f64 as crate::semantics::Ties>::ties(&a, &b) {
         return match op {
             CompareOp::Eq | CompareOp::Ne => String::new(),
             _ => " (at the threshold)".to_owned(),

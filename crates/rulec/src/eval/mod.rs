@@ -38,13 +38,11 @@
 mod explain;
 mod funnel;
 mod reference;
-mod truth;
 
 use jiff::civil::Date;
 
 pub use explain::{Explained, explain, format_number};
 pub use funnel::{CriterionCount, Funnel};
-pub use truth::Truth;
 
 /// The string type of [`CriterionOutcome::id`], re-exported so that callers
 /// need no dependency of their own to build one.
@@ -52,6 +50,7 @@ pub use compact_str::CompactString;
 
 use crate::check::Program;
 use crate::schema::Record;
+use crate::semantics::Truth;
 use crate::syntax::Section;
 
 /// The outcome of one criterion for one record.

@@ -5,17 +5,16 @@
 
 use std::borrow::Cow;
 
-use jiff::Unit as DateUnit;
 use jiff::civil::{Date, DateTime};
 
 use crate::check::{
     ArithOp, Cond, DateVal, DefineId, Duration, FieldRef, ListQuantifier, Num, Program, Value,
     moved,
 };
-use crate::syntax::{CalendarUnit, Direction, GroupKind, Limit};
+use crate::syntax::{Direction, GroupKind, Limit};
 
-use super::truth::Truth;
 use crate::schema::{FieldValue, Record};
+use crate::semantics::{Truth, group, has_members, holds, is_member, whole_units};
 
 /// A define's value for the record being evaluated.
 #[derive(Clone, Debug)]
@@ -127,42 +126,27 @@ impl<'p, 'r> Walker<'p, 'r> {
                 _ => Truth::Unknown,
             },
             Cond::Not(inner) => self.cond(inner).not(),
-            Cond::And(a, b) => {
-                let a = self.cond(a);
-                if a == Truth::False {
-                    return Truth::False;
-                }
-                a.and(self.cond(b))
-            }
-            Cond::Or(a, b) => {
-                let a = self.cond(a);
-                if a == Truth::True {
-                    return Truth::True;
-                }
-                a.or(self.cond(b))
-            }
+            Cond::And(a, b) => self.cond(a).and_then(|| self.cond(b)),
+            Cond::Or(a, b) => self.cond(a).or_else(|| self.cond(b)),
             Cond::CompareNum { op, lhs, rhs } => {
                 let (a, b) = (self.num(lhs), self.num(rhs));
-                Truth::from_option(a.zip(b).map(|(a, b)| op.holds(a, b)))
+                Truth::from_option(a.zip(b).map(|(a, b)| holds(*op, a, b)))
             }
             Cond::CompareDate { op, lhs, rhs } => {
                 let (a, b) = (self.moment(lhs), self.moment(rhs));
-                Truth::from_option(a.zip(b).map(|(a, b)| op.holds(a, b)))
+                Truth::from_option(a.zip(b).map(|(a, b)| holds(*op, a, b)))
             }
             Cond::CompareBool { equal, lhs, rhs } => {
                 let (a, b) = (self.cond(lhs), self.cond(rhs));
-                if a == Truth::Unknown || b == Truth::Unknown {
-                    Truth::Unknown
-                } else {
-                    Truth::from_bool((a == b) == *equal)
-                }
+                let same = a.equals(b);
+                if *equal { same } else { same.not() }
             }
             Cond::EnumIn {
                 field,
                 members,
                 negated,
             } => match self.value(*field).as_ref() {
-                FieldValue::Member(m) => Truth::from_bool(members.contains(m) != *negated),
+                FieldValue::Member(m) => Truth::from_bool(is_member(*m, members, *negated)),
                 _ => Truth::Unknown,
             },
             Cond::SetHas {
@@ -171,12 +155,7 @@ impl<'p, 'r> Walker<'p, 'r> {
                 all,
             } => match self.value(*field).as_ref() {
                 FieldValue::Members(present) => {
-                    let has = |m: &u32| present.contains(m);
-                    Truth::from_bool(if *all {
-                        members.iter().all(has)
-                    } else {
-                        members.iter().any(has)
-                    })
+                    Truth::from_bool(has_members(members, *all, |m| present.contains(&m)))
                 }
                 _ => Truth::Unknown,
             },
@@ -234,12 +213,12 @@ impl<'p, 'r> Walker<'p, 'r> {
                     return Truth::Unknown;
                 };
                 let truths = self.each(*list, elements, condition);
-                let any = truths.iter().fold(Truth::False, |acc, t| acc.or(*t));
-                match quantifier {
-                    ListQuantifier::Any => any,
-                    ListQuantifier::All => truths.iter().fold(Truth::True, |acc, t| acc.and(*t)),
-                    ListQuantifier::No => any.not(),
-                }
+                let kind = match quantifier {
+                    ListQuantifier::Any => GroupKind::Any,
+                    ListQuantifier::All => GroupKind::All,
+                    ListQuantifier::No => GroupKind::None,
+                };
+                group(kind, &truths)
             }
         }
     }
@@ -345,7 +324,7 @@ impl<'p, 'r> Walker<'p, 'r> {
                 conversion,
             } => {
                 let (from, to) = (self.moment(from)?, self.moment(to)?);
-                let whole = whole_units_between(*unit, from, to)?;
+                let whole = whole_units(*unit, from, to)?;
                 Some(conversion.apply(whole))
             }
         }
@@ -384,32 +363,6 @@ impl<'p, 'r> Walker<'p, 'r> {
     }
 }
 
-/// Whole calendar units from `from` to `to`, points in time, as
-/// [`whole_units`] counts them between days.
-pub(crate) fn whole_units_between(unit: CalendarUnit, from: DateTime, to: DateTime) -> Option<f64> {
-    let largest = match unit {
-        CalendarUnit::Years => DateUnit::Year,
-        CalendarUnit::Months => DateUnit::Month,
-        CalendarUnit::Weeks => DateUnit::Week,
-        CalendarUnit::Days => DateUnit::Day,
-        CalendarUnit::Hours => DateUnit::Hour,
-    };
-    let span = from.until((largest, to)).ok()?;
-    Some(f64::from(match unit {
-        CalendarUnit::Years => i32::from(span.get_years()),
-        CalendarUnit::Months => span.get_months(),
-        CalendarUnit::Weeks => span.get_weeks(),
-        CalendarUnit::Days => span.get_days(),
-        CalendarUnit::Hours => span.get_hours(),
-    }))
-}
-
-/// Whole calendar units from `from` to `to` (negative when `to` is
-/// earlier): years by birthdays, months by day of the month.
-pub(crate) fn whole_units(unit: CalendarUnit, from: Date, to: Date) -> Option<f64> {
-    whole_units_between(unit, DateTime::from(from), DateTime::from(to))
-}
-
 /// The days a window of `by` from `date` reaches, for explanations: the
 /// last whole day the window covers (a window of 36 hours after a date
 /// covers that day and the next), found on the time line
@@ -422,27 +375,5 @@ pub(crate) fn shift(date: Date, by: &Duration) -> Option<Date> {
         day.tomorrow().ok()
     } else {
         Some(day)
-    }
-}
-
-/// `any of`, `all of`, `none of`, `at least N of` under three-valued logic.
-pub(crate) fn group(kind: GroupKind, truths: &[Truth]) -> Truth {
-    let any = truths.iter().fold(Truth::False, |acc, t| acc.or(*t));
-    match kind {
-        GroupKind::Any => any,
-        GroupKind::All => truths.iter().fold(Truth::True, |acc, t| acc.and(*t)),
-        GroupKind::None => any.not(),
-        GroupKind::AtLeast(n) => {
-            let n = n as usize;
-            let met = truths.iter().filter(|t| **t == Truth::True).count();
-            let possible = truths.iter().filter(|t| **t != Truth::False).count();
-            if met >= n {
-                Truth::True
-            } else if possible < n {
-                Truth::False
-            } else {
-                Truth::Unknown
-            }
-        }
     }
 }

@@ -451,19 +451,6 @@ pub enum CompareOp {
 }
 
 impl CompareOp {
-    /// Whether `a op b` holds.
-    #[must_use]
-    pub fn holds<T: Ties>(self, a: T, b: T) -> bool {
-        match self {
-            CompareOp::Lt => a < b && !T::ties(&a, &b),
-            CompareOp::Le => a <= b || T::ties(&a, &b),
-            CompareOp::Gt => a > b && !T::ties(&a, &b),
-            CompareOp::Ge => a >= b || T::ties(&a, &b),
-            CompareOp::Eq => T::ties(&a, &b),
-            CompareOp::Ne => !T::ties(&a, &b),
-        }
-    }
-
     /// The operator as the printer writes it: `<`, `<=`, `>`, `>=`, `=`, `!=`.
     #[must_use]
     pub fn as_str(self) -> &'static str {
@@ -552,43 +539,5 @@ impl CalendarUnit {
             CalendarUnit::Days => "days",
             CalendarUnit::Hours => "hours",
         }
-    }
-}
-
-/// Values that compare as equal: what `=` means for a comparison.
-///
-/// Two numbers are equal when `|a − b| ≤ 1e-12 × max(|a|, |b|)` (a relative
-/// difference, not a count of agreeing digits: 100.7999999996976 is below
-/// 3 × 33.6 = 100.80000000000001, though both read 100.800000000). A record's value
-/// and a threshold reach the evaluator through binary floating point
-/// (`3 x ULN` with a ULN of 33.6 is 100.80000000000001; 2.7 mg/dL and its
-/// ULN of 1.08 mg/dL convert to µmol/L separately), so an exact tie
-/// written in the protocol's own terms can land a few units in the last
-/// place off; no clinical measurement is that precise, so
-/// nothing real is lost by calling such values equal. Dates and whole
-/// numbers tie only when equal.
-pub trait Ties: PartialOrd {
-    /// Whether `a` and `b` compare as equal.
-    fn ties(a: &Self, b: &Self) -> bool;
-}
-
-/// The relative difference below which two numbers are equal.
-pub const TIE: f64 = 1e-12;
-
-impl Ties for f64 {
-    fn ties(a: &f64, b: &f64) -> bool {
-        a == b || (a - b).abs() <= TIE * a.abs().max(b.abs())
-    }
-}
-
-impl Ties for i64 {
-    fn ties(a: &i64, b: &i64) -> bool {
-        a == b
-    }
-}
-
-impl Ties for jiff::civil::Date {
-    fn ties(a: &jiff::civil::Date, b: &jiff::civil::Date) -> bool {
-        a == b
     }
 }

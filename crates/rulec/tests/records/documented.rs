@@ -3,7 +3,7 @@
 
 use super::*;
 use rulec::eval::{Status, Verdict};
-use rulec::syntax::{TIE, Ties};
+use rulec::semantics::{TIE, Ties};
 
 /// The verdict of the compiled program, checked against the reference's.
 fn verdict(p: &Program, record: &rulec::schema::Record, index: Date) -> Verdict {

@@ -4,7 +4,8 @@
 
 use crate::check::{ArithOp, Cond, FieldRef, Num};
 use crate::schema::{ABSENT, Lane, Layout, MASK_MEMBERS, NO_NUMBER, Slot};
-use crate::syntax::{CompareOp, Limit, TIE, Ties};
+use crate::semantics::{TIE, Ties};
+use crate::syntax::{CompareOp, Limit};
 use crate::units::Conversion;
 
 use super::super::num::constant;
@@ -41,7 +42,7 @@ pub(super) enum Rhs {
     },
 }
 
-/// An operator as the orderings it accepts, with `CompareOp::holds`'s
+/// An operator as the orderings it accepts, with `semantics::holds`'s
 /// ties: `<` is "less and not tied", `<=` "less or tied", `!=` "not tied".
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Orderings {

@@ -36,7 +36,7 @@ use crate::eval::Status;
 use crate::schema::{Lane, Layout};
 use crate::syntax::Section;
 
-use super::ops::flip;
+use crate::semantics::flip;
 use atom::{Atom, Rhs, Threshold, WordTest, atom};
 use tree::Tree;
 

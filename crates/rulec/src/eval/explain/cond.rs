@@ -9,9 +9,9 @@ use crate::syntax::GroupKind;
 use crate::units::Unit;
 
 use super::super::reference::{Walker, shift};
-use super::super::truth::Truth;
 use super::{duration, is_fact, is_simple, join_and, list_of, push_unique};
 use crate::schema::{FieldValue, Record};
+use crate::semantics::Truth;
 
 /// The constants of a program by the bits of their number: a constant
 /// written in two ways that became the same number is shown as neither,

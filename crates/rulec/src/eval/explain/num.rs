@@ -8,14 +8,13 @@ use crate::schema::FieldType;
 use crate::syntax::{CalendarUnit, CompareOp, Limit};
 use crate::units::{Conversion, Unit};
 
-use super::super::reference::whole_units;
-use super::super::truth::Truth;
 use super::cond::Explainer;
 use super::{
     date_word, digits_apart, duration, format_number, join_and, limit_word, margin, mirror, plural,
     push_unique, qty, qty_with, shown_unit, verb,
 };
 use crate::schema::FieldValue;
+use crate::semantics::{Truth, whole_units};
 
 /// A field's or define's own value, before the conversion a comparison
 /// applies to it.
@@ -137,7 +136,7 @@ impl Explainer<'_, '_> {
             }
         }
         let holds = truth == Truth::True;
-        let tie = <f64 as crate::syntax::Ties>::ties(&a, &b);
+        let tie = <f64 as crate::semantics::Ties>::ties(&a, &b);
         let verb = verb(op, holds, tie);
         let display = match lhs {
             Num::Define { define, .. } => self.in_display_unit(*define, a).map(|(_, unit)| unit),
@@ -272,7 +271,7 @@ impl Explainer<'_, '_> {
                 conversion,
             } => match (self.walker.date(from), self.walker.date(to)) {
                 (Some(f), Some(t)) => {
-                    let whole = whole_units(*calendar, f, t).unwrap_or(v);
+                    let whole = whole_units(*calendar, f.into(), t.into()).unwrap_or(v);
                     let text = format!(
                         "{} between {} and {} = {}",
                         calendar.as_str(),
@@ -348,7 +347,7 @@ impl Explainer<'_, '_> {
             _ if truth == Truth::True => "",
             _ => "not ",
         };
-        let days = whole_units(CalendarUnit::Days, b, a).unwrap_or(0.0);
+        let days = whole_units(CalendarUnit::Days, b.into(), a.into()).unwrap_or(0.0);
         let apart = if days < 0.0 {
             format!(" ({} earlier)", plural(-days, "day"))
         } else if days > 0.0 {
