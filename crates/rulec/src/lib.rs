@@ -114,12 +114,17 @@
 
 pub mod check;
 pub mod compile;
+pub mod diagnostic;
 pub mod eval;
 pub mod records;
 pub mod schema;
+mod rules;
 mod suggest;
 pub mod syntax;
 pub mod units;
+
+pub use diagnostic::{Diagnostic, FileRef, Label, Severity};
+pub use rules::{LoadOptions, ReadError, Rules, RulesError, Source, SourceFiles};
 
 /// `#[derive(rulec::Record)]`: see [`records::Bind`].
 #[cfg(feature = "derive")]

@@ -30,7 +30,7 @@ mod items;
 mod lint;
 mod program;
 
-pub use diagnostic::CheckError;
+pub use diagnostic::{CheckError, ImportError};
 pub use program::*;
 
 use crate::syntax::RuleFile;
