@@ -245,6 +245,13 @@ pub struct SourceFiles {
     imports: Vec<(String, String)>,
 }
 
+/// A rule file that imports nothing, such as one being formatted.
+impl From<Source> for SourceFiles {
+    fn from(main: Source) -> Self {
+        SourceFiles::new(main, Vec::new())
+    }
+}
+
 impl SourceFiles {
     fn new(main: Source, imports: Vec<(String, String)>) -> Self {
         SourceFiles { main, imports }
