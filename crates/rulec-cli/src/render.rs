@@ -57,7 +57,10 @@ impl TextRenderer {
         }
         let related = others
             .into_iter()
-            .map(|file| Shown::new(name, files, file, diagnostic, Related::Is))
+            .map(|file| {
+                let note = format!("`{}` is imported here", file_name(name, &primary));
+                Shown::new(name, files, file, diagnostic, Related::Is(note))
+            })
             .collect();
         let shown = Shown::new(name, files, &primary, diagnostic, Related::Has(related));
         let mut out = String::new();
@@ -88,7 +91,8 @@ pub fn file_name(name: &str, file: &FileRef) -> String {
 /// labels in other files, or one of those.
 enum Related {
     Has(Vec<Shown>),
-    Is,
+    /// With the report's words.
+    Is(String),
 }
 
 /// A diagnostic's labels in one file, with that file's text, ready for
@@ -135,25 +139,34 @@ impl Shown {
                 }
             })
             .collect();
-        // A related report (the `use` of an imported file) has no words of
-        // its own: its label says what it is.
-        let (message, code, severity, help, related) = if let Related::Has(related) = related {
-            let severity = match diagnostic.severity() {
-                Severity::Warning => miette::Severity::Warning,
-                _ => miette::Severity::Error,
-            };
-            (
-                escape_for_terminal(diagnostic.message()).0.into_owned(),
-                diagnostic.code().to_owned(),
-                severity,
-                diagnostic
-                    .help()
-                    .map(|help| escape_for_terminal(help).0.into_owned()),
-                related,
-            )
-        } else {
-            let none = (String::new(), String::new());
-            (none.0, none.1, miette::Severity::Advice, None, Vec::new())
+        // A related report (the `use` of an imported file) has no code or
+        // help of its own: it says where the file was imported.
+        let (message, code, severity, help, related) = match related {
+            Related::Has(related) => {
+                let severity = match diagnostic.severity() {
+                    Severity::Warning => miette::Severity::Warning,
+                    _ => miette::Severity::Error,
+                };
+                (
+                    escape_for_terminal(diagnostic.message()).0.into_owned(),
+                    diagnostic.code().to_owned(),
+                    severity,
+                    diagnostic
+                        .help()
+                        .map(|help| escape_for_terminal(help).0.into_owned()),
+                    related,
+                )
+            }
+            Related::Is(note) => {
+                let note = escape_for_terminal(&note).0.into_owned();
+                (
+                    note,
+                    String::new(),
+                    miette::Severity::Advice,
+                    None,
+                    Vec::new(),
+                )
+            }
         };
         Shown {
             message,

@@ -23,7 +23,10 @@ fn a_unit_error_in_an_imported_file_points_into_that_file() {
     assert_eq!(diagnostic.code(), "rulec::check::unit");
     assert_eq!(diagnostic.message(), "unknown unit `gg` in `gg/L`");
     let primary = diagnostic.primary().expect("a location");
-    assert_eq!(primary.file(), &FileRef::Import("bad-unit.rules".to_owned()));
+    assert_eq!(
+        primary.file(),
+        &FileRef::Import("bad-unit.rules".to_owned())
+    );
     assert_eq!(covered(&error, primary), "gg/L");
     // The `use` is shown too, in the main file.
     let at_use = diagnostic
@@ -64,7 +67,10 @@ fn the_checker_keeps_the_unit_error_typed() {
 #[test]
 fn every_stage_converts_into_one_diagnostic() {
     let syntax = rulec::syntax::parse("define x: (a").unwrap_err();
-    assert_eq!(rulec::Diagnostic::from(syntax).code(), "rulec::syntax::unclosed_delimiter");
+    assert_eq!(
+        rulec::Diagnostic::from(syntax).code(),
+        "rulec::syntax::unclosed_delimiter"
+    );
     let unit = rulec::units::Unit::parse("gg/L").unwrap_err();
     let unit = rulec::Diagnostic::from(unit);
     assert_eq!(unit.code(), "rulec::units::unknown");
@@ -103,7 +109,9 @@ fn load_reads_as_the_cli_did() {
     std::fs::write(&large, " ".repeat(rulec::syntax::MAX_SOURCE_LEN + 1)).unwrap();
     let error = Rules::load(&large).unwrap_err();
     assert!(
-        error.to_string().ends_with("it is larger than 8 MiB, the most a rule file may be"),
+        error
+            .to_string()
+            .ends_with("it is larger than 8 MiB, the most a rule file may be"),
         "{error}"
     );
     std::fs::remove_dir_all(&dir).unwrap();
