@@ -102,3 +102,22 @@ pub enum ReadError {
         column: usize,
     },
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_byte_order_mark_is_dropped_and_counted() {
+        let source = Source::new("\u{feff}define x: y".to_owned());
+        assert_eq!(source.text(), "define x: y");
+        assert_eq!(source.file_offset(0), 3);
+    }
+
+    #[test]
+    fn text_without_a_mark_is_kept_whole() {
+        let source = Source::new("define x: y".to_owned());
+        assert_eq!(source.text(), "define x: y");
+        assert_eq!(source.file_offset(7), 7);
+    }
+}
