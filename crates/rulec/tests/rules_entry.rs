@@ -6,6 +6,7 @@ use rulec::{FileRef, Rules, RulesError};
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/rules_entry");
 
 /// The text a label covers, in the file it names.
+#[cfg(test)]
 fn covered(error: &RulesError, label: &rulec::Label) -> String {
     let RulesError::Invalid { files, .. } = error else {
         panic!("not a diagnostic: {error}");
