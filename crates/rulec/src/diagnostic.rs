@@ -2,15 +2,16 @@
 //! and records: a stable code, a severity, a message, labelled spans each
 //! in the file it points into, and help.
 //!
-//! The stages keep their own typed errors ([`crate::syntax::SyntaxError`],
-//! [`crate::check::CheckError`], [`crate::units::UnitError`],
-//! [`crate::records::DataError`]) for callers who match on them; each
-//! converts into a [`Diagnostic`] (`From`), which is what
-//! [`crate::Rules`] returns and what a tool renders.
+//! The stages keep their own typed errors (`rulec::syntax::SyntaxError`,
+//! `rulec::check::CheckError`, `rulec::units::UnitError`,
+//! `rulec::records::DataError`) for callers who match on them; each
+//! converts into a [`Diagnostic`] (`From`, next to the error), which is
+//! what `rulec::Rules` returns and what a tool renders.
 //!
-//! This module sits at the bottom of the crate: it depends on no other
-//! module, so every stage can convert into it without an import cycle.
-//! Its spans are therefore plain byte offsets, not [`crate::syntax::Span`]s.
+//! This module sits at the bottom of the crate: it names no other module
+//! (not even in these docs), so every stage can convert into it without an
+//! import cycle. Its spans are therefore plain byte offsets, not
+//! `rulec::syntax::Span`s.
 
 use std::fmt;
 
