@@ -1,17 +1,14 @@
-//! `rulec check`: parse and check each file and report every diagnostic.
+//! `rulec check`: read, parse and check each file through [`rulec::Rules`]
+//! and report every diagnostic.
 
-use std::fmt;
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use miette::{Diagnostic, LabeledSpan, Severity};
-use rulec::check::{CheckError, FolderImports, Program};
-use rulec::syntax::{Span, SyntaxError};
+use rulec::{Diagnostic, LoadOptions, Rules, RulesError};
 
 use crate::Format;
 use crate::render::{self, JsonDiagnostic, TextRenderer};
-use crate::source::{Escapes, escape_for_terminal};
 
 /// How a run ended. Ordered from best to worst: the exit status of a run
 /// over several files is the worst any file reached.
@@ -67,39 +64,37 @@ pub fn run(files: &[impl AsRef<Path>], options: Options) -> Status {
         let path = path.as_ref();
         // The name as the user wrote it, so messages match their command line.
         let name = path.display().to_string();
-        let source = match crate::source::read(path) {
-            Ok(source) => source,
-            Err(reason) => {
-                eprintln_quiet(&format!("error: cannot read `{name}`: {reason}"));
+        let load = LoadOptions::default().imports_outside(options.imports_outside);
+        let rules = Rules::load_with(path, load);
+        let (diagnostics, files) = match &rules {
+            Ok(rules) => (rules.warnings(), rules.files()),
+            Err(RulesError::Invalid { diagnostics, files }) => (diagnostics.as_slice(), files),
+            Err(error) => {
+                eprintln_quiet(&format!("error: {}", read_failure(&name, error)));
                 status = status.max(Status::Trouble);
                 continue;
             }
         };
-        let findings = diagnose(path, source.text(), options.imports_outside);
-        let count = Count::of(&findings);
+        let count = Count::of(diagnostics);
         if count.fails(options.deny_warnings) {
             status = status.max(Status::Errors);
         }
         match options.format {
             Format::Text => {
                 let mut out = String::new();
-                for finding in &findings {
-                    out.push_str(&render_escaped(
-                        &text,
-                        &name,
-                        source.text(),
-                        finding.diagnostic(),
-                        finding.span(),
-                    ));
+                for diagnostic in diagnostics {
+                    out.push_str(&text.render(&name, files, diagnostic));
                     // A blank line between diagnostics, as compilers do.
                     out.push('\n');
                 }
                 out.push_str(&summary(&name, count, options.deny_warnings));
                 eprintln_quiet(&out);
             }
-            Format::Json => json.extend(findings.iter().map(|finding| {
-                JsonDiagnostic::new(&name, &source, finding.diagnostic(), finding.span())
-            })),
+            Format::Json => json.extend(
+                diagnostics
+                    .iter()
+                    .map(|diagnostic| JsonDiagnostic::new(&name, files, diagnostic)),
+            ),
         }
     }
     if options.format == Format::Json
@@ -111,103 +106,43 @@ pub fn run(files: &[impl AsRef<Path>], options: Options) -> Status {
     status
 }
 
-/// One diagnostic about a file. A syntax error stops the parser, so a file
-/// has either one syntax error or whatever the checker found.
-#[derive(Debug)]
-enum Finding {
-    /// The file does not parse.
-    Syntax(SyntaxError),
-    /// The file parses; the checker found an error or a warning.
-    Check(CheckError),
-}
-
-impl Finding {
-    /// The diagnostic, for rendering.
-    fn diagnostic(&self) -> &dyn Diagnostic {
-        match self {
-            Finding::Syntax(error) => error,
-            Finding::Check(error) => error,
-        }
-    }
-
-    /// The main location.
-    fn span(&self) -> Span {
-        match self {
-            Finding::Syntax(error) => error.span(),
-            Finding::Check(error) => error.span(),
-        }
-    }
-
-    /// Whether it is a warning rather than an error.
-    fn is_warning(&self) -> bool {
-        match self {
-            Finding::Syntax(_) => false,
-            Finding::Check(error) => error.is_warning(),
-        }
+/// "cannot read `name`: why", naming the file as the user did.
+fn read_failure(name: &str, error: &RulesError) -> String {
+    match error {
+        RulesError::Read { error, .. } => format!("cannot read `{name}`: {error}"),
+        other => format!("cannot read `{name}`: {other}"),
     }
 }
 
-/// Parses `text`, the contents of the file at `path`, and checks it when it
-/// parses. The checker's diagnostics come ordered by position.
-fn diagnose(path: &Path, text: &str, imports_outside: bool) -> Vec<Finding> {
-    diagnose_and_check(path, text, imports_outside).0
-}
-
-/// [`diagnose`], with the checked program when the file has no error.
-fn diagnose_and_check(
-    path: &Path,
-    text: &str,
-    imports_outside: bool,
-) -> (Vec<Finding>, Option<Program>) {
-    let file = match rulec::syntax::parse(text) {
-        Ok(file) => file,
-        Err(error) => return (vec![Finding::Syntax(error)], None),
-    };
-    // `use "x.rules"` is relative to the importing file, not to the
-    // working directory. A bare file name has the empty path as parent,
-    // which joins like the working directory, as it should.
-    let imports =
-        FolderImports::new(path.parent().unwrap_or(Path::new(""))).allow_outside(imports_outside);
-    let checked = rulec::check::check(&file, &imports);
-    let findings = checked
-        .diagnostics
-        .into_iter()
-        .map(Finding::Check)
-        .collect();
-    (findings, checked.program)
-}
-
-/// Reads and checks the rule file at `path` for a command that evaluates
-/// it (`rulec eval`, `rulec explain`).
+/// Reads, checks and compiles the rule file at `path` for a command that
+/// evaluates it (`rulec eval`, `rulec explain`).
 ///
 /// Every diagnostic is rendered on stderr as `rulec check` renders it, and
-/// a file with warnings alone still gives its program. The error is the
+/// a file with warnings alone still gives its rules. The error is the
 /// run's status: [`Status::Errors`] when the rules do not check,
 /// [`Status::Trouble`] when the file cannot be read.
-pub fn load(path: &Path, colour: bool, imports_outside: bool) -> Result<Program, Status> {
+pub fn load(path: &Path, colour: bool, imports_outside: bool) -> Result<Rules, Status> {
     let name = path.display().to_string();
-    let source = crate::source::read(path).map_err(|reason| {
-        eprintln_quiet(&format!("error: cannot read `{name}`: {reason}"));
-        Status::Trouble
-    })?;
-    let (findings, program) = diagnose_and_check(path, source.text(), imports_outside);
+    let load = LoadOptions::default().imports_outside(imports_outside);
     let text = TextRenderer::new(colour);
-    for finding in &findings {
-        let rendered = render_escaped(
-            &text,
-            &name,
-            source.text(),
-            finding.diagnostic(),
-            finding.span(),
-        );
-        eprintln_quiet(&rendered);
-    }
-    let count = Count::of(&findings);
-    match program {
-        Some(program) if count.errors == 0 => Ok(program),
-        _ => {
-            eprintln_quiet(&summary(&name, count, false));
+    let show = |diagnostics: &[Diagnostic], files| {
+        for diagnostic in diagnostics {
+            eprintln_quiet(&text.render(&name, files, diagnostic));
+        }
+    };
+    match Rules::load_with(path, load) {
+        Ok(rules) => {
+            show(rules.warnings(), rules.files());
+            Ok(rules)
+        }
+        Err(RulesError::Invalid { diagnostics, files }) => {
+            show(&diagnostics, &files);
+            eprintln_quiet(&summary(&name, Count::of(&diagnostics), false));
             Err(Status::Errors)
+        }
+        Err(error) => {
+            eprintln_quiet(&format!("error: {}", read_failure(&name, &error)));
+            Err(Status::Trouble)
         }
     }
 }
@@ -222,10 +157,10 @@ struct Count {
 }
 
 impl Count {
-    fn of(findings: &[Finding]) -> Self {
-        let warnings = findings.iter().filter(|f| f.is_warning()).count();
+    fn of(diagnostics: &[Diagnostic]) -> Self {
+        let warnings = diagnostics.iter().filter(|d| d.is_warning()).count();
         Self {
-            errors: findings.len() - warnings,
+            errors: diagnostics.len() - warnings,
             warnings,
         }
     }
@@ -233,91 +168,6 @@ impl Count {
     /// Whether the file fails the run.
     fn fails(self, deny_warnings: bool) -> bool {
         self.errors > 0 || (deny_warnings && self.warnings > 0)
-    }
-}
-
-/// Renders a diagnostic as [`TextRenderer::render`] does, with the
-/// source's control characters, bidi controls and invisible characters
-/// shown as `\u{1b}` escapes: the snippet quotes the file, and a rule file
-/// holding an escape sequence must not act on the terminal it is shown on.
-/// Labels are moved to where their text is in the escaped source.
-pub(crate) fn render_escaped(
-    renderer: &TextRenderer,
-    name: &str,
-    source: &str,
-    diagnostic: &dyn Diagnostic,
-    primary: Span,
-) -> String {
-    let (escaped, escapes) = escape_for_terminal(source);
-    let (name, _) = escape_for_terminal(name);
-    let map = |span: Span| {
-        Span::new(
-            escapes.map(span.start as usize),
-            escapes.map(span.end as usize),
-        )
-    };
-    let shown = Escaped {
-        diagnostic,
-        escapes: &escapes,
-    };
-    renderer.render(&name, &escaped, &shown, map(primary))
-}
-
-/// A diagnostic whose labels point into the escaped source, and whose
-/// words are escaped too (they may quote a string from the file).
-struct Escaped<'a> {
-    diagnostic: &'a dyn Diagnostic,
-    escapes: &'a Escapes,
-}
-
-impl fmt::Debug for Escaped<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.diagnostic, f)
-    }
-}
-
-impl fmt::Display for Escaped<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&escape_for_terminal(&self.diagnostic.to_string()).0)
-    }
-}
-
-impl std::error::Error for Escaped<'_> {}
-
-impl Diagnostic for Escaped<'_> {
-    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.diagnostic.code()
-    }
-
-    fn severity(&self) -> Option<Severity> {
-        self.diagnostic.severity()
-    }
-
-    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        let help = self.diagnostic.help()?.to_string();
-        Some(Box::new(escape_for_terminal(&help).0.into_owned()))
-    }
-
-    fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.diagnostic.url()
-    }
-
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let labels = self.diagnostic.labels()?.map(|label| {
-            let start = self.escapes.map(label.offset());
-            let end = self.escapes.map(label.offset() + label.len());
-            let text = label.label().map(|l| escape_for_terminal(l).0.into_owned());
-            if label.primary() {
-                LabeledSpan::new_primary_with_span(text, (start, end - start))
-            } else {
-                LabeledSpan::new_with_span(text, (start, end - start))
-            }
-        });
-        Some(Box::new(labels))
-    }
-
-    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn Diagnostic> + 'b>> {
-        self.diagnostic.related()
     }
 }
 

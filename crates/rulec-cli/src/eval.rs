@@ -83,11 +83,10 @@ struct Screened {
 
 /// Runs `rulec eval`.
 pub fn run(options: &Options) -> Status {
-    let program = match load(&options.rules, options.colour, options.imports_outside) {
-        Ok(program) => program,
+    let (program, compiled) = match load(&options.rules, options.colour, options.imports_outside) {
+        Ok(rules) => rules.into_parts(),
         Err(status) => return status,
     };
-    let compiled = rulec::compile::compile(&program);
     let mut sink = match open_output(options, &program) {
         Ok(sink) => sink,
         Err(e) => return trouble(&e),

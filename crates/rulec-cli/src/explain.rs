@@ -54,7 +54,7 @@ pub struct Options {
 /// Runs `rulec explain`.
 pub fn run(options: &Options) -> Status {
     let program = match load(&options.rules, options.colour, options.imports_outside) {
-        Ok(program) => program,
+        Ok(rules) => rules.into_parts().0,
         Err(status) => return status,
     };
     if stdout_was_closed() {

@@ -18,7 +18,7 @@ pub fn run(files: &[PathBuf], check: bool, colour: bool) -> Status {
     let mut unformatted = 0;
     for path in files {
         let name = path.display().to_string();
-        let source = match crate::source::read(path) {
+        let source = match rulec::Source::read(path) {
             Ok(source) => source,
             Err(reason) => {
                 eprintln_quiet(&format!("error: cannot read `{name}`: {reason}"));
@@ -29,14 +29,9 @@ pub fn run(files: &[PathBuf], check: bool, colour: bool) -> Status {
         let formatted = match rulec::syntax::format(source.text()) {
             Ok(formatted) => formatted,
             Err(error) => {
-                let span = error.span();
-                eprintln_quiet(&crate::check::render_escaped(
-                    &TextRenderer::new(colour),
-                    &name,
-                    source.text(),
-                    &error,
-                    span,
-                ));
+                let diagnostic = rulec::Diagnostic::from(error);
+                let files = rulec::SourceFiles::from(source);
+                eprintln_quiet(&TextRenderer::new(colour).render(&name, &files, &diagnostic));
                 eprintln_quiet(&format!("not formatted {name}: it does not parse"));
                 status = status.max(Status::Errors);
                 continue;

@@ -4,14 +4,14 @@
 //! | file | what it does |
 //! |---|---|
 //! | `main.rs` | the command line (clap) and dispatch, nothing else |
-//! | `check.rs` | `rulec check`: read, parse, check, report, exit status; loading rules for the others |
+//! | `check.rs` | `rulec check`: rule files through `rulec::Rules`, report, exit status; loading rules for the others |
 //! | `eval.rs` | `rulec eval`: parallel, order-keeping screening; verdicts, data errors, funnel |
 //! | `explain.rs` | `rulec explain`: each record's verdict in words |
 //! | `fmt.rs` | `rulec fmt`: canonical layout, in place or `--check` |
 //! | `input.rs` | records streamed from JSON Lines, a JSON array or CSV, in chunks |
-//! | `source.rs` | a file's text as parsed (byte order mark dropped), line and column of an offset |
+//! | `source.rs` | text made safe for a terminal, line and column of an offset |
 //! | `output.rs` | where results go: stdout, or `--output` written atomically or in place |
-//! | `render.rs` | diagnostics for people (miette's graphical report) and for tools (JSON); text made safe for a terminal |
+//! | `render.rs` | every `rulec::Diagnostic`, in whichever file it points, for people (miette's graphical report) and for tools (JSON); text made safe for a terminal |
 //!
 //! Exit status: 0 when no file has an error (warnings alone do not fail a
 //! run unless `--deny warnings`), 1 when any file has an error or a denied

@@ -1,20 +1,19 @@
 //! Diagnostic rendering: miette's graphical report for people, JSON for
-//! tools.
+//! tools. Every diagnostic the CLI shows about a rule file, whatever the
+//! stage that found it, is a [`rulec::Diagnostic`] rendered here.
 //!
-//! The library's diagnostics carry byte spans but not the source; here each
-//! one is paired with the file it is about.
+//! The library's diagnostics carry byte spans, each in its file, but not
+//! the text: here each one is paired with the texts it points into.
 
 use std::borrow::Cow;
 use std::fmt;
+use std::path::Path;
 
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity,
-    SourceCode,
-};
-use rulec::syntax::Span;
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use rulec::{Diagnostic, FileRef, Severity, SourceFiles};
 use serde::Serialize;
 
-use crate::source::{Source, floor_char_boundary, line_column};
+use crate::source::{escape_for_terminal, floor_char_boundary, line_column};
 
 /// Renders diagnostics like a compiler: `file:line:column`, the source line, an
 /// underline with labels, help, and the diagnostic code.
@@ -35,104 +34,196 @@ impl TextRenderer {
         Self { handler }
     }
 
-    /// Renders one diagnostic about the file `name` whose text is `source`;
-    /// `primary` is its main location, which the header's line:column
-    /// names.
-    pub fn render(
-        &self,
-        name: &str,
-        source: &str,
-        diagnostic: &dyn Diagnostic,
-        primary: Span,
-    ) -> String {
-        let source = NamedSource::new(name, source.to_owned());
-        let in_file = InFile {
-            diagnostic,
-            source: &source,
-            primary,
-        };
+    /// Renders one diagnostic about the rule file `name` (as the user
+    /// named it), whose texts are `files`.
+    ///
+    /// The snippets quote the files, and a rule file holding an escape
+    /// sequence must not act on the terminal it is shown on: control
+    /// characters, bidi controls and invisible characters are shown as
+    /// `\u{1b}` escapes, in the snippets and in the words (they may quote
+    /// the file), and labels are moved to where their text is in the
+    /// escaped source. The header names the primary label's file; labels
+    /// in another file (the `use` of an imported file) follow, under that
+    /// file's name.
+    pub fn render(&self, name: &str, files: &SourceFiles, diagnostic: &Diagnostic) -> String {
+        let primary = diagnostic
+            .primary()
+            .map_or(FileRef::Main, |l| l.file().clone());
+        let mut others: Vec<&FileRef> = Vec::new();
+        for label in diagnostic.labels() {
+            if *label.file() != primary && !others.contains(&label.file()) {
+                others.push(label.file());
+            }
+        }
+        let related = others
+            .into_iter()
+            .map(|file| {
+                let note = format!("`{}` is imported here", file_name(name, &primary));
+                Shown::new(name, files, file, diagnostic, Related::Is(note))
+            })
+            .collect();
+        let shown = Shown::new(name, files, &primary, diagnostic, Related::Has(related));
         let mut out = String::new();
-        if self.handler.render_report(&mut out, &in_file).is_err() {
+        if self.handler.render_report(&mut out, &shown).is_err() {
             // Rendering into a String fails only if a Display impl does;
             // the plain message still says what is wrong.
-            out = format!("error: {name}: {diagnostic}\n");
+            out = format!("error: {name}: {}\n", shown.message);
         }
         out
     }
 }
 
-/// A diagnostic together with the source it points into, which is what
-/// miette needs to show the offending line.
-struct InFile<'a> {
-    /// The library's diagnostic.
-    diagnostic: &'a dyn Diagnostic,
-    /// The file it is about.
-    source: &'a NamedSource<String>,
-    /// The label at this span is marked primary, so the header points there.
-    primary: Span,
+/// The name to show for `file`: the rule file as the user named it, or an
+/// imported file's path joined to its folder, as the checker read it.
+pub fn file_name(name: &str, file: &FileRef) -> String {
+    match file {
+        FileRef::Import(path) => Path::new(name)
+            .parent()
+            .unwrap_or(Path::new(""))
+            .join(path)
+            .display()
+            .to_string(),
+        _ => name.to_owned(),
+    }
 }
 
-impl fmt::Debug for InFile<'_> {
+/// Whether a [`Shown`] is the diagnostic itself, with the reports of its
+/// labels in other files, or one of those.
+enum Related {
+    Has(Vec<Shown>),
+    /// With the report's words.
+    Is(String),
+}
+
+/// A diagnostic's labels in one file, with that file's text, ready for
+/// miette, every word escaped for the terminal. The labels in other files
+/// are related reports of their own.
+struct Shown {
+    message: String,
+    code: String,
+    severity: miette::Severity,
+    help: Option<String>,
+    source: NamedSource<String>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<Shown>,
+}
+
+impl Shown {
+    fn new(
+        name: &str,
+        files: &SourceFiles,
+        file: &FileRef,
+        diagnostic: &Diagnostic,
+        related: Related,
+    ) -> Self {
+        let text = files.text(file).unwrap_or_default();
+        let (escaped, escapes) = escape_for_terminal(text);
+        let escaped = escaped.into_owned();
+        let shown_name = file_name(name, file);
+        let (shown_name, _) = escape_for_terminal(&shown_name);
+        let labels = diagnostic
+            .labels()
+            .iter()
+            .filter(|label| label.file() == file)
+            .map(|label| {
+                let start = escapes.map(label.start() as usize);
+                let end = escapes.map(label.end() as usize);
+                let span = visible_span(&escaped, start, end - start);
+                let words = label
+                    .text()
+                    .map(|words| escape_for_terminal(words).0.into_owned());
+                if label.is_primary() {
+                    LabeledSpan::new_primary_with_span(words, span)
+                } else {
+                    LabeledSpan::new_with_span(words, span)
+                }
+            })
+            .collect();
+        // A related report (the `use` of an imported file) has no code or
+        // help of its own: it says where the file was imported.
+        let (message, code, severity, help, related) = match related {
+            Related::Has(related) => {
+                let severity = match diagnostic.severity() {
+                    Severity::Warning => miette::Severity::Warning,
+                    _ => miette::Severity::Error,
+                };
+                (
+                    escape_for_terminal(diagnostic.message()).0.into_owned(),
+                    diagnostic.code().to_owned(),
+                    severity,
+                    diagnostic
+                        .help()
+                        .map(|help| escape_for_terminal(help).0.into_owned()),
+                    related,
+                )
+            }
+            Related::Is(note) => {
+                let note = escape_for_terminal(&note).0.into_owned();
+                (
+                    note,
+                    String::new(),
+                    miette::Severity::Advice,
+                    None,
+                    Vec::new(),
+                )
+            }
+        };
+        Shown {
+            message,
+            code,
+            severity,
+            help,
+            source: NamedSource::new(shown_name, escaped),
+            labels,
+            related,
+        }
+    }
+}
+
+impl fmt::Debug for Shown {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.diagnostic, f)
+        f.write_str(&self.message)
     }
 }
 
-impl fmt::Display for InFile<'_> {
+impl fmt::Display for Shown {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self.diagnostic, f)
+        f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for InFile<'_> {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.diagnostic.source()
-    }
-}
+impl std::error::Error for Shown {}
 
-impl Diagnostic for InFile<'_> {
+impl miette::Diagnostic for Shown {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.diagnostic.code()
+        (!self.code.is_empty()).then(|| Box::new(&self.code) as Box<dyn fmt::Display>)
     }
 
-    fn severity(&self) -> Option<Severity> {
-        self.diagnostic.severity()
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.diagnostic.help()
-    }
-
-    fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.diagnostic.url()
+        self.help
+            .as_ref()
+            .map(|help| Box::new(help) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(self.source)
+        Some(&self.source)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let text = self.source.inner().as_str();
-        let primary = (self.primary.start as usize, self.primary.len());
-        let labels = self.diagnostic.labels()?.map(move |label| {
-            let is_primary = label.primary() || (label.offset(), label.len()) == primary;
-            let span = visible_span(text, label.offset(), label.len());
-            let text = label.label().map(str::to_owned);
-            if is_primary {
-                LabeledSpan::new_primary_with_span(text, span)
-            } else {
-                LabeledSpan::new_with_span(text, span)
-            }
-        });
-        Some(Box::new(labels))
+        Some(Box::new(self.labels.iter().cloned()))
     }
 
-    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn Diagnostic> + 'b>> {
-        self.diagnostic.related()
-    }
-
-    fn diagnostic_source(&self) -> Option<&dyn Diagnostic> {
-        self.diagnostic.diagnostic_source()
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(
+            self.related.iter().map(|r| r as &dyn miette::Diagnostic),
+        ))
     }
 }
 
@@ -243,28 +334,39 @@ struct JsonSpan {
 }
 
 impl JsonDiagnostic {
-    /// Describes `diagnostic`, whose main location is `span`, in the file
-    /// `name` whose text is `source`. Line and column count in the text,
-    /// the span's offsets in the file's bytes.
-    pub fn new(name: &str, source: &Source, diagnostic: &dyn Diagnostic, span: Span) -> Self {
+    /// Describes `diagnostic` about the rule file `name` whose texts are
+    /// `files`, at its main location: the file it is in, line and column
+    /// counted in that file's text, the span's offsets in the file's bytes
+    /// (a byte order mark the rule file starts with counted).
+    pub fn new(name: &str, files: &SourceFiles, diagnostic: &Diagnostic) -> Self {
         let severity = match diagnostic.severity() {
-            Some(Severity::Error) | None => "error",
-            Some(Severity::Warning) => "warning",
-            Some(Severity::Advice) => "advice",
+            Severity::Warning => "warning",
+            _ => "error",
         };
-        let (line, column) = line_column(source.text(), span.start as usize);
+        let file = diagnostic
+            .primary()
+            .map_or(&FileRef::Main, |label| label.file());
+        let (start, end) = diagnostic
+            .primary()
+            .map_or((0, 0), |label| (label.start(), label.end()));
+        let text = files.text(file).unwrap_or_default();
+        let (line, column) = line_column(text, start as usize);
+        let offset = |n: u32| match file {
+            FileRef::Main => files.main().file_offset(n),
+            _ => n,
+        };
         Self {
-            code: diagnostic.code().map(|c| c.to_string()),
+            code: Some(diagnostic.code().to_owned()).filter(|c| !c.is_empty()),
             severity,
-            message: diagnostic.to_string(),
-            file: name.to_owned(),
+            message: diagnostic.message().to_owned(),
+            file: file_name(name, file),
             line,
             column,
             span: JsonSpan {
-                start: source.file_offset(span.start),
-                end: source.file_offset(span.end),
+                start: offset(start),
+                end: offset(end),
             },
-            help: diagnostic.help().map(|h| h.to_string()),
+            help: diagnostic.help().map(str::to_owned),
         }
     }
 }
@@ -277,12 +379,14 @@ pub fn json(diagnostics: &[JsonDiagnostic]) -> serde_json::Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rulec::Source;
 
     #[test]
     fn json_describes_a_syntax_error() {
         let source = Source::new("inclusion {\n  hb: hemoglobin >> 80 g/L\n}\n".to_owned());
         let error = rulec::syntax::parse(source.text()).unwrap_err();
-        let diagnostic = JsonDiagnostic::new("x.rules", &source, &error, error.span());
+        let files = SourceFiles::from(source);
+        let diagnostic = JsonDiagnostic::new("x.rules", &files, &Diagnostic::from(&error));
         assert_eq!(diagnostic.file, "x.rules");
         assert_eq!(diagnostic.severity, "error");
         assert_eq!(diagnostic.code.as_deref(), Some("rulec::syntax::expected"));
@@ -295,7 +399,8 @@ mod tests {
     fn json_offsets_count_a_byte_order_mark_but_columns_do_not() {
         let source = Source::new("\u{feff}define x: a >".to_owned());
         let error = rulec::syntax::parse(source.text()).unwrap_err();
-        let diagnostic = JsonDiagnostic::new("x.rules", &source, &error, error.span());
+        let files = SourceFiles::from(source);
+        let diagnostic = JsonDiagnostic::new("x.rules", &files, &Diagnostic::from(&error));
         assert_eq!((diagnostic.line, diagnostic.column), (1, 14));
         assert_eq!((diagnostic.span.start, diagnostic.span.end), (16, 16));
     }
@@ -304,7 +409,8 @@ mod tests {
     fn plain_text_has_no_escape_sequences() {
         let source = "define x: (a\n";
         let error = rulec::syntax::parse(source).unwrap_err();
-        let text = TextRenderer::new(false).render("x.rules", source, &error, error.span());
+        let files = SourceFiles::from(Source::new(source.to_owned()));
+        let text = TextRenderer::new(false).render("x.rules", &files, &Diagnostic::from(error));
         assert!(!text.contains('\u{1b}'), "{text}");
         assert!(text.contains("x.rules:"), "{text}");
     }
@@ -313,7 +419,8 @@ mod tests {
     fn colour_uses_escape_sequences() {
         let source = "define x: (a\n";
         let error = rulec::syntax::parse(source).unwrap_err();
-        let text = TextRenderer::new(true).render("x.rules", source, &error, error.span());
+        let files = SourceFiles::from(Source::new(source.to_owned()));
+        let text = TextRenderer::new(true).render("x.rules", &files, &Diagnostic::from(error));
         assert!(text.contains('\u{1b}'), "{text}");
     }
 

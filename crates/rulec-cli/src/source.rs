@@ -1,77 +1,8 @@
-//! Rule file text as the parser sees it, and as a terminal may be shown it.
+//! Rule file text as a terminal may be shown it, and line and column of
+//! an offset. (Reading a rule file, its size limit and byte order mark,
+//! is the library's: [`rulec::Source::read`].)
 
 use std::borrow::Cow;
-use std::io::Read;
-use std::path::Path;
-
-/// The byte order mark some Windows editors put at the start of UTF-8 files.
-const BOM: char = '\u{feff}';
-
-/// The text of a rule file, without a leading byte order mark.
-///
-/// The mark is not part of the language, and editors do not show it, so it
-/// is dropped before parsing; spans then count from the first byte after
-/// it, and [`Source::file_offset`] turns them back into file offsets.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Source {
-    /// The text after the mark.
-    text: String,
-    /// How many bytes the mark took: 0 or 3.
-    skipped: u32,
-}
-
-impl Source {
-    /// Wraps a file's text, dropping a leading byte order mark.
-    pub fn new(mut text: String) -> Self {
-        let skipped = if text.starts_with(BOM) {
-            text.drain(..BOM.len_utf8());
-            3
-        } else {
-            0
-        };
-        Self { text, skipped }
-    }
-
-    /// The text to parse and render.
-    pub fn text(&self) -> &str {
-        &self.text
-    }
-
-    /// The offset in the file of byte `offset` of [`Source::text`].
-    pub fn file_offset(&self, offset: u32) -> u32 {
-        offset.saturating_add(self.skipped)
-    }
-}
-
-/// Reads a rule file as UTF-8, describing any failure in one phrase. Every
-/// command that reads rule files (`check`, `eval`, `explain`, `fmt`) reads
-/// them here, so all refuse the same files with the same words.
-pub fn read(path: &Path) -> Result<Source, String> {
-    // Read no more than the parser accepts, whatever the file (a device or
-    // a pipe has no size to ask for first).
-    let limit = rulec::syntax::MAX_SOURCE_LEN;
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|file| file.take(limit as u64 + 1).read_to_end(&mut bytes))
-        .map_err(|e| e.to_string())?;
-    if bytes.len() > limit {
-        return Err(format!(
-            "it is larger than {} MiB, the most a rule file may be",
-            limit >> 20
-        ));
-    }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let valid = e.utf8_error().valid_up_to();
-        let prefix = e
-            .as_bytes()
-            .get(..valid)
-            .and_then(|b| std::str::from_utf8(b).ok())
-            .unwrap_or_default();
-        let (line, column) = line_column(prefix, valid);
-        format!("not valid UTF-8 at line {line}, column {column}; save the file as UTF-8")
-    })?;
-    Ok(Source::new(text))
-}
 
 /// Whether `c` would act on a terminal or hide text if written raw: C0
 /// controls but tab and line breaks, DEL, C1 controls, bidi controls and
@@ -162,20 +93,6 @@ pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_byte_order_mark_is_dropped_and_counted() {
-        let source = Source::new("\u{feff}define x: y".to_owned());
-        assert_eq!(source.text(), "define x: y");
-        assert_eq!(source.file_offset(0), 3);
-    }
-
-    #[test]
-    fn text_without_a_mark_is_kept_whole() {
-        let source = Source::new("define x: y".to_owned());
-        assert_eq!(source.text(), "define x: y");
-        assert_eq!(source.file_offset(7), 7);
-    }
 
     #[test]
     fn line_column_is_one_based() {

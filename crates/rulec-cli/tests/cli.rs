@@ -172,6 +172,23 @@ fn check_use_takes_field_types_from_the_imported_file() {
 }
 
 #[test]
+fn check_an_error_in_an_imported_file_points_into_that_file() {
+    // The snippet is of imported-bad-unit.rules, at `gg/L`; the `use` in
+    // imports-bad-unit.rules follows.
+    assert_cmd_snapshot!(rulec(&["check", "tests/inputs/imports-bad-unit.rules"]));
+}
+
+#[test]
+fn check_json_names_the_imported_file_an_error_is_in() {
+    assert_cmd_snapshot!(rulec(&[
+        "check",
+        "--format",
+        "json",
+        "tests/inputs/imports-bad-unit.rules"
+    ]));
+}
+
+#[test]
 fn check_use_is_relative_to_the_importing_file_not_the_working_directory() {
     let mut command = rulec(&["check", "inputs/imports.rules"]);
     command.current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests"));

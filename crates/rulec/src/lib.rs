@@ -25,17 +25,16 @@
 //!         }
 //!     "#;
 //!
-//!     // Parse, check (units, types, names), compile to closures.
-//!     let file = rulec::syntax::parse(source)?;
-//!     let checked = rulec::check::check(&file, &rulec::check::NoImports);
-//!     let program = checked.program.ok_or("the rule file has errors")?;
-//!     let compiled = rulec::compile::compile(&program);
+//!     // Parse, check (units, types, names), compile to closures; from a
+//!     // file, `rulec::Rules::load(path)` reads it and its imports first.
+//!     let rules = rulec::Rules::from_source(source)?;
+//!     let (program, compiled) = (rules.program(), rules.compiled());
 //!
 //!     // A record from JSON: values are converted into the fields' units
 //!     // (9.2 g/dL into g/L, creatinine and its range from mg/dL into umol/L).
 //!     let json = r#"{"id": "p1", "hemoglobin": "9.2 g/dL",
 //!                    "creatinine": {"value": 1.1, "unit": "mg/dL", "low": 0.6, "high": 1.2}}"#;
-//!     let read = rulec::records::from_json_str(&program, json, 1);
+//!     let read = rulec::records::from_json_str(program, json, 1);
 //!     for error in &read.errors {
 //!         eprintln!("{error}");
 //!     }
@@ -44,7 +43,7 @@
 //!     // verdict fast; `explain` gives the same verdict with the reasons.
 //!     let index = jiff::civil::date(2026, 11, 24);
 //!     let verdict = compiled.evaluate(&read.record, index)?;
-//!     let explained = rulec::eval::explain(&program, &read.record, index);
+//!     let explained = rulec::eval::explain(program, &read.record, index);
 //!     assert_eq!(explained.verdict, verdict);
 //!     println!("{}: {:?}", read.name(), verdict.status);
 //!     for (criterion, why) in verdict.criteria.iter().zip(&explained.explanations) {
@@ -57,6 +56,11 @@
 //!     Ok(())
 //! }
 //! ```
+//!
+//! When the rules do not parse or check, [`RulesError::Invalid`] holds
+//! every problem as a [`Diagnostic`]: a stable code, a severity, the
+//! message, labelled spans each in the file it points into (the rule file
+//! or a file it imports with `use`) and help, whichever stage found it.
 //!
 //! Records also come from CSV ([`records::from_csv`]) and from Rust types
 //! ([`records::ToRecord`], [`records::RecordBuilder`]).
@@ -93,17 +97,21 @@
 //! ```
 //!
 //! Mistakes are reported as data, with a stable code, the span and what
-//! was expected in words (render them with `miette`):
+//! was expected in words (a [`Diagnostic`] implements `miette::Diagnostic`):
 //!
 //! ```
-//! let error = rulec::syntax::parse("inclusion { hb: hemoglobin > 80 g//L }").unwrap_err();
-//! assert_eq!(error.to_string(), "malformed unit `g//L`: two operators in a row");
+//! let error = rulec::Rules::from_source("inclusion { hb: hemoglobin > 80 g//L }").unwrap_err();
+//! let [diagnostic] = error.diagnostics() else { unreachable!() };
+//! assert_eq!(diagnostic.code(), "rulec::syntax::malformed_unit");
+//! assert_eq!(diagnostic.message(), "malformed unit `g//L`: two operators in a row");
 //! ```
 //!
 //! # Modules
 //!
-//! The library follows the pipeline of the language; each stage is a
-//! module: [`syntax`] (source to a spanned syntax tree and back), [`units`]
+//! [`Rules`] and [`Diagnostic`] are the common path. Below them, the
+//! library follows the pipeline of the language; each stage is a module,
+//! public for tools that need a stage on its own (a formatter, an editor,
+//! a linter), and documented as that lower layer: [`syntax`] (source to a spanned syntax tree and back), [`units`]
 //! (UCUM units, their dimensions and exact conversions), [`check`] (a
 //! syntax tree to a typed program, or its diagnostics), [`compile`] (a
 //! program to closures), [`eval`] (three-valued verdicts, and the
@@ -114,13 +122,18 @@
 
 pub mod check;
 pub mod compile;
+pub mod diagnostic;
 pub mod eval;
 pub mod records;
+mod rules;
 pub mod schema;
 pub mod semantics;
 mod suggest;
 pub mod syntax;
 pub mod units;
+
+pub use diagnostic::{Diagnostic, FileRef, Label, Severity};
+pub use rules::{LoadOptions, ReadError, Rules, RulesError, Source, SourceFiles};
 
 /// `#[derive(rulec::Record)]`: see [`records::Bind`].
 #[cfg(feature = "derive")]

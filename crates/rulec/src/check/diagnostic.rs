@@ -5,7 +5,9 @@
 use miette::Diagnostic;
 use thiserror::Error;
 
-use crate::syntax::Span;
+use crate::diagnostic::{Diagnostic as Shown, FileRef, Label};
+use crate::syntax::{Span, SyntaxError};
+use crate::units::UnitError;
 
 /// A problem the checker found. Warnings do not stop a rule file from
 /// checking; errors do.
@@ -27,17 +29,16 @@ pub enum CheckError {
     },
 
     /// A unit that cannot be read, or cannot be used where it stands.
-    #[error("{message}")]
+    #[error("{error}")]
     #[diagnostic(code(rulec::check::unit))]
     Unit {
-        /// The units layer's message.
-        message: String,
-        /// The units layer's code, such as `rulec::units::unknown`.
-        unit_code: String,
+        /// The units layer's error, typed: [`CheckError::unit_code`] gives
+        /// its code.
+        error: UnitError,
         /// Where the unit is.
         #[label("here")]
         span: Span,
-        /// The units layer's suggestion.
+        /// The units layer's suggestion, as text for the derive to show.
         #[help]
         help: Option<String>,
     },
@@ -263,6 +264,23 @@ pub enum CheckError {
         span: Span,
     },
 
+    /// An error inside a file imported with `use`: a syntax error, or an
+    /// error in a field it declares. Shown through `miette` it reads as
+    /// other `use` failures, at the `use`; as a [`crate::Diagnostic`] it is
+    /// the inner error, pointing into the imported file, with the `use`
+    /// labelled "imported here".
+    #[error("cannot use `{path}`: {error}")]
+    #[diagnostic(code(rulec::check::use_failed))]
+    InImport {
+        /// The path as written.
+        path: String,
+        /// The error, its spans in the imported file.
+        error: Box<ImportError>,
+        /// The `use`'s path.
+        #[label("imported here")]
+        span: Span,
+    },
+
     /// A test that only applies to fields (`is known`) used on something
     /// else.
     #[error("`{test}` applies to a field, not to {found}")]
@@ -398,12 +416,25 @@ impl CheckError {
             | CheckError::TooDeep { span, .. }
             | CheckError::NameTooLong { span, .. }
             | CheckError::UseFailed { span, .. }
+            | CheckError::InImport { span, .. }
             | CheckError::NotAField { span, .. }
             | CheckError::UnusedField { span, .. }
             | CheckError::ConstantCriterion { span, .. }
             | CheckError::ImpossibleRange { span, .. }
             | CheckError::BandGap { span, .. }
             | CheckError::VacuousAll { span, .. } => *span,
+        }
+    }
+
+    /// For [`CheckError::Unit`], the units layer's code, such as
+    /// `rulec::units::unknown`.
+    #[must_use]
+    pub fn unit_code(&self) -> Option<String> {
+        match self {
+            CheckError::Unit { error, .. } => {
+                miette::Diagnostic::code(error).map(|c| c.to_string())
+            }
+            _ => None,
         }
     }
 
@@ -418,5 +449,54 @@ impl CheckError {
                 | CheckError::BandGap { .. }
                 | CheckError::VacuousAll { .. }
         )
+    }
+}
+
+/// What went wrong inside a file imported with `use`.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum ImportError {
+    /// The imported file does not parse.
+    #[error("it has a syntax error: {0}")]
+    Syntax(SyntaxError),
+    /// A field the imported file declares has an error.
+    #[error("field `{field}`: {error}")]
+    Field {
+        /// The field.
+        field: String,
+        /// The error, its spans in the imported file.
+        error: CheckError,
+    },
+}
+
+impl From<CheckError> for Shown {
+    fn from(error: CheckError) -> Self {
+        Self::from(&error)
+    }
+}
+
+impl From<&CheckError> for Shown {
+    fn from(error: &CheckError) -> Self {
+        let CheckError::InImport {
+            path,
+            error: inner,
+            span,
+        } = error
+        else {
+            let span = error.span();
+            return Self::from_miette(error, (span.start, span.end));
+        };
+        let file = FileRef::Import(path.clone());
+        let inner = match inner.as_ref() {
+            ImportError::Syntax(e) => Shown::from(e),
+            ImportError::Field { error, .. } => Shown::from(error),
+        };
+        inner.moved_into(&file).with_label(Label::new(
+            FileRef::Main,
+            span.start,
+            span.end,
+            Some("imported here".to_owned()),
+            false,
+        ))
     }
 }

@@ -7,7 +7,7 @@ use crate::syntax::{self, CompareOp, ExprKind, FieldDecl, Item, RuleFile, Sectio
 use crate::units::{Conversion, MolarMass, Scale, Unit};
 
 use super::Imports;
-use super::diagnostic::CheckError;
+use super::diagnostic::{CheckError, ImportError};
 use super::expr::Ctx;
 use super::program::*;
 use crate::schema::{Field, FieldType, Schema};
@@ -40,9 +40,9 @@ pub(super) fn check_file(file: &RuleFile, imports: &dyn Imports) -> (Program, Ve
                         });
                     }
                     Ok(parsed) => imported.push((&u.path.node, u.path.span, parsed)),
-                    Err(e) => diagnostics.push(CheckError::UseFailed {
+                    Err(e) => diagnostics.push(CheckError::InImport {
                         path: u.path.node.clone(),
-                        reason: format!("it has a syntax error: {e}"),
+                        error: Box::new(ImportError::Syntax(e)),
                         span: u.path.span,
                     }),
                 },
@@ -298,15 +298,19 @@ fn schema_of(
         }
         seen.insert(&name.node, span);
         // Spans of an imported file mean nothing in this one: its problems
-        // are reported at the `use`, naming the field.
+        // are reported at the `use`, carrying the error with its spans in
+        // the imported file.
         let mut found = Vec::new();
         let ty = field_type(&d.decl.ty.node, d.decl.ty.span, &mut found, poisoned);
         match d.imported_at {
             None => diagnostics.append(&mut found),
             Some((path, at)) => {
-                diagnostics.extend(found.into_iter().map(|e| CheckError::UseFailed {
+                diagnostics.extend(found.into_iter().map(|e| CheckError::InImport {
                     path: path.to_owned(),
-                    reason: format!("field `{}`: {e}", name.node),
+                    error: Box::new(ImportError::Field {
+                        field: name.node.clone(),
+                        error: e,
+                    }),
                     span: at,
                 }))
             }
@@ -495,10 +499,7 @@ fn unit_or_report(text: &str, span: Span, diagnostics: &mut Vec<CheckError>) -> 
 /// A unit error placed at the unit's span in the rule file.
 pub(super) fn unit_diagnostic(e: &crate::units::UnitError, span: Span) -> CheckError {
     CheckError::Unit {
-        message: e.to_string(),
-        unit_code: miette::Diagnostic::code(e)
-            .map(|c| c.to_string())
-            .unwrap_or_default(),
+        error: e.clone(),
         span,
         help: miette::Diagnostic::help(e).map(|h| h.to_string()),
     }

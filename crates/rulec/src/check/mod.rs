@@ -2,6 +2,10 @@
 //! to slots, every expression typed, constants converted into the unit of
 //! the field they are compared with), or the list of every problem in it.
 //!
+//! The lower layer: [`crate::Rules`] parses, checks and compiles in one
+//! call, its problems as [`crate::Diagnostic`]s (each [`CheckError`]
+//! converts into one).
+//!
 //! ```
 //! let file = rulec::syntax::parse(r#"
 //! fields { hemoglobin: g/L }
@@ -30,7 +34,7 @@ mod items;
 mod lint;
 mod program;
 
-pub use diagnostic::CheckError;
+pub use diagnostic::{CheckError, ImportError};
 pub use program::*;
 
 use crate::syntax::RuleFile;

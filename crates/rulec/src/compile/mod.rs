@@ -2,6 +2,9 @@
 //! [`Compiled`], that evaluates records with no dispatch on the program
 //! left to do.
 //!
+//! The lower layer: [`crate::Rules`] compiles as it checks, and
+//! [`crate::Rules::compiled`] gives the result.
+//!
 //! Every decision that depends only on the program is taken once, here:
 //! fields are read by slot, through an accessor chosen for their depth (the
 //! record or a list element); each comparison, arithmetic operator,

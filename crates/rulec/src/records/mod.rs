@@ -275,6 +275,20 @@ impl fmt::Display for DataError {
     }
 }
 
+/// A data error as a [`crate::Diagnostic`]: the code
+/// `rulec::records::data_error`, an error, its message as displayed above.
+/// It has no label: the record is named in the message, and records are
+/// not rule files a span could point into.
+impl From<DataError> for crate::diagnostic::Diagnostic {
+    fn from(error: DataError) -> Self {
+        Self::new(
+            "rulec::records::data_error",
+            crate::diagnostic::Severity::Error,
+            error.to_string(),
+        )
+    }
+}
+
 /// Why a value cannot be read, in words.
 type Reason = String;
 

@@ -240,3 +240,16 @@ impl SyntaxError {
         }
     }
 }
+
+impl From<SyntaxError> for crate::diagnostic::Diagnostic {
+    fn from(error: SyntaxError) -> Self {
+        Self::from(&error)
+    }
+}
+
+impl From<&SyntaxError> for crate::diagnostic::Diagnostic {
+    fn from(error: &SyntaxError) -> Self {
+        let span = error.span();
+        Self::from_miette(error, (span.start, span.end))
+    }
+}

@@ -1,5 +1,9 @@
 //! The front end: source text to syntax tree and back.
 //!
+//! The lower layer: [`crate::Rules`] parses, checks and compiles in one
+//! call. Use this module on its own to work on the tree (format, print,
+//! inspect a rule file that need not check).
+//!
 //! [`parse`] turns a rule file into a [`RuleFile`] whose every node carries
 //! its [`Span`]; [`print()`] turns a tree back into canonical source, such
 //! that parsing the printed text gives an equal tree.

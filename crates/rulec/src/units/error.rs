@@ -145,3 +145,22 @@ pub enum UnitError {
         reason: String,
     },
 }
+
+/// A unit error on its own, outside a rule file: its labels point into
+/// the unit as written, which no file holds, so it has none. (In a rule
+/// file the checker places it on the unit: `rulec::check::unit`.)
+impl From<UnitError> for crate::diagnostic::Diagnostic {
+    fn from(error: UnitError) -> Self {
+        let mut diagnostic = Self::new(
+            miette::Diagnostic::code(&error)
+                .map(|c| c.to_string())
+                .unwrap_or_default(),
+            crate::diagnostic::Severity::Error,
+            error.to_string(),
+        );
+        if let Some(help) = miette::Diagnostic::help(&error) {
+            diagnostic = diagnostic.with_help(help.to_string());
+        }
+        diagnostic
+    }
+}
