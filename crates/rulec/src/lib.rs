@@ -111,12 +111,15 @@
 //! [`Rules`] and [`Diagnostic`] are the common path. Below them, the
 //! library follows the pipeline of the language; each stage is a module,
 //! public for tools that need a stage on its own (a formatter, an editor,
-//! a linter), and documented as that lower layer: [`syntax`] (source to a spanned syntax tree and back), [`units`]
-//! (UCUM units, their dimensions and exact conversions), [`check`] (a
-//! syntax tree to a typed program, or its diagnostics), [`compile`] (a
-//! program to closures), [`eval`] (three-valued verdicts, and the
-//! reference evaluator) and [`records`] (patient records from JSON, CSV and
-//! Rust types).
+//! a linter), and documented as that lower layer: [`syntax`] (source to a
+//! spanned syntax tree and back), [`units`] (UCUM units, their dimensions
+//! and exact conversions), [`check`] (a syntax tree to a typed program, or
+//! its diagnostics), [`compile`] (a program to closures), [`eval`]
+//! (three-valued verdicts, and the reference evaluator) and [`records`]
+//! (patient records from JSON, CSV and Rust types). They build on
+//! [`schema`] (fields, their slots, and the packed [`schema::Record`]) and
+//! [`semantics`] (the language's rules — Kleene logic, comparison with
+//! ties, calendar arithmetic — written once for every evaluator).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
