@@ -117,3 +117,15 @@ fn load_reads_as_the_cli_did() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// An imported file is read as the main file is: a byte order mark at its
+/// start is not part of the language, and is dropped.
+#[test]
+fn an_imported_file_may_start_with_a_byte_order_mark() {
+    let rules = Rules::load(format!("{DIR}/uses-bom.rules"));
+    let rules = match rules {
+        Ok(rules) => rules,
+        Err(error) => panic!("{error}: {:?}", error.diagnostics()),
+    };
+    assert_eq!(rules.program().schema.fields.len(), 2);
+}
