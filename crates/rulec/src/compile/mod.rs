@@ -170,17 +170,26 @@ impl Compiled {
     /// the program this was compiled from.
     pub fn evaluate(&self, record: &Record, index: Date) -> Result<Verdict, SchemaMismatch> {
         self.shape.check(record)?;
-        let criteria: Vec<CriterionOutcome> = self.with_cache(|cache| {
-            let ctx = Ctx::top(record, index, &self.defines, cache, None);
-            self.criteria
-                .iter()
-                .map(|c| CriterionOutcome {
-                    id: c.id.clone(),
-                    section: c.section,
-                    outcome: Outcome::from((c.condition)(&ctx)),
-                })
-                .collect()
-        });
+        let mut criteria: Vec<CriterionOutcome> = self
+            .criteria
+            .iter()
+            .map(|c| CriterionOutcome {
+                id: c.id.clone(),
+                section: c.section,
+                outcome: Outcome::Unknown,
+            })
+            .collect();
+        self.plan.outcomes(record.words(), &mut criteria);
+        if !self.plan.by_closure.is_empty() {
+            self.with_cache(|cache| {
+                let ctx = Ctx::top(record, index, &self.defines, cache, None);
+                for &i in &self.plan.by_closure {
+                    if let (Some(c), Some(out)) = (self.criteria.get(i), criteria.get_mut(i)) {
+                        out.outcome = Outcome::from((c.condition)(&ctx));
+                    }
+                }
+            });
+        }
         let status = crate::eval::status_of(&criteria);
         let missing = if status == Status::Undetermined {
             self.explain_missing(record, index, &criteria)

@@ -32,7 +32,7 @@ mod atom;
 mod tree;
 
 use crate::check::{Cond, FieldRef, Program};
-use crate::eval::Status;
+use crate::eval::{CriterionOutcome, Outcome, Status};
 use crate::schema::{Lane, Layout};
 use crate::syntax::Section;
 
@@ -79,10 +79,60 @@ pub(super) struct Plan {
     trees: Vec<Tree>,
     /// The criteria left to their closures, by index.
     pub(super) rest: Vec<usize>,
+    /// Every planned criterion on its own, for [`Plan::outcomes`]: the
+    /// status's shared masks merge criteria, so each keeps its own here.
+    forms: Vec<Form>,
+    /// The masks of the chains among `forms`.
+    form_masks: Vec<Masks>,
+    /// The criteria whose outcomes [`Plan::outcomes`] leaves to their
+    /// closures, by index: `rest`, and any planned criterion without a form.
+    pub(super) by_closure: Vec<usize>,
+}
+
+/// One planned criterion, as [`Plan::outcomes`] decides it.
+#[derive(Clone, Copy, Debug)]
+struct Form {
+    /// The criterion's index in the program.
+    criterion: u32,
+    kind: FormKind,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum FormKind {
+    /// A chain over `form_masks[from..to]`.
+    Chain { is_or: bool, from: u32, to: u32 },
+    /// The tree `trees[i]`.
+    Tree(u32),
 }
 
 /// A leaf of a chain: a bit of the bit space, perhaps negated.
 type Leaf = (usize, bool);
+
+/// The masks of a chain's leaves, a pair per word of the bit space.
+fn masks_of(leaves: &[Leaf]) -> Vec<Masks> {
+    let mut masks: Vec<Masks> = Vec::new();
+    for &(bit, negated) in leaves {
+        let word = u32::try_from(bit / 64).unwrap_or(u32::MAX);
+        let at = match masks.iter().position(|m| m.word == word) {
+            Some(at) => at,
+            None => {
+                masks.push(Masks {
+                    word,
+                    ..Masks::default()
+                });
+                masks.len() - 1
+            }
+        };
+        if let Some(m) = masks.get_mut(at) {
+            if negated {
+                m.neg |= 1 << (bit % 64);
+            } else {
+                m.pos |= 1 << (bit % 64);
+            }
+        }
+    }
+    masks
+}
 
 impl Plan {
     /// The plan of `program`'s criteria.
@@ -110,7 +160,14 @@ impl Plan {
             for is_or in kinds {
                 let mut leaves = Vec::new();
                 if plan.collect(layout, &criterion.condition, is_or, false, &mut leaves) {
-                    plan.place(inclusion, is_or, &leaves);
+                    let masks = masks_of(&leaves);
+                    plan.add_form(index, |plan| {
+                        let from = u32::try_from(plan.form_masks.len()).ok()?;
+                        plan.form_masks.extend_from_slice(&masks);
+                        let to = u32::try_from(plan.form_masks.len()).ok()?;
+                        Some(FormKind::Chain { is_or, from, to })
+                    });
+                    plan.place(inclusion, is_or, masks);
                     placed = true;
                     break;
                 }
@@ -124,13 +181,19 @@ impl Plan {
                     plan.leaf(layout, c)
                 });
                 match tree {
-                    Some(tree) => plan.trees.push(tree),
+                    Some(tree) => {
+                        plan.add_form(index, |plan| {
+                            u32::try_from(plan.trees.len()).ok().map(FormKind::Tree)
+                        });
+                        plan.trees.push(tree);
+                    }
                     None => {
                         plan.atoms = before.0;
                         plan.thresholds.truncate(before.1);
                         plan.others.truncate(before.2);
                         plan.tests.truncate(before.3);
                         plan.rest.push(index);
+                        plan.by_closure.push(index);
                     }
                 }
             }
@@ -213,29 +276,18 @@ impl Plan {
         Some(bit)
     }
 
-    /// Adds a criterion's chain to the plan.
-    fn place(&mut self, inclusion: bool, is_or: bool, leaves: &[Leaf]) {
-        let mut masks: Vec<Masks> = Vec::new();
-        for &(bit, negated) in leaves {
-            let word = u32::try_from(bit / 64).unwrap_or(u32::MAX);
-            let at = match masks.iter().position(|m| m.word == word) {
-                Some(at) => at,
-                None => {
-                    masks.push(Masks {
-                        word,
-                        ..Masks::default()
-                    });
-                    masks.len() - 1
-                }
-            };
-            if let Some(m) = masks.get_mut(at) {
-                if negated {
-                    m.neg |= 1 << (bit % 64);
-                } else {
-                    m.pos |= 1 << (bit % 64);
-                }
-            }
+    /// Notes the form of criterion `index`; a program too large for the
+    /// indices of a form (4 billion criteria) has none, and [`Plan::outcomes`]
+    /// then leaves that criterion to its closure.
+    fn add_form(&mut self, index: usize, kind: impl FnOnce(&mut Plan) -> Option<FormKind>) {
+        match (u32::try_from(index).ok(), kind(self)) {
+            (Some(criterion), Some(kind)) => self.forms.push(Form { criterion, kind }),
+            _ => self.by_closure.push(index),
         }
+    }
+
+    /// Adds a criterion's chain to the plan.
+    fn place(&mut self, inclusion: bool, is_or: bool, masks: Vec<Masks>) {
         // A single leaf is a chain of either kind; `Plan::of` tries the
         // section's shared kind first, so it always lands in the shared masks.
         let shared = match (inclusion, is_or) {
@@ -259,10 +311,9 @@ impl Plan {
         }
     }
 
-    /// The status as far as the planned criteria go: `Err(Ineligible)`
-    /// when one rules the record out, else whether any is unknown.
+    /// The atoms' bits for a record: values and known bits, by atom word.
     #[inline]
-    pub(super) fn decide(&self, words: &[u64]) -> Result<bool, Status> {
+    fn atoms<'w>(&self, words: &'w [u64]) -> Atoms<'w> {
         let mut atom_value = [0_u64; ATOM_WORDS];
         let mut atom_known = [0_u64; ATOM_WORDS];
         if self.atoms <= 64 {
@@ -293,28 +344,69 @@ impl Plan {
                 }
             }
         }
-        let bits = |word: u32| -> (u64, u64) {
-            let word = word as usize;
-            if word < self.flag_words {
-                let v = words.get(word).copied().unwrap_or(0);
-                let k = words.get(word + self.flag_words).copied().unwrap_or(0);
-                (v, k)
-            } else {
-                let at = word - self.flag_words;
-                let v = atom_value.get(at).copied().unwrap_or(0);
-                let k = atom_known.get(at).copied().unwrap_or(0);
-                (v, k)
+        Atoms {
+            words,
+            flag_words: self.flag_words,
+            value: atom_value,
+            known: atom_known,
+        }
+    }
+
+    /// The outcome of every planned criterion that has a form, written
+    /// into `out` by criterion index; the others are left as they are.
+    ///
+    /// No criterion stops another: each is a few word operations and no
+    /// branch on the record's values but the outcome's own.
+    #[inline]
+    pub(super) fn outcomes(&self, words: &[u64], out: &mut [CriterionOutcome]) {
+        let atoms = self.atoms(words);
+        for form in &self.forms {
+            let outcome = match form.kind {
+                FormKind::Chain { is_or, from, to } => {
+                    let masks = self
+                        .form_masks
+                        .get(from as usize..to as usize)
+                        .unwrap_or_default();
+                    let (mut true_, mut false_, mut unknown) = (0, 0, 0);
+                    for m in masks {
+                        let (t, f, u) = atoms.leaves(m);
+                        true_ |= t;
+                        false_ |= f;
+                        unknown |= u;
+                    }
+                    // An `or` is met by a true leaf, an `and` not met by a
+                    // false one; otherwise unknown while a leaf is.
+                    let settling = if is_or { true_ } else { false_ };
+                    match (settling != 0, unknown != 0) {
+                        (true, _) if is_or => Outcome::Met,
+                        (true, _) => Outcome::NotMet,
+                        (false, true) => Outcome::Unknown,
+                        (false, false) if is_or => Outcome::NotMet,
+                        (false, false) => Outcome::Met,
+                    }
+                }
+                FormKind::Tree(i) => match self.trees.get(i as usize) {
+                    Some(tree) => match tree.eval(&|word| atoms.bits(word)) {
+                        (true, _) => Outcome::Met,
+                        (_, true) => Outcome::NotMet,
+                        _ => Outcome::Unknown,
+                    },
+                    None => continue,
+                },
+            };
+            if let Some(c) = out.get_mut(form.criterion as usize) {
+                c.outcome = outcome;
             }
-        };
-        // For masks `m` over bits `(v, k)`: the leaves known true, known
-        // false, and not known.
-        let leaves = |m: &Masks| {
-            let (v, k) = bits(m.word);
-            let true_ = k & ((m.pos & v) | (m.neg & !v));
-            let false_ = k & ((m.pos & !v) | (m.neg & v));
-            let unknown = (m.pos | m.neg) & !k;
-            (true_, false_, unknown)
-        };
+        }
+    }
+
+    /// The status as far as the planned criteria go: `Err(Ineligible)`
+    /// when one rules the record out, else whether any is unknown.
+    #[inline]
+    pub(super) fn decide(&self, words: &[u64]) -> Result<bool, Status> {
+        let atoms = self.atoms(words);
+        let bits = |word: u32| atoms.bits(word);
+        let leaves = |m: &Masks| atoms.leaves(m);
         let mut unknown = false;
         for m in &self.all_true {
             let (_, false_, u) = leaves(m);
@@ -356,5 +448,42 @@ impl Plan {
             unknown |= !true_ & !false_;
         }
         Ok(unknown)
+    }
+}
+
+/// The bit space of one record: its flag words, and the atoms computed
+/// from its other words.
+struct Atoms<'w> {
+    words: &'w [u64],
+    flag_words: usize,
+    value: [u64; ATOM_WORDS],
+    known: [u64; ATOM_WORDS],
+}
+
+impl Atoms<'_> {
+    /// The value and known bits of one word of the bit space.
+    #[inline]
+    fn bits(&self, word: u32) -> (u64, u64) {
+        let word = word as usize;
+        if word < self.flag_words {
+            let v = self.words.get(word).copied().unwrap_or(0);
+            let k = self.words.get(word + self.flag_words).copied().unwrap_or(0);
+            (v, k)
+        } else {
+            let at = word - self.flag_words;
+            let v = self.value.get(at).copied().unwrap_or(0);
+            let k = self.known.get(at).copied().unwrap_or(0);
+            (v, k)
+        }
+    }
+
+    /// For masks `m`: the leaves known true, known false, and not known.
+    #[inline]
+    fn leaves(&self, m: &Masks) -> (u64, u64, u64) {
+        let (v, k) = self.bits(m.word);
+        let true_ = k & ((m.pos & v) | (m.neg & !v));
+        let false_ = k & ((m.pos & !v) | (m.neg & v));
+        let unknown = (m.pos | m.neg) & !k;
+        (true_, false_, unknown)
     }
 }
