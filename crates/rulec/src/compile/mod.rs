@@ -19,7 +19,10 @@
 //! evaluator [`crate::eval::evaluate`] (the property test
 //! `tests/compile_oracle/` holds them to it). It runs in two passes:
 //!
-//! 1. **The fast pass** computes every criterion's outcome. `and`/`or`
+//! 1. **The fast pass** computes every criterion's outcome: those the
+//!    status plan (`plan/`, below) decides — flags, thresholds, member and
+//!    set tests and `and`/`or` trees of them — from the record's words as
+//!    the verdict is built, the others by their closures. `and`/`or`
 //!    short-circuit under Kleene logic; groups, list quantifiers, counts and
 //!    comparisons stop as soon as their answer is settled. Defines are
 //!    computed at most once per record, lazily, into a cache of [`Cell`]s
@@ -58,6 +61,8 @@ mod num;
 mod ops;
 mod plan;
 mod schema;
+#[cfg(test)]
+mod tests;
 
 use std::cell::Cell;
 use std::fmt;
@@ -170,17 +175,31 @@ impl Compiled {
     /// the program this was compiled from.
     pub fn evaluate(&self, record: &Record, index: Date) -> Result<Verdict, SchemaMismatch> {
         self.shape.check(record)?;
-        let mut criteria: Vec<CriterionOutcome> = self
-            .criteria
-            .iter()
-            .map(|c| CriterionOutcome {
+        // One pass builds the verdict: planned criteria are decided from
+        // the record's bit space as they are copied in, with the status.
+        let space = self.plan.space(record.words());
+        let (mut ruled_out, mut unknown) = (false, false);
+        let mut criteria: Vec<CriterionOutcome> = Vec::with_capacity(self.criteria.len());
+        for (c, form) in self.criteria.iter().zip(&self.plan.forms) {
+            let outcome = form.map_or(Outcome::Unknown, |f| space.outcome(f));
+            let out = CriterionOutcome {
                 id: c.id.clone(),
                 section: c.section,
-                outcome: Outcome::Unknown,
-            })
-            .collect();
-        self.plan.outcomes(record.words(), &mut criteria);
-        if !self.plan.by_closure.is_empty() {
+                outcome,
+            };
+            ruled_out |= out.rules_out();
+            unknown |= outcome == Outcome::Unknown;
+            criteria.push(out);
+        }
+        let status = if self.plan.by_closure.is_empty() {
+            if ruled_out {
+                Status::Ineligible
+            } else if unknown {
+                Status::Undetermined
+            } else {
+                Status::Eligible
+            }
+        } else {
             self.with_cache(|cache| {
                 let ctx = Ctx::top(record, index, &self.defines, cache, None);
                 for &i in &self.plan.by_closure {
@@ -189,8 +208,8 @@ impl Compiled {
                     }
                 }
             });
-        }
-        let status = crate::eval::status_of(&criteria);
+            crate::eval::status_of(&criteria)
+        };
         let missing = if status == Status::Undetermined {
             self.explain_missing(record, index, &criteria)
         } else {

@@ -24,15 +24,21 @@
 //! A deeper tree of the same leaves (`sex = female and (pregnant or
 //! lactating)`) is evaluated over the same bits in two rails (`tree.rs`).
 //! Everything else — dates, lists, groups, defines, text — keeps its
-//! closure. The plan serves [`super::Compiled::status`] only: it gives the
-//! status, not each criterion's outcome, and reads no field as "missing"
-//! for the explaining pass.
+//! closure.
+//!
+//! The plan serves both entry points. [`super::Compiled::status`] uses the
+//! shared masks above and stops at the first criterion that rules out;
+//! [`super::Compiled::evaluate`] needs every criterion's outcome, so each
+//! planned criterion also keeps its own [`Form`] — one leaf, its chain's
+//! masks, or its tree — decided from the same bits as the verdict is
+//! built. The plan reads no field as "missing": the explaining pass of an
+//! undetermined verdict still runs the closures of the unknown criteria.
 
 mod atom;
 mod tree;
 
 use crate::check::{Cond, FieldRef, Program};
-use crate::eval::{CriterionOutcome, Outcome, Status};
+use crate::eval::{Outcome, Status};
 use crate::schema::{Lane, Layout};
 use crate::syntax::Section;
 
@@ -42,6 +48,11 @@ use tree::Tree;
 
 /// Words of atom bits a record's evaluation keeps on the stack.
 const ATOM_WORDS: usize = 4;
+
+/// Words of the whole bit space, flags and atoms, that [`Plan::outcomes`]
+/// keeps on the stack; a program of more flags leaves every criterion's
+/// outcome to its closure.
+const SPACE: usize = 8;
 
 /// Masks over one word of the bit space: leaves taken as they are, and
 /// negated.
@@ -79,9 +90,10 @@ pub(super) struct Plan {
     trees: Vec<Tree>,
     /// The criteria left to their closures, by index.
     pub(super) rest: Vec<usize>,
-    /// Every planned criterion on its own, for [`Plan::outcomes`]: the
-    /// status's shared masks merge criteria, so each keeps its own here.
-    forms: Vec<Form>,
+    /// How each criterion's outcome is decided, by index: its own form
+    /// (the status's shared masks merge criteria), or `None` for its
+    /// closure.
+    pub(super) forms: Vec<Option<Form>>,
     /// The masks of the chains among `forms`.
     form_masks: Vec<Masks>,
     /// The criteria whose outcomes [`Plan::outcomes`] leaves to their
@@ -89,16 +101,11 @@ pub(super) struct Plan {
     pub(super) by_closure: Vec<usize>,
 }
 
-/// One planned criterion, as [`Plan::outcomes`] decides it.
+/// How a planned criterion's outcome is decided on its own.
 #[derive(Clone, Copy, Debug)]
-struct Form {
-    /// The criterion's index in the program.
-    criterion: u32,
-    kind: FormKind,
-}
-
-#[derive(Clone, Copy, Debug)]
-enum FormKind {
+pub(super) enum Form {
+    /// One leaf: the commonest criterion, a flag or a threshold.
+    Leaf { bit: u32, negated: bool },
     /// A chain over `form_masks[from..to]`.
     Chain { is_or: bool, from: u32, to: u32 },
     /// The tree `trees[i]`.
@@ -162,10 +169,14 @@ impl Plan {
                 if plan.collect(layout, &criterion.condition, is_or, false, &mut leaves) {
                     let masks = masks_of(&leaves);
                     plan.add_form(index, |plan| {
+                        if let [(bit, negated)] = leaves[..] {
+                            let bit = u32::try_from(bit).ok()?;
+                            return Some(Form::Leaf { bit, negated });
+                        }
                         let from = u32::try_from(plan.form_masks.len()).ok()?;
                         plan.form_masks.extend_from_slice(&masks);
                         let to = u32::try_from(plan.form_masks.len()).ok()?;
-                        Some(FormKind::Chain { is_or, from, to })
+                        Some(Form::Chain { is_or, from, to })
                     });
                     plan.place(inclusion, is_or, masks);
                     placed = true;
@@ -183,7 +194,7 @@ impl Plan {
                 match tree {
                     Some(tree) => {
                         plan.add_form(index, |plan| {
-                            u32::try_from(plan.trees.len()).ok().map(FormKind::Tree)
+                            u32::try_from(plan.trees.len()).ok().map(Form::Tree)
                         });
                         plan.trees.push(tree);
                     }
@@ -198,6 +209,8 @@ impl Plan {
                 }
             }
         }
+        // One entry per criterion, so that a verdict zips the two.
+        plan.forms.resize(program.criteria.len(), None);
         plan
     }
 
@@ -279,9 +292,18 @@ impl Plan {
     /// Notes the form of criterion `index`; a program too large for the
     /// indices of a form (4 billion criteria) has none, and [`Plan::outcomes`]
     /// then leaves that criterion to its closure.
-    fn add_form(&mut self, index: usize, kind: impl FnOnce(&mut Plan) -> Option<FormKind>) {
+    fn add_form(&mut self, index: usize, kind: impl FnOnce(&mut Plan) -> Option<Form>) {
+        if self.flag_words + ATOM_WORDS > SPACE {
+            self.by_closure.push(index);
+            return;
+        }
         match (u32::try_from(index).ok(), kind(self)) {
-            (Some(criterion), Some(kind)) => self.forms.push(Form { criterion, kind }),
+            (Some(_), Some(form)) => {
+                if self.forms.len() < index {
+                    self.forms.resize(index, None);
+                }
+                self.forms.push(Some(form));
+            }
             _ => self.by_closure.push(index),
         }
     }
@@ -352,51 +374,24 @@ impl Plan {
         }
     }
 
-    /// The outcome of every planned criterion that has a form, written
-    /// into `out` by criterion index; the others are left as they are.
-    ///
-    /// No criterion stops another: each is a few word operations and no
-    /// branch on the record's values but the outcome's own.
+    /// The bit space of a record, for [`Space::outcome`].
     #[inline]
-    pub(super) fn outcomes(&self, words: &[u64], out: &mut [CriterionOutcome]) {
+    pub(super) fn space<'p>(&'p self, words: &'p [u64]) -> Space<'p> {
         let atoms = self.atoms(words);
-        for form in &self.forms {
-            let outcome = match form.kind {
-                FormKind::Chain { is_or, from, to } => {
-                    let masks = self
-                        .form_masks
-                        .get(from as usize..to as usize)
-                        .unwrap_or_default();
-                    let (mut true_, mut false_, mut unknown) = (0, 0, 0);
-                    for m in masks {
-                        let (t, f, u) = atoms.leaves(m);
-                        true_ |= t;
-                        false_ |= f;
-                        unknown |= u;
-                    }
-                    // An `or` is met by a true leaf, an `and` not met by a
-                    // false one; otherwise unknown while a leaf is.
-                    let settling = if is_or { true_ } else { false_ };
-                    match (settling != 0, unknown != 0) {
-                        (true, _) if is_or => Outcome::Met,
-                        (true, _) => Outcome::NotMet,
-                        (false, true) => Outcome::Unknown,
-                        (false, false) if is_or => Outcome::NotMet,
-                        (false, false) => Outcome::Met,
-                    }
-                }
-                FormKind::Tree(i) => match self.trees.get(i as usize) {
-                    Some(tree) => match tree.eval(&|word| atoms.bits(word)) {
-                        (true, _) => Outcome::Met,
-                        (_, true) => Outcome::NotMet,
-                        _ => Outcome::Unknown,
-                    },
-                    None => continue,
-                },
-            };
-            if let Some(c) = out.get_mut(form.criterion as usize) {
-                c.outcome = outcome;
+        // The bit space in one place, so that a leaf is read without a
+        // branch on whether it is a flag or an atom.
+        let (mut value, mut known) = ([0_u64; SPACE], [0_u64; SPACE]);
+        if !self.forms.is_empty() {
+            for (w, (value, known)) in value.iter_mut().zip(known.iter_mut()).enumerate() {
+                let Ok(word) = u32::try_from(w) else { break };
+                (*value, *known) = atoms.bits(word);
             }
+        }
+        Space {
+            plan: self,
+            atoms,
+            value,
+            known,
         }
     }
 
@@ -485,5 +480,75 @@ impl Atoms<'_> {
         let false_ = k & ((m.pos & !v) | (m.neg & v));
         let unknown = (m.pos | m.neg) & !k;
         (true_, false_, unknown)
+    }
+}
+
+/// A record's bit space, flags and atoms, in words of their own:
+/// what the forms of [`Plan::forms`] decide outcomes from.
+pub(super) struct Space<'p> {
+    plan: &'p Plan,
+    atoms: Atoms<'p>,
+    value: [u64; SPACE],
+    known: [u64; SPACE],
+}
+
+impl Space<'_> {
+    /// The value and known words of word `w` of the bit space.
+    #[inline]
+    fn word(&self, w: u32) -> (u64, u64) {
+        let w = w as usize % SPACE;
+        let v = self.value.get(w).copied().unwrap_or(0);
+        let k = self.known.get(w).copied().unwrap_or(0);
+        (v, k)
+    }
+
+    /// A criterion's outcome from its form: a few word operations, with no
+    /// branch on the record's values but the outcome's own.
+    #[inline]
+    pub(super) fn outcome(&self, form: Form) -> Outcome {
+        match form {
+            Form::Leaf { bit, negated } => {
+                let (v, k) = self.word(bit / 64);
+                let known = k >> (bit % 64) & 1 == 1;
+                let on = (v >> (bit % 64) & 1 == 1) != negated;
+                match (known, on) {
+                    (false, _) => Outcome::Unknown,
+                    (true, false) => Outcome::NotMet,
+                    (true, true) => Outcome::Met,
+                }
+            }
+            Form::Chain { is_or, from, to } => {
+                let masks = self
+                    .plan
+                    .form_masks
+                    .get(from as usize..to as usize)
+                    .unwrap_or_default();
+                let (mut true_, mut false_, mut unknown) = (0, 0, 0);
+                for m in masks {
+                    let (v, k) = self.word(m.word);
+                    true_ |= k & ((m.pos & v) | (m.neg & !v));
+                    false_ |= k & ((m.pos & !v) | (m.neg & v));
+                    unknown |= (m.pos | m.neg) & !k;
+                }
+                // An `or` is met by a true leaf, an `and` not met by a
+                // false one; otherwise unknown while a leaf is.
+                let settling = if is_or { true_ } else { false_ };
+                match (settling != 0, unknown != 0) {
+                    (true, _) if is_or => Outcome::Met,
+                    (true, _) => Outcome::NotMet,
+                    (false, true) => Outcome::Unknown,
+                    (false, false) if is_or => Outcome::NotMet,
+                    (false, false) => Outcome::Met,
+                }
+            }
+            Form::Tree(i) => match self.plan.trees.get(i as usize) {
+                Some(tree) => match tree.eval(&|word| self.atoms.bits(word)) {
+                    (true, _) => Outcome::Met,
+                    (_, true) => Outcome::NotMet,
+                    _ => Outcome::Unknown,
+                },
+                None => Outcome::Unknown,
+            },
+        }
     }
 }
