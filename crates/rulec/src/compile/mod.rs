@@ -19,10 +19,7 @@
 //! evaluator [`crate::eval::evaluate`] (the property test
 //! `tests/compile_oracle/` holds them to it). It runs in two passes:
 //!
-//! 1. **The fast pass** computes every criterion's outcome: those the
-//!    status plan (`plan/`, below) decides — flags, thresholds, member and
-//!    set tests and `and`/`or` trees of them — from the record's words as
-//!    the verdict is built, the others by their closures. `and`/`or`
+//! 1. **The fast pass** computes every criterion's outcome. `and`/`or`
 //!    short-circuit under Kleene logic; groups, list quantifiers, counts and
 //!    comparisons stop as soon as their answer is settled. Defines are
 //!    computed at most once per record, lazily, into a cache of [`Cell`]s
@@ -61,8 +58,6 @@ mod num;
 mod ops;
 mod plan;
 mod schema;
-#[cfg(test)]
-mod tests;
 
 use std::cell::Cell;
 use std::fmt;
@@ -175,41 +170,18 @@ impl Compiled {
     /// the program this was compiled from.
     pub fn evaluate(&self, record: &Record, index: Date) -> Result<Verdict, SchemaMismatch> {
         self.shape.check(record)?;
-        // One pass builds the verdict: planned criteria are decided from
-        // the record's bit space as they are copied in, with the status.
-        let space = self.plan.space(record.words());
-        let (mut ruled_out, mut unknown) = (false, false);
-        let mut criteria: Vec<CriterionOutcome> = Vec::with_capacity(self.criteria.len());
-        for (c, form) in self.criteria.iter().zip(&self.plan.forms) {
-            let outcome = form.map_or(Outcome::Unknown, |f| space.outcome(f));
-            let out = CriterionOutcome {
-                id: c.id.clone(),
-                section: c.section,
-                outcome,
-            };
-            ruled_out |= out.rules_out();
-            unknown |= outcome == Outcome::Unknown;
-            criteria.push(out);
-        }
-        let status = if self.plan.by_closure.is_empty() {
-            if ruled_out {
-                Status::Ineligible
-            } else if unknown {
-                Status::Undetermined
-            } else {
-                Status::Eligible
-            }
-        } else {
-            self.with_cache(|cache| {
-                let ctx = Ctx::top(record, index, &self.defines, cache, None);
-                for &i in &self.plan.by_closure {
-                    if let (Some(c), Some(out)) = (self.criteria.get(i), criteria.get_mut(i)) {
-                        out.outcome = Outcome::from((c.condition)(&ctx));
-                    }
-                }
-            });
-            crate::eval::status_of(&criteria)
-        };
+        let criteria: Vec<CriterionOutcome> = self.with_cache(|cache| {
+            let ctx = Ctx::top(record, index, &self.defines, cache, None);
+            self.criteria
+                .iter()
+                .map(|c| CriterionOutcome {
+                    id: c.id.clone(),
+                    section: c.section,
+                    outcome: Outcome::from((c.condition)(&ctx)),
+                })
+                .collect()
+        });
+        let status = crate::eval::status_of(&criteria);
         let missing = if status == Status::Undetermined {
             self.explain_missing(record, index, &criteria)
         } else {

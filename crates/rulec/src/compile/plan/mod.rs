@@ -24,21 +24,15 @@
 //! A deeper tree of the same leaves (`sex = female and (pregnant or
 //! lactating)`) is evaluated over the same bits in two rails (`tree.rs`).
 //! Everything else — dates, lists, groups, defines, text — keeps its
-//! closure.
-//!
-//! The plan serves both entry points. [`super::Compiled::status`] uses the
-//! shared masks above and stops at the first criterion that rules out;
-//! [`super::Compiled::evaluate`] needs every criterion's outcome, so each
-//! planned criterion also keeps its own [`Form`] — one leaf, its chain's
-//! masks, or its tree — decided from the same bits as the verdict is
-//! built. The plan reads no field as "missing": the explaining pass of an
-//! undetermined verdict still runs the closures of the unknown criteria.
+//! closure. The plan serves [`super::Compiled::status`] only: it gives the
+//! status, not each criterion's outcome, and reads no field as "missing"
+//! for the explaining pass.
 
 mod atom;
 mod tree;
 
 use crate::check::{Cond, FieldRef, Program};
-use crate::eval::{Outcome, Status};
+use crate::eval::Status;
 use crate::schema::{Lane, Layout};
 use crate::syntax::Section;
 
@@ -48,11 +42,6 @@ use tree::Tree;
 
 /// Words of atom bits a record's evaluation keeps on the stack.
 const ATOM_WORDS: usize = 4;
-
-/// Words of the whole bit space, flags and atoms, that [`Plan::outcomes`]
-/// keeps on the stack; a program of more flags leaves every criterion's
-/// outcome to its closure.
-const SPACE: usize = 8;
 
 /// Masks over one word of the bit space: leaves taken as they are, and
 /// negated.
@@ -90,56 +79,10 @@ pub(super) struct Plan {
     trees: Vec<Tree>,
     /// The criteria left to their closures, by index.
     pub(super) rest: Vec<usize>,
-    /// How each criterion's outcome is decided, by index: its own form
-    /// (the status's shared masks merge criteria), or `None` for its
-    /// closure.
-    pub(super) forms: Vec<Option<Form>>,
-    /// The masks of the chains among `forms`.
-    form_masks: Vec<Masks>,
-    /// The criteria whose outcomes [`Plan::outcomes`] leaves to their
-    /// closures, by index: `rest`, and any planned criterion without a form.
-    pub(super) by_closure: Vec<usize>,
-}
-
-/// How a planned criterion's outcome is decided on its own.
-#[derive(Clone, Copy, Debug)]
-pub(super) enum Form {
-    /// One leaf: the commonest criterion, a flag or a threshold.
-    Leaf { bit: u32, negated: bool },
-    /// A chain over `form_masks[from..to]`.
-    Chain { is_or: bool, from: u32, to: u32 },
-    /// The tree `trees[i]`.
-    Tree(u32),
 }
 
 /// A leaf of a chain: a bit of the bit space, perhaps negated.
 type Leaf = (usize, bool);
-
-/// The masks of a chain's leaves, a pair per word of the bit space.
-fn masks_of(leaves: &[Leaf]) -> Vec<Masks> {
-    let mut masks: Vec<Masks> = Vec::new();
-    for &(bit, negated) in leaves {
-        let word = u32::try_from(bit / 64).unwrap_or(u32::MAX);
-        let at = match masks.iter().position(|m| m.word == word) {
-            Some(at) => at,
-            None => {
-                masks.push(Masks {
-                    word,
-                    ..Masks::default()
-                });
-                masks.len() - 1
-            }
-        };
-        if let Some(m) = masks.get_mut(at) {
-            if negated {
-                m.neg |= 1 << (bit % 64);
-            } else {
-                m.pos |= 1 << (bit % 64);
-            }
-        }
-    }
-    masks
-}
 
 impl Plan {
     /// The plan of `program`'s criteria.
@@ -167,18 +110,7 @@ impl Plan {
             for is_or in kinds {
                 let mut leaves = Vec::new();
                 if plan.collect(layout, &criterion.condition, is_or, false, &mut leaves) {
-                    let masks = masks_of(&leaves);
-                    plan.add_form(index, |plan| {
-                        if let [(bit, negated)] = leaves[..] {
-                            let bit = u32::try_from(bit).ok()?;
-                            return Some(Form::Leaf { bit, negated });
-                        }
-                        let from = u32::try_from(plan.form_masks.len()).ok()?;
-                        plan.form_masks.extend_from_slice(&masks);
-                        let to = u32::try_from(plan.form_masks.len()).ok()?;
-                        Some(Form::Chain { is_or, from, to })
-                    });
-                    plan.place(inclusion, is_or, masks);
+                    plan.place(inclusion, is_or, &leaves);
                     placed = true;
                     break;
                 }
@@ -192,25 +124,17 @@ impl Plan {
                     plan.leaf(layout, c)
                 });
                 match tree {
-                    Some(tree) => {
-                        plan.add_form(index, |plan| {
-                            u32::try_from(plan.trees.len()).ok().map(Form::Tree)
-                        });
-                        plan.trees.push(tree);
-                    }
+                    Some(tree) => plan.trees.push(tree),
                     None => {
                         plan.atoms = before.0;
                         plan.thresholds.truncate(before.1);
                         plan.others.truncate(before.2);
                         plan.tests.truncate(before.3);
                         plan.rest.push(index);
-                        plan.by_closure.push(index);
                     }
                 }
             }
         }
-        // One entry per criterion, so that a verdict zips the two.
-        plan.forms.resize(program.criteria.len(), None);
         plan
     }
 
@@ -289,27 +213,29 @@ impl Plan {
         Some(bit)
     }
 
-    /// Notes the form of criterion `index`; a program too large for the
-    /// indices of a form (4 billion criteria) has none, and [`Plan::outcomes`]
-    /// then leaves that criterion to its closure.
-    fn add_form(&mut self, index: usize, kind: impl FnOnce(&mut Plan) -> Option<Form>) {
-        if self.flag_words + ATOM_WORDS > SPACE {
-            self.by_closure.push(index);
-            return;
-        }
-        match (u32::try_from(index).ok(), kind(self)) {
-            (Some(_), Some(form)) => {
-                if self.forms.len() < index {
-                    self.forms.resize(index, None);
-                }
-                self.forms.push(Some(form));
-            }
-            _ => self.by_closure.push(index),
-        }
-    }
-
     /// Adds a criterion's chain to the plan.
-    fn place(&mut self, inclusion: bool, is_or: bool, masks: Vec<Masks>) {
+    fn place(&mut self, inclusion: bool, is_or: bool, leaves: &[Leaf]) {
+        let mut masks: Vec<Masks> = Vec::new();
+        for &(bit, negated) in leaves {
+            let word = u32::try_from(bit / 64).unwrap_or(u32::MAX);
+            let at = match masks.iter().position(|m| m.word == word) {
+                Some(at) => at,
+                None => {
+                    masks.push(Masks {
+                        word,
+                        ..Masks::default()
+                    });
+                    masks.len() - 1
+                }
+            };
+            if let Some(m) = masks.get_mut(at) {
+                if negated {
+                    m.neg |= 1 << (bit % 64);
+                } else {
+                    m.pos |= 1 << (bit % 64);
+                }
+            }
+        }
         // A single leaf is a chain of either kind; `Plan::of` tries the
         // section's shared kind first, so it always lands in the shared masks.
         let shared = match (inclusion, is_or) {
@@ -333,9 +259,10 @@ impl Plan {
         }
     }
 
-    /// The atoms' bits for a record: values and known bits, by atom word.
+    /// The status as far as the planned criteria go: `Err(Ineligible)`
+    /// when one rules the record out, else whether any is unknown.
     #[inline]
-    fn atoms<'w>(&self, words: &'w [u64]) -> Atoms<'w> {
+    pub(super) fn decide(&self, words: &[u64]) -> Result<bool, Status> {
         let mut atom_value = [0_u64; ATOM_WORDS];
         let mut atom_known = [0_u64; ATOM_WORDS];
         if self.atoms <= 64 {
@@ -366,42 +293,28 @@ impl Plan {
                 }
             }
         }
-        Atoms {
-            words,
-            flag_words: self.flag_words,
-            value: atom_value,
-            known: atom_known,
-        }
-    }
-
-    /// The bit space of a record, for [`Space::outcome`].
-    #[inline]
-    pub(super) fn space<'p>(&'p self, words: &'p [u64]) -> Space<'p> {
-        let atoms = self.atoms(words);
-        // The bit space in one place, so that a leaf is read without a
-        // branch on whether it is a flag or an atom.
-        let (mut value, mut known) = ([0_u64; SPACE], [0_u64; SPACE]);
-        if !self.forms.is_empty() {
-            for (w, (value, known)) in value.iter_mut().zip(known.iter_mut()).enumerate() {
-                let Ok(word) = u32::try_from(w) else { break };
-                (*value, *known) = atoms.bits(word);
+        let bits = |word: u32| -> (u64, u64) {
+            let word = word as usize;
+            if word < self.flag_words {
+                let v = words.get(word).copied().unwrap_or(0);
+                let k = words.get(word + self.flag_words).copied().unwrap_or(0);
+                (v, k)
+            } else {
+                let at = word - self.flag_words;
+                let v = atom_value.get(at).copied().unwrap_or(0);
+                let k = atom_known.get(at).copied().unwrap_or(0);
+                (v, k)
             }
-        }
-        Space {
-            plan: self,
-            atoms,
-            value,
-            known,
-        }
-    }
-
-    /// The status as far as the planned criteria go: `Err(Ineligible)`
-    /// when one rules the record out, else whether any is unknown.
-    #[inline]
-    pub(super) fn decide(&self, words: &[u64]) -> Result<bool, Status> {
-        let atoms = self.atoms(words);
-        let bits = |word: u32| atoms.bits(word);
-        let leaves = |m: &Masks| atoms.leaves(m);
+        };
+        // For masks `m` over bits `(v, k)`: the leaves known true, known
+        // false, and not known.
+        let leaves = |m: &Masks| {
+            let (v, k) = bits(m.word);
+            let true_ = k & ((m.pos & v) | (m.neg & !v));
+            let false_ = k & ((m.pos & !v) | (m.neg & v));
+            let unknown = (m.pos | m.neg) & !k;
+            (true_, false_, unknown)
+        };
         let mut unknown = false;
         for m in &self.all_true {
             let (_, false_, u) = leaves(m);
@@ -443,112 +356,5 @@ impl Plan {
             unknown |= !true_ & !false_;
         }
         Ok(unknown)
-    }
-}
-
-/// The bit space of one record: its flag words, and the atoms computed
-/// from its other words.
-struct Atoms<'w> {
-    words: &'w [u64],
-    flag_words: usize,
-    value: [u64; ATOM_WORDS],
-    known: [u64; ATOM_WORDS],
-}
-
-impl Atoms<'_> {
-    /// The value and known bits of one word of the bit space.
-    #[inline]
-    fn bits(&self, word: u32) -> (u64, u64) {
-        let word = word as usize;
-        if word < self.flag_words {
-            let v = self.words.get(word).copied().unwrap_or(0);
-            let k = self.words.get(word + self.flag_words).copied().unwrap_or(0);
-            (v, k)
-        } else {
-            let at = word - self.flag_words;
-            let v = self.value.get(at).copied().unwrap_or(0);
-            let k = self.known.get(at).copied().unwrap_or(0);
-            (v, k)
-        }
-    }
-
-    /// For masks `m`: the leaves known true, known false, and not known.
-    #[inline]
-    fn leaves(&self, m: &Masks) -> (u64, u64, u64) {
-        let (v, k) = self.bits(m.word);
-        let true_ = k & ((m.pos & v) | (m.neg & !v));
-        let false_ = k & ((m.pos & !v) | (m.neg & v));
-        let unknown = (m.pos | m.neg) & !k;
-        (true_, false_, unknown)
-    }
-}
-
-/// A record's bit space, flags and atoms, in words of their own:
-/// what the forms of [`Plan::forms`] decide outcomes from.
-pub(super) struct Space<'p> {
-    plan: &'p Plan,
-    atoms: Atoms<'p>,
-    value: [u64; SPACE],
-    known: [u64; SPACE],
-}
-
-impl Space<'_> {
-    /// The value and known words of word `w` of the bit space.
-    #[inline]
-    fn word(&self, w: u32) -> (u64, u64) {
-        let w = w as usize % SPACE;
-        let v = self.value.get(w).copied().unwrap_or(0);
-        let k = self.known.get(w).copied().unwrap_or(0);
-        (v, k)
-    }
-
-    /// A criterion's outcome from its form: a few word operations, with no
-    /// branch on the record's values but the outcome's own.
-    #[inline]
-    pub(super) fn outcome(&self, form: Form) -> Outcome {
-        match form {
-            Form::Leaf { bit, negated } => {
-                let (v, k) = self.word(bit / 64);
-                let known = k >> (bit % 64) & 1 == 1;
-                let on = (v >> (bit % 64) & 1 == 1) != negated;
-                match (known, on) {
-                    (false, _) => Outcome::Unknown,
-                    (true, false) => Outcome::NotMet,
-                    (true, true) => Outcome::Met,
-                }
-            }
-            Form::Chain { is_or, from, to } => {
-                let masks = self
-                    .plan
-                    .form_masks
-                    .get(from as usize..to as usize)
-                    .unwrap_or_default();
-                let (mut true_, mut false_, mut unknown) = (0, 0, 0);
-                for m in masks {
-                    let (v, k) = self.word(m.word);
-                    true_ |= k & ((m.pos & v) | (m.neg & !v));
-                    false_ |= k & ((m.pos & !v) | (m.neg & v));
-                    unknown |= (m.pos | m.neg) & !k;
-                }
-                // An `or` is met by a true leaf, an `and` not met by a
-                // false one; otherwise unknown while a leaf is.
-                let settling = if is_or { true_ } else { false_ };
-                match (settling != 0, unknown != 0) {
-                    (true, _) if is_or => Outcome::Met,
-                    (true, _) => Outcome::NotMet,
-                    (false, true) => Outcome::Unknown,
-                    (false, false) if is_or => Outcome::NotMet,
-                    (false, false) => Outcome::Met,
-                }
-            }
-            Form::Tree(i) => match self.plan.trees.get(i as usize) {
-                Some(tree) => match tree.eval(&|word| self.atoms.bits(word)) {
-                    (true, _) => Outcome::Met,
-                    (_, true) => Outcome::NotMet,
-                    _ => Outcome::Unknown,
-                },
-                None => Outcome::Unknown,
-            },
-        }
     }
 }
