@@ -143,6 +143,29 @@ fn main() -> std::result::Result<(), Box<dyn Error>> {
         "rulec batch `Compiled::statuses`",
         batch.per_element(),
     );
+    // A Rust program's own records: a struct written into a reused record
+    // through `#[derive(rulec::Record)]`, then evaluated; beside it the
+    // name-based `RecordBuilder`.
+    for (name, id) in [
+        (
+            "rulec derive: build + `Compiled::status`",
+            "eval/rulec-derive-build+status",
+        ),
+        (
+            "rulec derive: build + `Compiled::evaluate` (full verdict)",
+            "eval/rulec-derive-build+verdict",
+        ),
+        (
+            "rulec derive: new record + `Compiled::status`",
+            "eval/rulec-derive-new-record+status",
+        ),
+        (
+            "rulec `RecordBuilder`: build + `Compiled::status`",
+            "eval/rulec-builder-build+status",
+        ),
+    ] {
+        row(&mut out, name, get(id)?.nanos);
+    }
     for (name, result) in &peers {
         row(&mut out, name, result.nanos);
     }

@@ -235,6 +235,42 @@ fn records_are_reused_whole() {
     assert_eq!(record, bound.empty());
 }
 
+/// Bound handles write straight to their field's place in the record;
+/// one resolved for another program's fields is not followed into a
+/// field of another kind: a flag handle whose slot holds a number here
+/// leaves that number as it was (it used to be wiped).
+#[test]
+fn a_handle_of_another_program_writes_nothing_into_another_kind_of_field() {
+    use rulec::records::{Binder, Writer};
+    use rulec::schema::{FieldValue, Record};
+
+    let flags = program("fields { pregnant: bool, kps: number }");
+    let numbers = program("fields { ratio: number, lactating: bool }");
+    let mut binder = Binder::new(&flags);
+    let pregnant = binder.flag("pregnant");
+    let kps = binder.number("kps");
+    binder.finish().unwrap();
+
+    let mut record = Record::new(&numbers.schema);
+    record.set("ratio", FieldValue::Number(1.5)).unwrap();
+    record.set("lactating", FieldValue::Bool(true)).unwrap();
+    let before = record.clone();
+    let mut writer = Writer::new(&numbers.schema, &mut record);
+    writer.flag(pregnant, Some(false));
+    writer.number(kps, Some(70.0)).unwrap();
+    assert_eq!(record, before);
+
+    // Through its own program's record, the same handles write.
+    let mut own = Record::new(&flags.schema);
+    let mut writer = Writer::new(&flags.schema, &mut own);
+    writer.flag(pregnant, Some(false));
+    writer.number(kps, Some(70.0)).unwrap();
+    let mut expected = Record::new(&flags.schema);
+    expected.set("pregnant", FieldValue::Bool(false)).unwrap();
+    expected.set("kps", FieldValue::Number(70.0)).unwrap();
+    assert_eq!(own, expected);
+}
+
 fn member() -> impl Strategy<Value = Option<String>> {
     proptest::option::of(prop::sample::select(vec!["female", "male"]).prop_map(String::from))
 }

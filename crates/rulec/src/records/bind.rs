@@ -24,7 +24,7 @@ use super::{
     FieldError, QuantityField, Reason, integer, known_date, member, members, number, unknown_field,
 };
 use crate::check::Program;
-use crate::schema::{Field, FieldType, FieldValue, Record, Schema, Slot};
+use crate::schema::{Field, FieldType, FieldValue, Lane, Record, Schema, Slot};
 use crate::units::Conversion;
 
 mod value;
@@ -116,6 +116,15 @@ impl<'s> Binder<'s> {
         });
     }
 
+    /// The lane a slot's values are written to; `Other` (never written
+    /// through a lane) for a handle that did not bind.
+    fn lane(&self, slot: Slot) -> Lane {
+        self.schema
+            .layout()
+            .lane(slot)
+            .unwrap_or(Lane::Other(u32::MAX))
+    }
+
     /// The field called `name`, or a noted mismatch.
     fn field(&mut self, name: &str) -> Option<(Slot, &'s Field)> {
         let schema = self.schema;
@@ -156,8 +165,10 @@ impl<'s> Binder<'s> {
         let found = self.typed(name, "a bool", |f| {
             matches!(f.ty, FieldType::Bool).then_some(())
         });
+        let slot = found.map_or(NOWHERE, |(s, _, ())| s);
         Flag {
-            slot: found.map_or(NOWHERE, |(s, _, ())| s),
+            slot,
+            lane: self.lane(slot),
             schema: PhantomData,
         }
     }
@@ -173,6 +184,7 @@ impl<'s> Binder<'s> {
             found.map_or((NOWHERE, "", None), |(s, f, i)| (s, f.name.as_str(), i));
         Number {
             slot,
+            lane: self.lane(slot),
             name,
             integer,
         }
@@ -310,6 +322,8 @@ fn kind(ty: &FieldType) -> String {
 #[derive(Clone, Copy, Debug)]
 pub struct Flag<'s> {
     slot: Slot,
+    /// Where the value goes: the handle writes there directly.
+    lane: Lane,
     schema: PhantomData<&'s Schema>,
 }
 
@@ -317,6 +331,8 @@ pub struct Flag<'s> {
 #[derive(Clone, Copy, Debug)]
 pub struct Number<'s> {
     slot: Slot,
+    /// Where the value goes: a value that passes is one store.
+    lane: Lane,
     name: &'s str,
     /// The bounds of an `integer` field.
     integer: Option<(Option<i64>, Option<i64>)>,
@@ -436,8 +452,7 @@ impl<'r> Writer<'r> {
     /// Sets a `bool` field (`None`: missing).
     #[inline]
     pub fn flag(&mut self, field: Flag<'_>, value: Option<bool>) {
-        let value = value.map_or(FieldValue::Missing, FieldValue::Bool);
-        self.record.store(field.slot, value);
+        self.record.put_flag(field.slot, field.lane, value);
     }
 
     /// Sets an `integer` or `number` field (`None`: missing).
@@ -448,6 +463,37 @@ impl<'r> Writer<'r> {
     /// its declared range.
     #[inline]
     pub fn number(&mut self, field: Number<'_>, value: Option<f64>) -> Result<(), FieldError> {
+        // The common case, a value that passes, is one store; anything
+        // else is judged (and worded) as the readers judge it.
+        #[expect(
+            clippy::cast_precision_loss,
+            reason = "bounds of clinical scales are small; 2^53 is exact"
+        )]
+        let passes = |v: f64| match field.integer {
+            None => v.is_finite(),
+            Some((min, max)) => {
+                v.is_finite()
+                    && v.fract() == 0.0
+                    && v.abs() <= (1_u64 << 53) as f64
+                    && min.is_none_or(|m| v >= m as f64)
+                    && max.is_none_or(|m| v <= m as f64)
+            }
+        };
+        if let Some(v) = value
+            && passes(v)
+        {
+            // A handle of another schema's field writes nothing.
+            self.record.put_number(field.slot, field.lane, v);
+            return Ok(());
+        }
+        self.judged_number(field, value)
+    }
+
+    /// [`Writer::number`] for a missing value or one that does not pass:
+    /// out of the way of the common case.
+    #[cold]
+    #[inline(never)]
+    fn judged_number(&mut self, field: Number<'_>, value: Option<f64>) -> Result<(), FieldError> {
         let judged = match (value, field.integer) {
             (None, _) => Ok(FieldValue::Missing),
             (Some(v), None) => number(v),

@@ -279,6 +279,49 @@ impl Record {
         }
     }
 
+    /// Writes a finite number already judged to fit the field at `slot`,
+    /// whose lane the writer resolved as `lane`: one store, without a
+    /// [`FieldValue`]. A lane that is not the slot's (a handle resolved
+    /// for another schema) writes nothing and gives false.
+    #[inline]
+    pub(crate) fn put_number(&mut self, slot: Slot, lane: Lane, value: f64) -> bool {
+        let (Lane::Number(w) | Lane::Quantity(w)) = lane else {
+            return false;
+        };
+        if self.layout.lane(slot) != Some(lane) {
+            return false;
+        }
+        // -0.0 is stored as 0.0, so that equal records have equal words.
+        match self.words.get_mut(w as usize) {
+            Some(cell) => {
+                *cell = (value + 0.0).to_bits();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Writes a `bool` field (`None`: missing) through its resolved lane,
+    /// as [`Record::put_number`] does.
+    #[inline]
+    pub(crate) fn put_flag(&mut self, slot: Slot, lane: Lane, value: Option<bool>) -> bool {
+        let Lane::Flag(bit) = lane else {
+            return false;
+        };
+        if self.layout.lane(slot) != Some(lane) {
+            return false;
+        }
+        let (w, bit) = ((bit / 64) as usize, bit % 64);
+        let flag_words = self.layout.flag_words();
+        let (on, known) = (value == Some(true), value.is_some());
+        for (at, set) in [(w, on), (w + flag_words, known)] {
+            if let Some(cell) = self.words.get_mut(at) {
+                *cell = (*cell & !(1 << bit)) | (u64::from(set) << bit);
+            }
+        }
+        true
+    }
+
     /// Stores a value already checked to fit its field (the bound writers
     /// of `records::bind` judge values before they come here).
     #[inline]
