@@ -173,6 +173,111 @@ impl Layout {
     }
 }
 
+/// Where a number lives in a record's words (a number, a quantity's value
+/// or one of its range limits): its `f64` bits, NaN when missing. Made
+/// only by [`Layout`], so a reader never interprets a word by hand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct NumberWord(u32);
+
+impl NumberWord {
+    /// The number, NaN when missing.
+    #[inline]
+    pub(crate) fn read(self, words: &[u64]) -> f64 {
+        f64::from_bits(words.get(self.0 as usize).copied().unwrap_or(NO_NUMBER))
+    }
+}
+
+/// Where a member index or a set's mask lives in a record's words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct CodeWord(u32);
+
+impl CodeWord {
+    /// The member index or mask, `None` when missing.
+    #[inline]
+    pub(crate) fn read(self, words: &[u64]) -> Option<u64> {
+        let w = words.get(self.0 as usize).copied().unwrap_or(ABSENT);
+        (w != ABSENT).then_some(w)
+    }
+}
+
+/// The word of a `bool` field's known bits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct KnownWord(u32);
+
+impl KnownWord {
+    /// The word.
+    #[inline]
+    pub(crate) fn read(self, words: &[u64]) -> u64 {
+        words.get(self.0 as usize).copied().unwrap_or(0)
+    }
+}
+
+/// A field's value as a plan reads it, by the word that holds it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum WordOf {
+    /// A number or a quantity's value.
+    Number(NumberWord),
+    /// A date, a member index or a set's mask.
+    Code(CodeWord),
+    /// A `bool`: its known word and bit.
+    Flag(KnownWord, u32),
+}
+
+impl Layout {
+    /// The word of a number's or a quantity's value.
+    pub(crate) fn number_word(&self, slot: Slot) -> Option<NumberWord> {
+        match self.lane(slot)? {
+            Lane::Number(w) | Lane::Quantity(w) | Lane::Ranged(w) => Some(NumberWord(w)),
+            _ => None,
+        }
+    }
+
+    /// The words of a quantity's lower and upper reference limits, for a
+    /// field declared `with normal range`.
+    pub(crate) fn limit_words(&self, slot: Slot) -> Option<(NumberWord, NumberWord)> {
+        match self.lane(slot)? {
+            Lane::Ranged(w) => Some((NumberWord(w + 1), NumberWord(w + 2))),
+            _ => None,
+        }
+    }
+
+    /// The word of a `one of` field's member index.
+    pub(crate) fn member_word(&self, slot: Slot) -> Option<CodeWord> {
+        match self.lane(slot)? {
+            Lane::Member(w) => Some(CodeWord(w)),
+            _ => None,
+        }
+    }
+
+    /// The word of a `set of` field held as a mask.
+    pub(crate) fn mask_word(&self, slot: Slot) -> Option<CodeWord> {
+        match self.lane(slot)? {
+            Lane::Mask(w) => Some(CodeWord(w)),
+            _ => None,
+        }
+    }
+
+    /// Where a field's value is, when it is held in the words (not text,
+    /// lists or large sets).
+    pub(crate) fn word_of(&self, slot: Slot) -> Option<WordOf> {
+        Some(match self.lane(slot)? {
+            Lane::Number(w) | Lane::Quantity(w) | Lane::Ranged(w) => WordOf::Number(NumberWord(w)),
+            Lane::Date(w) | Lane::Member(w) | Lane::Mask(w) => WordOf::Code(CodeWord(w)),
+            Lane::Flag(bit) => WordOf::Flag(KnownWord(self.flag_words + bit / 64), bit % 64),
+            Lane::Other(_) => return None,
+        })
+    }
+
+    /// The mask records hold for these members of a `set of` or `one of`
+    /// field, when every one fits (below [`MASK_MEMBERS`]: the top bit
+    /// marks a missing set).
+    pub(crate) fn member_mask(members: &[u32]) -> Option<u64> {
+        members.iter().try_fold(0_u64, |mask, m| {
+            ((*m as usize) < MASK_MEMBERS).then(|| mask | 1 << m)
+        })
+    }
+}
+
 /// A date as one word that orders as the date does: year (offset to be
 /// positive), month, day.
 pub(crate) fn pack_date(date: jiff::civil::Date) -> u64 {

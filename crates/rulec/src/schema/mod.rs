@@ -26,7 +26,7 @@ mod record;
 
 use std::sync::{Arc, OnceLock};
 
-pub(crate) use layout::{ABSENT, Lane, Layout, MASK_MEMBERS, NO_NUMBER};
+pub(crate) use layout::{CodeWord, KnownWord, Lane, Layout, NumberWord, WordOf};
 pub(crate) use record::Members;
 pub use record::{FieldValue, Record, WrongKind};
 

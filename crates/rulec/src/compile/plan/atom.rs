@@ -3,7 +3,7 @@
 //! values.
 
 use crate::check::{ArithOp, Cond, FieldRef, Num};
-use crate::schema::{ABSENT, Lane, Layout, MASK_MEMBERS, NO_NUMBER, Slot};
+use crate::schema::{CodeWord, KnownWord, Layout, NumberWord, WordOf};
 use crate::semantics::{TIE, Ties};
 use crate::syntax::{CompareOp, Limit};
 use crate::units::Conversion;
@@ -22,7 +22,7 @@ use super::super::num::constant;
 pub(super) struct Atom {
     /// The bit the outcome goes to.
     pub(super) bit: u32,
-    pub(super) word: u32,
+    pub(super) word: NumberWord,
     pub(super) conversion: Conversion,
     /// Which orderings satisfy the operator.
     pub(super) op: Orderings,
@@ -34,7 +34,7 @@ pub(super) enum Rhs {
     Const(f64),
     Word {
         factor: f64,
-        word: u32,
+        word: NumberWord,
         conversion: Conversion,
         /// Arithmetic (`k * other`): unknown when not finite, as any
         /// arithmetic result is. A limit (`k x ULN`) is not checked.
@@ -108,7 +108,7 @@ fn window(b: f64) -> (f64, f64) {
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Threshold {
     pub(super) bit: u32,
-    word: u32,
+    word: NumberWord,
     op: Orderings,
     k: f64,
     /// [`window`] of `k`.
@@ -116,7 +116,7 @@ pub(super) struct Threshold {
 }
 
 impl Threshold {
-    pub(super) fn new(bit: u32, word: u32, op: Orderings, k: f64) -> Threshold {
+    pub(super) fn new(bit: u32, word: NumberWord, op: Orderings, k: f64) -> Threshold {
         Threshold {
             bit,
             word,
@@ -129,7 +129,7 @@ impl Threshold {
     /// The comparison's truth and whether it is known, as bits.
     #[inline]
     pub(super) fn eval(&self, words: &[u64]) -> (u64, u64) {
-        let a = f64::from_bits(words.get(self.word as usize).copied().unwrap_or(NO_NUMBER));
+        let a = self.word.read(words);
         let known = !a.is_nan();
         let holds = known & self.op.holds_outside(a, self.k, self.window);
         (
@@ -143,8 +143,7 @@ impl Atom {
     /// The comparison's truth and whether it is known, as bits.
     #[inline]
     pub(super) fn eval(&self, words: &[u64]) -> (u64, u64) {
-        let read = |w: u32| f64::from_bits(words.get(w as usize).copied().unwrap_or(NO_NUMBER));
-        let value = read(self.word);
+        let value = self.word.read(words);
         let a = self.conversion.apply(value);
         let (b, arith) = match self.rhs {
             Rhs::Const(k) => (k, false),
@@ -153,7 +152,7 @@ impl Atom {
                 word,
                 conversion,
                 arith,
-            } => (factor * conversion.apply(read(word)), arith),
+            } => (factor * conversion.apply(word.read(words)), arith),
         };
         // NaN is a missing value, and a product that is not finite is
         // unknown, as in the reference evaluator.
@@ -183,12 +182,10 @@ pub(super) fn atom(layout: &Layout, op: CompareOp, lhs: &Num, rhs: &Num) -> Opti
             limit,
             factor,
         } if s == slot => {
-            let Lane::Ranged(w) = layout.lane(*slot)? else {
-                return None;
-            };
+            let (low, high) = layout.limit_words(*slot)?;
             Rhs::Word {
                 factor: *factor,
-                word: if *limit == Limit::Upper { w + 2 } else { w + 1 },
+                word: if *limit == Limit::Upper { high } else { low },
                 conversion: Conversion::IDENTITY,
                 arith: false,
             }
@@ -212,7 +209,7 @@ pub(super) fn atom(layout: &Layout, op: CompareOp, lhs: &Num, rhs: &Num) -> Opti
             };
             Rhs::Word {
                 factor: k,
-                word: value_word(layout, *o)?,
+                word: layout.number_word(*o)?,
                 conversion: *conversion,
                 arith: true,
             }
@@ -221,19 +218,11 @@ pub(super) fn atom(layout: &Layout, op: CompareOp, lhs: &Num, rhs: &Num) -> Opti
     };
     Some(Atom {
         bit: 0,
-        word: value_word(layout, *slot)?,
+        word: layout.number_word(*slot)?,
         conversion: *conversion,
         op: Orderings::of(op),
         rhs,
     })
-}
-
-/// The word of a numeric field's value.
-fn value_word(layout: &Layout, slot: Slot) -> Option<u32> {
-    match layout.lane(slot)? {
-        Lane::Number(w) | Lane::Quantity(w) | Lane::Ranged(w) => Some(w),
-        _ => None,
-    }
 }
 
 /// A test of one word of the record that is not a comparison: a member
@@ -241,101 +230,87 @@ fn value_word(layout: &Layout, slot: Slot) -> Option<u32> {
 #[derive(Clone, Copy, Debug)]
 pub(super) struct WordTest {
     pub(super) bit: u32,
-    word: u32,
     test: Test,
 }
 
 #[derive(Clone, Copy, Debug)]
 enum Test {
-    /// `e in {…}` (negated: `not in`, `!=`): the word is a member index.
-    Member { mask: u64, negated: bool },
-    /// `s has any of {…}`: the word is a set's mask.
-    Any { mask: u64 },
-    /// `s has all of {…}`.
-    All { mask: u64 },
-    /// `x is known` (`known`) or `x is missing` of a number: NaN is missing.
-    NumberKnown { known: bool },
-    /// The same of a date, member or set: `u64::MAX` is missing.
-    WordKnown { known: bool },
-    /// The same of a `bool`: the word is the flag's known word.
-    FlagKnown { bit: u32, known: bool },
+    /// `e in {…}` (negated: `not in`, `!=`).
+    Member {
+        at: CodeWord,
+        mask: u64,
+        negated: bool,
+    },
+    /// `s has any of {…}` (`all`: `has all of`).
+    Has { at: CodeWord, mask: u64, all: bool },
+    /// `x is known` (`known`) or `x is missing` of a number.
+    NumberKnown { at: NumberWord, known: bool },
+    /// The same of a date, member or set.
+    CodeKnown { at: CodeWord, known: bool },
+    /// The same of a `bool`: its bit in the known word.
+    FlagKnown {
+        at: KnownWord,
+        bit: u32,
+        known: bool,
+    },
 }
 
 impl WordTest {
     /// The test of `c`, if it is one of a field of the record held in a
     /// word.
-    pub(super) fn of(layout: &Layout, flag_words: usize, c: &Cond) -> Option<WordTest> {
+    pub(super) fn of(layout: &Layout, c: &Cond) -> Option<WordTest> {
         let top = |field: &FieldRef| (field.depth == 0).then_some(field.slot);
-        let (word, test) = match c {
+        let test = match c {
             Cond::EnumIn {
                 field,
                 members,
                 negated,
-            } => match layout.lane(top(field)?)? {
-                Lane::Member(w) => (
-                    w,
-                    Test::Member {
-                        mask: mask_of(members)?,
-                        negated: *negated,
-                    },
-                ),
-                _ => return None,
+            } => Test::Member {
+                at: layout.member_word(top(field)?)?,
+                mask: Layout::member_mask(members)?,
+                negated: *negated,
             },
             Cond::SetHas {
                 field,
                 members,
                 all,
-            } => match layout.lane(top(field)?)? {
-                Lane::Mask(w) => {
-                    let mask = mask_of(members)?;
-                    (
-                        w,
-                        if *all {
-                            Test::All { mask }
-                        } else {
-                            Test::Any { mask }
-                        },
-                    )
-                }
-                _ => return None,
+            } => Test::Has {
+                at: layout.mask_word(top(field)?)?,
+                mask: Layout::member_mask(members)?,
+                all: *all,
             },
-            Cond::Known { field, known } => match layout.lane(top(field)?)? {
-                Lane::Number(w) | Lane::Quantity(w) | Lane::Ranged(w) => {
-                    (w, Test::NumberKnown { known: *known })
-                }
-                Lane::Date(w) | Lane::Member(w) | Lane::Mask(w) => {
-                    (w, Test::WordKnown { known: *known })
-                }
-                Lane::Flag(bit) => {
-                    let word = u32::try_from(flag_words).ok()? + bit / 64;
-                    let test = Test::FlagKnown {
-                        bit: bit % 64,
-                        known: *known,
-                    };
-                    (word, test)
-                }
-                Lane::Other(_) => return None,
+            Cond::Known { field, known } => match layout.word_of(top(field)?)? {
+                WordOf::Number(at) => Test::NumberKnown { at, known: *known },
+                WordOf::Code(at) => Test::CodeKnown { at, known: *known },
+                WordOf::Flag(at, bit) => Test::FlagKnown {
+                    at,
+                    bit,
+                    known: *known,
+                },
             },
             _ => return None,
         };
-        Some(WordTest { bit: 0, word, test })
+        Some(WordTest { bit: 0, test })
     }
 
     /// The test's truth and whether it is known, as bits.
     #[inline]
     pub(super) fn eval(&self, words: &[u64]) -> (u64, u64) {
-        let w = words.get(self.word as usize).copied().unwrap_or(ABSENT);
-        let present = w != ABSENT;
         let (holds, known) = match self.test {
-            Test::Member { mask, negated } => {
-                let member = w.min(63);
-                (((mask >> member) & 1 == 1) != negated, present)
+            Test::Member { at, mask, negated } => match at.read(words) {
+                Some(member) => (((mask >> member.min(63)) & 1 == 1) != negated, true),
+                None => (false, false),
+            },
+            Test::Has { at, mask, all } => match at.read(words) {
+                Some(set) if all => (mask & !set == 0, true),
+                Some(set) => (set & mask != 0, true),
+                None => (false, false),
+            },
+            Test::NumberKnown { at, known } => (at.read(words).is_nan() != known, true),
+            Test::CodeKnown { at, known } => (at.read(words).is_some() == known, true),
+            Test::FlagKnown { at, bit, known } => {
+                (((at.read(words) >> bit) & 1 == 1) == known, true)
             }
-            Test::Any { mask } => (w & mask != 0, present),
-            Test::All { mask } => (mask & !w == 0, present),
-            Test::NumberKnown { known } => (f64::from_bits(w).is_nan() != known, true),
-            Test::WordKnown { known } => (present == known, true),
-            Test::FlagKnown { bit, known } => (((w >> bit) & 1 == 1) == known, true),
         };
         let holds = known & holds;
         (
@@ -348,12 +323,4 @@ impl WordTest {
     pub(super) fn at(self, bit: u32) -> WordTest {
         WordTest { bit, ..self }
     }
-}
-
-/// A mask of member indices, when every one fits the masks records hold
-/// (below [`MASK_MEMBERS`]: the top bit marks a missing set).
-fn mask_of(members: &[u32]) -> Option<u64> {
-    members.iter().try_fold(0_u64, |mask, m| {
-        ((*m as usize) < MASK_MEMBERS).then(|| mask | 1 << m)
-    })
 }

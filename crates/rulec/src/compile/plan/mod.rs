@@ -172,7 +172,7 @@ impl Plan {
 
     /// The bit of a flag or an atom.
     fn leaf(&mut self, layout: &Layout, c: &Cond) -> Option<usize> {
-        if let Some(test) = WordTest::of(layout, self.flag_words, c) {
+        if let Some(test) = WordTest::of(layout, c) {
             let bit = self.next_atom()?;
             self.tests.push(test.at(bit));
             return Some(self.flag_words * 64 + bit as usize);
