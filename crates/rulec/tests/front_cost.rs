@@ -1,13 +1,20 @@
 //! The front end's work, counted rather than timed (timings depend on the
 //! machine and its load; counts do not): how many calls pest makes to
-//! parse a rule file, per byte. The generated file is the one the `front`
+//! parse a rule file, per byte, and how many blocks checking it allocates,
+//! per criterion. The generated file is the one the `front`
 //! benchmark reads, 14 kinds of criterion over the seed trial's fields.
 //!
 //! pest's own call limit does the counting, so this test is a file of its
 //! own: the limit is global to the process, and no other test may parse
 //! while it is set.
 
+use std::alloc::System;
 use std::num::NonZeroUsize;
+
+use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
+
+#[global_allocator]
+static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 
 const SEED_RULES: &str = include_str!("../../../examples/nct03473496.rules");
 
@@ -74,4 +81,25 @@ fn parsing_takes_few_pest_calls_per_byte() {
         source.len()
     );
     assert!(per_byte <= 6.5, "{per_byte:.1} pest calls a byte");
+}
+
+/// Checking reads each unit once (a file writes the same few again and
+/// again) and names the value a criterion bounds only when it has a
+/// message to put it in: 21.3 blocks a criterion on this file, where it
+/// took 26.8.
+#[test]
+fn checking_allocates_little_per_criterion() {
+    let n = 1_400;
+    let file = rulec::syntax::parse(&many_criteria(n)).unwrap();
+    let region = Region::new(GLOBAL);
+    let checked = rulec::check::check(&file, &rulec::check::NoImports);
+    let allocations = region.change().allocations;
+    assert!(checked.program.is_some());
+    #[expect(clippy::cast_precision_loss, reason = "a ratio for a message")]
+    let per_criterion = allocations as f64 / n as f64;
+    eprintln!("{allocations} blocks for {n} criteria: {per_criterion:.1} a criterion");
+    assert!(
+        per_criterion <= 23.0,
+        "{per_criterion:.1} blocks a criterion"
+    );
 }

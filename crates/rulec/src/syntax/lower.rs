@@ -151,10 +151,32 @@ fn check_nesting(pairs: Pairs<'_, Rule>) -> Result<()> {
                     span: span_of(&child),
                 });
             }
-            stack.push((child, child_depth, child_tree));
+            if !has_no_nesting(child.as_rule()) {
+                stack.push((child, child_depth, child_tree));
+            }
         }
     }
     Ok(())
+}
+
+/// Whether nothing inside a pair of this rule nests or adds to the tree's
+/// depth: its descendants sit as deep as it does, which has been checked,
+/// so [`check_nesting`] need not walk them. (A `plausible` end's minus is
+/// one level at most, outside any expression.)
+fn has_no_nesting(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::literal
+            | Rule::string
+            | Rule::label
+            | Rule::ident
+            | Rule::member_set
+            | Rule::cmp_op
+            | Rule::date_unit
+            | Rule::trial
+            | Rule::use_item
+            | Rule::fields_block
+    )
 }
 
 fn internal(span: Span) -> SyntaxError {
