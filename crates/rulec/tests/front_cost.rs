@@ -4,9 +4,9 @@
 //! per criterion. The generated file is the one the `front`
 //! benchmark reads, 14 kinds of criterion over the seed trial's fields.
 //!
-//! pest's own call limit does the counting, so this test is a file of its
-//! own: the limit is global to the process, and no other test may parse
-//! while it is set.
+//! pest's own call limit and an instrumented allocator do the counting,
+//! so these tests are a file of their own: both are global to the process,
+//! and nothing else may run while they count.
 
 use std::alloc::System;
 use std::num::NonZeroUsize;
@@ -15,6 +15,9 @@ use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
+
+/// Both counts are global to the process: the tests take turns.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 const SEED_RULES: &str = include_str!("../../../examples/nct03473496.rules");
 
@@ -72,6 +75,9 @@ fn pest_calls(source: &str) -> usize {
 /// where it took 8.2. A change that brings failed attempts back shows here.
 #[test]
 fn parsing_takes_few_pest_calls_per_byte() {
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let source = many_criteria(1_400);
     let calls = pest_calls(&source);
     #[expect(clippy::cast_precision_loss, reason = "a ratio for a message")]
@@ -89,6 +95,9 @@ fn parsing_takes_few_pest_calls_per_byte() {
 /// took 26.8.
 #[test]
 fn checking_allocates_little_per_criterion() {
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let n = 1_400;
     let file = rulec::syntax::parse(&many_criteria(n)).unwrap();
     let region = Region::new(GLOBAL);
