@@ -74,7 +74,9 @@ fn span_of(pair: &Pair<'_, Rule>) -> Span {
     let start = pair.as_span().start();
     let mut last = pair.clone();
     // `next_back` steps straight to the last child; `last()` would walk
-    // every child at every level, and this runs for every node.
+    // every child at every level, and this runs for every node. (Not
+    // `Pair::tokens`, which in a debug build checks every token of the
+    // file each time: quadratic.)
     while let Some(child) = last.clone().into_inner().next_back() {
         last = child;
     }
@@ -184,10 +186,10 @@ fn internal(span: Span) -> SyntaxError {
 }
 
 fn first(pair: Pair<'_, Rule>, rule: Rule) -> Result<Pair<'_, Rule>> {
-    let span = span_of(&pair);
-    pair.into_inner()
+    pair.clone()
+        .into_inner()
         .find(|p| p.as_rule() == rule)
-        .ok_or_else(|| internal(span))
+        .ok_or_else(|| internal(span_of(&pair)))
 }
 
 fn lower_trial(pair: Pair<'_, Rule>) -> Result<Trial> {
