@@ -6,7 +6,9 @@
 //! cargo bench -p rulec --bench screen
 //! ```
 //!
-//! Groups: `parse` and `check+compile` (bytes of rule text per second),
+//! Groups: `pest-only` (pest's parser alone), `parse`, `check+compile` and
+//! `front` (parse, check and compile end to end), all in bytes of rule
+//! text per second;
 //! `eval` (ns per record: hand-written Rust over a struct, rulec, evalexpr,
 //! rhai, CEL, JsonLogic, every engine's eligible count asserted equal
 //! first), `eval-json` (the `rulec eval` pipeline on JSON Lines beside
@@ -260,11 +262,32 @@ fn many_criteria(n: usize) -> String {
     text
 }
 
+/// pest's parser for the rule grammar, derived here from the same file:
+/// the `pest-only` group runs it alone (no lowering, no checks), so the
+/// cost of everything rulec adds to pest shows beside the `front` group.
+mod pest_only {
+    #![allow(missing_docs)]
+    #[derive(pest_derive::Parser)]
+    #[grammar = "grammar/rules.pest"]
+    pub struct RuleParser;
+}
+
 fn front_end(c: &mut Criterion) {
+    use pest::Parser as _;
     let generated = many_criteria(10_000);
     for (name, source) in [("seed", SEED_RULES), ("10000-criteria", generated.as_str())] {
+        let bytes = Throughput::Bytes(source.len() as u64);
+        let mut group = c.benchmark_group("pest-only");
+        group.throughput(bytes.clone());
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                pest_only::RuleParser::parse(pest_only::Rule::file, black_box(source)).unwrap()
+            });
+        });
+        group.finish();
+
         let mut group = c.benchmark_group("parse");
-        group.throughput(Throughput::Bytes(source.len() as u64));
+        group.throughput(bytes.clone());
         group.bench_function(name, |b| {
             b.iter(|| rulec::syntax::parse(black_box(source)).unwrap());
         });
@@ -272,10 +295,23 @@ fn front_end(c: &mut Criterion) {
 
         let file = rulec::syntax::parse(source).unwrap();
         let mut group = c.benchmark_group("check+compile");
-        group.throughput(Throughput::Bytes(source.len() as u64));
+        group.throughput(bytes.clone());
         group.bench_function(name, |b| {
             b.iter(|| {
                 let checked = rulec::check::check(black_box(&file), &rulec::check::NoImports);
+                rulec::compile::compile(&checked.program.unwrap())
+            });
+        });
+        group.finish();
+
+        // What a program that loads a rule file pays: text in, compiled
+        // rules out.
+        let mut group = c.benchmark_group("front");
+        group.throughput(bytes);
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let file = rulec::syntax::parse(black_box(source)).unwrap();
+                let checked = rulec::check::check(&file, &rulec::check::NoImports);
                 rulec::compile::compile(&checked.program.unwrap())
             });
         });

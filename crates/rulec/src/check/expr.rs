@@ -109,6 +109,9 @@ pub(crate) struct Ctx<'a> {
     pub(crate) suggestions: usize,
     /// See [`Program::written`].
     pub(crate) written: Vec<Written>,
+    /// Units already read, by their text: a file writes the same few
+    /// units again and again, and reading one takes microseconds.
+    pub(crate) units: HashMap<String, Unit>,
 }
 
 /// Did-you-mean suggestions looked for in one file, at most. Each compares
@@ -147,8 +150,16 @@ impl<'a> Ctx<'a> {
     }
 
     pub(crate) fn parse_unit(&mut self, text: &str, span: Span) -> Option<Unit> {
+        if let Some(unit) = self.units.get(text) {
+            return Some(unit.clone());
+        }
+        // Only units that read are kept: an error is reported where each
+        // bad unit is written.
         match Unit::parse(text) {
-            Ok(u) => Some(u),
+            Ok(u) => {
+                self.units.insert(text.to_owned(), u.clone());
+                Some(u)
+            }
             Err(e) => {
                 self.unit_error(&e, span);
                 None

@@ -141,6 +141,7 @@ pub(super) fn check_file(file: &RuleFile, imports: &dyn Imports) -> (Program, Ve
         failed,
         suggestions: super::expr::SUGGESTIONS,
         written: Vec::new(),
+        units: HashMap::new(),
     };
     for item in &file.items {
         if let Item::Define(d) = item {
@@ -542,41 +543,47 @@ fn fold(c: &Cond) -> Truth {
 fn impossible_range(c: &Cond, ctx: &Ctx<'_>) -> Option<(String, String)> {
     let mut terms = Vec::new();
     flatten_and(c, &mut terms);
-    let mut bounds: HashMap<String, (Vec<(CompareOp, f64)>, String)> = HashMap::new();
+    let mut leaves: Vec<(&Num, CompareOp, f64)> = Vec::new();
     for term in terms {
         let Cond::CompareNum { op, lhs, rhs } = term else {
             continue;
         };
-        let (key, op, value) = match (lhs, rhs) {
+        let (leaf, op, value) = match (lhs, rhs) {
             (leaf, Num::Const(v)) => (leaf, *op, *v),
             (Num::Const(v), leaf) => (leaf, flip(*op), *v),
             _ => continue,
         };
-        // The bounds are in the unit of the value (constants were converted
-        // into it); say which, as the text may have used others.
-        let (key, name) = match key {
-            Num::Field { field, .. } if field.depth == 0 => (
-                format!("{key:?}"),
-                ctx.schema.field(field.slot).map(|f| match &f.ty {
-                    FieldType::Quantity { unit, .. } => format!("{}` (in `{unit}`)", f.name),
-                    _ => format!("{}`", f.name),
-                }),
-            ),
-            Num::Define { define, .. } => (
-                format!("{key:?}"),
-                ctx.defines.get(define.0 as usize).map(|d| match &d.value {
-                    Value::Num(_, Some(unit)) => format!("{}` (in `{unit}`)", d.name),
-                    _ => format!("{}`", d.name),
-                }),
-            ),
+        match leaf {
+            Num::Field { field, .. } if field.depth == 0 => {}
+            Num::Define { .. } => {}
             _ => continue,
-        };
-        let entry = bounds
-            .entry(key)
-            .or_insert_with(|| (Vec::new(), name.unwrap_or_default()));
-        entry.0.push((op, value));
+        }
+        leaves.push((leaf, op, value));
     }
-    bounds.into_values().find_map(|(constraints, name)| {
+    // The bounds of each value, values in the order they first appear.
+    // Most criteria bound one value once: the key that tells values apart
+    // is text, so it is only made when there is something to tell apart.
+    let mut bounds: Vec<(&Num, Vec<(CompareOp, f64)>)> = Vec::new();
+    if let [(leaf, op, value)] = leaves[..] {
+        bounds.push((leaf, vec![(op, value)]));
+    } else {
+        let mut keys: Vec<String> = Vec::new();
+        for (leaf, op, value) in leaves {
+            let key = format!("{leaf:?}");
+            match keys.iter().position(|k| *k == key) {
+                Some(i) => {
+                    if let Some((_, constraints)) = bounds.get_mut(i) {
+                        constraints.push((op, value));
+                    }
+                }
+                None => {
+                    keys.push(key);
+                    bounds.push((leaf, vec![(op, value)]));
+                }
+            }
+        }
+    }
+    bounds.into_iter().find_map(|(leaf, constraints)| {
         let mut low = (f64::NEG_INFINITY, false);
         let mut high = (f64::INFINITY, false);
         for (op, v) in &constraints {
@@ -602,9 +609,27 @@ fn impossible_range(c: &Cond, ctx: &Ctx<'_>) -> Option<(String, String)> {
                 .iter()
                 .map(|(op, v)| format!("{} {v}", op.as_str()))
                 .collect();
-            (name, words.join(" and "))
+            (
+                bounded_name(leaf, ctx).unwrap_or_default(),
+                words.join(" and "),
+            )
         })
     })
+}
+
+/// How a bounded value is named in a message: "hb` (in `g/L`)".
+fn bounded_name(leaf: &Num, ctx: &Ctx<'_>) -> Option<String> {
+    match leaf {
+        Num::Field { field, .. } => ctx.schema.field(field.slot).map(|f| match &f.ty {
+            FieldType::Quantity { unit, .. } => format!("{}` (in `{unit}`)", f.name),
+            _ => format!("{}`", f.name),
+        }),
+        Num::Define { define, .. } => ctx.defines.get(define.0 as usize).map(|d| match &d.value {
+            Value::Num(_, Some(unit)) => format!("{}` (in `{unit}`)", d.name),
+            _ => format!("{}`", d.name),
+        }),
+        _ => None,
+    }
 }
 
 fn flatten_and<'c>(c: &'c Cond, out: &mut Vec<&'c Cond>) {

@@ -73,7 +73,11 @@ pub(crate) fn parse_expr(source: &str) -> Result<Expr> {
 fn span_of(pair: &Pair<'_, Rule>) -> Span {
     let start = pair.as_span().start();
     let mut last = pair.clone();
-    while let Some(child) = last.clone().into_inner().last() {
+    // `next_back` steps straight to the last child; `last()` would walk
+    // every child at every level, and this runs for every node. (Not
+    // `Pair::tokens`, which in a debug build checks every token of the
+    // file each time: quadratic.)
+    while let Some(child) = last.clone().into_inner().next_back() {
         last = child;
     }
     Span::new(start, last.as_span().end().max(start))
@@ -98,34 +102,43 @@ fn check_nesting(pairs: Pairs<'_, Rule>) -> Result<()> {
     // (pair, nesting, tree depth). The outermost `expr` adds one to the
     // nesting below: starting one lower makes it 0.
     let mut stack: Vec<(Pair<'_, Rule>, isize, usize)> = pairs.map(|p| (p, -1, 0)).collect();
+    // A node's children with their runs of prefix operators, held until
+    // the node's operators are counted: one walk over the children, not
+    // one to count and another to descend.
+    let mut children: Vec<(Pair<'_, Rule>, isize)> = Vec::new();
     while let Some((pair, depth, tree)) = stack.pop() {
         let rule = pair.as_rule();
         let depth = depth + isize::from(rule == Rule::expr);
-        let operators = match rule {
-            Rule::expr => pair
-                .clone()
-                .into_inner()
-                .filter(|c| matches!(c.as_rule(), Rule::kw_and | Rule::kw_or))
-                .count(),
-            Rule::sum => pair
-                .clone()
-                .into_inner()
-                .filter(|c| matches!(c.as_rule(), Rule::add | Rule::sub | Rule::mul | Rule::div))
-                .count(),
-            Rule::comparison => usize::from(pair.clone().into_inner().nth(1).is_some()),
-            Rule::group | Rule::list_query | Rule::date_diff => 1,
-            _ => 0,
-        };
-        let tree = tree + operators;
+        let mut operators = usize::from(matches!(
+            rule,
+            Rule::group | Rule::list_query | Rule::date_diff
+        ));
         let mut prefix_run = 0;
+        children.clear();
         for child in pair.into_inner() {
+            let child_rule = child.as_rule();
+            operators += usize::from(match rule {
+                Rule::expr => matches!(child_rule, Rule::kw_and | Rule::kw_or),
+                Rule::sum => {
+                    matches!(child_rule, Rule::add | Rule::sub | Rule::mul | Rule::div)
+                }
+                _ => false,
+            });
             // Chains of `not` and unary minus nest in the tree as deeply as
             // parentheses do.
-            if matches!(child.as_rule(), Rule::kw_not | Rule::neg) {
+            if matches!(child_rule, Rule::kw_not | Rule::neg) {
                 prefix_run += 1;
             } else {
                 prefix_run = 0;
             }
+            children.push((child, prefix_run));
+        }
+        if rule == Rule::comparison {
+            // A value and its test.
+            operators = usize::from(children.len() > 1);
+        }
+        let tree = tree + operators;
+        for (child, prefix_run) in children.drain(..) {
             let child_depth = depth + prefix_run;
             if usize::try_from(child_depth).is_ok_and(|d| d > MAX_NESTING) {
                 return Err(SyntaxError::TooDeep {
@@ -140,10 +153,32 @@ fn check_nesting(pairs: Pairs<'_, Rule>) -> Result<()> {
                     span: span_of(&child),
                 });
             }
-            stack.push((child, child_depth, child_tree));
+            if !has_no_nesting(child.as_rule()) {
+                stack.push((child, child_depth, child_tree));
+            }
         }
     }
     Ok(())
+}
+
+/// Whether nothing inside a pair of this rule nests or adds to the tree's
+/// depth: its descendants sit as deep as it does, which has been checked,
+/// so [`check_nesting`] need not walk them. (A `plausible` end's minus is
+/// one level at most, outside any expression.)
+fn has_no_nesting(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::literal
+            | Rule::string
+            | Rule::label
+            | Rule::ident
+            | Rule::member_set
+            | Rule::cmp_op
+            | Rule::date_unit
+            | Rule::trial
+            | Rule::use_item
+            | Rule::fields_block
+    )
 }
 
 fn internal(span: Span) -> SyntaxError {
@@ -151,10 +186,10 @@ fn internal(span: Span) -> SyntaxError {
 }
 
 fn first(pair: Pair<'_, Rule>, rule: Rule) -> Result<Pair<'_, Rule>> {
-    let span = span_of(&pair);
-    pair.into_inner()
+    pair.clone()
+        .into_inner()
         .find(|p| p.as_rule() == rule)
-        .ok_or_else(|| internal(span))
+        .ok_or_else(|| internal(span_of(&pair)))
 }
 
 fn lower_trial(pair: Pair<'_, Rule>) -> Result<Trial> {
