@@ -29,6 +29,7 @@
 //! for the explaining pass.
 
 mod atom;
+mod outcomes;
 mod tree;
 
 use crate::check::{Cond, FieldRef, Program};
@@ -38,6 +39,7 @@ use crate::syntax::Section;
 
 use crate::semantics::flip;
 use atom::{Atom, Rhs, Threshold, WordTest, atom};
+use outcomes::Outcomes;
 use tree::Tree;
 
 /// Words of atom bits a record's evaluation keeps on the stack.
@@ -79,6 +81,8 @@ pub(super) struct Plan {
     trees: Vec<Tree>,
     /// The criteria left to their closures, by index.
     pub(super) rest: Vec<usize>,
+    /// How a full verdict reads the planned criteria's outcomes.
+    pub(super) outcomes: Outcomes,
 }
 
 /// A leaf of a chain: a bit of the bit space, perhaps negated.
@@ -110,7 +114,9 @@ impl Plan {
             for is_or in kinds {
                 let mut leaves = Vec::new();
                 if plan.collect(layout, &criterion.condition, is_or, false, &mut leaves) {
-                    plan.place(inclusion, is_or, &leaves);
+                    let masks = plan.place(inclusion, is_or, &leaves);
+                    plan.outcomes
+                        .chain(index, inclusion, is_or, &leaves, &masks);
                     placed = true;
                     break;
                 }
@@ -124,7 +130,10 @@ impl Plan {
                     plan.leaf(layout, c)
                 });
                 match tree {
-                    Some(tree) => plan.trees.push(tree),
+                    Some(tree) => {
+                        plan.outcomes.tree(index, inclusion);
+                        plan.trees.push(tree);
+                    }
                     None => {
                         plan.atoms = before.0;
                         plan.thresholds.truncate(before.1);
@@ -135,6 +144,8 @@ impl Plan {
                 }
             }
         }
+        plan.outcomes
+            .finish(plan.flag_words, program.criteria.len(), &plan.rest);
         plan
     }
 
@@ -213,8 +224,8 @@ impl Plan {
         Some(bit)
     }
 
-    /// Adds a criterion's chain to the plan.
-    fn place(&mut self, inclusion: bool, is_or: bool, leaves: &[Leaf]) {
+    /// Adds a criterion's chain to the plan, and gives its masks.
+    fn place(&mut self, inclusion: bool, is_or: bool, leaves: &[Leaf]) -> Vec<Masks> {
         let mut masks: Vec<Masks> = Vec::new();
         for &(bit, negated) in leaves {
             let word = u32::try_from(bit / 64).unwrap_or(u32::MAX);
@@ -245,7 +256,7 @@ impl Plan {
         };
         match shared {
             Some(shared) => {
-                for m in masks {
+                for &m in &masks {
                     match shared.iter_mut().find(|s| s.word == m.word) {
                         Some(s) => {
                             s.pos |= m.pos;
@@ -255,14 +266,17 @@ impl Plan {
                     }
                 }
             }
-            None => self.chains.push(Chain { is_or, masks }),
+            None => self.chains.push(Chain {
+                is_or,
+                masks: masks.clone(),
+            }),
         }
+        masks
     }
 
-    /// The status as far as the planned criteria go: `Err(Ineligible)`
-    /// when one rules the record out, else whether any is unknown.
-    #[inline]
-    pub(super) fn decide(&self, words: &[u64]) -> Result<bool, Status> {
+    /// The atoms' value and known words for a record.
+    #[inline(always)]
+    fn atoms(&self, words: &[u64]) -> ([u64; ATOM_WORDS], [u64; ATOM_WORDS]) {
         let mut atom_value = [0_u64; ATOM_WORDS];
         let mut atom_known = [0_u64; ATOM_WORDS];
         if self.atoms <= 64 {
@@ -293,6 +307,14 @@ impl Plan {
                 }
             }
         }
+        (atom_value, atom_known)
+    }
+
+    /// The status as far as the planned criteria go: `Err(Ineligible)`
+    /// when one rules the record out, else whether any is unknown.
+    #[inline]
+    pub(super) fn decide(&self, words: &[u64]) -> Result<bool, Status> {
+        let (atom_value, atom_known) = self.atoms(words);
         let bits = |word: u32| -> (u64, u64) {
             let word = word as usize;
             if word < self.flag_words {
