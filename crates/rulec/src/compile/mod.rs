@@ -22,7 +22,12 @@
 //! evaluator [`crate::eval::evaluate`] (the property test
 //! `tests/compile_oracle/` holds them to it). It runs in two passes:
 //!
-//! 1. **The fast pass** computes every criterion's outcome. `and`/`or`
+//! 1. **The fast pass** computes every criterion's outcome. Flags,
+//!    thresholds, member and set tests and `and`/`or` trees of them —
+//!    most criteria of real trials — are read from the same bit space as
+//!    [`Compiled::status`]'s (`plan/`), all at once: single leaves and
+//!    chains are flat arrays decided in tight loops, with no dispatch per
+//!    criterion. The other criteria run their closures: `and`/`or`
 //!    short-circuit under Kleene logic; groups, list quantifiers, counts and
 //!    comparisons stop as soon as their answer is settled. Defines are
 //!    computed at most once per record, lazily, into a cache of [`Cell`]s
@@ -32,11 +37,10 @@
 //!    reference evaluator does, and notes the record fields read while
 //!    missing; those of the unknown criteria are the verdict's `missing`.
 //!
-//! [`Compiled::status`] is for the status only, and does less: flags,
-//! thresholds, member and set tests and `and`/`or` trees of them — most
-//! criteria of real trials — are decided together by mask arithmetic over
-//! the packed record (`plan/`), and only the other criteria run their
-//! closures, stopping at the first that makes the record ineligible.
+//! [`Compiled::status`] is for the status only, and does less: the planned
+//! criteria are decided together by mask arithmetic over the packed record,
+//! with no outcome each, and only the other criteria run their closures,
+//! stopping at the first that makes the record ineligible.
 //!
 //! What allocates per record: in [`Compiled::evaluate`], the [`Verdict`]'s
 //! vector of outcomes (criterion ids of up to 24 bytes are copied inline;

@@ -24,9 +24,10 @@
 //! A deeper tree of the same leaves (`sex = female and (pregnant or
 //! lactating)`) is evaluated over the same bits in two rails (`tree.rs`).
 //! Everything else — dates, lists, groups, defines, text — keeps its
-//! closure. The plan serves [`super::Compiled::status`] only: it gives the
-//! status, not each criterion's outcome, and reads no field as "missing"
-//! for the explaining pass.
+//! closure. The plan gives [`super::Compiled::status`] the status, and
+//! [`super::Compiled::evaluate`] each planned criterion's outcome from the
+//! same bits (`outcomes.rs`); it reads no field as "missing" for the
+//! explaining pass, which reruns the unknown criteria's closures.
 
 mod atom;
 mod outcomes;

@@ -3,11 +3,12 @@
 //!
 //! Per-criterion dispatch (an enum of forms matched criterion by criterion)
 //! cost as much as the closures it replaced, so the common forms are laid
-//! out flat instead: every chain, a single flag or atom included, is an
-//! `and` of its leaves in one run of masks — an `or` chain is stored by De
-//! Morgan as the `and` of its negated leaves, with its outcome inverted —
-//! and all of them are decided in one tight loop. Only the deeper trees
-//! run their own small evaluator.
+//! out flat, each kind in its own array and tight loop: single flags or
+//! atoms (a bit and a negation), chains within one word (one pair of
+//! masks) and chains over several words (a run of mask pairs). A chain is
+//! the `and` of its leaves; an `or` chain is stored by De Morgan as the
+//! `and` of its negated leaves, its outcome inverted. Only the deeper
+//! trees run their own small evaluator.
 
 use crate::eval::{CriterionOutcome, Outcome};
 
@@ -72,6 +73,9 @@ pub(in crate::compile) struct Outcomes {
     pub(in crate::compile) rest: Vec<usize>,
     /// Whether the planned criteria are read from the plan at all.
     planned: bool,
+    /// Set when a criterion could not be noted (an index beyond `u32`):
+    /// then none are read from the plan, rather than one left out.
+    overflow: bool,
 }
 
 /// The codes of a criterion that matter to the status, as bits `1 <<
@@ -95,19 +99,20 @@ impl Outcomes {
         masks: &[Masks],
     ) {
         let Ok(criterion) = u32::try_from(index) else {
+            self.overflow = true;
             return;
         };
         let watch = watch(inclusion);
-        if let [(bit, negated)] = leaves {
-            if let Ok(bit) = u32::try_from(*bit) {
-                self.leaves.push(LeafCriterion {
-                    criterion,
-                    bit,
-                    flip: u64::from(*negated),
-                    watch,
-                });
-                return;
-            }
+        if let [(bit, negated)] = leaves
+            && let Ok(bit) = u32::try_from(*bit)
+        {
+            self.leaves.push(LeafCriterion {
+                criterion,
+                bit,
+                flip: u64::from(*negated),
+                watch,
+            });
+            return;
         }
         // De Morgan: an `or` is the `and` of the negated leaves, inverted.
         let as_and = masks.iter().map(|m| {
@@ -134,24 +139,30 @@ impl Outcomes {
             return;
         }
         self.masks.extend(as_and);
+        let Ok(end) = u32::try_from(self.masks.len()) else {
+            self.overflow = true;
+            return;
+        };
         self.chains.push(Chain {
             criterion,
             inverted,
             watch,
-            end: u32::try_from(self.masks.len()).unwrap_or(u32::MAX),
+            end,
         });
     }
 
     /// Notes criterion `index` as the next of the plan's trees.
     pub(super) fn tree(&mut self, index: usize, inclusion: bool) {
-        self.trees
-            .push((u32::try_from(index).unwrap_or(u32::MAX), watch(inclusion)));
+        match u32::try_from(index) {
+            Ok(criterion) => self.trees.push((criterion, watch(inclusion))),
+            Err(_) => self.overflow = true,
+        }
     }
 
     /// Settles which criteria a verdict runs through closures, once the
     /// plan is built.
     pub(super) fn finish(&mut self, flag_words: usize, criteria: usize, rest: &[usize]) {
-        self.planned = flag_words + ATOM_WORDS <= SPACE;
+        self.planned = !self.overflow && flag_words + ATOM_WORDS <= SPACE;
         self.rest = if self.planned {
             rest.to_vec()
         } else {
@@ -160,9 +171,7 @@ impl Outcomes {
     }
 }
 
-/// The code of an `and` chain over masks `m` and bits `(v, k)`: not met
-/// when a leaf is known false, else unknown when one is not known, else
-/// met. Returned as (leaves known false, leaves not known).
+/// The leaves of masks `m` known false and not known, over bits `(v, k)`.
 #[inline]
 fn false_and_open(m: &Masks, (v, k): (u64, u64)) -> (u64, u64) {
     let false_ = k & ((m.pos & !v) | (m.neg & v));
@@ -170,8 +179,9 @@ fn false_and_open(m: &Masks, (v, k): (u64, u64)) -> (u64, u64) {
     (false_, open)
 }
 
-/// The code of an `and` chain from its false and open leaves, inverted
-/// (met and not met swapped) when `inverted` is 1.
+/// The code of an `and` chain from its leaves known false and not known:
+/// not met when one is false, else unknown when one is not known, else
+/// met; met and not met swapped when `inverted` is 1.
 #[inline]
 fn chain_code(false_: u64, open: u64, inverted: u64) -> u64 {
     let false_ = u64::from(false_ != 0);
