@@ -277,9 +277,12 @@ impl Plan {
 
     /// The atoms' value and known words for a record.
     #[inline(always)]
-    fn atoms(&self, words: &[u64]) -> ([u64; ATOM_WORDS], [u64; ATOM_WORDS]) {
-        let mut atom_value = [0_u64; ATOM_WORDS];
-        let mut atom_known = [0_u64; ATOM_WORDS];
+    fn atoms(
+        &self,
+        words: &[u64],
+        atom_value: &mut [u64; ATOM_WORDS],
+        atom_known: &mut [u64; ATOM_WORDS],
+    ) {
         if self.atoms <= 64 {
             // One word, accumulated in registers.
             let (mut value, mut known) = (0, 0);
@@ -308,14 +311,15 @@ impl Plan {
                 }
             }
         }
-        (atom_value, atom_known)
     }
 
     /// The status as far as the planned criteria go: `Err(Ineligible)`
     /// when one rules the record out, else whether any is unknown.
     #[inline]
     pub(super) fn decide(&self, words: &[u64]) -> Result<bool, Status> {
-        let (atom_value, atom_known) = self.atoms(words);
+        let mut atom_value = [0_u64; ATOM_WORDS];
+        let mut atom_known = [0_u64; ATOM_WORDS];
+        self.atoms(words, &mut atom_value, &mut atom_known);
         let bits = |word: u32| -> (u64, u64) {
             let word = word as usize;
             if word < self.flag_words {

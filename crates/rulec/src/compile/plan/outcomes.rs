@@ -221,7 +221,9 @@ impl Plan {
         if !out.planned {
             return Decided::default();
         }
-        let (atom_value, atom_known) = self.atoms(words);
+        let mut atom_value = [0_u64; ATOM_WORDS];
+        let mut atom_known = [0_u64; ATOM_WORDS];
+        self.atoms(words, &mut atom_value, &mut atom_known);
         let mut space = [(0_u64, 0_u64); SPACE];
         for (w, bits) in space.iter_mut().enumerate() {
             *bits = if w < self.flag_words {
