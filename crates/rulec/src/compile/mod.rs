@@ -22,7 +22,12 @@
 //! evaluator [`crate::eval::evaluate`] (the property test
 //! `tests/compile_oracle/` holds them to it). It runs in two passes:
 //!
-//! 1. **The fast pass** computes every criterion's outcome. `and`/`or`
+//! 1. **The fast pass** computes every criterion's outcome. Flags,
+//!    thresholds, member and set tests and `and`/`or` trees of them —
+//!    most criteria of real trials — are read from the same bit space as
+//!    [`Compiled::status`]'s (`plan/`), all at once: single leaves and
+//!    chains are flat arrays decided in tight loops, with no dispatch per
+//!    criterion. The other criteria run their closures: `and`/`or`
 //!    short-circuit under Kleene logic; groups, list quantifiers, counts and
 //!    comparisons stop as soon as their answer is settled. Defines are
 //!    computed at most once per record, lazily, into a cache of [`Cell`]s
@@ -32,11 +37,10 @@
 //!    reference evaluator does, and notes the record fields read while
 //!    missing; those of the unknown criteria are the verdict's `missing`.
 //!
-//! [`Compiled::status`] is for the status only, and does less: flags,
-//! thresholds, member and set tests and `and`/`or` trees of them — most
-//! criteria of real trials — are decided together by mask arithmetic over
-//! the packed record (`plan/`), and only the other criteria run their
-//! closures, stopping at the first that makes the record ineligible.
+//! [`Compiled::status`] is for the status only, and does less: the planned
+//! criteria are decided together by mask arithmetic over the packed record,
+//! with no outcome each, and only the other criteria run their closures,
+//! stopping at the first that makes the record ineligible.
 //!
 //! What allocates per record: in [`Compiled::evaluate`], the [`Verdict`]'s
 //! vector of outcomes (criterion ids of up to 24 bytes are copied inline;
@@ -89,8 +93,12 @@ pub struct Compiled {
     /// The schema the records must be built for.
     shape: Shape,
     /// How [`Compiled::status`] decides the criteria it can without their
-    /// closures.
+    /// closures, and [`Compiled::evaluate`] gives their outcomes.
     plan: plan::Plan,
+    /// Every criterion's id and section, cloned into each verdict before
+    /// the outcomes are written in: cheaper than building the entries one
+    /// by one.
+    template: Vec<CriterionOutcome>,
 }
 
 struct CompiledCriterion {
@@ -156,8 +164,18 @@ pub fn compile(program: &Program) -> Compiled {
             condition: cond::cond(&c.condition),
         })
         .collect();
+    let template = program
+        .criteria
+        .iter()
+        .map(|c| CriterionOutcome {
+            id: CompactString::from(c.id.as_str()),
+            section: c.section,
+            outcome: Outcome::Unknown,
+        })
+        .collect();
     Compiled {
         criteria,
+        template,
         defines,
         shape: Shape::of(&program.schema),
         plan: plan::Plan::of(program),
@@ -174,18 +192,28 @@ impl Compiled {
     /// the program this was compiled from.
     pub fn evaluate(&self, record: &Record, index: Date) -> Result<Verdict, SchemaMismatch> {
         self.shape.check(record)?;
-        let criteria: Vec<CriterionOutcome> = self.with_cache(|cache| {
-            let ctx = Ctx::top(record, index, &self.defines, cache, None);
-            self.criteria
-                .iter()
-                .map(|c| CriterionOutcome {
-                    id: c.id.clone(),
-                    section: c.section,
-                    outcome: Outcome::from((c.condition)(&ctx)),
-                })
-                .collect()
-        });
-        let status = crate::eval::status_of(&criteria);
+        let mut criteria = self.template.clone();
+        let mut decided = self.plan.write_outcomes(record.words(), &mut criteria);
+        let rest = &self.plan.outcomes.rest;
+        if !rest.is_empty() {
+            self.with_cache(|cache| {
+                let ctx = Ctx::top(record, index, &self.defines, cache, None);
+                for &i in rest {
+                    if let (Some(out), Some(c)) = (criteria.get_mut(i), self.criteria.get(i)) {
+                        out.outcome = Outcome::from((c.condition)(&ctx));
+                        decided.ruled_out |= out.rules_out();
+                        decided.unknown |= out.outcome == Outcome::Unknown;
+                    }
+                }
+            });
+        }
+        let status = if decided.ruled_out {
+            Status::Ineligible
+        } else if decided.unknown {
+            Status::Undetermined
+        } else {
+            Status::Eligible
+        };
         let missing = if status == Status::Undetermined {
             self.explain_missing(record, index, &criteria)
         } else {

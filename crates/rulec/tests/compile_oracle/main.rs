@@ -355,9 +355,10 @@ fn flag_chains_agree_with_the_reference_on_every_combination() {
 }
 
 /// The status fast path decides flags, thresholds and chains of them with
-/// masks (`compile/plan.rs`): each shape, alone in an inclusion and in an
-/// exclusion, gives the reference status for every combination of values
-/// at, around and without the thresholds.
+/// masks (`compile/plan/`), and full verdicts read those criteria's
+/// outcomes from the same plan: each shape, alone in an inclusion and in
+/// an exclusion, gives the reference status and verdict for every
+/// combination of values at, around and without the thresholds.
 #[test]
 fn planned_criteria_give_the_reference_status_on_every_combination() {
     let conditions = [
@@ -441,16 +442,60 @@ fn planned_criteria_give_the_reference_status_on_every_combination() {
 }
 
 /// Asserts that the fast path's status of `record` is the reference's,
-/// and gives it.
+/// and the full verdict too (planned criteria give their outcomes from the
+/// same plan), and gives the status.
 fn same_status(program: &Program, compiled: &Compiled, record: &Record, label: &str) -> Status {
     let index = date(2026, 1, 15);
-    let want = evaluate(program, record, index).status;
+    let reference = evaluate(program, record, index);
     assert_eq!(
         compiled.status(record, index).unwrap(),
-        want,
+        reference.status,
         "{label}: {record:?}"
     );
-    want
+    assert_eq!(
+        compiled.evaluate(record, index).unwrap(),
+        reference,
+        "{label}: {record:?}"
+    );
+    reference.status
+}
+
+/// A program with more `bool` fields than a verdict's bit space holds
+/// leaves every criterion to its closure: the verdicts stay the
+/// reference's.
+#[test]
+fn verdicts_of_programs_with_many_flags_agree_with_the_reference() {
+    let names: Vec<String> = (0..300).map(|i| format!("f{i}")).collect();
+    let fields: Vec<String> = names.iter().map(|n| format!("{n}: bool")).collect();
+    let program = program(&format!(
+        "fields {{ {}, x: number }}\n\
+         inclusion {{ first: f0 and not f299\n last: f299 or x > 5 }}\n\
+         exclusion {{ mid: f150 and (f1 or x < 2) }}",
+        fields.join(", ")
+    ));
+    let compiled = compile(&program);
+    let values = [Some(true), Some(false), None];
+    let mut seen = std::collections::HashSet::new();
+    for f0 in values {
+        for f299 in values {
+            for f150 in values {
+                for x in [None, Some(1.0), Some(6.0)] {
+                    let record = record_of(
+                        &program,
+                        [
+                            ("f0", f0.map(FieldValue::Bool)),
+                            ("f299", f299.map(FieldValue::Bool)),
+                            ("f150", f150.map(FieldValue::Bool)),
+                            ("f1", Some(FieldValue::Bool(true))),
+                            ("x", x.map(FieldValue::Number)),
+                        ],
+                    );
+                    seen.insert(same_status(&program, &compiled, &record, "many flags"));
+                }
+            }
+        }
+    }
+    assert_eq!(seen.len(), 3, "every status occurs");
 }
 
 /// A record of `program` with the values given, the `None`s missing.

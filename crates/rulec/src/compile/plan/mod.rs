@@ -24,11 +24,13 @@
 //! A deeper tree of the same leaves (`sex = female and (pregnant or
 //! lactating)`) is evaluated over the same bits in two rails (`tree.rs`).
 //! Everything else — dates, lists, groups, defines, text — keeps its
-//! closure. The plan serves [`super::Compiled::status`] only: it gives the
-//! status, not each criterion's outcome, and reads no field as "missing"
-//! for the explaining pass.
+//! closure. The plan gives [`super::Compiled::status`] the status, and
+//! [`super::Compiled::evaluate`] each planned criterion's outcome from the
+//! same bits (`outcomes.rs`); it reads no field as "missing" for the
+//! explaining pass, which reruns the unknown criteria's closures.
 
 mod atom;
+mod outcomes;
 mod tree;
 
 use crate::check::{Cond, FieldRef, Program};
@@ -38,6 +40,7 @@ use crate::syntax::Section;
 
 use crate::semantics::flip;
 use atom::{Atom, Rhs, Threshold, WordTest, atom};
+use outcomes::Outcomes;
 use tree::Tree;
 
 /// Words of atom bits a record's evaluation keeps on the stack.
@@ -79,6 +82,8 @@ pub(super) struct Plan {
     trees: Vec<Tree>,
     /// The criteria left to their closures, by index.
     pub(super) rest: Vec<usize>,
+    /// How a full verdict reads the planned criteria's outcomes.
+    pub(super) outcomes: Outcomes,
 }
 
 /// A leaf of a chain: a bit of the bit space, perhaps negated.
@@ -110,7 +115,9 @@ impl Plan {
             for is_or in kinds {
                 let mut leaves = Vec::new();
                 if plan.collect(layout, &criterion.condition, is_or, false, &mut leaves) {
-                    plan.place(inclusion, is_or, &leaves);
+                    let masks = plan.place(inclusion, is_or, &leaves);
+                    plan.outcomes
+                        .chain(index, inclusion, is_or, &leaves, &masks);
                     placed = true;
                     break;
                 }
@@ -124,7 +131,10 @@ impl Plan {
                     plan.leaf(layout, c)
                 });
                 match tree {
-                    Some(tree) => plan.trees.push(tree),
+                    Some(tree) => {
+                        plan.outcomes.tree(index, inclusion);
+                        plan.trees.push(tree);
+                    }
                     None => {
                         plan.atoms = before.0;
                         plan.thresholds.truncate(before.1);
@@ -135,6 +145,8 @@ impl Plan {
                 }
             }
         }
+        plan.outcomes
+            .finish(plan.flag_words, program.criteria.len(), &plan.rest);
         plan
     }
 
@@ -213,8 +225,8 @@ impl Plan {
         Some(bit)
     }
 
-    /// Adds a criterion's chain to the plan.
-    fn place(&mut self, inclusion: bool, is_or: bool, leaves: &[Leaf]) {
+    /// Adds a criterion's chain to the plan, and gives its masks.
+    fn place(&mut self, inclusion: bool, is_or: bool, leaves: &[Leaf]) -> Vec<Masks> {
         let mut masks: Vec<Masks> = Vec::new();
         for &(bit, negated) in leaves {
             let word = u32::try_from(bit / 64).unwrap_or(u32::MAX);
@@ -245,7 +257,7 @@ impl Plan {
         };
         match shared {
             Some(shared) => {
-                for m in masks {
+                for &m in &masks {
                     match shared.iter_mut().find(|s| s.word == m.word) {
                         Some(s) => {
                             s.pos |= m.pos;
@@ -255,16 +267,22 @@ impl Plan {
                     }
                 }
             }
-            None => self.chains.push(Chain { is_or, masks }),
+            None => self.chains.push(Chain {
+                is_or,
+                masks: masks.clone(),
+            }),
         }
+        masks
     }
 
-    /// The status as far as the planned criteria go: `Err(Ineligible)`
-    /// when one rules the record out, else whether any is unknown.
-    #[inline]
-    pub(super) fn decide(&self, words: &[u64]) -> Result<bool, Status> {
-        let mut atom_value = [0_u64; ATOM_WORDS];
-        let mut atom_known = [0_u64; ATOM_WORDS];
+    /// The atoms' value and known words for a record.
+    #[inline(always)]
+    fn atoms(
+        &self,
+        words: &[u64],
+        atom_value: &mut [u64; ATOM_WORDS],
+        atom_known: &mut [u64; ATOM_WORDS],
+    ) {
         if self.atoms <= 64 {
             // One word, accumulated in registers.
             let (mut value, mut known) = (0, 0);
@@ -293,6 +311,15 @@ impl Plan {
                 }
             }
         }
+    }
+
+    /// The status as far as the planned criteria go: `Err(Ineligible)`
+    /// when one rules the record out, else whether any is unknown.
+    #[inline]
+    pub(super) fn decide(&self, words: &[u64]) -> Result<bool, Status> {
+        let mut atom_value = [0_u64; ATOM_WORDS];
+        let mut atom_known = [0_u64; ATOM_WORDS];
+        self.atoms(words, &mut atom_value, &mut atom_known);
         let bits = |word: u32| -> (u64, u64) {
             let word = word as usize;
             if word < self.flag_words {
