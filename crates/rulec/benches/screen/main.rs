@@ -42,7 +42,6 @@ const RECORDS: usize = 100_000;
 /// The screening date of the seed's sample patients.
 const INDEX: jiff::civil::Date = jiff::civil::date(2026, 1, 15);
 
-const SEED_RULES: &str = include_str!("../../../../examples/nct03473496.rules");
 const SEED_PATIENTS: &str = include_str!("../../../../examples/patients/nct03473496.jsonl");
 
 /// A small seeded generator (SplitMix64): the same patients on every run.
@@ -231,36 +230,9 @@ fn derived(patients: &[Patient]) -> Vec<Derived> {
         .collect()
 }
 
-/// A rule file of `n` criteria over the seed's fields: the seed's own
-/// conditions, again and again, with fresh ids.
-fn many_criteria(n: usize) -> String {
-    let fields_end = SEED_RULES.find("define age").unwrap();
-    let head = &SEED_RULES[..fields_end];
-    let conditions = [
-        "age >= 18 years",
-        "diagnosis has rrmm",
-        "markers has any of { BCMA, CD138, CD38, CD56 }",
-        "life_expectancy > 3 months",
-        "kps > 60",
-        "hemoglobin > 8 g/dL",
-        "ejection_fraction >= 50 % and not ecg_abnormal",
-        "creatinine < 2.5 x ULN",
-        "alt < 3 x ULN and ast < 3 x ULN and bilirubin <= 34.2 umol/L",
-        "active_infection or body_temperature >= 100.4 [degF]",
-        "neutropenia > 10 days",
-        "sex = female and (pregnant or lactating)",
-        "any therapies where class in { car_t, other_cell_therapy } and failed",
-        "allogeneic_transplant and gvhd_grade > 3",
-    ];
-    let mut text = String::from(head);
-    text.push_str("define age: years between birth_date and index\n\ninclusion {\n");
-    for i in 0..n {
-        let condition = conditions[i % conditions.len()];
-        text.push_str(&format!("  c{i:05} \"criterion {i}\": {condition}\n"));
-    }
-    text.push_str("}\n");
-    text
-}
+#[path = "../../tests/shared/many_criteria.rs"]
+mod generated;
+use generated::{SEED_RULES, many_criteria};
 
 /// pest's parser for the rule grammar, derived here from the same file:
 /// the `pest-only` group runs it alone (no lowering, no checks), so the

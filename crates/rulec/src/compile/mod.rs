@@ -155,7 +155,7 @@ pub fn compile(program: &Program) -> Compiled {
             Value::Date(d) => DefineCode::Date(num::date(d)),
         })
         .collect();
-    let criteria = program
+    let criteria: Vec<CompiledCriterion> = program
         .criteria
         .iter()
         .map(|c| CompiledCriterion {
@@ -164,11 +164,10 @@ pub fn compile(program: &Program) -> Compiled {
             condition: cond::cond(&c.condition),
         })
         .collect();
-    let template = program
-        .criteria
+    let template = criteria
         .iter()
         .map(|c| CriterionOutcome {
-            id: CompactString::from(c.id.as_str()),
+            id: c.id.clone(),
             section: c.section,
             outcome: Outcome::Unknown,
         })
