@@ -113,24 +113,6 @@ fn missing_data_is_unknown_and_named_unless_the_logic_decides_anyway() {
     assert!(verdict.missing.is_empty());
 }
 
-/// Ages count birthdays; someone born on 29 February has one on 1 March
-/// in common years.
-#[test]
-fn age_in_whole_years_by_birthdays_across_29_february() {
-    let p = program(
-        "fields { birth_date: date }
-         define age: years between birth_date and index
-         inclusion { adult: age >= 18 years }",
-    );
-    let mut record = Record::new(&p.schema);
-    record
-        .set("birth_date", FieldValue::Date(date(2008, 2, 29)))
-        .unwrap();
-    let on = |day| evaluate(&p, &record, day).criteria[0].outcome;
-    assert_eq!(on(date(2026, 2, 28)), Outcome::NotMet);
-    assert_eq!(on(date(2026, 3, 1)), Outcome::Met);
-}
-
 #[test]
 fn calendar_months_and_windows() {
     let p = program(

@@ -18,7 +18,7 @@
 //! which evaluates every operand as the reference does.
 
 use crate::check::{Cond, Duration, FieldRef, ListQuantifier, Num, moved};
-use crate::schema::Members;
+use crate::schema::{Layout, Members};
 use crate::semantics::{Truth, at_least, flip, has_members, is_member};
 use crate::syntax::{CompareOp, Direction, GroupKind, Limit};
 use crate::units::Conversion;
@@ -307,13 +307,6 @@ fn field_vs_limit(
     })))
 }
 
-/// A 64-bit mask of member indices, when every index fits.
-fn mask_of(members: &[u32]) -> Option<u64> {
-    members
-        .iter()
-        .try_fold(0_u64, |mask, m| Some(mask | 1_u64.checked_shl(*m)?))
-}
-
 /// Whether a mask has a member (indices past 63 are in no mask).
 #[inline]
 fn in_mask(mask: u64, member: u32) -> bool {
@@ -322,7 +315,7 @@ fn in_mask(mask: u64, member: u32) -> bool {
 
 /// `e = m`, `e != m`, `e in { … }`: a bit test when the members fit a mask.
 fn enum_in<A: Access>(a: A, members: &[u32], negated: bool) -> CondFn {
-    match mask_of(members) {
+    match Layout::member_mask(members) {
         Some(mask) => Box::new(move |c| match a.member(c) {
             Some(m) => Truth::from_bool(in_mask(mask, m) != negated),
             None => Truth::Unknown,
@@ -340,7 +333,7 @@ fn enum_in<A: Access>(a: A, members: &[u32], negated: bool) -> CondFn {
 /// `s has m`, `has any of`, `has all of`: bit tests when the record holds
 /// the set as a mask.
 fn set_has<A: Access>(a: A, members: &[u32], all: bool) -> CondFn {
-    let wanted = mask_of(members);
+    let wanted = Layout::member_mask(members);
     let members = members.to_vec();
     Box::new(move |c| {
         let Some(present) = a.members(c) else {
