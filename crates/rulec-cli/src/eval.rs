@@ -318,12 +318,12 @@ impl Screening<'_> {
             printable,
         );
         let unreadable = errors.iter().any(|e| e.field == WHOLE_RECORD);
-        let mut why = match verdict.status {
+        let mut why = match verdict.status() {
             Verdicts::Eligible => String::new(),
             Verdicts::Ineligible => format!("ruled out by {}", verdict.ruled_out().join(", ")),
             // Every field is missing: the data error says why.
             Verdicts::Undetermined if unreadable => "record not read (data error)".to_owned(),
-            Verdicts::Undetermined => format!("missing {}", few(&verdict.missing)),
+            Verdicts::Undetermined => format!("missing {}", few(&verdict.missing())),
         };
         if !errors.is_empty() && !unreadable {
             if !why.is_empty() {
@@ -335,7 +335,7 @@ impl Screening<'_> {
             }
         }
         let why = printable(&why);
-        let line = format!("{name:<20} {:<13} {why}", verdict.status.as_str());
+        let line = format!("{name:<20} {:<13} {why}", verdict.status().as_str());
         format!("{}\n", line.trim_end())
     }
 
@@ -375,9 +375,9 @@ impl Screening<'_> {
 }
 
 /// Up to five names, then how many more: a table line stays readable.
-fn few(names: &[String]) -> String {
+fn few<S: AsRef<str>>(names: &[S]) -> String {
     const SHOWN: usize = 5;
-    let shown: Vec<&str> = names.iter().take(SHOWN).map(String::as_str).collect();
+    let shown: Vec<&str> = names.iter().take(SHOWN).map(AsRef::as_ref).collect();
     match names.len().saturating_sub(SHOWN) {
         0 => shown.join(", "),
         more => format!("{} and {more} more", shown.join(", ")),
@@ -427,14 +427,14 @@ impl CsvRow<'_> {
     fn line(&self, verdict: &Verdict, errors: &[DataError]) -> String {
         let position = self.position.to_string();
         let index = self.index.to_string();
-        let missing = verdict.missing.join(";");
+        let missing = verdict.missing().join(";");
         let errors: Vec<String> = errors
             .iter()
             .map(|e| format!("{}: {}", e.field, e.reason))
             .collect();
         let errors = errors.join("; ");
-        let mut fields = vec![self.id.unwrap_or(""), &position, verdict.status.as_str()];
-        fields.extend(verdict.criteria.iter().map(|c| c.outcome.as_str()));
+        let mut fields = vec![self.id.unwrap_or(""), &position, verdict.status().as_str()];
+        fields.extend(verdict.criteria().map(|c| c.outcome.as_str()));
         fields.extend([missing.as_str(), errors.as_str(), index.as_str()]);
         csv_row(&fields, self.raw)
     }

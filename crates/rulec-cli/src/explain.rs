@@ -157,23 +157,22 @@ fn text(program: &Program, options: &Options, read: &ReadRecord, explained: &Exp
         Some(id) => format!("{} ({place})", printable(id)),
         None => place,
     };
-    let status_style = match verdict.status {
+    let status_style = match verdict.status() {
         Verdicts::Eligible => GREEN.bold(),
         Verdicts::Ineligible => RED.bold(),
         Verdicts::Undetermined => YELLOW.bold(),
     };
     let mut out = format!(
         "{BOLD}── {name}{BOLD:#}: {status_style}{}{status_style:#} ──\n",
-        verdict.status.as_str()
+        verdict.status().as_str()
     );
     let width = verdict
-        .criteria
-        .iter()
-        .map(|c| printable(&c.id).chars().count())
+        .criteria()
+        .map(|c| printable(c.id).chars().count())
         .max()
         .unwrap_or(0);
     let mut section = None;
-    for (i, outcome) in verdict.criteria.iter().enumerate() {
+    for (i, outcome) in verdict.criteria().enumerate() {
         if section != Some(outcome.section) {
             section = Some(outcome.section);
             out.push_str(&format!("  {DIM}{}{DIM:#}\n", outcome.section.keyword()));
@@ -197,7 +196,7 @@ fn text(program: &Program, options: &Options, read: &ReadRecord, explained: &Exp
         };
         let line = format!(
             "    {style}{mark}{style:#} {BOLD}{:<width$}{BOLD:#}  {style}{word:<8}{style:#}  {label}",
-            printable(&outcome.id)
+            printable(outcome.id)
         );
         out.push_str(line.trim_end());
         out.push('\n');
@@ -205,10 +204,10 @@ fn text(program: &Program, options: &Options, read: &ReadRecord, explained: &Exp
             out.push_str(&format!("        {}\n", printable(explanation)));
         }
     }
-    if !verdict.missing.is_empty() {
+    if !verdict.missing().is_empty() {
         out.push_str(&format!(
             "  {YELLOW}missing:{YELLOW:#} {}\n",
-            printable(&verdict.missing.join(", "))
+            printable(&verdict.missing().join(", "))
         ));
     }
     for error in &read.errors {

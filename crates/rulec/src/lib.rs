@@ -45,14 +45,14 @@
 //!     let verdict = compiled.evaluate(&read.record, index)?;
 //!     let explained = rulec::eval::explain(program, &read.record, index);
 //!     assert_eq!(explained.verdict, verdict);
-//!     println!("{}: {:?}", read.name(), verdict.status);
-//!     for (criterion, why) in verdict.criteria.iter().zip(&explained.explanations) {
+//!     println!("{}: {:?}", read.name(), verdict.status());
+//!     for (criterion, why) in verdict.criteria().zip(&explained.explanations) {
 //!         println!("  {}: {:?} — {why}", criterion.id, criterion.outcome);
 //!     }
-//!     println!("  missing: {}", verdict.missing.join(", "));
+//!     println!("  missing: {}", verdict.missing().join(", "));
 //!
-//!     assert_eq!(verdict.status, Status::Undetermined);
-//!     assert_eq!(verdict.missing, ["pregnant"]);
+//!     assert_eq!(verdict.status(), Status::Undetermined);
+//!     assert_eq!(verdict.missing(), ["pregnant"]);
 //!     Ok(())
 //! }
 //! ```

@@ -49,7 +49,7 @@ fn screen(program: &Program, json: &str) -> (Vec<Outcome>, Vec<String>) {
         explained.verdict, verdict,
         "explanation and closures differ"
     );
-    let outcomes = verdict.criteria.iter().map(|c| c.outcome).collect();
+    let outcomes = verdict.criteria().map(|c| c.outcome).collect();
     let errors = read.errors.iter().map(ToString::to_string).collect();
     (outcomes, errors)
 }
@@ -218,7 +218,7 @@ fn an_hba1c_scale_screens_the_whole_record() {
     let verdict = rulec::compile::compile(&program)
         .evaluate(&read.record, INDEX)
         .unwrap();
-    assert_eq!(verdict.status, Status::Eligible);
+    assert_eq!(verdict.status(), Status::Eligible);
 }
 
 #[test]

@@ -4,7 +4,6 @@
 
 #![expect(
     clippy::unwrap_used,
-    clippy::indexing_slicing,
     clippy::unreachable,
     reason = "test helpers fail the test by panicking, as an assertion would"
 )]
@@ -41,7 +40,11 @@ fn quantity(value: f64) -> FieldValue {
 fn outcome(program: &Program, field: &str, value: FieldValue) -> Outcome {
     let mut record = Record::new(&program.schema);
     record.set(field, value).unwrap();
-    evaluate(program, &record, INDEX).criteria[0].outcome
+    evaluate(program, &record, INDEX)
+        .criteria()
+        .next()
+        .unwrap()
+        .outcome
 }
 
 /// Every comparison at, just below and just above a threshold written in
@@ -103,14 +106,14 @@ fn missing_data_is_unknown_and_named_unless_the_logic_decides_anyway() {
     );
     let mut record = Record::new(&p.schema);
     let verdict = evaluate(&p, &record, INDEX);
-    assert_eq!(verdict.status, Status::Undetermined);
-    assert_eq!(verdict.missing, ["a", "b"]);
+    assert_eq!(verdict.status(), Status::Undetermined);
+    assert_eq!(verdict.missing(), ["a", "b"]);
     // false and unknown is false: the inclusion fails whatever b is.
     record.set("a", FieldValue::Bool(false)).unwrap();
     let verdict = evaluate(&p, &record, INDEX);
-    assert_eq!(verdict.criteria[0].outcome, Outcome::NotMet);
-    assert_eq!(verdict.status, Status::Ineligible);
-    assert!(verdict.missing.is_empty());
+    assert_eq!(verdict.criteria().next().unwrap().outcome, Outcome::NotMet);
+    assert_eq!(verdict.status(), Status::Ineligible);
+    assert!(verdict.missing().is_empty());
 }
 
 #[test]
@@ -128,15 +131,23 @@ fn calendar_months_and_windows() {
         .unwrap();
     // 31 January + 1 month is the last day of February.
     let verdict = evaluate(&p, &record, date(2026, 2, 28));
-    assert_eq!(verdict.criteria[0].outcome, Outcome::Met);
-    assert_eq!(verdict.criteria[1].outcome, Outcome::Met);
+    assert_eq!(verdict.criteria().next().unwrap().outcome, Outcome::Met);
+    assert_eq!(verdict.criteria().nth(1).unwrap().outcome, Outcome::Met);
     // Both ends of the window are included: 28 days before is in, 29 out.
     assert_eq!(
-        evaluate(&p, &record, date(2026, 2, 28)).criteria[1].outcome,
+        evaluate(&p, &record, date(2026, 2, 28))
+            .criteria()
+            .nth(1)
+            .unwrap()
+            .outcome,
         Outcome::Met
     );
     assert_eq!(
-        evaluate(&p, &record, date(2026, 3, 1)).criteria[1].outcome,
+        evaluate(&p, &record, date(2026, 3, 1))
+            .criteria()
+            .nth(1)
+            .unwrap()
+            .outcome,
         Outcome::NotMet
     );
 }
@@ -168,7 +179,7 @@ fn multiples_of_the_records_own_upper_limit() {
     let mut record = Record::new(&p.schema);
     record.set("creatinine", ranged(150.0, None)).unwrap();
     let verdict = evaluate(&p, &record, INDEX);
-    assert_eq!(verdict.missing, ["creatinine"]);
+    assert_eq!(verdict.missing(), ["creatinine"]);
     assert_eq!(
         rulec::compile::compile(&p)
             .evaluate(&record, INDEX)
@@ -201,11 +212,11 @@ fn lists_absent_are_unknown_and_empty_are_empty() {
         evaluate(&p, &record, INDEX)
     };
     let absent = with(None);
-    assert_eq!(absent.criteria[0].outcome, Outcome::Unknown);
-    assert_eq!(absent.missing, ["therapies"]);
+    assert_eq!(absent.criteria().next().unwrap().outcome, Outcome::Unknown);
+    assert_eq!(absent.missing(), ["therapies"]);
     let empty = with(Some(Vec::new()));
-    assert_eq!(empty.criteria[0].outcome, Outcome::NotMet);
-    assert_eq!(empty.status, Status::Eligible);
+    assert_eq!(empty.criteria().next().unwrap().outcome, Outcome::NotMet);
+    assert_eq!(empty.status(), Status::Eligible);
     // An element whose field is missing leaves `any` unknown: the list is
     // what to ask about, and the compiled closures say the same.
     let element_schema = match &p.schema.fields[0].ty {
@@ -220,8 +231,8 @@ fn lists_absent_are_unknown_and_empty_are_empty() {
         )
         .unwrap();
     let verdict = evaluate(&p, &record, INDEX);
-    assert_eq!(verdict.criteria[0].outcome, Outcome::Unknown);
-    assert_eq!(verdict.missing, ["therapies"]);
+    assert_eq!(verdict.criteria().next().unwrap().outcome, Outcome::Unknown);
+    assert_eq!(verdict.missing(), ["therapies"]);
     assert_eq!(
         rulec::compile::compile(&p)
             .evaluate(&record, INDEX)
@@ -229,8 +240,14 @@ fn lists_absent_are_unknown_and_empty_are_empty() {
         verdict
     );
     let two_failures = with(Some(vec![element(true), element(false), element(true)]));
-    assert_eq!(two_failures.criteria[0].outcome, Outcome::Met);
-    assert_eq!(two_failures.criteria[1].outcome, Outcome::NotMet);
+    assert_eq!(
+        two_failures.criteria().next().unwrap().outcome,
+        Outcome::Met
+    );
+    assert_eq!(
+        two_failures.criteria().nth(1).unwrap().outcome,
+        Outcome::NotMet
+    );
 }
 
 #[test]
@@ -325,17 +342,17 @@ fn the_seed_trial_evaluates() {
     }
     set(&mut r, "therapies", FieldValue::List(Vec::new()));
     let verdict = evaluate(&p, &r, INDEX);
-    assert_eq!(verdict.status, Status::Eligible, "{verdict:#?}");
+    assert_eq!(verdict.status(), Status::Eligible, "{verdict:#?}");
 
     let mut anaemic = r.clone();
     set(&mut anaemic, "hemoglobin", quantity(72.0));
-    assert_eq!(evaluate(&p, &anaemic, INDEX).status, Status::Ineligible);
+    assert_eq!(evaluate(&p, &anaemic, INDEX).status(), Status::Ineligible);
 
     let mut no_ecg = r.clone();
     set(&mut no_ecg, "ecg_abnormal", FieldValue::Missing);
     let verdict = evaluate(&p, &no_ecg, INDEX);
-    assert_eq!(verdict.status, Status::Undetermined);
-    assert_eq!(verdict.missing, ["ecg_abnormal"]);
+    assert_eq!(verdict.status(), Status::Undetermined);
+    assert_eq!(verdict.missing(), ["ecg_abnormal"]);
 }
 
 /// A define's missing fields are named for every criterion left unknown
@@ -349,8 +366,8 @@ fn missing_fields_read_through_a_define_are_named_whatever_the_order() {
         let mut record = Record::new(&p.schema);
         record.set("b", FieldValue::Bool(true)).unwrap();
         let verdict = evaluate(&p, &record, INDEX);
-        assert_eq!(verdict.status, Status::Undetermined, "{criteria}");
-        assert_eq!(verdict.missing, ["a"], "{criteria}");
+        assert_eq!(verdict.status(), Status::Undetermined, "{criteria}");
+        assert_eq!(verdict.missing(), ["a"], "{criteria}");
         let compiled = rulec::compile::compile(&p);
         assert_eq!(
             compiled.evaluate(&record, INDEX).unwrap(),
@@ -394,10 +411,10 @@ fn the_seed_trial_evaluates_from_csv() {
         assert!(read.errors.is_empty(), "{:?}", read.errors);
     }
     let verdict = evaluate(&p, &records[0].record, INDEX);
-    assert_eq!(verdict.status, Status::Undetermined, "{verdict:#?}");
-    assert_eq!(verdict.missing, ["therapies"]);
+    assert_eq!(verdict.status(), Status::Undetermined, "{verdict:#?}");
+    assert_eq!(verdict.missing(), ["therapies"]);
     assert_eq!(
-        evaluate(&p, &records[1].record, INDEX).status,
+        evaluate(&p, &records[1].record, INDEX).status(),
         Status::Ineligible
     );
 }
@@ -427,17 +444,17 @@ fn missing_follows_the_written_rule() {
     // Rule 3: arithmetic stops at its first missing operand (a, not b);
     // a comparison reads both sides (x and y). Rule 2: `p and q` is false
     // at p, so q is not read; r is. Rule 1: z, of an unknown exclusion.
-    assert_eq!(verdicts(&record).missing, ["a", "x", "y", "r", "z"]);
+    assert_eq!(verdicts(&record).missing(), ["a", "x", "y", "r", "z"]);
 
     // Rule 1: a decided verdict lists nothing, and a decided criterion
     // contributes nothing.
     record.set("r", FieldValue::Bool(false)).unwrap();
     let verdict = verdicts(&record);
-    assert_eq!(verdict.status, Status::Ineligible);
-    assert!(verdict.missing.is_empty());
+    assert_eq!(verdict.status(), Status::Ineligible);
+    assert!(verdict.missing().is_empty());
     record.set("r", FieldValue::Bool(true)).unwrap();
     for (field, v) in [("a", 9.0), ("b", 1.0), ("x", 2.0), ("y", 1.0)] {
         record.set(field, FieldValue::Number(v)).unwrap();
     }
-    assert_eq!(verdicts(&record).missing, ["z"]);
+    assert_eq!(verdicts(&record).missing(), ["z"]);
 }

@@ -104,7 +104,7 @@ fn verdicts(name: &str, program: &Program, compiled: &Compiled, records: &str) -
         );
         assert_eq!(
             compiled.status(&read.record, INDEX).ok(),
-            Some(verdict.status),
+            Some(verdict.status()),
             "{name}:{position}: the fast status path disagrees"
         );
         let explained = explain(program, &read.record, INDEX);
@@ -144,9 +144,9 @@ fn block(
         let _ = writeln!(out, "note:     {note}");
     }
     let _ = writeln!(out, "input:    {input}");
-    let _ = writeln!(out, "status:   {}", status(verdict.status));
+    let _ = writeln!(out, "status:   {}", status(verdict.status()));
     let _ = writeln!(out, "criteria:");
-    for (c, why) in verdict.criteria.iter().zip(explanations) {
+    for (c, why) in verdict.criteria().zip(explanations) {
         let section = match c.section {
             Section::Inclusion => "in",
             Section::Exclusion => "ex",
@@ -154,10 +154,10 @@ fn block(
         let _ = writeln!(out, "  {section} {}: {}", c.id, outcome(c.outcome));
         let _ = writeln!(out, "      {why}");
     }
-    let missing = if verdict.missing.is_empty() {
+    let missing = if verdict.missing().is_empty() {
         "none".to_owned()
     } else {
-        verdict.missing.join(", ")
+        verdict.missing().join(", ")
     };
     let _ = writeln!(out, "missing:  {missing}");
     if read.errors.is_empty() {

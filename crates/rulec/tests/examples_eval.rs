@@ -79,10 +79,9 @@ fn every_example_has_sample_patients() {
 /// The ids of the criteria left unknown.
 fn unknown(verdict: &rulec::eval::Verdict) -> String {
     let ids: Vec<&str> = verdict
-        .criteria
-        .iter()
+        .criteria()
         .filter(|c| c.outcome == Outcome::Unknown)
-        .map(|c| c.id.as_str())
+        .map(|c| c.id)
         .collect();
     ids.join(", ")
 }
@@ -126,9 +125,9 @@ fn sample_patients_verdicts() {
             funnel.add(&verdict, !read.errors.is_empty());
 
             let name = read.id.clone().unwrap_or_else(|| format!("line {}", n + 1));
-            let _ = write!(out, "{name}: {}", verdict.status.as_str());
+            let _ = write!(out, "{name}: {}", verdict.status().as_str());
             let unreadable = read.errors.iter().any(|e| e.field == WHOLE_RECORD);
-            match verdict.status {
+            match verdict.status() {
                 _ if unreadable => out.push_str(" (record not read)"),
                 Status::Eligible => {}
                 Status::Ineligible => {
@@ -139,7 +138,7 @@ fn sample_patients_verdicts() {
                         out,
                         "; unknown {}; missing {}",
                         unknown(&verdict),
-                        verdict.missing.join(", ")
+                        verdict.missing().join(", ")
                     );
                 }
             }

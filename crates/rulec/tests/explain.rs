@@ -121,11 +121,11 @@ fn read(program: &Program, record: &Value) -> ReadRecord {
 /// criterion with its section, outcome and explanation.
 fn render(explained: &Explained) -> String {
     let verdict = &explained.verdict;
-    let mut text = format!("status: {}\n", verdict.status.as_str());
-    if !verdict.missing.is_empty() {
-        writeln!(text, "missing: {}", verdict.missing.join(", ")).unwrap();
+    let mut text = format!("status: {}\n", verdict.status().as_str());
+    if !verdict.missing().is_empty() {
+        writeln!(text, "missing: {}", verdict.missing().join(", ")).unwrap();
     }
-    for (c, explanation) in verdict.criteria.iter().zip(&explained.explanations) {
+    for (c, explanation) in verdict.criteria().zip(&explained.explanations) {
         let section = match c.section {
             Section::Inclusion => "in",
             Section::Exclusion => "ex",
@@ -498,7 +498,7 @@ fn a_negated_set_test_reads_as_its_opposite() {
         "neither alternative holds: s has a (any of {a, b} is enough), so the negation fails; x is false"
     );
     assert_eq!(
-        explained.verdict.criteria[0].outcome,
+        explained.verdict.criteria().next().unwrap().outcome,
         rulec::eval::Outcome::NotMet
     );
     // A plain flag under `not` states the fact, and what it does to the

@@ -36,7 +36,7 @@ fn explained(rules: &str, record: &str) -> String {
         verdict
     );
     let criterion = program.criteria.first().unwrap();
-    let outcome = explained.verdict.criteria.first().unwrap().outcome;
+    let outcome = explained.verdict.criteria().next().unwrap().outcome;
     let rule = rules.lines().map(str::trim).collect::<Vec<_>>().join(" ");
     format!(
         "rules:   {rule}\nrecord:  {record}\n{}: {}\n{}\n",

@@ -145,7 +145,7 @@ fn screen(program: &Program, json: &str) {
     for record in [&empty, &read] {
         let reference = evaluate(program, record, INDEX);
         assert_eq!(compiled.evaluate(record, INDEX).unwrap(), reference);
-        assert_eq!(compiled.status(record, INDEX).unwrap(), reference.status);
+        assert_eq!(compiled.status(record, INDEX).unwrap(), reference.status());
         let _ = explain(program, record, INDEX);
     }
 }
@@ -230,7 +230,7 @@ proptest! {
                 let reference = evaluate(seed(), &read.record, INDEX);
                 prop_assert_eq!(
                     compile(seed()).status(&read.record, INDEX).unwrap(),
-                    reference.status
+                    reference.status()
                 );
             }
         }

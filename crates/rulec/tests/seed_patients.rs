@@ -94,7 +94,7 @@ impl Screened {
     fn eligible(&self, id: &str) {
         let (read, verdict) = self.get(id);
         assert_eq!(
-            verdict.status,
+            verdict.status(),
             Status::Eligible,
             "{id}: {verdict:?} {read:?}"
         );
@@ -103,15 +103,15 @@ impl Screened {
     /// Ruled out by exactly the criteria `by`.
     fn ineligible(&self, id: &str, by: &[&str]) {
         let (read, verdict) = self.get(id);
-        assert_eq!(verdict.status, Status::Ineligible, "{id}: {read:?}");
+        assert_eq!(verdict.status(), Status::Ineligible, "{id}: {read:?}");
         assert_eq!(verdict.ruled_out(), by, "{id}: ruled out by");
     }
 
     /// Undetermined for want of exactly the fields `missing`.
     fn undetermined(&self, id: &str, missing: &[&str]) {
         let (read, verdict) = self.get(id);
-        assert_eq!(verdict.status, Status::Undetermined, "{id}: {read:?}");
-        assert_eq!(verdict.missing, missing, "{id}: missing");
+        assert_eq!(verdict.status(), Status::Undetermined, "{id}: {read:?}");
+        assert_eq!(verdict.missing(), missing, "{id}: missing");
     }
 
     /// Exactly one data error, on `field`, whose reason contains `reason`.
@@ -184,7 +184,7 @@ fn every_hand_built_patient_gets_what_it_was_built_for() {
         if let Some((_, why)) = KNOWN_DEFECTS.iter().find(|(id, _)| *id == name) {
             let right = match meant {
                 Meant::Ineligible(by) => {
-                    verdict.status == Status::Ineligible && verdict.ruled_out() == by
+                    verdict.status() == Status::Ineligible && verdict.ruled_out() == by
                 }
                 _ => panic!("{name}: known defects are built to be ineligible"),
             };
@@ -195,18 +195,18 @@ fn every_hand_built_patient_gets_what_it_was_built_for() {
             continue;
         }
         match meant {
-            Meant::Eligible => assert_eq!(verdict.status, Status::Eligible, "{name}"),
+            Meant::Eligible => assert_eq!(verdict.status(), Status::Eligible, "{name}"),
             Meant::Ineligible(by) => {
-                assert_eq!(verdict.status, Status::Ineligible, "{name}");
+                assert_eq!(verdict.status(), Status::Ineligible, "{name}");
                 assert_eq!(verdict.ruled_out(), by, "{name}: ruled out by");
             }
             Meant::Undetermined(missing) => {
-                assert_eq!(verdict.status, Status::Undetermined, "{name}");
-                assert_eq!(verdict.missing, missing, "{name}: missing");
+                assert_eq!(verdict.status(), Status::Undetermined, "{name}");
+                assert_eq!(verdict.missing(), missing, "{name}: missing");
             }
             Meant::NothingKnown => {
-                assert_eq!(verdict.status, Status::Undetermined, "{name}");
-                assert_eq!(verdict.missing, screened.fields, "{name}: missing");
+                assert_eq!(verdict.status(), Status::Undetermined, "{name}");
+                assert_eq!(verdict.missing(), screened.fields, "{name}: missing");
             }
         }
     }
@@ -224,7 +224,7 @@ fn the_random_patients_reach_every_status() {
                 .as_deref()
                 .is_some_and(|id| id.starts_with("random-"))
         })
-        .map(|(_, verdict)| verdict.status)
+        .map(|(_, verdict)| verdict.status())
         .collect();
     assert_eq!(statuses.len(), 3, "{statuses:?}");
 }
@@ -471,7 +471,7 @@ fn malformed_values_and_records() {
         let line = read.position;
         assert_eq!(read.id, None, "line {line}");
         assert_eq!(read.errors.len(), 1, "line {line}");
-        assert_eq!(verdict.status, Status::Undetermined, "line {line}");
-        assert_eq!(verdict.missing, s.fields, "line {line}");
+        assert_eq!(verdict.status(), Status::Undetermined, "line {line}");
+        assert_eq!(verdict.missing(), s.fields, "line {line}");
     }
 }

@@ -42,11 +42,13 @@
 //! with no outcome each, and only the other criteria run their closures,
 //! stopping at the first that makes the record ineligible.
 //!
-//! What allocates per record: in [`Compiled::evaluate`], the [`Verdict`]'s
-//! vector of outcomes (criterion ids of up to 24 bytes are copied inline;
-//! a longer id allocates) and, in the explaining pass only — which reruns
-//! the unknown criteria alone — the missing-field marks and the names
-//! returned; in both entry points, the define cache of
+//! What allocates per record: in [`Compiled::evaluate`], nothing for a
+//! decided verdict of up to 32 criteria (the outcomes are a byte each,
+//! held inline; the criteria's ids and the fields' names are the
+//! program's, shared by every verdict), the outcomes of a program with
+//! more and, in the explaining pass only — which reruns the unknown
+//! criteria alone — the missing-field marks and the list of missing
+//! slots; in both entry points, the define cache of
 //! a program with more than 16 defines. Field reads, comparisons, list
 //! walks (the element stack is a chain of frames on the call stack),
 //! groups and the schema check allocate nothing.
@@ -68,13 +70,14 @@ mod schema;
 
 use std::cell::Cell;
 use std::fmt;
+use std::sync::Arc;
 
 use jiff::civil::Date;
 
 pub use schema::SchemaMismatch;
 
 use crate::check::{Program, Value};
-use crate::eval::{CompactString, CriterionOutcome, Outcome, Status, Verdict};
+use crate::eval::{Names, Outcome, Outcomes, Status, Verdict};
 use crate::schema::Record;
 use crate::semantics::Truth;
 use crate::syntax::Section;
@@ -95,15 +98,16 @@ pub struct Compiled {
     /// How [`Compiled::status`] decides the criteria it can without their
     /// closures, and [`Compiled::evaluate`] gives their outcomes.
     plan: plan::Plan,
-    /// Every criterion's id and section, cloned into each verdict before
-    /// the outcomes are written in: cheaper than building the entries one
-    /// by one.
-    template: Vec<CriterionOutcome>,
+    /// The criteria's ids and sections and the fields' names, shared by
+    /// every verdict.
+    names: Arc<Names>,
+    /// Every criterion unknown, copied into each verdict before the
+    /// outcomes are written in.
+    template: Outcomes,
 }
 
 struct CompiledCriterion {
-    /// Copied into every verdict: inline, so the copy allocates nothing.
-    id: CompactString,
+    id: String,
     section: Section,
     condition: CondFn,
 }
@@ -135,13 +139,13 @@ const INLINE_DEFINES: usize = 16;
 /// )?;
 /// let verdict = compiled.evaluate(&record, index)?;
 /// // Hemoglobin decides the inclusion; pregnancy is unknown.
-/// assert_eq!(verdict.status, Status::Undetermined);
-/// assert_eq!(verdict.missing, ["pregnant"]);
+/// assert_eq!(verdict.status(), Status::Undetermined);
+/// assert_eq!(verdict.missing(), ["pregnant"]);
 /// // The same verdict as the reference evaluator's.
 /// assert_eq!(verdict, rulec::eval::evaluate(&program, &record, index));
 ///
 /// record.set("pregnant", FieldValue::Bool(false))?;
-/// assert_eq!(compiled.evaluate(&record, index)?.status, Status::Eligible);
+/// assert_eq!(compiled.evaluate(&record, index)?.status(), Status::Eligible);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[must_use]
@@ -159,22 +163,16 @@ pub fn compile(program: &Program) -> Compiled {
         .criteria
         .iter()
         .map(|c| CompiledCriterion {
-            id: CompactString::from(c.id.as_str()),
+            id: c.id.clone(),
             section: c.section,
             condition: cond::cond(&c.condition),
         })
         .collect();
-    let template = criteria
-        .iter()
-        .map(|c| CriterionOutcome {
-            id: c.id.clone(),
-            section: c.section,
-            outcome: Outcome::Unknown,
-        })
-        .collect();
+    let names = Names::of(program);
     Compiled {
         criteria,
-        template,
+        template: names.unknown(),
+        names,
         defines,
         shape: Shape::of(&program.schema),
         plan: plan::Plan::of(program),
@@ -191,38 +189,31 @@ impl Compiled {
     /// the program this was compiled from.
     pub fn evaluate(&self, record: &Record, index: Date) -> Result<Verdict, SchemaMismatch> {
         self.shape.check(record)?;
-        let mut criteria = self.template.clone();
-        let mut decided = self.plan.write_outcomes(record.words(), &mut criteria);
+        let mut outcomes = Outcomes::from_slice(&self.template);
+        self.plan.write_outcomes(record.words(), &mut outcomes);
         let rest = &self.plan.outcomes.rest;
         if !rest.is_empty() {
             self.with_cache(|cache| {
                 let ctx = Ctx::top(record, index, &self.defines, cache, None);
                 for &i in rest {
-                    if let (Some(out), Some(c)) = (criteria.get_mut(i), self.criteria.get(i)) {
-                        out.outcome = Outcome::from((c.condition)(&ctx));
-                        decided.ruled_out |= out.rules_out();
-                        decided.unknown |= out.outcome == Outcome::Unknown;
+                    if let (Some(out), Some(c)) = (outcomes.get_mut(i), self.criteria.get(i)) {
+                        *out = Outcome::from((c.condition)(&ctx)).code();
                     }
                 }
             });
         }
-        let status = if decided.ruled_out {
-            Status::Ineligible
-        } else if decided.unknown {
-            Status::Undetermined
-        } else {
-            Status::Eligible
-        };
+        let status = self.names.status(&outcomes);
         let missing = if status == Status::Undetermined {
-            self.explain_missing(record, index, &criteria)
+            self.explain_missing(record, index, &outcomes)
         } else {
             Vec::new()
         };
-        Ok(Verdict {
+        Ok(Verdict::new(
             status,
-            criteria,
+            Arc::clone(&self.names),
+            outcomes,
             missing,
-        })
+        ))
     }
 
     /// The status alone: the fast path for screening many records. It
@@ -313,19 +304,14 @@ impl Compiled {
     /// missing is noted for every criterion that depends on it — through a
     /// define too, whichever criterion computed the define first. Known
     /// criteria report nothing, so they are not run.
-    fn explain_missing(
-        &self,
-        record: &Record,
-        index: Date,
-        outcomes: &[CriterionOutcome],
-    ) -> Vec<String> {
+    fn explain_missing(&self, record: &Record, index: Date, outcomes: &[u8]) -> Vec<u32> {
         let marks: Vec<Cell<bool>> = (0..self.shape.len()).map(|_| Cell::new(false)).collect();
         let mut deciding = vec![false; self.shape.len()];
         let unknown = self
             .criteria
             .iter()
             .zip(outcomes)
-            .filter(|(_, o)| o.outcome == Outcome::Unknown);
+            .filter(|(_, o)| **o == Outcome::Unknown.code());
         for (criterion, _) in unknown {
             let unknown = self.with_cache(|cache| {
                 let ctx = Ctx::top(record, index, &self.defines, cache, Some(&marks));
@@ -336,11 +322,10 @@ impl Compiled {
                 mark.set(false);
             }
         }
-        self.shape
-            .names()
+        (0_u32..)
             .zip(deciding)
             .filter(|(_, deciding)| *deciding)
-            .map(|(name, _)| name.to_owned())
+            .map(|(slot, _)| slot)
             .collect()
     }
 

@@ -62,7 +62,7 @@ pub struct Explained {
 /// record.set("creatinine", q(150.0, Some(88.0)))?;
 ///
 /// let explained = explain(&program, &record, jiff::civil::date(2026, 11, 24));
-/// assert_eq!(explained.verdict.status, Status::Ineligible);
+/// assert_eq!(explained.verdict.status(), Status::Ineligible);
 /// assert_eq!(explained.explanations, [
 ///     "hemoglobin 72 g/L (7.2 g/dL) is not > 8 g/dL (0.8 g/dL short)",
 ///     "creatinine 150 umol/L = 1.705 × ULN (ULN 88 umol/L) < 2.5 × ULN = 220 umol/L (70 umol/L below)",
@@ -351,7 +351,7 @@ mod tests {
         let read = crate::records::from_json_str(program, json, 1);
         let verdict = evaluate(program, &read.record, INDEX);
         let mut explainer = Explainer::new(program, Walker::new(program, &read.record, INDEX));
-        for (criterion, outcome) in program.criteria.iter().zip(&verdict.criteria) {
+        for (criterion, outcome) in program.criteria.iter().zip(verdict.criteria()) {
             let truth = explainer.cond(&criterion.condition).0;
             assert_eq!(
                 Outcome::from(truth),

@@ -113,7 +113,7 @@ impl Funnel {
     /// counted in the totals only as far as its criteria line up.
     pub fn add(&mut self, verdict: &Verdict, had_data_errors: bool) {
         self.records += 1;
-        match verdict.status {
+        match verdict.status() {
             Status::Eligible => self.eligible += 1,
             Status::Ineligible => self.ineligible += 1,
             Status::Undetermined => self.undetermined += 1,
@@ -121,7 +121,7 @@ impl Funnel {
         if had_data_errors {
             self.with_data_errors += 1;
         }
-        for (count, outcome) in self.criteria.iter_mut().zip(&verdict.criteria) {
+        for (count, outcome) in self.criteria.iter_mut().zip(verdict.criteria()) {
             match outcome.outcome {
                 Outcome::Met => count.met += 1,
                 Outcome::NotMet => count.not_met += 1,
@@ -213,7 +213,7 @@ impl fmt::Display for Funnel {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::eval::{CriterionOutcome, Verdict};
+    use crate::eval::{Names, Verdict};
 
     fn program() -> Program {
         let file = crate::syntax::parse(
@@ -226,19 +226,12 @@ mod tests {
     }
 
     fn verdict(status: Status, a: Outcome, b: Outcome) -> Verdict {
-        let outcome = |id: &str, section, outcome| CriterionOutcome {
-            id: id.into(),
-            section,
-            outcome,
-        };
-        Verdict {
+        Verdict::new(
             status,
-            criteria: vec![
-                outcome("ia", Section::Inclusion, a),
-                outcome("eb", Section::Exclusion, b),
-            ],
-            missing: Vec::new(),
-        }
+            Names::of(&program()),
+            [a.code(), b.code()].into_iter().collect(),
+            Vec::new(),
+        )
     }
 
     #[test]

@@ -27,31 +27,29 @@
 //! record.set("hemoglobin", FieldValue::Quantity { value: 92.0, low: None, high: None })?;
 //! let verdict = evaluate(&program, &record, index);
 //! // Hemoglobin decides the inclusion; pregnancy is unknown.
-//! assert_eq!(verdict.status, Status::Undetermined);
-//! assert_eq!(verdict.missing, ["pregnant"]);
+//! assert_eq!(verdict.status(), Status::Undetermined);
+//! assert_eq!(verdict.missing(), ["pregnant"]);
 //!
 //! record.set("pregnant", FieldValue::Bool(false))?;
-//! assert_eq!(evaluate(&program, &record, index).status, Status::Eligible);
+//! assert_eq!(evaluate(&program, &record, index).status(), Status::Eligible);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 mod explain;
 mod funnel;
 mod reference;
+mod verdict;
 
 use jiff::civil::Date;
 
 pub use explain::{Explained, explain, format_number};
 pub use funnel::{CriterionCount, Funnel};
-
-/// The string type of [`CriterionOutcome::id`], re-exported so that callers
-/// need no dependency of their own to build one.
-pub use compact_str::CompactString;
+pub use verdict::{Criteria, CriterionOutcome, Verdict};
+pub(crate) use verdict::{Names, Outcomes, code};
 
 use crate::check::Program;
 use crate::schema::Record;
 use crate::semantics::Truth;
-use crate::syntax::Section;
 
 /// The outcome of one criterion for one record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -111,43 +109,6 @@ impl Status {
     }
 }
 
-/// One criterion's outcome in a verdict.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CriterionOutcome {
-    /// The criterion's id. A [`CompactString`] (derefs to `str`): ids of
-    /// up to 24 bytes are held inline, so copying one into each verdict
-    /// allocates nothing.
-    pub id: CompactString,
-    /// Inclusion or exclusion.
-    pub section: Section,
-    /// Met, not met or unknown.
-    pub outcome: Outcome,
-}
-
-impl CriterionOutcome {
-    /// Whether this outcome makes the patient ineligible: an inclusion not
-    /// met, or an exclusion met.
-    #[must_use]
-    pub fn rules_out(&self) -> bool {
-        match self.section {
-            Section::Inclusion => self.outcome == Outcome::NotMet,
-            Section::Exclusion => self.outcome == Outcome::Met,
-        }
-    }
-}
-
-/// The verdict for one record.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Verdict {
-    /// Eligible, ineligible or undetermined.
-    pub status: Status,
-    /// Every criterion's outcome, in the program's order.
-    pub criteria: Vec<CriterionOutcome>,
-    /// For an undetermined verdict, the record fields whose absence left a
-    /// deciding criterion unknown, in declaration order.
-    pub missing: Vec<String>,
-}
-
 /// Evaluates every criterion of `program` for `record`, with `index` as the
 /// screening date.
 ///
@@ -156,58 +117,24 @@ pub struct Verdict {
 #[must_use]
 pub fn evaluate(program: &Program, record: &Record, index: Date) -> Verdict {
     let mut walker = reference::Walker::new(program, record, index);
-    let mut criteria = Vec::with_capacity(program.criteria.len());
+    let names = Names::of(program);
+    let mut outcomes = names.unknown();
     let mut deciding_missing: Vec<u32> = Vec::new();
-    for criterion in &program.criteria {
+    for (criterion, code) in program.criteria.iter().zip(outcomes.iter_mut()) {
         walker.missing.clear();
         let outcome = Outcome::from(walker.cond(&criterion.condition));
         if outcome == Outcome::Unknown {
             deciding_missing.extend(walker.missing.iter().copied());
         }
-        criteria.push(CriterionOutcome {
-            id: CompactString::from(criterion.id.as_str()),
-            section: criterion.section,
-            outcome,
-        });
+        *code = outcome.code();
     }
-    let status = status_of(&criteria);
+    let status = names.status(&outcomes);
     let missing = if status == Status::Undetermined {
         deciding_missing.sort_unstable();
         deciding_missing.dedup();
         deciding_missing
-            .iter()
-            .filter_map(|slot| program.schema.fields.get(*slot as usize))
-            .map(|f| f.name.clone())
-            .collect()
     } else {
         Vec::new()
     };
-    Verdict {
-        status,
-        criteria,
-        missing,
-    }
-}
-
-impl Verdict {
-    /// The ids of the criteria that rule the patient out, in the program's
-    /// order: empty unless the verdict is ineligible.
-    #[must_use]
-    pub fn ruled_out(&self) -> Vec<&str> {
-        self.criteria
-            .iter()
-            .filter(|c| c.rules_out())
-            .map(|c| c.id.as_str())
-            .collect()
-    }
-}
-
-pub(crate) fn status_of(criteria: &[CriterionOutcome]) -> Status {
-    if criteria.iter().any(CriterionOutcome::rules_out) {
-        Status::Ineligible
-    } else if criteria.iter().all(|c| c.outcome != Outcome::Unknown) {
-        Status::Eligible
-    } else {
-        Status::Undetermined
-    }
+    Verdict::new(status, names, outcomes, missing)
 }

@@ -22,22 +22,22 @@
 //! // JSON: one object per record; "8.5 g/dL" is converted into the field's g/L.
 //! let read = from_json_str(&program, r#"{"id": "p1", "hemoglobin": "8.5 g/dL", "pregnant": false}"#, 1);
 //! assert!(read.errors.is_empty());
-//! assert_eq!(evaluate(&program, &read.record, index).status, Status::Eligible);
+//! assert_eq!(evaluate(&program, &read.record, index).status(), Status::Eligible);
 //!
 //! // A malformed value is a data error naming the record and the field;
 //! // the record still comes back, with that field missing.
 //! let read = from_json_str(&program, r#"{"id": "p2", "hemoglobin": "8.5 g/dl/", "pregnant": false}"#, 2);
 //! assert_eq!(read.errors.len(), 1);
 //! assert!(read.errors[0].to_string().starts_with("record `p2`, field `hemoglobin`: "));
-//! assert_eq!(evaluate(&program, &read.record, index).status, Status::Undetermined);
+//! assert_eq!(evaluate(&program, &read.record, index).status(), Status::Undetermined);
 //!
 //! // CSV: a header row of field names, with a unit in brackets for a column
 //! // given in another unit than the field's; an empty cell is missing.
 //! let csv = "id,hemoglobin [g/dL],pregnant\np3,9.1,no\np4,,yes\n";
 //! let records: Vec<_> = from_csv(&program, csv.as_bytes())?.collect();
 //! assert_eq!(records.len(), 2);
-//! assert_eq!(evaluate(&program, &records[0].record, index).status, Status::Eligible);
-//! assert_eq!(evaluate(&program, &records[1].record, index).status, Status::Ineligible);
+//! assert_eq!(evaluate(&program, &records[0].record, index).status(), Status::Eligible);
+//! assert_eq!(evaluate(&program, &records[1].record, index).status(), Status::Ineligible);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -187,7 +187,7 @@ pub const BIRTH_DATE_FIELDS: [&str; 4] = ["birth_date", "date_of_birth", "birthd
 ///     read.errors[0].to_string(),
 ///     "record `p1`, field `birth_date`: the date of birth 2031-05-01 is after the index date 2026-11-24",
 /// );
-/// assert_eq!(evaluate(&program, &read.record, index).status, Status::Undetermined);
+/// assert_eq!(evaluate(&program, &read.record, index).status(), Status::Undetermined);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[must_use]

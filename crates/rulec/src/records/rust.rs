@@ -56,12 +56,12 @@ use crate::schema::{Field, FieldType, FieldValue, Record, Schema, Slot};
 ///
 /// let patient = Patient { hb_g_dl: 9.2, pregnant: false };
 /// let verdict = compiled.evaluate(&patient.to_record(&program)?, index)?;
-/// assert_eq!(verdict.status, Status::Eligible);
+/// assert_eq!(verdict.status(), Status::Eligible);
 ///
 /// // 8.0 g/dL is exactly 80 g/L, which is not > 80 g/L.
 /// let patient = Patient { hb_g_dl: 8.0, pregnant: false };
 /// let verdict = compiled.evaluate(&patient.to_record(&program)?, index)?;
-/// assert_eq!(verdict.status, Status::Ineligible);
+/// assert_eq!(verdict.status(), Status::Ineligible);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
@@ -138,7 +138,7 @@ use crate::schema::{Field, FieldType, FieldValue, Record, Schema, Slot};
 /// };
 /// let verdict = rulec::eval::evaluate(&program, &patient.to_record(&program)?, index);
 /// // Without its upper limit of normal, `renal` cannot be decided.
-/// assert_eq!(verdict.status, Status::Undetermined);
+/// assert_eq!(verdict.status(), Status::Undetermined);
 ///
 /// // A misspelt member is an error naming the field, inside the list too.
 /// let patient = Patient {
@@ -201,8 +201,8 @@ pub trait ToRecord {
 ///     .flag("pregnant", None)?
 ///     .build();
 /// let verdict = rulec::eval::evaluate(&program, &record, index);
-/// assert_eq!(verdict.status, Status::Undetermined);
-/// assert_eq!(verdict.missing, ["pregnant"]);
+/// assert_eq!(verdict.status(), Status::Undetermined);
+/// assert_eq!(verdict.missing(), ["pregnant"]);
 ///
 /// // Mistakes name the field.
 /// let error = RecordBuilder::new(&program).quantity("hemoglobin", 5.6, "mmol/L").unwrap_err();

@@ -28,7 +28,7 @@ pub struct VerdictJson<'a> {
     /// Every criterion, in the program's order.
     pub criteria: Vec<CriterionJson<'a>>,
     /// For an undetermined verdict, the fields whose values would decide it.
-    pub missing: &'a [String],
+    pub missing: Vec<&'a str>,
     /// The data errors met while reading the record.
     pub errors: Vec<ErrorJson<'a>>,
 }
@@ -84,10 +84,9 @@ impl<'a> VerdictJson<'a> {
         errors: &'a [DataError],
     ) -> Self {
         let criteria = verdict
-            .criteria
-            .iter()
+            .criteria()
             .map(|c| CriterionJson {
-                id: &c.id,
+                id: c.id,
                 section: c.section.keyword(),
                 outcome: c.outcome.as_str(),
                 explanation: None,
@@ -104,9 +103,9 @@ impl<'a> VerdictJson<'a> {
             id: id.into(),
             position: None,
             index_date: None,
-            status: verdict.status.as_str(),
+            status: verdict.status().as_str(),
             criteria,
-            missing: &verdict.missing,
+            missing: verdict.missing(),
             errors,
         }
     }

@@ -58,7 +58,7 @@ proptest! {
             let record = build(&program, g);
             let want = evaluate(&program, &record, g.index);
             let got = compiled.evaluate(&record, g.index).unwrap();
-            prop_assert_eq!(compiled.status(&record, g.index).unwrap(), want.status);
+            prop_assert_eq!(compiled.status(&record, g.index).unwrap(), want.status());
             prop_assert_eq!(
                 &got,
                 &want,
@@ -128,8 +128,8 @@ fn the_seed_trial_compiles_and_agrees() {
     let empty = Record::new(&p.schema);
     let verdict = compiled.evaluate(&empty, index).unwrap();
     assert_eq!(verdict, evaluate(&p, &empty, index));
-    assert_eq!(verdict.status, Status::Undetermined);
-    assert!(verdict.missing.contains(&"hemoglobin".to_owned()));
+    assert_eq!(verdict.status(), Status::Undetermined);
+    assert!(verdict.missing().contains(&"hemoglobin"));
 
     let mut r = Record::new(&p.schema);
     let s = &p.schema;
@@ -190,13 +190,13 @@ fn the_seed_trial_compiles_and_agrees() {
     }
     let verdict = compiled.evaluate(&r, index).unwrap();
     assert_eq!(verdict, evaluate(&p, &r, index));
-    assert_eq!(verdict.status, Status::Eligible, "{verdict:#?}");
+    assert_eq!(verdict.status(), Status::Eligible, "{verdict:#?}");
 
     // 80 g/L is not > 80 g/L.
     r.set("hemoglobin", q(80.0)).unwrap();
     let verdict = compiled.evaluate(&r, index).unwrap();
     assert_eq!(verdict, evaluate(&p, &r, index));
-    assert_eq!(verdict.status, Status::Ineligible);
+    assert_eq!(verdict.status(), Status::Ineligible);
 }
 
 /// A record built for another schema is refused, naming the field that
@@ -300,7 +300,7 @@ fn a_compiled_program_is_shared_across_threads() {
                     },
                 )
                 .unwrap();
-                compiled.evaluate(&r, date(2026, 1, 1)).unwrap().status
+                compiled.evaluate(&r, date(2026, 1, 1)).unwrap().status()
             })
         })
         .collect();
@@ -345,8 +345,8 @@ fn flag_chains_agree_with_the_reference_on_every_combination() {
                     let reference = evaluate(&program, &record, index);
                     let fast = compiled.evaluate(&record, index).unwrap();
                     assert_eq!(fast, reference, "a={a:?} b={b:?} c={c:?} d={d:?}");
-                    assert_eq!(compiled.status(&record, index).unwrap(), reference.status);
-                    seen.insert(reference.status);
+                    assert_eq!(compiled.status(&record, index).unwrap(), reference.status());
+                    seen.insert(reference.status());
                 }
             }
         }
@@ -449,7 +449,7 @@ fn same_status(program: &Program, compiled: &Compiled, record: &Record, label: &
     let reference = evaluate(program, record, index);
     assert_eq!(
         compiled.status(record, index).unwrap(),
-        reference.status,
+        reference.status(),
         "{label}: {record:?}"
     );
     assert_eq!(
@@ -457,7 +457,7 @@ fn same_status(program: &Program, compiled: &Compiled, record: &Record, label: &
         reference,
         "{label}: {record:?}"
     );
-    reference.status
+    reference.status()
 }
 
 /// A program with more `bool` fields than a verdict's bit space holds

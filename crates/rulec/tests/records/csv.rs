@@ -81,14 +81,14 @@ fn csv_unit_in_the_header_and_an_empty_cell() {
         })
         .collect();
     assert_eq!(
-        verdicts.iter().map(|v| v.status).collect::<Vec<_>>(),
+        verdicts.iter().map(|v| v.status()).collect::<Vec<_>>(),
         [
             rulec::eval::Status::Eligible,
             rulec::eval::Status::Undetermined,
             rulec::eval::Status::Ineligible
         ]
     );
-    assert_eq!(verdicts[1].missing, ["hemoglobin"]);
+    assert_eq!(verdicts[1].missing(), ["hemoglobin"]);
 }
 
 #[test]

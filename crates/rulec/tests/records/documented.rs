@@ -17,8 +17,7 @@ fn outcomes(p: &Program, json: Value, index: Date) -> Vec<Outcome> {
     let read = from_json(p, &json, 1);
     assert_eq!(read.errors, []);
     verdict(p, &read.record, index)
-        .criteria
-        .iter()
+        .criteria()
         .map(|c| c.outcome)
         .collect()
 }
@@ -205,8 +204,8 @@ fn a_null_value_in_a_quantity_object_is_missing() {
         1,
     );
     let verdict = verdict(&p, &read.record, INDEX);
-    assert_eq!(verdict.status, Status::Undetermined);
-    assert_eq!(verdict.missing, ["hemoglobin"]);
+    assert_eq!(verdict.status(), Status::Undetermined);
+    assert_eq!(verdict.missing(), ["hemoglobin"]);
 }
 
 /// Year 0000 holds placeholders for unknown dates: a data error, in JSON,

@@ -90,8 +90,8 @@ fn a_negative_value_leaves_its_criteria_unknown() {
     let read = from_json_str(&p, r#"{"id": "p1", "hemoglobin": "-90 g/L"}"#, 1);
     assert_eq!(read.errors.len(), 1);
     let verdict = evaluate(&p, &read.record, INDEX);
-    assert_eq!(verdict.status, Status::Undetermined);
-    assert_eq!(verdict.criteria[0].outcome, Outcome::Unknown);
+    assert_eq!(verdict.status(), Status::Undetermined);
+    assert_eq!(verdict.criteria().next().unwrap().outcome, Outcome::Unknown);
 }
 
 #[test]
@@ -303,7 +303,10 @@ fn a_birth_date_after_the_index_date_is_a_data_error() {
     let mut read = from_json_str(&p, json, 1);
     assert_eq!(read.errors, []);
     // Read as data, the impossible age rules the patient out.
-    assert_eq!(evaluate(&p, &read.record, INDEX).status, Status::Ineligible);
+    assert_eq!(
+        evaluate(&p, &read.record, INDEX).status(),
+        Status::Ineligible
+    );
     read.check_index_date(&p, INDEX);
     let errors: Vec<String> = read.errors.iter().map(ToString::to_string).collect();
     assert_eq!(
@@ -319,14 +322,17 @@ fn a_birth_date_after_the_index_date_is_a_data_error() {
         FieldValue::Date(date(2027, 2, 1))
     );
     let verdict = evaluate(&p, &read.record, INDEX);
-    assert_eq!(verdict.status, Status::Undetermined);
-    assert_eq!(verdict.missing, ["birth_date"]);
+    assert_eq!(verdict.status(), Status::Undetermined);
+    assert_eq!(verdict.missing(), ["birth_date"]);
 
     // Born on the index date is a newborn, not an error.
     let mut read = from_json_str(&p, r#"{"birth_date": "2026-11-24"}"#, 2);
     read.check_index_date(&p, INDEX);
     assert_eq!(read.errors, []);
-    assert_eq!(evaluate(&p, &read.record, INDEX).status, Status::Ineligible);
+    assert_eq!(
+        evaluate(&p, &read.record, INDEX).status(),
+        Status::Ineligible
+    );
 }
 
 #[test]

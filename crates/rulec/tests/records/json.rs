@@ -613,7 +613,13 @@ fn a_batch_goes_on_after_a_bad_record() {
     assert_eq!(reads.len(), lines.len());
     let outcomes: Vec<Outcome> = reads
         .iter()
-        .map(|r| evaluate(&p, &r.record, INDEX).criteria[0].outcome)
+        .map(|r| {
+            evaluate(&p, &r.record, INDEX)
+                .criteria()
+                .next()
+                .unwrap()
+                .outcome
+        })
         .collect();
     assert_eq!(
         outcomes,
@@ -656,17 +662,31 @@ fn bilirubin_in_mg_per_dl_meets_a_threshold_in_mg_per_dl_on_a_molar_field() {
         let read = from_json(&p, &json!({"id": "r1", "bilirubin": value}), 1);
         assert_eq!(read.errors, []);
         let verdict = evaluate(&p, &read.record, INDEX);
-        assert_eq!(verdict.criteria[0].outcome, Outcome::Met, "{value}");
+        assert_eq!(
+            verdict.criteria().next().unwrap().outcome,
+            Outcome::Met,
+            "{value}"
+        );
     }
     let read = from_json(&p, &json!({"bilirubin": "2.01 mg/dL"}), 1);
     assert_eq!(
-        evaluate(&p, &read.record, INDEX).criteria[0].outcome,
+        evaluate(&p, &read.record, INDEX)
+            .criteria()
+            .next()
+            .unwrap()
+            .outcome,
         Outcome::NotMet
     );
     let csv = "id,bilirubin [mg/dL]\nr1,2.0\nr2,2.01\n";
     let outcomes: Vec<Outcome> = from_csv(&p, csv.as_bytes())
         .unwrap()
-        .map(|r| evaluate(&p, &r.record, INDEX).criteria[0].outcome)
+        .map(|r| {
+            evaluate(&p, &r.record, INDEX)
+                .criteria()
+                .next()
+                .unwrap()
+                .outcome
+        })
         .collect();
     assert_eq!(outcomes, [Outcome::Met, Outcome::NotMet]);
 }
@@ -683,8 +703,7 @@ fn hemoglobin_of_8_g_per_dl_is_not_above_80_g_per_l() {
     let outcomes = |read: &ReadRecord| -> Vec<Outcome> {
         assert_eq!(read.errors, []);
         evaluate(&p, &read.record, INDEX)
-            .criteria
-            .iter()
+            .criteria()
             .map(|c| c.outcome)
             .collect()
     };
@@ -708,7 +727,11 @@ fn times_the_upper_limit_uses_the_records_own_range() {
     let outcome = |value: Value| {
         let read = from_json(&p, &json!({"creatinine": value}), 1);
         assert_eq!(read.errors, []);
-        evaluate(&p, &read.record, INDEX).criteria[0].outcome
+        evaluate(&p, &read.record, INDEX)
+            .criteria()
+            .next()
+            .unwrap()
+            .outcome
     };
     assert_eq!(
         outcome(json!({"value": 1.7, "unit": "mg/dL", "high": 1.2})),

@@ -116,8 +116,7 @@ impl Plan {
                 let mut leaves = Vec::new();
                 if plan.collect(layout, &criterion.condition, is_or, false, &mut leaves) {
                     let masks = plan.place(inclusion, is_or, &leaves);
-                    plan.outcomes
-                        .chain(index, inclusion, is_or, &leaves, &masks);
+                    plan.outcomes.chain(index, is_or, &leaves, &masks);
                     placed = true;
                     break;
                 }
@@ -132,7 +131,7 @@ impl Plan {
                 });
                 match tree {
                     Some(tree) => {
-                        plan.outcomes.tree(index, inclusion);
+                        plan.outcomes.tree(index);
                         plan.trees.push(tree);
                     }
                     None => {

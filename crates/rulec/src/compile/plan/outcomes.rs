@@ -10,7 +10,7 @@
 //! `and` of its negated leaves, its outcome inverted. Only the deeper
 //! trees run their own small evaluator.
 
-use crate::eval::{CriterionOutcome, Outcome};
+use crate::eval::code;
 
 use super::{ATOM_WORDS, Leaf, Masks, Plan};
 
@@ -20,9 +20,9 @@ use super::{ATOM_WORDS, Leaf, Masks, Plan};
 const SPACE: usize = 8;
 
 /// Outcome codes, as the loops compute them without branches.
-const MET: u64 = 0;
-const NOT_MET: u64 = 1;
-const UNKNOWN: u64 = 2;
+const MET: u64 = code::MET as u64;
+const NOT_MET: u64 = code::NOT_MET as u64;
+const UNKNOWN: u64 = code::UNKNOWN as u64;
 
 /// A criterion that is a single flag or atom, perhaps negated.
 #[derive(Clone, Copy, Debug)]
@@ -30,10 +30,18 @@ struct LeafCriterion {
     criterion: u32,
     /// Its bit in the bit space.
     bit: u32,
+    /// The bit within its word.
+    shift: u32,
     /// 1 when negated.
     flip: u64,
-    /// The codes that matter to the status, as bits: see [`watch`].
-    watch: u64,
+}
+
+/// Leaves of one word and one negation.
+#[derive(Clone, Copy, Debug)]
+struct LeafGroup {
+    word: u32,
+    flip: u64,
+    end: u32,
 }
 
 /// A chain whose leaves all lie in one word, as an `and` of them.
@@ -44,7 +52,6 @@ struct WordChain {
     /// 1 when the criterion is an `or` chain, stored by De Morgan as the
     /// `and` of its negated leaves: met and not met swap.
     inverted: u64,
-    watch: u64,
 }
 
 /// A chain over several words, as an `and` of its leaves.
@@ -52,7 +59,6 @@ struct WordChain {
 struct Chain {
     criterion: u32,
     inverted: u64,
-    watch: u64,
     /// The end of its masks in [`Outcomes::masks`]; the previous chain's
     /// end is the start.
     end: u32,
@@ -61,13 +67,18 @@ struct Chain {
 /// How a full verdict reads the planned criteria's outcomes.
 #[derive(Debug, Default)]
 pub(in crate::compile) struct Outcomes {
+    /// Sorted by word and negation, so that a verdict reads each word
+    /// once and a group of leaves shares one mask of met leaves.
     leaves: Vec<LeafCriterion>,
+    /// Each group of leaves: their word, whether they are negated (1) or
+    /// not (0), and the end of the group in [`Outcomes::leaves`]; the
+    /// previous group's end is the start.
+    leaf_groups: Vec<LeafGroup>,
     word_chains: Vec<WordChain>,
     chains: Vec<Chain>,
     masks: Vec<Masks>,
-    /// The criterion and [`watch`] bits of each of [`Plan::trees`], in the
-    /// same order.
-    trees: Vec<(u32, u64)>,
+    /// The criterion of each of [`Plan::trees`], in the same order.
+    trees: Vec<u32>,
     /// The criteria a verdict leaves to their closures, by index: the
     /// plan's `rest`, or every criterion when the bit space does not fit.
     pub(in crate::compile) rest: Vec<usize>,
@@ -78,39 +89,22 @@ pub(in crate::compile) struct Outcomes {
     overflow: bool,
 }
 
-/// The codes of a criterion that matter to the status, as bits `1 <<
-/// code`: the one that rules the record out (not met for an inclusion,
-/// met for an exclusion) and unknown. A verdict ors `1 << code & watch`
-/// over its criteria: one accumulator, no branch.
-fn watch(inclusion: bool) -> u64 {
-    let ruling = if inclusion { NOT_MET } else { MET };
-    (1 << ruling) | (1 << UNKNOWN)
-}
-
 impl Outcomes {
     /// Notes criterion `index` as a chain of `leaves`, with `masks`, an
     /// `or` chain when `is_or`.
-    pub(super) fn chain(
-        &mut self,
-        index: usize,
-        inclusion: bool,
-        is_or: bool,
-        leaves: &[Leaf],
-        masks: &[Masks],
-    ) {
+    pub(super) fn chain(&mut self, index: usize, is_or: bool, leaves: &[Leaf], masks: &[Masks]) {
         let Ok(criterion) = u32::try_from(index) else {
             self.overflow = true;
             return;
         };
-        let watch = watch(inclusion);
         if let [(bit, negated)] = leaves
             && let Ok(bit) = u32::try_from(*bit)
         {
             self.leaves.push(LeafCriterion {
                 criterion,
                 bit,
+                shift: bit % 64,
                 flip: u64::from(*negated),
-                watch,
             });
             return;
         }
@@ -133,7 +127,6 @@ impl Outcomes {
                     criterion,
                     masks,
                     inverted,
-                    watch,
                 });
             }
             return;
@@ -146,15 +139,14 @@ impl Outcomes {
         self.chains.push(Chain {
             criterion,
             inverted,
-            watch,
             end,
         });
     }
 
     /// Notes criterion `index` as the next of the plan's trees.
-    pub(super) fn tree(&mut self, index: usize, inclusion: bool) {
+    pub(super) fn tree(&mut self, index: usize) {
         match u32::try_from(index) {
-            Ok(criterion) => self.trees.push((criterion, watch(inclusion))),
+            Ok(criterion) => self.trees.push(criterion),
             Err(_) => self.overflow = true,
         }
     }
@@ -162,6 +154,16 @@ impl Outcomes {
     /// Settles which criteria a verdict runs through closures, once the
     /// plan is built.
     pub(super) fn finish(&mut self, flag_words: usize, criteria: usize, rest: &[usize]) {
+        self.leaves.sort_by_key(|leaf| (leaf.bit / 64, leaf.flip));
+        self.leaf_groups.clear();
+        for (end, leaf) in (1_u32..).zip(&self.leaves) {
+            let (word, flip) = (leaf.bit / 64, leaf.flip);
+            match self.leaf_groups.last_mut() {
+                Some(group) if group.word == word && group.flip == flip => group.end = end,
+                _ => self.leaf_groups.push(LeafGroup { word, flip, end }),
+            }
+        }
+        self.overflow |= u32::try_from(self.leaves.len()).is_err();
         self.planned = !self.overflow && flag_words + ATOM_WORDS <= SPACE;
         self.rest = if self.planned {
             rest.to_vec()
@@ -190,36 +192,14 @@ fn chain_code(false_: u64, open: u64, inverted: u64) -> u64 {
     code ^ (inverted & u64::from(code < UNKNOWN))
 }
 
-/// Outcomes by code (3 is never computed).
-const OUTCOMES: [Outcome; 4] = [
-    Outcome::Met,
-    Outcome::NotMet,
-    Outcome::Unknown,
-    Outcome::Unknown,
-];
-
-/// What the planned criteria say of the status.
-#[derive(Clone, Copy, Debug, Default)]
-pub(in crate::compile) struct Decided {
-    /// A criterion rules the record out.
-    pub(in crate::compile) ruled_out: bool,
-    /// A criterion is unknown.
-    pub(in crate::compile) unknown: bool,
-}
-
 impl Plan {
     /// Writes the outcome of every planned criterion for a record into
-    /// `criteria` (indexed as the program's), leaving the others as they
-    /// are, and tells whether one rules the record out or is unknown.
-    /// Does nothing when the plan is not used for verdicts.
-    pub(in crate::compile) fn write_outcomes(
-        &self,
-        words: &[u64],
-        criteria: &mut [CriterionOutcome],
-    ) -> Decided {
+    /// `outcomes` (indexed as the program's criteria), leaving the others as they
+    /// are. Does nothing when the plan is not used for verdicts.
+    pub(in crate::compile) fn write_outcomes(&self, words: &[u64], outcomes: &mut [u8]) {
         let out = &self.outcomes;
         if !out.planned {
-            return Decided::default();
+            return;
         }
         let mut atom_value = [0_u64; ATOM_WORDS];
         let mut atom_known = [0_u64; ATOM_WORDS];
@@ -241,31 +221,29 @@ impl Plan {
         }
         // The index is reduced so that the compiler sees it in bounds.
         let bits = |word: u32| space.get(word as usize % SPACE).copied().unwrap_or((0, 0));
-        let mut seen = 0_u64;
-        let mut write = |criterion: u32, code: u64, watch: u64| {
-            seen |= (1 << code) & watch;
-            if let (Some(c), Some(o)) = (
-                criteria.get_mut(criterion as usize),
-                OUTCOMES.get((code % 4) as usize),
-            ) {
-                c.outcome = *o;
+        let mut write = |criterion: u32, code: u64| {
+            if let Some(c) = outcomes.get_mut(criterion as usize) {
+                // Codes are 0 to 2.
+                *c = code as u8;
             }
         };
-        for leaf in &out.leaves {
-            let (v, k) = bits(leaf.bit / 64);
-            let shift = leaf.bit % 64;
-            let on = ((v >> shift) ^ leaf.flip) & 1;
-            let known = (k >> shift) & 1;
-            // Known and on: met (0); known and off: not met (1); else 2.
-            write(leaf.criterion, UNKNOWN - known - (known & on), leaf.watch);
+        let mut start = 0;
+        for group in &out.leaf_groups {
+            let (v, k) = bits(group.word);
+            // A negated leaf is met where its bit is known and off.
+            let met = k & (v ^ group.flip.wrapping_neg());
+            let end = group.end as usize;
+            for leaf in out.leaves.get(start..end).unwrap_or_default() {
+                let known = (k >> leaf.shift) & 1;
+                let met = (met >> leaf.shift) & 1;
+                // Met: 0; known and not met: 1; not known: 2.
+                write(leaf.criterion, UNKNOWN - known - met);
+            }
+            start = end;
         }
         for chain in &out.word_chains {
             let (false_, open) = false_and_open(&chain.masks, bits(chain.masks.word));
-            write(
-                chain.criterion,
-                chain_code(false_, open, chain.inverted),
-                chain.watch,
-            );
+            write(chain.criterion, chain_code(false_, open, chain.inverted));
         }
         let mut start = 0;
         for chain in &out.chains {
@@ -277,13 +255,9 @@ impl Plan {
                 open |= o;
             }
             start = end;
-            write(
-                chain.criterion,
-                chain_code(false_, open, chain.inverted),
-                chain.watch,
-            );
+            write(chain.criterion, chain_code(false_, open, chain.inverted));
         }
-        for (tree, &(criterion, watch)) in self.trees.iter().zip(&out.trees) {
+        for (tree, &criterion) in self.trees.iter().zip(&out.trees) {
             let (true_, false_) = tree.eval(&bits);
             let code = if true_ {
                 MET
@@ -292,11 +266,7 @@ impl Plan {
             } else {
                 UNKNOWN
             };
-            write(criterion, code, watch);
-        }
-        Decided {
-            ruled_out: seen & ((1 << MET) | (1 << NOT_MET)) != 0,
-            unknown: seen & (1 << UNKNOWN) != 0,
+            write(criterion, code);
         }
     }
 }
