@@ -9,7 +9,7 @@
 )]
 
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use insta_cmd::get_cargo_bin;
@@ -26,12 +26,12 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-/// A fresh folder for one test.
-fn folder(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("rulec-rules-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh folder for one test, removed when the test ends.
+fn folder(test: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("rulec-rules-{test}-"))
+        .tempdir()
+        .unwrap()
 }
 
 const RECORD: &str = "{\"id\": \"p1\", \"age\": 30}\n";
@@ -55,7 +55,8 @@ fn chain(n: usize, reversed: bool) -> String {
 
 #[test]
 fn a_chain_of_twenty_thousand_defines_is_a_diagnostic_not_a_crash() {
-    let dir = folder("chain");
+    let tmp = folder("chain");
+    let dir = tmp.path();
     std::fs::write(dir.join("r.jsonl"), RECORD).unwrap();
     for reversed in [false, true] {
         std::fs::write(dir.join("chain.rules"), chain(20_000, reversed)).unwrap();
@@ -75,7 +76,8 @@ fn a_chain_of_twenty_thousand_defines_is_a_diagnostic_not_a_crash() {
 
 #[test]
 fn a_chain_within_the_limit_checks_evaluates_and_explains() {
-    let dir = folder("short-chain");
+    let tmp = folder("short-chain");
+    let dir = tmp.path();
     std::fs::write(dir.join("r.jsonl"), RECORD).unwrap();
     // Each define is two levels (its `and` and the call): 128 are 256.
     std::fs::write(dir.join("chain.rules"), chain(128, true)).unwrap();
@@ -96,7 +98,8 @@ fn a_chain_within_the_limit_checks_evaluates_and_explains() {
 
 #[test]
 fn a_long_run_of_operators_is_a_diagnostic_not_a_crash() {
-    let dir = folder("run");
+    let tmp = folder("run");
+    let dir = tmp.path();
     let terms = vec!["age > 18"; 20_000].join(" and ");
     let sum = vec!["1"; 20_000].join(" + ");
     for (i, condition) in [terms, format!("age + {sum} > 3")].iter().enumerate() {
@@ -117,7 +120,8 @@ fn a_long_run_of_operators_is_a_diagnostic_not_a_crash() {
 
 #[test]
 fn long_names_are_refused_at_check_and_never_crash_fmt() {
-    let dir = folder("names");
+    let tmp = folder("names");
+    let dir = tmp.path();
     std::fs::write(dir.join("r.jsonl"), RECORD).unwrap();
     let long = format!(
         "fields {{\n  age: integer\n  f{}: bool\n}}\ninclusion {{\n  c{} \"label\": age > 3\n  d \"l\": age > 4\n}}\n",
@@ -150,7 +154,8 @@ fn long_names_are_refused_at_check_and_never_crash_fmt() {
 
 #[test]
 fn bidi_and_invisible_characters_are_errors_with_their_code_points() {
-    let dir = folder("trojan");
+    let tmp = folder("trojan");
+    let dir = tmp.path();
     // Shown by an editor as `site = "lyon"  # x` on one line.
     let source = "fields { site: text }\ninclusion {\n  c: site = \"lyon\u{202e} \u{2066}# x\u{2069}\u{2066}\" # \u{200b}\n}\n";
     std::fs::write(dir.join("t.rules"), source).unwrap();
@@ -173,7 +178,8 @@ fn bidi_and_invisible_characters_are_errors_with_their_code_points() {
 
 #[test]
 fn a_cyrillic_letter_in_a_name_is_named_with_what_it_looks_like() {
-    let dir = folder("cyrillic");
+    let tmp = folder("cyrillic");
+    let dir = tmp.path();
     std::fs::write(
         dir.join("c.rules"),
         "fields { age: integer }\ninclusion { c: \u{430}ge > 18 }\n",
@@ -191,7 +197,8 @@ fn a_cyrillic_letter_in_a_name_is_named_with_what_it_looks_like() {
 
 #[test]
 fn control_characters_from_a_rule_file_reach_the_terminal_escaped() {
-    let dir = folder("controls");
+    let tmp = folder("controls");
+    let dir = tmp.path();
     // An escape sequence in a label (valid) and one where an operand
     // belongs (a syntax error, whose snippet quotes the line).
     std::fs::write(
@@ -220,7 +227,8 @@ fn control_characters_from_a_rule_file_reach_the_terminal_escaped() {
 
 #[test]
 fn fmt_refuses_an_oversized_file_as_check_does() {
-    let dir = folder("oversized");
+    let tmp = folder("oversized");
+    let dir = tmp.path();
     for args in [
         &["fmt", "--check", "/dev/zero"][..],
         &["fmt", "/dev/zero"],
@@ -246,7 +254,8 @@ fn is_formatted(path: &Path) -> bool {
 
 #[test]
 fn fmt_writes_through_a_symlink_to_its_target() {
-    let dir = folder("symlink");
+    let tmp = folder("symlink");
+    let dir = tmp.path();
     std::fs::write(dir.join("real.rules"), MESSY).unwrap();
     std::os::unix::fs::symlink("real.rules", dir.join("link.rules")).unwrap();
     let output = rulec(&dir, &["fmt", "link.rules"]);
@@ -258,7 +267,8 @@ fn fmt_writes_through_a_symlink_to_its_target() {
 
 #[test]
 fn fmt_keeps_hard_links_and_the_mode() {
-    let dir = folder("hardlink");
+    let tmp = folder("hardlink");
+    let dir = tmp.path();
     let file = dir.join("a.rules");
     std::fs::write(&file, MESSY).unwrap();
     std::fs::hard_link(&file, dir.join("b.rules")).unwrap();
@@ -284,7 +294,8 @@ fn fmt_keeps_hard_links_and_the_mode() {
 
 #[test]
 fn fmt_refuses_a_read_only_file() {
-    let dir = folder("readonly");
+    let tmp = folder("readonly");
+    let dir = tmp.path();
     let file = dir.join("ro.rules");
     std::fs::write(&file, MESSY).unwrap();
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o444)).unwrap();
