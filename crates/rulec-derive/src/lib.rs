@@ -123,6 +123,7 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
                 #handles { #(#binds,)* }
             }
 
+            #[inline]
             fn write(
                 &self,
                 handles: &#handles<'_>,

@@ -146,13 +146,15 @@ impl<'s, T: Bind> Bound<'s, T> {
     /// Writes `value` over `record` (reusing its memory), every field set
     /// or missing; the values that do not pass are left missing and
     /// returned. No error allocates anything when every value passes.
+    #[inline]
     pub fn write(&self, value: &T, record: &mut Record) -> Vec<FieldError> {
         let mut errors = Vec::new();
-        value.write(
-            &self.handles,
-            &mut Writer::new(self.schema, record),
-            &mut errors,
-        );
+        let mut writer = Writer::new(self.schema, record);
+        // The writer stays in this function (the derive's `write` is
+        // inlined here), so the flags it gathers stay in registers.
+        writer.gather = true;
+        value.write(&self.handles, &mut writer, &mut errors);
+        writer.finish();
         errors
     }
 

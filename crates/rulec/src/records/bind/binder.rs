@@ -6,8 +6,8 @@ use std::marker::PhantomData;
 use super::Bind;
 use super::handles::{DateField, Element, Flag, List, Member, NOWHERE, Number, Quantity, Set, Str};
 use crate::check::Program;
-use crate::records::{QuantityField, member, unknown_field};
-use crate::schema::{Field, FieldType, Lane, Schema, Slot};
+use crate::records::{QuantityField, may_be_negative, member, unknown_field};
+use crate::schema::{Field, FieldType, FlagBits, Layout, NumberWord, Schema, Slot};
 
 /// One mismatch between a Rust type and a program's fields.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -91,13 +91,9 @@ impl<'s> Binder<'s> {
         });
     }
 
-    /// The lane a slot's values are written to; `Other` (never written
-    /// through a lane) for a handle that did not bind.
-    fn lane(&self, slot: Slot) -> Lane {
-        self.schema
-            .layout()
-            .lane(slot)
-            .unwrap_or(Lane::Other(u32::MAX))
+    /// The layout handles are resolved in.
+    fn layout(&self) -> &'s Layout {
+        self.schema.layout()
     }
 
     /// The field called `name`, or a noted mismatch.
@@ -141,9 +137,10 @@ impl<'s> Binder<'s> {
             matches!(f.ty, FieldType::Bool).then_some(())
         });
         let slot = found.map_or(NOWHERE, |(s, _, ())| s);
+        let layout = self.layout();
         Flag {
-            slot,
-            lane: self.lane(slot),
+            bits: layout.flag_bits(slot).unwrap_or(FlagBits::NOWHERE),
+            fingerprint: layout.fingerprint,
             schema: PhantomData,
         }
     }
@@ -157,11 +154,17 @@ impl<'s> Binder<'s> {
         });
         let (slot, name, integer) =
             found.map_or((NOWHERE, "", None), |(s, f, i)| (s, f.name.as_str(), i));
+        let layout = self.layout();
+        let (low, high, whole) = Number::passing(integer);
         Number {
             slot,
-            lane: self.lane(slot),
+            word: layout.number_word(slot).unwrap_or(NumberWord::NOWHERE),
+            fingerprint: layout.fingerprint,
             name,
             integer,
+            low,
+            high,
+            whole,
         }
     }
 
@@ -173,11 +176,32 @@ impl<'s> Binder<'s> {
             return Quantity::NOWHERE;
         };
         match field.conversion_from(unit) {
-            Ok(conversion) => Quantity {
-                slot,
-                field: Some(field),
-                conversion,
-            },
+            Ok(conversion) => {
+                let layout = self.layout();
+                // The readers' judgement (`QuantityField::quantity`) as
+                // bounds: a declared plausible range below zero says the
+                // field may be negative.
+                let declared_negative = field.plausible.is_some_and(|(low, _)| low < 0.0);
+                let floor = if may_be_negative(field.unit) || declared_negative {
+                    -f64::MAX
+                } else {
+                    0.0
+                };
+                let (low, high) = field
+                    .plausible
+                    .map_or((floor, f64::MAX), |(low, high)| (low.max(floor), high));
+                Quantity {
+                    slot,
+                    field: Some(field),
+                    conversion,
+                    word: layout.number_word(slot).unwrap_or(NumberWord::NOWHERE),
+                    limits: layout.limit_words(slot),
+                    fingerprint: layout.fingerprint,
+                    low,
+                    high,
+                    floor,
+                }
+            }
             Err(reason) => {
                 self.mismatch(name, reason);
                 Quantity::NOWHERE

@@ -5,7 +5,7 @@ use jiff::civil::Date;
 use super::Bind;
 use super::handles::{DateField, Flag, List, Member, Number, Quantity, Set, Str};
 use crate::records::{FieldError, Reason, integer, known_date, member, members, number};
-use crate::schema::{FieldValue, Record, Schema, Slot};
+use crate::schema::{FieldValue, FirstFlags, Record, Schema, Slot};
 
 /// Writes values into a record through bound handles.
 ///
@@ -14,16 +14,50 @@ use crate::schema::{FieldValue, Record, Schema, Slot};
 #[derive(Debug)]
 pub struct Writer<'r> {
     pub(super) record: &'r mut Record,
+    /// The fingerprint of the record's schema: a handle resolved in
+    /// another schema writes nothing through the words it holds.
+    pub(super) fingerprint: u64,
+    /// The flags of the record's first flag word, gathered here when
+    /// `gather` and stored by [`Writer::finish`]: a bound type's writer
+    /// (its `write` made one function) keeps them in registers.
+    pub(super) first: FirstFlags,
+    pub(super) gather: bool,
 }
 
 impl<'r> Writer<'r> {
     /// A writer into `record`, which becomes a record of `schema` with
     /// every field missing if it was built for another schema.
+    #[inline]
     pub fn new(schema: &Schema, record: &'r mut Record) -> Writer<'r> {
-        if record.schema_fingerprint() != schema.fingerprint() {
-            *record = Record::new(schema);
+        let fingerprint = schema.fingerprint();
+        if record.schema_fingerprint() != fingerprint {
+            renew(schema, record);
         }
-        Writer { record }
+        Writer {
+            record,
+            fingerprint,
+            first: FirstFlags::default(),
+            gather: false,
+        }
+    }
+
+    /// A writer that gathers the first flag word, for a [`Bind::write`]
+    /// followed by [`Writer::finish`]; `record` is of the fingerprint's
+    /// schema.
+    #[inline]
+    pub(super) fn gathering(record: &'r mut Record, fingerprint: u64) -> Writer<'r> {
+        Writer {
+            record,
+            fingerprint,
+            first: FirstFlags::default(),
+            gather: true,
+        }
+    }
+
+    /// Stores the flags gathered.
+    #[inline]
+    pub(super) fn finish(self) {
+        self.record.store_first_flags(self.first);
     }
 
     /// Stores a judged value, or leaves the field missing and says why.
@@ -34,25 +68,22 @@ impl<'r> Writer<'r> {
         name: &str,
         value: Result<FieldValue, Reason>,
     ) -> Result<(), FieldError> {
-        match value {
-            Ok(value) => {
-                self.record.store(slot, value);
-                Ok(())
-            }
-            Err(reason) => {
-                self.record.store(slot, FieldValue::Missing);
-                Err(FieldError {
-                    field: name.to_owned(),
-                    reason,
-                })
-            }
-        }
+        put(self.record, true, slot, name, value)
     }
 
     /// Sets a `bool` field (`None`: missing).
     #[inline]
     pub fn flag(&mut self, field: Flag<'_>, value: Option<bool>) {
-        self.record.put_flag(field.slot, field.lane, value);
+        self.set_flag(&field, value);
+    }
+
+    /// [`Writer::flag`] through a borrowed handle: the handles of a bound
+    /// type are written in place, not copied.
+    #[inline]
+    pub(super) fn set_flag(&mut self, field: &Flag<'_>, value: Option<bool>) {
+        let own = field.fingerprint == self.fingerprint;
+        let first = self.gather.then_some(&mut self.first);
+        field.bits.write(self.record.words_mut(), first, own, value);
     }
 
     /// Sets an `integer` or `number` field (`None`: missing).
@@ -63,43 +94,26 @@ impl<'r> Writer<'r> {
     /// its declared range.
     #[inline]
     pub fn number(&mut self, field: Number<'_>, value: Option<f64>) -> Result<(), FieldError> {
-        // The common case, a value that passes, is one store; anything
-        // else is judged (and worded) as the readers judge it.
-        #[expect(
-            clippy::cast_precision_loss,
-            reason = "bounds of clinical scales are small; 2^53 is exact"
-        )]
-        let passes = |v: f64| match field.integer {
-            None => v.is_finite(),
-            Some((min, max)) => {
-                v.is_finite()
-                    && v.fract() == 0.0
-                    && v.abs() <= (1_u64 << 53) as f64
-                    && min.is_none_or(|m| v >= m as f64)
-                    && max.is_none_or(|m| v <= m as f64)
-            }
-        };
-        if let Some(v) = value
-            && passes(v)
-        {
-            // A handle of another schema's field writes nothing.
-            self.record.put_number(field.slot, field.lane, v);
-            return Ok(());
-        }
-        self.judged_number(field, value)
+        self.set_number(&field, value)
     }
 
-    /// [`Writer::number`] for a missing value or one that does not pass:
-    /// out of the way of the common case.
-    #[cold]
-    #[inline(never)]
-    fn judged_number(&mut self, field: Number<'_>, value: Option<f64>) -> Result<(), FieldError> {
-        let judged = match (value, field.integer) {
-            (None, _) => Ok(FieldValue::Missing),
-            (Some(v), None) => number(v),
-            (Some(v), Some((min, max))) => integer(v, min, max),
-        };
-        self.put(field.slot, field.name, judged)
+    /// [`Writer::number`] through a borrowed handle.
+    #[inline]
+    pub(super) fn set_number(
+        &mut self,
+        field: &Number<'_>,
+        value: Option<f64>,
+    ) -> Result<(), FieldError> {
+        let own = field.fingerprint == self.fingerprint;
+        // The common case, a value that passes or none, is one store;
+        // anything else is judged (and worded) as the readers judge it.
+        if value.is_none_or(|v| field.passes(v)) {
+            if own {
+                field.word.write(self.record.words_mut(), value);
+            }
+            return Ok(());
+        }
+        judged_number(self.record, own, field, value)
     }
 
     /// Sets an `integer` or `number` field from a whole number.
@@ -109,20 +123,30 @@ impl<'r> Writer<'r> {
     /// As [`number`](Self::number); also a value beyond ±2^53.
     #[inline]
     pub fn integer(&mut self, field: Number<'_>, value: Option<i64>) -> Result<(), FieldError> {
+        self.set_integer(&field, value)
+    }
+
+    /// [`Writer::integer`] through a borrowed handle.
+    #[inline]
+    pub(super) fn set_integer(
+        &mut self,
+        field: &Number<'_>,
+        value: Option<i64>,
+    ) -> Result<(), FieldError> {
         const EXACT: u64 = 1 << 53;
         match value {
-            Some(v) if v.unsigned_abs() > EXACT => self.put(
-                field.slot,
-                field.name,
-                Err(format!("{v} is too large to be held exactly")),
-            ),
+            Some(v) if v.unsigned_abs() > EXACT => {
+                let own = field.fingerprint == self.fingerprint;
+                too_large(self.record, own, field, v)
+            }
             #[expect(clippy::cast_precision_loss, reason = "checked to be within ±2^53")]
-            Some(v) => self.number(field, Some(v as f64)),
-            None => self.number(field, None),
+            Some(v) => self.set_number(field, Some(v as f64)),
+            None => self.set_number(field, None),
         }
     }
 
-    /// Sets a quantity field from a value in the unit it was bound with.
+    /// Sets a quantity field from a value in the unit it was bound with
+    /// (`None`: missing).
     ///
     /// # Errors
     ///
@@ -130,7 +154,7 @@ impl<'r> Writer<'r> {
     /// unit's values cannot be, outside a declared plausible range.
     #[inline]
     pub fn quantity(&mut self, field: Quantity<'_>, value: Option<f64>) -> Result<(), FieldError> {
-        self.quantity_with_range(field, value, None, None)
+        self.set_quantity(&field, value, None, None)
     }
 
     /// Sets a quantity field declared `with normal range`, with the
@@ -140,6 +164,7 @@ impl<'r> Writer<'r> {
     ///
     /// As [`quantity`](Self::quantity); also limits on a field without a
     /// normal range, or a lower limit above the upper.
+    #[inline]
     pub fn quantity_with_range(
         &mut self,
         field: Quantity<'_>,
@@ -147,35 +172,40 @@ impl<'r> Writer<'r> {
         low: Option<f64>,
         high: Option<f64>,
     ) -> Result<(), FieldError> {
-        let Some(q) = field.field else {
-            return Err(FieldError {
-                field: String::new(),
-                reason: "the field did not bind".to_owned(),
-            });
-        };
-        let judged = (|| {
-            if (low.is_some() || high.is_some()) && !q.normal_range {
-                return Err(q.no_range());
+        self.set_quantity(&field, value, low, high)
+    }
+
+    /// [`Writer::quantity_with_range`] through a borrowed handle.
+    #[inline]
+    pub(super) fn set_quantity(
+        &mut self,
+        field: &Quantity<'_>,
+        value: Option<f64>,
+        low: Option<f64>,
+        high: Option<f64>,
+    ) -> Result<(), FieldError> {
+        let own = field.fingerprint == self.fingerprint;
+        // The common case, a value that passes (or none, without limits,
+        // on a field that binds), is a conversion and up to three stores.
+        let passed = match value {
+            Some(v) => field.passes(v, low, high),
+            None if low.is_none() && high.is_none() && field.field.is_some() => {
+                Some((f64::NAN, None, None))
             }
-            let Some(value) = value else {
-                return Ok(FieldValue::Missing);
-            };
-            let c = field.conversion;
-            let convert = |v: f64, what: &str| {
-                let converted = c.apply(v);
-                // The message is only made for a value that fails.
-                if v.is_finite() && converted.is_finite() {
-                    return Ok(converted);
-                }
-                q.convert(v, c, &v.to_string())
-                    .map_err(|reason| format!("{what}{reason}"))
-            };
-            let value = convert(value, "")?;
-            let low = low.map(|l| convert(l, "lower limit: ")).transpose()?;
-            let high = high.map(|h| convert(h, "upper limit: ")).transpose()?;
-            q.quantity(value, low, high)
-        })();
-        self.put(field.slot, q.name, judged)
+            None => None,
+        };
+        let Some((v, l, h)) = passed else {
+            return judged_quantity(self.record, own, field, value, low, high);
+        };
+        if own {
+            let words = self.record.words_mut();
+            field.word.write(words, value.map(|_| v));
+            if let Some((low, high)) = field.limits {
+                low.write(words, l);
+                high.write(words, h);
+            }
+        }
+        Ok(())
     }
 
     /// Sets a `date` field (`None`: missing).
@@ -241,13 +271,9 @@ impl<'r> Writer<'r> {
         for (i, item) in items.into_iter().enumerate() {
             let mut record = Record::new(element.schema);
             let before = errors.len();
-            item.write(
-                &element.handles,
-                &mut Writer {
-                    record: &mut record,
-                },
-                errors,
-            );
+            let mut writer = Writer::gathering(&mut record, element.schema.fingerprint());
+            item.write(&element.handles, &mut writer, errors);
+            writer.finish();
             for e in errors.iter_mut().skip(before) {
                 e.field = format!("{}[{i}].{}", field.name, e.field);
             }
@@ -260,4 +286,118 @@ impl<'r> Writer<'r> {
     pub fn missing_list<T: Bind>(&mut self, field: &List<'_, T>) {
         self.record.store(field.slot, FieldValue::Missing);
     }
+}
+
+/// [`Writer::new`] for a record of another schema: out of the way of the
+/// common case, a record reused for the same schema.
+#[cold]
+#[inline(never)]
+fn renew(schema: &Schema, record: &mut Record) {
+    *record = Record::new(schema);
+}
+
+/// Stores a judged value, or leaves the field missing and says why;
+/// stores nothing for a handle resolved in another schema (`own` false),
+/// whose slot may be a field of another kind here.
+fn put(
+    record: &mut Record,
+    own: bool,
+    slot: Slot,
+    name: &str,
+    value: Result<FieldValue, Reason>,
+) -> Result<(), FieldError> {
+    match value {
+        Ok(value) => {
+            if own {
+                record.store(slot, value);
+            }
+            Ok(())
+        }
+        Err(reason) => {
+            if own {
+                record.store(slot, FieldValue::Missing);
+            }
+            Err(FieldError {
+                field: name.to_owned(),
+                reason,
+            })
+        }
+    }
+}
+
+// The paths below are taken by values that do not pass as they are: out
+// of the way of the common case, and given the record rather than the
+// writer, so that the writer of a bound type's `write`, which never
+// leaves it, stays in registers.
+
+/// [`Writer::set_number`] for a value that does not pass.
+#[cold]
+#[inline(never)]
+fn judged_number(
+    record: &mut Record,
+    own: bool,
+    field: &Number<'_>,
+    value: Option<f64>,
+) -> Result<(), FieldError> {
+    let judged = match (value, field.integer) {
+        (None, _) => Ok(FieldValue::Missing),
+        (Some(v), None) => number(v),
+        (Some(v), Some((min, max))) => integer(v, min, max),
+    };
+    put(record, own, field.slot, field.name, judged)
+}
+
+/// [`Writer::set_integer`] for a value beyond ±2^53.
+#[cold]
+#[inline(never)]
+fn too_large(
+    record: &mut Record,
+    own: bool,
+    field: &Number<'_>,
+    value: i64,
+) -> Result<(), FieldError> {
+    let reason = format!("{value} is too large to be held exactly");
+    put(record, own, field.slot, field.name, Err(reason))
+}
+
+/// [`Writer::set_quantity`] for values that do not pass.
+#[cold]
+#[inline(never)]
+fn judged_quantity(
+    record: &mut Record,
+    own: bool,
+    field: &Quantity<'_>,
+    value: Option<f64>,
+    low: Option<f64>,
+    high: Option<f64>,
+) -> Result<(), FieldError> {
+    let Some(q) = field.field else {
+        return Err(FieldError {
+            field: String::new(),
+            reason: "the field did not bind".to_owned(),
+        });
+    };
+    let judged = (|| {
+        if (low.is_some() || high.is_some()) && !q.normal_range {
+            return Err(q.no_range());
+        }
+        let Some(value) = value else {
+            return Ok(FieldValue::Missing);
+        };
+        let c = field.conversion;
+        let convert = |v: f64, what: &str| {
+            let converted = c.apply(v);
+            // The message is only made for a value that fails.
+            if v.is_finite() && converted.is_finite() {
+                return Ok(converted);
+            }
+            q.convert(v, c, &v.to_string())
+                .map_err(|reason| format!("{what}{reason}"))
+        };
+        let value = convert(value, "")?;
+        let low = low.map(|l| convert(l, "lower limit: ")).transpose()?;
+        let high = high.map(|h| convert(h, "upper limit: ")).transpose()?;
+        q.quantity(value, low, high)
+    })();
+    put(record, own, field.slot, q.name, judged)
 }
