@@ -114,15 +114,23 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
     Ok(quote! {
         #[doc(hidden)]
         #[allow(non_camel_case_types, missing_docs)]
-        #vis struct #handles<'s> { #(#decls,)* }
+        #vis struct #handles<'s> {
+            #(#decls,)*
+            // The lifetime is used even by a type with no bound fields.
+            __rulec_schema: ::core::marker::PhantomData<&'s ()>,
+        }
 
         impl ::rulec::records::Bind for #name {
             type Handles<'s> = #handles<'s>;
 
             fn bind<'s>(fields: &mut ::rulec::records::Binder<'s>) -> #handles<'s> {
-                #handles { #(#binds,)* }
+                #handles {
+                    #(#binds,)*
+                    __rulec_schema: ::core::marker::PhantomData,
+                }
             }
 
+            #[inline]
             fn write(
                 &self,
                 handles: &#handles<'_>,

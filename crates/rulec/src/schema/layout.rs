@@ -187,6 +187,85 @@ impl NumberWord {
     }
 }
 
+impl NumberWord {
+    /// A word no record has: writing to it does nothing.
+    pub(crate) const NOWHERE: NumberWord = NumberWord(u32::MAX);
+
+    /// Writes a number already judged to fit (`None`: missing). -0.0 is
+    /// stored as 0.0, so that equal records have equal words.
+    #[inline]
+    pub(crate) fn write(self, words: &mut [u64], value: Option<f64>) {
+        if let Some(cell) = words.get_mut(self.0 as usize) {
+            *cell = value.map_or(NO_NUMBER, |v| (v + 0.0).to_bits());
+        }
+    }
+}
+
+/// Where a `bool` field lives in a record's words, for a writer: the word
+/// of its value bit, the word of its known bit, and the bit as a mask.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct FlagBits {
+    value: u32,
+    known: u32,
+    mask: u64,
+}
+
+impl FlagBits {
+    /// Bits no record has: writing to them does nothing.
+    pub(crate) const NOWHERE: FlagBits = FlagBits {
+        value: u32::MAX,
+        known: u32::MAX,
+        mask: 0,
+    };
+
+    /// Writes the flag (`None`: missing), if `own` (else nothing): into
+    /// `first`, if given, for a flag of the first word; into the record's
+    /// words for any other.
+    #[inline]
+    pub(crate) fn write(
+        self,
+        words: &mut [u64],
+        first: Option<&mut FirstFlags>,
+        own: bool,
+        value: Option<bool>,
+    ) {
+        if !own {
+            return;
+        }
+        let on = if value == Some(true) { self.mask } else { 0 };
+        let known = if value.is_some() { self.mask } else { 0 };
+        if let Some(first) = first
+            && self.value == 0
+        {
+            first.written |= self.mask;
+            first.on = (first.on & !self.mask) | on;
+            first.known = (first.known & !self.mask) | known;
+            return;
+        }
+        for (at, set) in [(self.value, on), (self.known, known)] {
+            if let Some(cell) = words.get_mut(at as usize) {
+                *cell = (*cell & !self.mask) | set;
+            }
+        }
+    }
+}
+
+/// The flags of a record's first flag word (its first 64 `bool` fields)
+/// as a writer sets them, stored into the record at once when it is done
+/// ([`Record::store_first_flags`](super::Record::store_first_flags)).
+/// Each flag set in the record itself would read, change and write the
+/// same two words as the flag before, and wait for that one's store; set
+/// here, they are register operations.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct FirstFlags {
+    /// The bits written.
+    pub(super) written: u64,
+    /// Their values (only written bits are set).
+    pub(super) on: u64,
+    /// Which of them are known (only written bits are set).
+    pub(super) known: u64,
+}
+
 /// Where a member index or a set's mask lives in a record's words.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct CodeWord(u32);
@@ -228,6 +307,18 @@ impl Layout {
     pub(crate) fn number_word(&self, slot: Slot) -> Option<NumberWord> {
         match self.lane(slot)? {
             Lane::Number(w) | Lane::Quantity(w) | Lane::Ranged(w) => Some(NumberWord(w)),
+            _ => None,
+        }
+    }
+
+    /// Where a `bool` field's bits are, for a writer.
+    pub(crate) fn flag_bits(&self, slot: Slot) -> Option<FlagBits> {
+        match self.lane(slot)? {
+            Lane::Flag(bit) => Some(FlagBits {
+                value: bit / 64,
+                known: self.flag_words + bit / 64,
+                mask: 1 << (bit % 64),
+            }),
             _ => None,
         }
     }

@@ -26,7 +26,9 @@ mod record;
 
 use std::sync::{Arc, OnceLock};
 
-pub(crate) use layout::{CodeWord, KnownWord, Lane, Layout, NumberWord, WordOf};
+pub(crate) use layout::{
+    CodeWord, FirstFlags, FlagBits, KnownWord, Lane, Layout, NumberWord, WordOf,
+};
 pub(crate) use record::Members;
 pub use record::{FieldValue, Record, WrongKind};
 

@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use jiff::civil::Date;
 
-use super::layout::{ABSENT, Lane, Layout, MASK_MEMBERS, NO_NUMBER, pack_date, unpack_date};
+use super::layout::{
+    ABSENT, FirstFlags, Lane, Layout, MASK_MEMBERS, NO_NUMBER, pack_date, unpack_date,
+};
 use super::{FieldType, Schema, Slot};
 
 /// The value of one field in a record.
@@ -279,47 +281,26 @@ impl Record {
         }
     }
 
-    /// Writes a finite number already judged to fit the field at `slot`,
-    /// whose lane the writer resolved as `lane`: one store, without a
-    /// [`FieldValue`]. A lane that is not the slot's (a handle resolved
-    /// for another schema) writes nothing and gives false.
+    /// The record's words, for a writer that resolved where each value
+    /// goes through the layout of this record's schema (its fingerprint
+    /// checked), and writes values already judged to fit.
     #[inline]
-    pub(crate) fn put_number(&mut self, slot: Slot, lane: Lane, value: f64) -> bool {
-        let (Lane::Number(w) | Lane::Quantity(w)) = lane else {
-            return false;
-        };
-        if self.layout.lane(slot) != Some(lane) {
-            return false;
-        }
-        // -0.0 is stored as 0.0, so that equal records have equal words.
-        match self.words.get_mut(w as usize) {
-            Some(cell) => {
-                *cell = (value + 0.0).to_bits();
-                true
-            }
-            None => false,
-        }
+    pub(crate) fn words_mut(&mut self) -> &mut [u64] {
+        &mut self.words
     }
 
-    /// Writes a `bool` field (`None`: missing) through its resolved lane,
-    /// as [`Record::put_number`] does.
+    /// Stores the flags of the first flag word a writer gathered.
     #[inline]
-    pub(crate) fn put_flag(&mut self, slot: Slot, lane: Lane, value: Option<bool>) -> bool {
-        let Lane::Flag(bit) = lane else {
-            return false;
-        };
-        if self.layout.lane(slot) != Some(lane) {
-            return false;
+    pub(crate) fn store_first_flags(&mut self, first: FirstFlags) {
+        if first.written == 0 {
+            return;
         }
-        let (w, bit) = ((bit / 64) as usize, bit % 64);
-        let flag_words = self.layout.flag_words();
-        let (on, known) = (value == Some(true), value.is_some());
-        for (at, set) in [(w, on), (w + flag_words, known)] {
+        let known = self.layout.flag_words();
+        for (at, set) in [(0, first.on), (known, first.known)] {
             if let Some(cell) = self.words.get_mut(at) {
-                *cell = (*cell & !(1 << bit)) | (u64::from(set) << bit);
+                *cell = (*cell & !first.written) | set;
             }
         }
-        true
     }
 
     /// Stores a value already checked to fit its field (the bound writers

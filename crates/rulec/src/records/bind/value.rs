@@ -86,11 +86,11 @@ impl Value for f64 {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn write(&self, handle: &F64Handle<'_>, record: &mut Writer<'_>, errors: &mut Vec<FieldError>) {
-        let written = match *handle {
-            F64Handle::Number(h) => record.number(h, Some(*self)),
-            F64Handle::Quantity(h) => record.quantity(h, Some(*self)),
+        let written = match handle {
+            F64Handle::Number(h) => record.set_number(h, Some(*self)),
+            F64Handle::Quantity(h) => record.set_quantity(h, Some(*self), None, None),
         };
         if let Err(e) = written {
             errors.push(e);
@@ -99,17 +99,22 @@ impl Value for f64 {
 
     #[inline]
     fn write_missing(handle: &F64Handle<'_>, record: &mut Writer<'_>) {
-        let slot = match handle {
-            F64Handle::Number(h) => h.slot,
-            F64Handle::Quantity(h) => h.slot,
+        // Missing is never refused (a quantity that did not bind was
+        // reported by the bind).
+        let _ = match handle {
+            F64Handle::Number(h) => record.set_number(h, None),
+            F64Handle::Quantity(h) => record.set_quantity(h, None, None, None),
         };
-        record.record.store(slot, FieldValue::Missing);
     }
 }
 
 /// Implements [`Value`] for a type set by one [`Writer`] method.
 macro_rules! value {
-    ($ty:ty, $handle:ident, $bind:ident, |$v:ident, $h:ident, $w:ident| $write:expr) => {
+    (
+        $ty:ty, $handle:ident, $bind:ident,
+        |$v:ident, $h:ident, $w:ident| $write:expr,
+        missing |$mh:ident, $mw:ident| $missing:expr
+    ) => {
         impl Value for $ty {
             type Handle<'s> = $handle<'s>;
 
@@ -128,21 +133,64 @@ macro_rules! value {
             }
 
             #[inline]
-            fn write_missing(handle: &$handle<'_>, record: &mut Writer<'_>) {
-                record.record.store(handle.slot, FieldValue::Missing);
+            fn write_missing($mh: &$handle<'_>, $mw: &mut Writer<'_>) {
+                $missing
             }
         }
     };
 }
 
-value!(bool, Flag, flag, |v, h, w| {
-    w.flag(*h, Some(*v));
-    Ok(())
-});
-value!(i64, Number, number, |v, h, w| w.integer(*h, Some(*v)));
-value!(Date, DateField, date, |v, h, w| w.date(*h, Some(*v)));
-value!(String, Str, string, |v, h, w| w.string(*h, Some(v)));
-value!(Vec<String>, Set, set, |v, h, w| w.set(*h, v));
+/// Missing, stored by slot.
+fn missing_at(slot: crate::schema::Slot, record: &mut Writer<'_>) {
+    record.record.store(slot, FieldValue::Missing);
+}
+
+value!(
+    bool,
+    Flag,
+    flag,
+    |v, h, w| {
+        w.set_flag(h, Some(*v));
+        Ok(())
+    },
+    missing | h,
+    w | w.set_flag(h, None)
+);
+value!(
+    i64,
+    Number,
+    number,
+    |v, h, w| w.set_integer(h, Some(*v)),
+    missing | h,
+    w | {
+        // Missing is never refused.
+        let _ = w.set_number(h, None);
+    }
+);
+value!(
+    Date,
+    DateField,
+    date,
+    |v, h, w| w.date(*h, Some(*v)),
+    missing | h,
+    w | missing_at(h.slot, w)
+);
+value!(
+    String,
+    Str,
+    string,
+    |v, h, w| w.string(*h, Some(v)),
+    missing | h,
+    w | missing_at(h.slot, w)
+);
+value!(
+    Vec<String>,
+    Set,
+    set,
+    |v, h, w| w.set(*h, v),
+    missing | h,
+    w | missing_at(h.slot, w)
+);
 
 impl<T: Value> Value for Option<T> {
     type Handle<'s> = T::Handle<'s>;
@@ -226,13 +274,17 @@ impl Value for Ranged {
         fields.quantity(name, unit)
     }
 
+    #[inline]
     fn write(&self, handle: &Quantity<'_>, record: &mut Writer<'_>, errors: &mut Vec<FieldError>) {
-        if let Err(e) = record.quantity_with_range(*handle, Some(self.value), self.low, self.high) {
+        if let Err(e) = record.set_quantity(handle, Some(self.value), self.low, self.high) {
             errors.push(e);
         }
     }
 
+    #[inline]
     fn write_missing(handle: &Quantity<'_>, record: &mut Writer<'_>) {
-        record.record.store(handle.slot, FieldValue::Missing);
+        // Missing is never refused (a quantity that did not bind was
+        // reported by the bind).
+        let _ = record.set_quantity(handle, None, None, None);
     }
 }
