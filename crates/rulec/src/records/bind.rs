@@ -143,9 +143,11 @@ impl<'s, T: Bind> Bound<'s, T> {
         }
     }
 
-    /// Writes `value` over `record` (reusing its memory), every field set
-    /// or missing; the values that do not pass are left missing and
-    /// returned. No error allocates anything when every value passes.
+    /// Writes `value` over `record` (reusing its memory): every field `T`
+    /// binds is set or missing (an `Option` that is `None`); a field `T`
+    /// does not bind keeps what `record` held, missing in a record from
+    /// [`empty`](Self::empty). The values that do not pass are left missing
+    /// and returned. Nothing allocates when every value passes.
     #[inline]
     pub fn write(&self, value: &T, record: &mut Record) -> Vec<FieldError> {
         let mut errors = Vec::new();
