@@ -65,7 +65,7 @@ fn a_chain_of_twenty_thousand_defines_is_a_diagnostic_not_a_crash() {
             &["eval", "chain.rules", "--records", "r.jsonl"],
             &["explain", "chain.rules", "--records", "r.jsonl"],
         ] {
-            let output = rulec(&dir, args);
+            let output = rulec(dir, args);
             let err = stderr(&output);
             assert_eq!(output.status.code(), Some(1), "{args:?}: {err}");
             assert!(err.contains("rulec::check::too_deep"), "{err}");
@@ -86,7 +86,7 @@ fn a_chain_within_the_limit_checks_evaluates_and_explains() {
         &["eval", "chain.rules", "--records", "r.jsonl"],
         &["explain", "chain.rules", "--records", "r.jsonl"],
     ] {
-        let output = rulec(&dir, args);
+        let output = rulec(dir, args);
         assert_eq!(
             output.status.code(),
             Some(0),
@@ -110,7 +110,7 @@ fn a_long_run_of_operators_is_a_diagnostic_not_a_crash() {
         )
         .unwrap();
         for args in [&["check", &name][..], &["fmt", "--check", &name]] {
-            let output = rulec(&dir, args);
+            let output = rulec(dir, args);
             let err = stderr(&output);
             assert_eq!(output.status.code(), Some(1), "{args:?}: {err}");
             assert!(err.contains("rulec::syntax::too_complex"), "{err}");
@@ -129,7 +129,7 @@ fn long_names_are_refused_at_check_and_never_crash_fmt() {
         "y".repeat(65_536)
     );
     std::fs::write(dir.join("long.rules"), &long).unwrap();
-    let output = rulec(&dir, &["check", "long.rules"]);
+    let output = rulec(dir, &["check", "long.rules"]);
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{err}");
     assert!(err.contains("rulec::check::name_too_long"), "{err}");
@@ -139,16 +139,16 @@ fn long_names_are_refused_at_check_and_never_crash_fmt() {
         &["eval", "long.rules", "--records", "r.jsonl"][..],
         &["explain", "long.rules", "--records", "r.jsonl"],
     ] {
-        let output = rulec(&dir, args);
+        let output = rulec(dir, args);
         assert_eq!(output.status.code(), Some(1), "{args:?}");
     }
-    let output = rulec(&dir, &["fmt", "--check", "long.rules"]);
+    let output = rulec(dir, &["fmt", "--check", "long.rules"]);
     assert!(
         matches!(output.status.code(), Some(0 | 1)),
         "{}",
         stderr(&output)
     );
-    let output = rulec(&dir, &["fmt", "long.rules"]);
+    let output = rulec(dir, &["fmt", "long.rules"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
 
@@ -159,7 +159,7 @@ fn bidi_and_invisible_characters_are_errors_with_their_code_points() {
     // Shown by an editor as `site = "lyon"  # x` on one line.
     let source = "fields { site: text }\ninclusion {\n  c: site = \"lyon\u{202e} \u{2066}# x\u{2069}\u{2066}\" # \u{200b}\n}\n";
     std::fs::write(dir.join("t.rules"), source).unwrap();
-    let output = rulec(&dir, &["check", "t.rules"]);
+    let output = rulec(dir, &["check", "t.rules"]);
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{err}");
     assert!(err.contains("rulec::syntax::invisible_character"), "{err}");
@@ -185,7 +185,7 @@ fn a_cyrillic_letter_in_a_name_is_named_with_what_it_looks_like() {
         "fields { age: integer }\ninclusion { c: \u{430}ge > 18 }\n",
     )
     .unwrap();
-    let output = rulec(&dir, &["check", "c.rules"]);
+    let output = rulec(dir, &["check", "c.rules"]);
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{err}");
     assert!(err.contains("rulec::syntax::non_ascii_name"), "{err}");
@@ -206,7 +206,7 @@ fn control_characters_from_a_rule_file_reach_the_terminal_escaped() {
         "fields { x: integer }\ninclusion { c \"\u{1b}[2J\": x > \u{1b}[31m }\n",
     )
     .unwrap();
-    let output = rulec(&dir, &["check", "bad.rules"]);
+    let output = rulec(dir, &["check", "bad.rules"]);
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{err}");
     assert!(!err.contains('\u{1b}'), "{err}");
@@ -217,7 +217,7 @@ fn control_characters_from_a_rule_file_reach_the_terminal_escaped() {
         "fields { x: integer }\ninclusion {   c \"\u{1b}[2J\u{9b}\":   x > 1 } # a\rb\n",
     )
     .unwrap();
-    let output = rulec(&dir, &["fmt", "--check", "messy.rules"]);
+    let output = rulec(dir, &["fmt", "--check", "messy.rules"]);
     let out = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert!(!out.contains(['\u{1b}', '\u{9b}', '\r']), "{out}");
@@ -234,7 +234,7 @@ fn fmt_refuses_an_oversized_file_as_check_does() {
         &["fmt", "/dev/zero"],
         &["check", "/dev/zero"],
     ] {
-        let output = rulec(&dir, args);
+        let output = rulec(dir, args);
         let err = stderr(&output);
         assert_eq!(output.status.code(), Some(2), "{args:?}: {err}");
         assert!(
@@ -258,7 +258,7 @@ fn fmt_writes_through_a_symlink_to_its_target() {
     let dir = tmp.path();
     std::fs::write(dir.join("real.rules"), MESSY).unwrap();
     std::os::unix::fs::symlink("real.rules", dir.join("link.rules")).unwrap();
-    let output = rulec(&dir, &["fmt", "link.rules"]);
+    let output = rulec(dir, &["fmt", "link.rules"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let link = std::fs::symlink_metadata(dir.join("link.rules")).unwrap();
     assert!(link.file_type().is_symlink(), "the link is still a link");
@@ -274,7 +274,7 @@ fn fmt_keeps_hard_links_and_the_mode() {
     std::fs::hard_link(&file, dir.join("b.rules")).unwrap();
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
     let inode = std::fs::metadata(&file).unwrap().ino();
-    let output = rulec(&dir, &["fmt", "a.rules"]);
+    let output = rulec(dir, &["fmt", "a.rules"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let metadata = std::fs::metadata(&file).unwrap();
     assert_eq!(metadata.ino(), inode, "the same file, written in place");
@@ -286,7 +286,7 @@ fn fmt_keeps_hard_links_and_the_mode() {
     let single = dir.join("single.rules");
     std::fs::write(&single, MESSY).unwrap();
     std::fs::set_permissions(&single, std::fs::Permissions::from_mode(0o604)).unwrap();
-    let output = rulec(&dir, &["fmt", "single.rules"]);
+    let output = rulec(dir, &["fmt", "single.rules"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(std::fs::metadata(&single).unwrap().mode() & 0o7777, 0o604);
     assert!(is_formatted(&single));
@@ -299,7 +299,7 @@ fn fmt_refuses_a_read_only_file() {
     let file = dir.join("ro.rules");
     std::fs::write(&file, MESSY).unwrap();
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o444)).unwrap();
-    let output = rulec(&dir, &["fmt", "ro.rules"]);
+    let output = rulec(dir, &["fmt", "ro.rules"]);
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(2), "{err}");
     assert!(
