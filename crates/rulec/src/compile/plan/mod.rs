@@ -55,6 +55,18 @@ struct Masks {
     neg: u64,
 }
 
+impl Masks {
+    /// The leaves known true, known false, and not known, over the bits
+    /// `(v, k)` of the word: values and whether each is known.
+    #[inline]
+    fn leaves(&self, (v, k): (u64, u64)) -> (u64, u64, u64) {
+        let true_ = k & ((self.pos & v) | (self.neg & !v));
+        let false_ = k & ((self.pos & !v) | (self.neg & v));
+        let open = (self.pos | self.neg) & !k;
+        (true_, false_, open)
+    }
+}
+
 /// A chain of one criterion: an inclusion `or` or an exclusion `and`.
 #[derive(Clone, Debug)]
 struct Chain {
@@ -316,6 +328,27 @@ impl Plan {
     /// when one rules the record out, else whether any is unknown.
     #[inline]
     pub(super) fn decide(&self, words: &[u64]) -> Result<bool, Status> {
+        // Flags first: a flag costs a load where an atom costs a
+        // comparison, and one flag alone rules many records out (a
+        // consent not given, an exclusion present) before any atom is
+        // computed. The chains are checked again, whole, below.
+        let flag = |m: &&Masks| (m.word as usize) < self.flag_words;
+        let flag_bits = |m: &Masks| {
+            let word = m.word as usize;
+            let v = words.get(word).copied().unwrap_or(0);
+            let k = words.get(word + self.flag_words).copied().unwrap_or(0);
+            (v, k)
+        };
+        for m in self.all_true.iter().filter(flag) {
+            if m.leaves(flag_bits(m)).1 != 0 {
+                return Err(Status::Ineligible);
+            }
+        }
+        for m in self.none_true.iter().filter(flag) {
+            if m.leaves(flag_bits(m)).0 != 0 {
+                return Err(Status::Ineligible);
+            }
+        }
         let mut atom_value = [0_u64; ATOM_WORDS];
         let mut atom_known = [0_u64; ATOM_WORDS];
         self.atoms(words, &mut atom_value, &mut atom_known);
@@ -332,15 +365,7 @@ impl Plan {
                 (v, k)
             }
         };
-        // For masks `m` over bits `(v, k)`: the leaves known true, known
-        // false, and not known.
-        let leaves = |m: &Masks| {
-            let (v, k) = bits(m.word);
-            let true_ = k & ((m.pos & v) | (m.neg & !v));
-            let false_ = k & ((m.pos & !v) | (m.neg & v));
-            let unknown = (m.pos | m.neg) & !k;
-            (true_, false_, unknown)
-        };
+        let leaves = |m: &Masks| m.leaves(bits(m.word));
         let mut unknown = false;
         for m in &self.all_true {
             let (_, false_, u) = leaves(m);

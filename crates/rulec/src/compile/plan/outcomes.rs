@@ -175,9 +175,8 @@ impl Outcomes {
 
 /// The leaves of masks `m` known false and not known, over bits `(v, k)`.
 #[inline]
-fn false_and_open(m: &Masks, (v, k): (u64, u64)) -> (u64, u64) {
-    let false_ = k & ((m.pos & !v) | (m.neg & v));
-    let open = (m.pos | m.neg) & !k;
+fn false_and_open(m: &Masks, bits: (u64, u64)) -> (u64, u64) {
+    let (_, false_, open) = m.leaves(bits);
     (false_, open)
 }
 
