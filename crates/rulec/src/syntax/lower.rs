@@ -199,7 +199,8 @@ fn check_nesting(pairs: Pairs<'_, Rule>) -> Result<()> {
 /// Whether nothing inside a pair of this rule nests or adds to the tree's
 /// depth: its descendants sit as deep as it does, which has been checked,
 /// so [`check_nesting`] need not walk them. (A `plausible` end's minus is
-/// one level at most, outside any expression.)
+/// one level at most, outside any expression.) Tokens with nothing inside
+/// are listed too: walking one costs as much as walking a node.
 fn has_no_nesting(rule: Rule) -> bool {
     matches!(
         rule,
@@ -213,6 +214,18 @@ fn has_no_nesting(rule: Rule) -> bool {
             | Rule::trial
             | Rule::use_item
             | Rule::fields_block
+            | Rule::colon
+            | Rule::comma
+            | Rule::lparen
+            | Rule::rparen
+            | Rule::kw_and
+            | Rule::kw_or
+            | Rule::kw_not
+            | Rule::neg
+            | Rule::add
+            | Rule::sub
+            | Rule::mul
+            | Rule::div
     )
 }
 
@@ -244,6 +257,9 @@ fn lower_string(pair: Pair<'_, Rule>) -> Result<Spanned<String>> {
 /// Resolves `\"` and `\\`; any other backslash stays as written, so a
 /// Windows path or a stray backslash in a label is kept, not an error.
 fn unescape(raw: &str) -> String {
+    if !raw.contains('\\') {
+        return raw.to_owned();
+    }
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.chars();
     while let Some(c) = chars.next() {
