@@ -166,7 +166,7 @@ fn expect_of(rule: Rule) -> Option<Expect> {
         | R::exclusion
         | R::kw_exclusion
         | R::EOI => Expect::Item,
-        R::unit | R::uln_multiple | R::bad_unit => Expect::Unit,
+        R::unit | R::unit_start | R::uln_multiple | R::bad_unit => Expect::Unit,
         R::normal_range | R::ty_with | R::ty_normal | R::ty_range => Expect::NormalRange,
         R::molar_mass | R::ty_molar | R::ty_mass => Expect::MolarMass,
         _ => return None,

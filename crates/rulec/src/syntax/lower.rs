@@ -76,11 +76,46 @@ fn span_of(pair: &Pair<'_, Rule>) -> Span {
     // `next_back` steps straight to the last child; `last()` would walk
     // every child at every level, and this runs for every node. (Not
     // `Pair::tokens`, which in a debug build checks every token of the
-    // file each time: quadratic.)
-    while let Some(child) = last.clone().into_inner().next_back() {
+    // file each time: quadratic.) A pair that cannot end in whitespace
+    // ends where its last token does: no need to go further down.
+    while !ends_tight(last.as_rule()) {
+        let Some(child) = last.clone().into_inner().next_back() else {
+            break;
+        };
         last = child;
     }
     Span::new(start, last.as_span().end().max(start))
+}
+
+/// Whether a pair of this rule ends with its last token, never with the
+/// whitespace pest skips after it: the atomic rules (no whitespace inside)
+/// and those that end with a token they cannot do without. Most spans end
+/// in one of these, so [`span_of`] stops there.
+fn ends_tight(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::ident
+            | Rule::member
+            | Rule::string
+            | Rule::number
+            | Rule::literal
+            | Rule::unit
+            | Rule::cmp_op
+            | Rule::member_set
+            | Rule::paren
+            | Rule::colon
+            | Rule::rparen
+            | Rule::rbrace
+            | Rule::kw_true
+            | Rule::kw_false
+            | Rule::kw_index
+            | Rule::kw_not
+            | Rule::kw_and
+            | Rule::kw_or
+            | Rule::kw_known
+            | Rule::kw_missing
+            | Rule::neg
+    )
 }
 
 /// Refuses expressions nested more deeply than [`MAX_NESTING`], or whose
@@ -164,7 +199,8 @@ fn check_nesting(pairs: Pairs<'_, Rule>) -> Result<()> {
 /// Whether nothing inside a pair of this rule nests or adds to the tree's
 /// depth: its descendants sit as deep as it does, which has been checked,
 /// so [`check_nesting`] need not walk them. (A `plausible` end's minus is
-/// one level at most, outside any expression.)
+/// one level at most, outside any expression.) Tokens with nothing inside
+/// are listed too: walking one costs as much as walking a node.
 fn has_no_nesting(rule: Rule) -> bool {
     matches!(
         rule,
@@ -178,6 +214,18 @@ fn has_no_nesting(rule: Rule) -> bool {
             | Rule::trial
             | Rule::use_item
             | Rule::fields_block
+            | Rule::colon
+            | Rule::comma
+            | Rule::lparen
+            | Rule::rparen
+            | Rule::kw_and
+            | Rule::kw_or
+            | Rule::kw_not
+            | Rule::neg
+            | Rule::add
+            | Rule::sub
+            | Rule::mul
+            | Rule::div
     )
 }
 
@@ -209,6 +257,9 @@ fn lower_string(pair: Pair<'_, Rule>) -> Result<Spanned<String>> {
 /// Resolves `\"` and `\\`; any other backslash stays as written, so a
 /// Windows path or a stray backslash in a label is kept, not an error.
 fn unescape(raw: &str) -> String {
+    if !raw.contains('\\') {
+        return raw.to_owned();
+    }
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.chars();
     while let Some(c) = chars.next() {
