@@ -338,39 +338,49 @@ Instruction counts per record from `valgrind --tool=callgrind` over
 1,000–2,000 seed-shaped records (they do not depend on the machine's
 load, unlike the times above).
 
-**`Compiled::status`, about 915 instructions.** Records are packed
+**`Compiled::status`, about 780 instructions.** Records are packed
 (`schema/layout.rs`: flags as bits with a known bit each, every other
-scalar in one 64-bit word, NaN or `u64::MAX` for missing), and the status
-plan (`compile/plan/`) computes every threshold, member and set test of
-the 25 criteria into a bit without a branch on the value (about 660
-instructions: some 20 per plain threshold, 45 per comparison with another
-field, which converts units and applies the exact tie rule of
-`rulec::semantics::Ties`), then decides all inclusion `and` chains with
-one pair of masks. The hand-written code is a short-circuit `&&` chain
-over a struct of a few dozen instructions and applies no tie rule.
+scalar in one 64-bit word, NaN or `u64::MAX` for missing). The status
+plan (`compile/plan/`) first reads the flags: an inclusion flag known
+false or an exclusion flag known true rules the record out with one
+mask per word, before any atom is computed (18 % off the status's time
+on this population, measured back to back). Then it
+computes every threshold, member and set test of the 25 criteria into a
+bit without a branch on the value (about 470 instructions: some 20 per
+plain threshold, 45 per comparison with another field, which converts
+units and applies the exact tie rule of `rulec::semantics::Ties`), and
+decides all inclusion `and` chains with one pair of masks. The
+hand-written code is a short-circuit `&&` chain over a struct of a few
+dozen instructions and applies no tie rule.
 
-**`Compiled::evaluate`, about 2,800.** The same bit space gives every
+**`Compiled::evaluate`, about 1,920.** The same bit space gives every
 planned criterion's outcome in flat loops (`compile/plan/outcomes.rs`:
-single leaves about 29 instructions each, chains of masks, the one
-deeper tree); criteria the plan cannot take (dates, lists, groups,
-defines) run their closures. The largest remaining cost is the verdict
-itself: each `Verdict` owns its 25 criterion ids and sections, and
-copying them in and dropping them costs about 875 instructions. A
-verdict sharing the ids with the compiled program (a public API change
-of `Verdict`) would bring it near 1,950, close to 2× `status`; the ≤ 5×
-target against the struct needs more than that.
+leaves grouped by word, about 16 instructions each; chains of masks
+about 25; the one deeper tree about 80), about 1,000 instructions in
+all beside the 470 of the atoms; criteria the plan cannot take (dates,
+lists, groups, defines) run their closures. A `Verdict` holds a byte per
+outcome inline and shares the criteria's ids and the fields' names with
+the program, so a decided verdict allocates nothing, and its status is
+read from the outcomes eight at a time. The full verdict cannot stop at
+the first criterion that rules a record out, as the status does, so it
+stays above 2× the status on this population, most of which is
+ineligible.
 
-**Building a record from a Rust struct (derive), about 1,800 to write.**
-Number and flag handles write their word directly; a new `Record` costs
-about 280 instructions with its allocation (reuse one record, as the
-benchmark's build rows do); quantity, date, member and set writers still
-go through `FieldValue`.
+**Building a record from a Rust struct (derive), about 750 to write**
+the seed's 15 numbers and 27 flags into a reused record: handles are
+resolved at bind time to a word (and a mask for a flag) with the bounds
+inside which a value is stored without judging it; the first 64 flags
+are gathered in a register and stored once. What is left is about 23
+instructions a number and 14 a flag: the check that the handle belongs
+to the record's schema, the range check, the bounds check and the
+store. A new `Record` is one allocation.
 
 **Front end.** Parsing, checking and compiling the 10,000-criterion file
-takes about 990 million instructions, 70 % of them in pest: its
-per-call stack check (part of how deep nesting becomes an error instead
-of a crash) is about 28 % of pest's own cost, and an operand is tried
-against many alternatives. The lowering walks each node once; the checker
-reads each unit text once per file. Reaching 15 MB/s end to end would
-need a hand-written parser or much larger grammar work.
+takes about 864 million instructions (990 million before the grammar's
+second pass), 60 % of them in pest: each call costs it 100 to 150
+instructions (its call counter, a stack probe that keeps deep nesting
+from overflowing the stack, snapshots of its stack) and each literal
+tried about 80. pest alone reads this file at about the target's speed,
+before any lowering, checking or compiling (`pest-only` above), so the
+target is out of reach while pest is the parser.
 ";
