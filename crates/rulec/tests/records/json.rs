@@ -611,16 +611,7 @@ fn a_batch_goes_on_after_a_bad_record() {
         .map(|(i, line)| from_json_str(&p, line, i + 1))
         .collect();
     assert_eq!(reads.len(), lines.len());
-    let outcomes: Vec<Outcome> = reads
-        .iter()
-        .map(|r| {
-            evaluate(&p, &r.record, INDEX)
-                .criteria()
-                .next()
-                .unwrap()
-                .outcome
-        })
-        .collect();
+    let outcomes: Vec<Outcome> = reads.iter().map(|r| first_outcome(&p, &r.record)).collect();
     assert_eq!(
         outcomes,
         [
@@ -669,24 +660,11 @@ fn bilirubin_in_mg_per_dl_meets_a_threshold_in_mg_per_dl_on_a_molar_field() {
         );
     }
     let read = from_json(&p, &json!({"bilirubin": "2.01 mg/dL"}), 1);
-    assert_eq!(
-        evaluate(&p, &read.record, INDEX)
-            .criteria()
-            .next()
-            .unwrap()
-            .outcome,
-        Outcome::NotMet
-    );
+    assert_eq!(first_outcome(&p, &read.record), Outcome::NotMet);
     let csv = "id,bilirubin [mg/dL]\nr1,2.0\nr2,2.01\n";
     let outcomes: Vec<Outcome> = from_csv(&p, csv.as_bytes())
         .unwrap()
-        .map(|r| {
-            evaluate(&p, &r.record, INDEX)
-                .criteria()
-                .next()
-                .unwrap()
-                .outcome
-        })
+        .map(|r| first_outcome(&p, &r.record))
         .collect();
     assert_eq!(outcomes, [Outcome::Met, Outcome::NotMet]);
 }
@@ -727,11 +705,7 @@ fn times_the_upper_limit_uses_the_records_own_range() {
     let outcome = |value: Value| {
         let read = from_json(&p, &json!({"creatinine": value}), 1);
         assert_eq!(read.errors, []);
-        evaluate(&p, &read.record, INDEX)
-            .criteria()
-            .next()
-            .unwrap()
-            .outcome
+        first_outcome(&p, &read.record)
     };
     assert_eq!(
         outcome(json!({"value": 1.7, "unit": "mg/dL", "high": 1.2})),

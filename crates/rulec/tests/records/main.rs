@@ -51,6 +51,15 @@ fn program(source: &str) -> Program {
     checked.program.unwrap()
 }
 
+/// The outcome of the program's first criterion for `record`.
+fn first_outcome(program: &Program, record: &rulec::schema::Record) -> Outcome {
+    evaluate(program, record, INDEX)
+        .criteria()
+        .next()
+        .unwrap()
+        .outcome
+}
+
 fn fields() -> Program {
     program(FIELDS)
 }
