@@ -75,55 +75,32 @@ impl Orderings {
         let tied = <f64 as Ties>::ties(&a, &b);
         (self.less & (a < b) & !tied) | (self.tied & tied) | (self.greater & (a > b) & !tied)
     }
-
-    /// [`Orderings::holds`] when `a` is outside `[low, high]`, a window
-    /// around `b` outside which nothing ties with it (see [`window`]): a
-    /// comparison without the cost of the tie rule, which is left to the
-    /// rare values inside the window.
-    #[inline]
-    fn holds_outside(self, a: f64, b: f64, (low, high): (f64, f64)) -> bool {
-        let (less, greater) = (a < low, a > high);
-        if less | greater {
-            (self.less & less) | (self.greater & greater)
-        } else {
-            self.holds(a, b)
-        }
-    }
-}
-
-/// A window around `b` outside which no value ties with it.
-///
-/// Ties are within 1e-12 of the larger magnitude (`Ties`). A value `a`
-/// outside `b ± 3e-12 |b|` is not within that: if `|a| <= 2|b|` the tie
-/// window is at most `2e-12 |b|`, and if `|a| > 2|b|` then
-/// `|a - b| > |a| / 2`, far more than `1e-12 |a|`.
-#[inline]
-fn window(b: f64) -> (f64, f64) {
-    let margin = b.abs() * (3.0 * TIE);
-    (b - margin, b + margin)
 }
 
 /// The commonest atom, `field op k` with no conversion, on its own short
-/// path.
+/// path: `a op k` holds exactly where `lo <= a <= hi` (or outside that,
+/// for `!=`), an interval found once, from the tie rule itself.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Threshold {
     pub(super) bit: u32,
     word: NumberWord,
-    op: Orderings,
-    k: f64,
-    /// [`window`] of `k`.
-    window: (f64, f64),
+    lo: f64,
+    hi: f64,
+    /// `!=`: the comparison holds outside `[lo, hi]`.
+    outside: bool,
 }
 
 impl Threshold {
-    pub(super) fn new(bit: u32, word: NumberWord, op: Orderings, k: f64) -> Threshold {
-        Threshold {
+    /// `None` for a `k` that is not finite, left to the general atom.
+    pub(super) fn new(bit: u32, word: NumberWord, op: Orderings, k: f64) -> Option<Threshold> {
+        let (lo, hi, outside) = op.interval(k)?;
+        Some(Threshold {
             bit,
             word,
-            op,
-            k,
-            window: window(k),
-        }
+            lo,
+            hi,
+            outside,
+        })
     }
 
     /// The comparison's truth and whether it is known, as bits.
@@ -131,12 +108,75 @@ impl Threshold {
     pub(super) fn eval(&self, words: &[u64]) -> (u64, u64) {
         let a = self.word.read(words);
         let known = !a.is_nan();
-        let holds = known & self.op.holds_outside(a, self.k, self.window);
+        // NaN is inside no interval; `known` keeps it from holding outside.
+        let inside = (self.lo <= a) & (a <= self.hi);
+        let holds = known & (inside != self.outside);
         (
             u64::from(holds) << (self.bit % 64),
             u64::from(known) << (self.bit % 64),
         )
     }
+}
+
+impl Orderings {
+    /// The numbers `a` for which `a op k` holds, as `(lo, hi, outside)`:
+    /// `lo <= a <= hi`, or outside that when `outside`. `None` for a `k`
+    /// that is not finite.
+    fn interval(self, k: f64) -> Option<(f64, f64, bool)> {
+        let (low, high) = tied_with(k)?;
+        Some(match (self.less, self.tied, self.greater) {
+            (false, false, false) => (f64::INFINITY, f64::NEG_INFINITY, false),
+            (true, false, false) => (f64::NEG_INFINITY, low.next_down(), false),
+            (true, true, false) => (f64::NEG_INFINITY, high, false),
+            (false, true, false) => (low, high, false),
+            (false, true, true) => (low, f64::INFINITY, false),
+            (false, false, true) => (high.next_up(), f64::INFINITY, false),
+            (true, false, true) => (low, high, true),
+            (true, true, true) => (f64::INFINITY, f64::NEG_INFINITY, true),
+        })
+    }
+}
+
+/// The least and the greatest number that ties with a finite `k`
+/// ([`Ties`]), found by bisection between `k` and a number beyond the
+/// tie window on either side: the numbers tied with `k` are one interval
+/// around it (the tie margin grows by far less than a step between two
+/// numbers there). The test below holds the interval to the rule.
+fn tied_with(k: f64) -> Option<(f64, f64)> {
+    if !k.is_finite() {
+        return None;
+    }
+    // Beyond `k ± 3e-12 |k|` nothing ties with `k` (see `Ties`), and one
+    // step more keeps a `k` of 0 apart from its bounds.
+    let margin = k.abs() * (3.0 * TIE);
+    let tied = |a: f64| <f64 as Ties>::ties(&a, &k);
+    let low = bisect(k, (k - margin).next_down(), tied)?;
+    let high = bisect(k, (k + margin).next_up(), tied)?;
+    Some((low, high))
+}
+
+/// The last number from `inside` towards `outside` for which `test`
+/// holds, given that it holds at `inside` and not at `outside`.
+fn bisect(inside: f64, outside: f64, test: impl Fn(f64) -> bool) -> Option<f64> {
+    // Numbers as integers in their order (as `f64::total_cmp` takes
+    // them): the map flips the bits of a negative number but its sign,
+    // and is its own inverse.
+    let flip = |bits: i64| bits ^ ((bits >> 63).cast_unsigned() >> 1).cast_signed();
+    let key = |x: f64| flip(x.to_bits().cast_signed());
+    let number = |key: i64| f64::from_bits(flip(key).cast_unsigned());
+    let (mut yes, mut no) = (key(inside), key(outside));
+    if !test(inside) || test(outside) || !outside.is_finite() {
+        return None;
+    }
+    while yes.abs_diff(no) > 1 {
+        let mid = yes.midpoint(no);
+        if test(number(mid)) {
+            yes = mid;
+        } else {
+            no = mid;
+        }
+    }
+    Some(number(yes))
 }
 
 impl Atom {
@@ -322,5 +362,84 @@ impl WordTest {
     /// The test with its outcome going to `bit`.
     pub(super) fn at(self, bit: u32) -> WordTest {
         WordTest { bit, ..self }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// `a op k` by the interval, as [`Threshold::eval`] reads it; `None`
+    /// where the plan leaves `k` to the general atom.
+    fn by_interval(op: Orderings, k: f64, a: f64) -> Option<bool> {
+        let (lo, hi, outside) = op.interval(k)?;
+        let inside = (lo <= a) & (a <= hi);
+        Some(!a.is_nan() & (inside != outside))
+    }
+
+    fn op() -> impl Strategy<Value = CompareOp> {
+        prop_oneof![
+            Just(CompareOp::Lt),
+            Just(CompareOp::Le),
+            Just(CompareOp::Gt),
+            Just(CompareOp::Ge),
+            Just(CompareOp::Eq),
+            Just(CompareOp::Ne),
+        ]
+    }
+
+    fn threshold() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            Just(0.0),
+            Just(-0.0),
+            (-1000_i32..1000).prop_map(f64::from),
+            (-1000_i32..1000).prop_map(|n| f64::from(n) / 10.0),
+            any::<f64>().prop_filter("finite", |k| k.is_finite()),
+            Just(f64::MIN_POSITIVE),
+            Just(f64::MAX),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2048))]
+
+        /// The interval is the tie rule: the same truth as
+        /// `Orderings::holds` for values a few steps from the threshold,
+        /// at the edge of its tie window, and anywhere.
+        #[test]
+        fn the_interval_is_the_comparison_with_its_ties(
+            op in op(),
+            k in threshold(),
+            steps in -8_i64..8,
+            relative in -4e-12_f64..4e-12,
+            anywhere in any::<f64>(),
+        ) {
+            let op = Orderings::of(op);
+            let mut near = k;
+            for _ in 0..steps.unsigned_abs() {
+                near = if steps < 0 { near.next_down() } else { near.next_up() };
+            }
+            for a in [k, near, k + k * relative, k - k.abs() * relative, anywhere, f64::NAN, 0.0, -0.0] {
+                let want = !a.is_nan() && op.holds(a, k);
+                if let Some(got) = by_interval(op, k, a) {
+                    prop_assert_eq!(got, want, "a = {:e}, k = {:e}, {:?}", a, k, op);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn thresholds_without_an_interval_are_left_to_the_general_atom() {
+        let lt = Orderings::of(CompareOp::Lt);
+        assert!(lt.interval(f64::INFINITY).is_none());
+        assert!(lt.interval(f64::NAN).is_none());
+        // Its tie window reaches past the largest number.
+        assert!(lt.interval(f64::MAX).is_none());
+        // Those that have one: ordinary thresholds, and 0.
+        for k in [0.0, -0.0, 80.0, -2.5, 1e-300, 1e300] {
+            assert!(lt.interval(k).is_some(), "{k}");
+        }
     }
 }

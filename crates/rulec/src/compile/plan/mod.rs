@@ -220,7 +220,11 @@ impl Plan {
                 op,
                 rhs: Rhs::Const(k),
                 ..
-            } if conversion.is_identity() => self.thresholds.push(Threshold::new(bit, word, op, k)),
+            } if conversion.is_identity()
+                && let Some(threshold) = Threshold::new(bit, word, op, k) =>
+            {
+                self.thresholds.push(threshold);
+            }
             atom => self.others.push(Atom { bit, ..atom }),
         }
         Some(self.flag_words * 64 + bit as usize)
