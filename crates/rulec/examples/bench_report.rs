@@ -338,7 +338,7 @@ Instruction counts per record from `valgrind --tool=callgrind` over
 1,000–2,000 seed-shaped records (they do not depend on the machine's
 load, unlike the times above).
 
-**`Compiled::status`, about 780 instructions.** Records are packed
+**`Compiled::status`, about 720 instructions.** Records are packed
 (`schema/layout.rs`: flags as bits with a known bit each, every other
 scalar in one 64-bit word, NaN or `u64::MAX` for missing). The status
 plan (`compile/plan/`) first reads the flags: an inclusion flag known
@@ -346,18 +346,20 @@ false or an exclusion flag known true rules the record out with one
 mask per word, before any atom is computed (18 % off the status's time
 on this population, measured back to back). Then it
 computes every threshold, member and set test of the 25 criteria into a
-bit without a branch on the value (about 470 instructions: some 20 per
-plain threshold, 45 per comparison with another field, which converts
-units and applies the exact tie rule of `rulec::semantics::Ties`), and
+bit without a branch on the value (about 400 instructions for a record
+that gets that far: a plain
+threshold is an interval found once from the exact tie rule of
+`rulec::semantics::Ties`, two comparisons; a comparison with another
+field converts units and applies the tie rule, about 45), and
 decides all inclusion `and` chains with one pair of masks. The
 hand-written code is a short-circuit `&&` chain over a struct of a few
 dozen instructions and applies no tie rule.
 
-**`Compiled::evaluate`, about 1,920.** The same bit space gives every
+**`Compiled::evaluate`, about 1,820.** The same bit space gives every
 planned criterion's outcome in flat loops (`compile/plan/outcomes.rs`:
 leaves grouped by word, about 16 instructions each; chains of masks
 about 25; the one deeper tree about 80), about 1,000 instructions in
-all beside the 470 of the atoms; criteria the plan cannot take (dates,
+all beside the 400 of the atoms; criteria the plan cannot take (dates,
 lists, groups, defines) run their closures. A `Verdict` holds a byte per
 outcome inline and shares the criteria's ids and the fields' names with
 the program, so a decided verdict allocates nothing, and its status is
