@@ -15,17 +15,14 @@ static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 #[test]
 fn screening_built_records_allocates_nothing() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples");
-    let source = std::fs::read_to_string(format!("{root}/nct03473496.rules")).unwrap();
-    let file = rulec::syntax::parse(&source).unwrap();
-    let program = rulec::check::check(&file, &rulec::check::NoImports)
-        .program
-        .unwrap();
-    let compiled = rulec::compile::compile(&program);
+    let rules = rulec::Rules::load(format!("{root}/nct03473496.rules")).unwrap();
+    let program = rules.program();
+    let compiled = rules.compiled();
     let text = std::fs::read_to_string(format!("{root}/patients/nct03473496.jsonl")).unwrap();
     let records: Vec<_> = text
         .lines()
         .enumerate()
-        .map(|(n, line)| from_json_str(&program, line, n + 1).record)
+        .map(|(n, line)| from_json_str(program, line, n + 1).record)
         .collect();
     let index = jiff::civil::date(2026, 1, 15);
     let mut statuses = Vec::with_capacity(records.len());

@@ -102,12 +102,9 @@ fn writing_over_a_reused_record_allocates_nothing() {
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples");
-    let source = std::fs::read_to_string(format!("{root}/nct03473496.rules")).unwrap();
-    let file = rulec::syntax::parse(&source).unwrap();
-    let program = rulec::check::check(&file, &rulec::check::NoImports)
-        .program
-        .unwrap();
-    let bound = Bound::<Seed>::new(&program).unwrap();
+    let rules = rulec::Rules::load(format!("{root}/nct03473496.rules")).unwrap();
+    let program = rules.program();
+    let bound = Bound::<Seed>::new(program).unwrap();
     let patients = patients();
     let mut record = bound.empty();
     let mut expected = Vec::new();
