@@ -244,20 +244,30 @@ fn a_handle_of_another_program_writes_nothing_into_another_kind_of_field() {
     use rulec::records::{Binder, Writer};
     use rulec::schema::{FieldValue, Record};
 
-    let flags = program("fields { pregnant: bool, kps: number }");
-    let numbers = program("fields { ratio: number, lactating: bool }");
+    let flags =
+        program("fields { pregnant: bool, kps: number, born: date, sex: one of { female, male } }");
+    let numbers = program("fields { ratio: number, lactating: bool, hb: number, cells: number }");
     let mut binder = Binder::new(&flags);
     let pregnant = binder.flag("pregnant");
     let kps = binder.number("kps");
+    let born = binder.date("born");
+    let sex = binder.string("sex");
+    let male = binder.member("sex", "male");
     binder.finish().unwrap();
+    let date = jiff::civil::date(2000, 1, 1);
 
     let mut record = Record::new(&numbers.schema);
     record.set("ratio", FieldValue::Number(1.5)).unwrap();
     record.set("lactating", FieldValue::Bool(true)).unwrap();
+    record.set("hb", FieldValue::Number(9.0)).unwrap();
+    record.set("cells", FieldValue::Number(3.0)).unwrap();
     let before = record.clone();
     let mut writer = Writer::new(&numbers.schema, &mut record);
     writer.flag(pregnant, Some(false));
     writer.number(kps, Some(70.0)).unwrap();
+    writer.date(born, Some(date)).unwrap();
+    writer.string(sex, Some("female")).unwrap();
+    writer.member(male);
     assert_eq!(record, before);
 
     // Through its own program's record, the same handles write.
@@ -265,9 +275,13 @@ fn a_handle_of_another_program_writes_nothing_into_another_kind_of_field() {
     let mut writer = Writer::new(&flags.schema, &mut own);
     writer.flag(pregnant, Some(false));
     writer.number(kps, Some(70.0)).unwrap();
+    writer.date(born, Some(date)).unwrap();
+    writer.member(male);
     let mut expected = Record::new(&flags.schema);
     expected.set("pregnant", FieldValue::Bool(false)).unwrap();
     expected.set("kps", FieldValue::Number(70.0)).unwrap();
+    expected.set("born", FieldValue::Date(date)).unwrap();
+    expected.set("sex", FieldValue::Member(1)).unwrap();
     assert_eq!(own, expected);
 }
 

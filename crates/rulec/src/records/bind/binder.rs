@@ -215,7 +215,11 @@ impl<'s> Binder<'s> {
             matches!(f.ty, FieldType::Date).then_some(())
         });
         let (slot, name) = found.map_or((NOWHERE, ""), |(s, f, ())| (s, f.name.as_str()));
-        DateField { slot, name }
+        DateField {
+            slot,
+            fingerprint: self.layout().fingerprint,
+            name,
+        }
     }
 
     /// A `text` or `one of` field, set from a string (a `one of` by its
@@ -230,6 +234,7 @@ impl<'s> Binder<'s> {
             found.map_or((NOWHERE, "", None), |(s, f, m)| (s, f.name.as_str(), m));
         Str {
             slot,
+            fingerprint: self.layout().fingerprint,
             name,
             members,
         }
@@ -237,6 +242,7 @@ impl<'s> Binder<'s> {
 
     /// One member of a `one of` field, its index resolved here.
     pub fn member(&mut self, name: &str, value: &str) -> Member {
+        let fingerprint = self.layout().fingerprint;
         let found = self.typed(name, &format!("the member `{value}`"), |f| match &f.ty {
             FieldType::OneOf(members) => Some(members.as_slice()),
             _ => None,
@@ -244,15 +250,21 @@ impl<'s> Binder<'s> {
         let Some((slot, _, declared)) = found else {
             return Member {
                 slot: NOWHERE,
+                fingerprint,
                 index: 0,
             };
         };
         match member(value, declared) {
-            Ok(index) => Member { slot, index },
+            Ok(index) => Member {
+                slot,
+                fingerprint,
+                index,
+            },
             Err(reason) => {
                 self.mismatch(name, reason);
                 Member {
                     slot: NOWHERE,
+                    fingerprint,
                     index: 0,
                 }
             }
@@ -269,6 +281,7 @@ impl<'s> Binder<'s> {
             found.map_or((NOWHERE, "", &[][..]), |(s, f, m)| (s, f.name.as_str(), m));
         Set {
             slot,
+            fingerprint: self.layout().fingerprint,
             name,
             members,
         }
@@ -284,6 +297,7 @@ impl<'s> Binder<'s> {
         let Some((slot, field, element)) = found else {
             return List {
                 slot: NOWHERE,
+                fingerprint: self.layout().fingerprint,
                 name: "",
                 element: None,
             };
@@ -293,6 +307,7 @@ impl<'s> Binder<'s> {
         self.mismatches.append(&mut inner.mismatches);
         List {
             slot,
+            fingerprint: self.layout().fingerprint,
             name: &field.name,
             element: Some(Element {
                 schema: element,

@@ -163,6 +163,8 @@ impl std::fmt::Debug for Quantity<'_> {
 #[derive(Clone, Copy, Debug)]
 pub struct DateField<'s> {
     pub(super) slot: Slot,
+    /// As [`Flag::fingerprint`].
+    pub(super) fingerprint: u64,
     pub(super) name: &'s str,
 }
 
@@ -170,6 +172,8 @@ pub struct DateField<'s> {
 #[derive(Clone, Copy, Debug)]
 pub struct Str<'s> {
     pub(super) slot: Slot,
+    /// As [`Flag::fingerprint`].
+    pub(super) fingerprint: u64,
     pub(super) name: &'s str,
     /// The members of a `one of`; `None` for text.
     pub(super) members: Option<&'s [String]>,
@@ -179,6 +183,8 @@ pub struct Str<'s> {
 #[derive(Clone, Copy, Debug)]
 pub struct Member {
     pub(super) slot: Slot,
+    /// As [`Flag::fingerprint`].
+    pub(super) fingerprint: u64,
     pub(super) index: u32,
 }
 
@@ -186,6 +192,8 @@ pub struct Member {
 #[derive(Clone, Copy, Debug)]
 pub struct Set<'s> {
     pub(super) slot: Slot,
+    /// As [`Flag::fingerprint`].
+    pub(super) fingerprint: u64,
     pub(super) name: &'s str,
     pub(super) members: &'s [String],
 }
@@ -193,6 +201,8 @@ pub struct Set<'s> {
 /// A bound `list of` field of `T`s.
 pub struct List<'s, T: Bind> {
     pub(super) slot: Slot,
+    /// As [`Flag::fingerprint`].
+    pub(super) fingerprint: u64,
     pub(super) name: &'s str,
     pub(super) element: Option<Element<'s, T>>,
 }

@@ -60,15 +60,17 @@ impl<'r> Writer<'r> {
         self.record.store_first_flags(self.first);
     }
 
-    /// Stores a judged value, or leaves the field missing and says why.
+    /// Stores a judged value through a handle resolved in the schema of
+    /// `fingerprint`, or leaves the field missing and says why.
     #[inline]
     fn put(
         &mut self,
-        slot: Slot,
+        (slot, fingerprint): (Slot, u64),
         name: &str,
         value: Result<FieldValue, Reason>,
     ) -> Result<(), FieldError> {
-        put(self.record, true, slot, name, value)
+        let own = fingerprint == self.fingerprint;
+        put(self.record, own, slot, name, value)
     }
 
     /// Sets a `bool` field (`None`: missing).
@@ -216,7 +218,7 @@ impl<'r> Writer<'r> {
     #[inline]
     pub fn date(&mut self, field: DateField<'_>, value: Option<Date>) -> Result<(), FieldError> {
         let judged = value.map_or(Ok(FieldValue::Missing), known_date);
-        self.put(field.slot, field.name, judged)
+        self.put((field.slot, field.fingerprint), field.name, judged)
     }
 
     /// Sets a `text` field, or a `one of` field by its member's name.
@@ -230,14 +232,16 @@ impl<'r> Writer<'r> {
             (Some(text), None) => Ok(FieldValue::Text(text.to_owned())),
             (Some(name), Some(declared)) => member(name, declared).map(FieldValue::Member),
         };
-        self.put(field.slot, field.name, judged)
+        self.put((field.slot, field.fingerprint), field.name, judged)
     }
 
     /// Sets a `one of` field to a member resolved at bind time.
     #[inline]
     pub fn member(&mut self, field: Member) {
-        self.record
-            .store(field.slot, FieldValue::Member(field.index));
+        if field.fingerprint == self.fingerprint {
+            self.record
+                .store(field.slot, FieldValue::Member(field.index));
+        }
     }
 
     /// Sets a `set of` field to the members named (repeats count once).
@@ -252,7 +256,7 @@ impl<'r> Writer<'r> {
     {
         let names: Vec<I::Item> = names.into_iter().collect();
         let judged = members(names.iter().map(AsRef::as_ref), field.members);
-        self.put(field.slot, field.name, judged)
+        self.put((field.slot, field.fingerprint), field.name, judged)
     }
 
     /// Sets a `list of` field, each element written through its own
@@ -279,12 +283,16 @@ impl<'r> Writer<'r> {
             }
             elements.push(record);
         }
-        self.record.store(field.slot, FieldValue::List(elements));
+        if field.fingerprint == self.fingerprint {
+            self.record.store(field.slot, FieldValue::List(elements));
+        }
     }
 
     /// Leaves a `list of` field missing.
     pub fn missing_list<T: Bind>(&mut self, field: &List<'_, T>) {
-        self.record.store(field.slot, FieldValue::Missing);
+        if field.fingerprint == self.fingerprint {
+            self.record.store(field.slot, FieldValue::Missing);
+        }
     }
 }
 
