@@ -8,6 +8,8 @@
 //! cargo run -p rulec --example generate_patients -- /tmp/patients.jsonl
 //! # prints, for each hand-built patient, the verdict it is built to get
 //! cargo run -p rulec --example generate_patients -- --meant
+//! # writes a population of a million random patients (benchmarks)
+//! cargo run --release -p rulec --example generate_patients -- --population 1000000 /tmp/million.jsonl
 //! ```
 //!
 //! The output is the same, byte for byte, on every run and every platform:
@@ -67,6 +69,20 @@ fn main() -> Result<(), Box<dyn Error>> {
                 );
             }
         }
+        return Ok(());
+    }
+    if argument.as_deref() == Some("--population") {
+        let count: usize = std::env::args()
+            .nth(2)
+            .ok_or("--population N PATH")?
+            .parse()?;
+        let path = std::env::args().nth(3).ok_or("--population N PATH")?;
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&path)?);
+        for sample in population(count) {
+            use std::io::Write;
+            writeln!(out, "{}", sample.line)?;
+        }
+        eprintln!("wrote {count} random patients to {path}");
         return Ok(());
     }
     let path = argument.unwrap_or_else(|| DEFAULT_OUTPUT.to_owned());
@@ -340,9 +356,15 @@ pub fn samples() -> Vec<Sample> {
     ] {
         samples.extend(family());
     }
-    let mut rng = SplitMix64(SEED);
-    samples.extend((1..=RANDOM_PATIENTS).map(|n| random_patient(&mut rng, n)));
+    samples.extend(population(RANDOM_PATIENTS));
     samples
+}
+
+/// `count` random patients, `random-001` onwards: the file's last
+/// [`RANDOM_PATIENTS`] are the first of them.
+pub fn population(count: usize) -> impl Iterator<Item = Sample> {
+    let mut rng = SplitMix64(SEED);
+    (1..=count).map(move |n| random_patient(&mut rng, n))
 }
 
 /// SplitMix64 (Steele, Lea and Flood, 2014): a tiny, well-mixed generator

@@ -11,6 +11,7 @@
 //! | `input.rs` | records streamed from JSON Lines, a JSON array or CSV, in chunks |
 //! | `source.rs` | text made safe for a terminal, line and column of an offset |
 //! | `output.rs` | where results go: stdout, or `--output` written atomically or in place |
+//! | `sql.rs` | `rulec sql` and `rulec export`: the rules as SQL, records as CSV tables to load |
 //! | `render.rs` | every `rulec::Diagnostic`, in whichever file it points, for people (miette's graphical report) and for tools (JSON); text made safe for a terminal |
 //!
 //! Exit status: 0 when no file has an error (warnings alone do not fail a
@@ -27,6 +28,7 @@ mod input;
 mod output;
 mod render;
 mod source;
+mod sql;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -74,6 +76,99 @@ enum Command {
     /// With `--check`, change nothing: list the files that are not
     /// formatted, show the differences, and exit with 1 if there are any.
     Fmt(FmtArgs),
+
+    /// Print the rules as SQL for PostgreSQL, DuckDB or Spark SQL.
+    ///
+    /// By default one `SELECT` giving a row per patient: `id`, `status`
+    /// and a column per criterion (`met`, `not_met`, `unknown`), with the
+    /// verdicts of `rulec eval`. `--schema` prints the tables it reads
+    /// instead, `--funnel` the per-criterion counts. docs/sql.md gives the
+    /// layout and the recipe for each engine.
+    Sql(SqlArgs),
+
+    /// Write records as CSV tables, with the SQL that creates, loads and
+    /// screens them.
+    ///
+    /// Records are read as `eval` reads them (a malformed value is a data
+    /// error and that field NULL; every record is kept). The folder gets
+    /// `schema.sql`, `load.sql` (with absolute paths), `screen.sql` and a
+    /// CSV file per table: run the three files in order in the engine.
+    Export(ExportArgs),
+}
+
+/// The rule file and the SQL wanted (shared by sql and export).
+#[derive(Debug, Args)]
+struct SqlTarget {
+    /// The rule file.
+    #[arg(value_name = "RULES")]
+    rules: PathBuf,
+
+    /// The engine to write for.
+    #[arg(long, value_enum)]
+    dialect: sql::DialectArg,
+
+    /// The screening date that `index` stands for, as YYYY-MM-DD; today
+    /// by default. The query holds it as a constant.
+    #[arg(long, value_name = "DATE")]
+    index_date: Option<jiff::civil::Date>,
+
+    /// A prefix for every table name (`trial1_` reads `trial1_patients`).
+    #[arg(long, value_name = "PREFIX", default_value = "")]
+    table_prefix: String,
+
+    /// Let `use` import files outside the rule file's folder.
+    #[arg(long)]
+    allow_imports_outside: bool,
+}
+
+impl SqlTarget {
+    fn target(self) -> sql::Target {
+        sql::Target {
+            rules: self.rules,
+            dialect: self.dialect.into(),
+            index: self
+                .index_date
+                .unwrap_or_else(|| jiff::ZonedDateTime::now().date()),
+            prefix: self.table_prefix,
+            colour: use_colour(),
+            imports_outside: self.allow_imports_outside,
+        }
+    }
+}
+
+/// Arguments of `rulec sql`.
+#[derive(Debug, Args)]
+struct SqlArgs {
+    #[command(flatten)]
+    target: SqlTarget,
+
+    /// Print the `CREATE TABLE` statements of the tables the query reads.
+    #[arg(long, conflicts_with = "funnel")]
+    schema: bool,
+
+    /// Print the query counting each criterion's outcomes instead.
+    #[arg(long)]
+    funnel: bool,
+}
+
+/// Arguments of `rulec export`.
+#[derive(Debug, Args)]
+struct ExportArgs {
+    #[command(flatten)]
+    target: SqlTarget,
+
+    /// The patient records: JSON Lines, a JSON array or CSV; `-` for stdin.
+    #[arg(long, value_name = "PATH")]
+    records: PathBuf,
+
+    /// How the records are written; by default from the extension.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    input_format: Option<input::InputFormat>,
+
+    /// The folder to write to (created if need be; files of the same
+    /// names in it are replaced).
+    #[arg(long, value_name = "DIR")]
+    to: PathBuf,
 }
 
 /// Arguments of `rulec fmt`.
@@ -253,6 +348,20 @@ fn main() -> ExitCode {
             .exit_code()
         }
         Command::Fmt(args) => fmt::run(&args.files, args.check, use_colour()).exit_code(),
+        Command::Sql(args) => {
+            let what = if args.schema {
+                sql::What::Schema
+            } else if args.funnel {
+                sql::What::Funnel
+            } else {
+                sql::What::Screen
+            };
+            sql::run_sql(&args.target.target(), what).exit_code()
+        }
+        Command::Export(args) => {
+            let input = input::Input::new(args.records, args.input_format);
+            sql::run_export(&args.target.target(), &input, &args.to).exit_code()
+        }
     }
 }
 

@@ -131,6 +131,7 @@ pub mod records;
 mod rules;
 pub mod schema;
 pub mod semantics;
+pub mod sql;
 mod suggest;
 pub mod syntax;
 pub mod units;

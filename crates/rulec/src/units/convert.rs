@@ -74,6 +74,14 @@ impl Conversion {
         }
     }
 
+    /// `(before, multiply, divide, after)`: [`Conversion::apply`] computes
+    /// `((v + before) × multiply) / divide + after`, skipping the divide
+    /// when it is 1; a back end that spells the conversion out (SQL) must
+    /// keep that order to round as the closures do.
+    pub(crate) fn parts(self) -> (f64, f64, f64, f64) {
+        (self.before, self.multiply, self.divide, self.after)
+    }
+
     /// This conversion followed by `v ↦ slope × v + intercept` (a field's
     /// [`Scale`](super::Scale)).
     pub(crate) fn then_linear(self, slope: f64, intercept: f64) -> Conversion {

@@ -4,7 +4,7 @@
 
 use crate::check::{ArithOp, Cond, FieldRef, Num};
 use crate::schema::{CodeWord, KnownWord, Layout, NumberWord, WordOf};
-use crate::semantics::{TIE, Ties};
+use crate::semantics::{Ties, tied_with};
 use crate::syntax::{CompareOp, Limit};
 use crate::units::Conversion;
 
@@ -135,48 +135,6 @@ impl Orderings {
             (true, true, true) => (f64::INFINITY, f64::NEG_INFINITY, true),
         })
     }
-}
-
-/// The least and the greatest number that ties with a finite `k`
-/// ([`Ties`]), found by bisection between `k` and a number beyond the
-/// tie window on either side: the numbers tied with `k` are one interval
-/// around it (the tie margin grows by far less than a step between two
-/// numbers there). The test below holds the interval to the rule.
-fn tied_with(k: f64) -> Option<(f64, f64)> {
-    if !k.is_finite() {
-        return None;
-    }
-    // Beyond `k ± 3e-12 |k|` nothing ties with `k` (see `Ties`), and one
-    // step more keeps a `k` of 0 apart from its bounds.
-    let margin = k.abs() * (3.0 * TIE);
-    let tied = |a: f64| <f64 as Ties>::ties(&a, &k);
-    let low = bisect(k, (k - margin).next_down(), tied)?;
-    let high = bisect(k, (k + margin).next_up(), tied)?;
-    Some((low, high))
-}
-
-/// The last number from `inside` towards `outside` for which `test`
-/// holds, given that it holds at `inside` and not at `outside`.
-fn bisect(inside: f64, outside: f64, test: impl Fn(f64) -> bool) -> Option<f64> {
-    // Numbers as integers in their order (as `f64::total_cmp` takes
-    // them): the map flips the bits of a negative number but its sign,
-    // and is its own inverse.
-    let flip = |bits: i64| bits ^ ((bits >> 63).cast_unsigned() >> 1).cast_signed();
-    let key = |x: f64| flip(x.to_bits().cast_signed());
-    let number = |key: i64| f64::from_bits(flip(key).cast_unsigned());
-    let (mut yes, mut no) = (key(inside), key(outside));
-    if !test(inside) || test(outside) || !outside.is_finite() {
-        return None;
-    }
-    while yes.abs_diff(no) > 1 {
-        let mid = yes.midpoint(no);
-        if test(number(mid)) {
-            yes = mid;
-        } else {
-            no = mid;
-        }
-    }
-    Some(number(yes))
 }
 
 impl Atom {
