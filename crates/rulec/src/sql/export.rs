@@ -88,11 +88,16 @@ pub(crate) fn load_tables(layout: &Layout, d: Dialect, dir: &Path) -> Result<Str
                     .iter()
                     .map(|c| format!("{} {}", d.ident(&c.name), d.type_name(c.ty)))
                     .collect();
+                // Spark reads a quoted empty text as NULL unless NULL is
+                // spelled otherwise; the files never spell it `\N`, so an
+                // unquoted empty cell stays the only NULL.
                 out.push_str(&format!(
                     "CREATE OR REPLACE TEMPORARY VIEW {view} ({}) USING csv OPTIONS (path {file}, \
-                     header 'true', escape '\"', multiLine 'true', mode 'FAILFAST');\n\
+                     header 'true', escape '\"', multiLine 'true', mode 'FAILFAST', \
+                     nullValue {});\n\
                      INSERT INTO {name} SELECT * FROM {view};\nDROP VIEW {view};\n",
-                    columns.join(", ")
+                    columns.join(", "),
+                    d.string("\\N")
                 ));
             }
         }

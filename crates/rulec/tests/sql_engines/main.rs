@@ -500,7 +500,10 @@ fn engines_give_the_closures_verdicts() {
     cases.extend(generated(GENERATED));
     // RULEC_KEEP_SQL_CASES=1 keeps the folders, to run one by hand.
     let keep = std::env::var("RULEC_KEEP_SQL_CASES").is_ok_and(|v| v == "1");
-    let scratch = tempfile::Builder::new().disable_cleanup(keep).tempdir().unwrap();
+    let scratch = tempfile::Builder::new()
+        .disable_cleanup(keep)
+        .tempdir()
+        .unwrap();
     if keep {
         eprintln!("sql_engines: the cases are in {}", scratch.path().display());
     }
