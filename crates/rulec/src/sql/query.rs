@@ -275,6 +275,8 @@ pub(crate) fn query(
     let last = match shape {
         Shape::Screen => verdicts,
         Shape::Funnel => {
+            // Read once per criterion by the counts.
+            em.reads.insert(d.ident("screen:verdicts"), program.criteria.len() + 1);
             ctes.push(("screen:verdicts".to_owned(), verdicts));
             funnel(program, d)
         }
