@@ -231,7 +231,9 @@ def run_postgres(dirs, timing):
     # on the one cluster.
     schema = lambda i: f"rc_{os.getpid()}_{i}"
     work = tempfile.mkdtemp(prefix="rulec-psql-")
-    env = dict(os.environ, PGCLIENTENCODING="UTF8", PGOPTIONS="-c client_min_messages=warning")
+    # Options the caller gives (PGOPTIONS) are kept.
+    options = (os.environ.get("PGOPTIONS", "") + " -c client_min_messages=warning").strip()
+    env = dict(os.environ, PGCLIENTENCODING="UTF8", PGOPTIONS=options)
     try:
         todo, queries = [], {}
         for i, d in enumerate(dirs):

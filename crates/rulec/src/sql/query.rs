@@ -276,7 +276,8 @@ pub(crate) fn query(
         Shape::Screen => verdicts,
         Shape::Funnel => {
             // Read once per criterion by the counts.
-            em.reads.insert(d.ident("screen:verdicts"), program.criteria.len() + 1);
+            em.reads
+                .insert(d.ident("screen:verdicts"), program.criteria.len() + 1);
             ctes.push(("screen:verdicts".to_owned(), verdicts));
             funnel(program, d)
         }
