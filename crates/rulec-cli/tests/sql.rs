@@ -25,7 +25,12 @@ fn rulec(args: &[&str]) -> Command {
 #[test]
 fn sql_prints_the_seed_trials_screening_query_for_postgres() {
     assert_cmd_snapshot!(rulec(&[
-        "sql", SEED, "--dialect", "postgres", "--index-date", INDEX
+        "sql",
+        SEED,
+        "--dialect",
+        "postgres",
+        "--index-date",
+        INDEX
     ]));
 }
 
@@ -37,8 +42,15 @@ fn sql_schema_prints_the_tables_the_query_reads() {
 #[test]
 fn sql_funnel_counts_each_criterion_in_spark() {
     assert_cmd_snapshot!(rulec(&[
-        "sql", SMALL, "--dialect", "spark", "--funnel", "--index-date", INDEX,
-        "--table-prefix", "trial_"
+        "sql",
+        SMALL,
+        "--dialect",
+        "spark",
+        "--funnel",
+        "--index-date",
+        INDEX,
+        "--table-prefix",
+        "trial_"
     ]));
 }
 
@@ -106,4 +118,19 @@ fn export_writes_the_tables_and_the_three_sql_files() {
     assert!(read("schema.sql").starts_with("CREATE TABLE \"patients\" ("));
     // The text compared with is a literal, never SQL.
     assert!(read("screen.sql").contains("'''); DROP TABLE patients; --'"));
+}
+
+/// docs/sql.md shows the seed trial's query as `rulec sql` prints it.
+#[test]
+fn docs_show_the_seed_trials_query_as_printed() {
+    let output = rulec(&["sql", SEED, "--dialect", "postgres", "--index-date", INDEX])
+        .output()
+        .unwrap();
+    let query = String::from_utf8(output.stdout).unwrap();
+    let docs =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/sql.md")).unwrap();
+    assert!(
+        docs.contains(&format!("```sql\n{query}```")),
+        "docs/sql.md's query is not what `rulec sql` prints; paste it again"
+    );
 }
