@@ -348,6 +348,14 @@ fn population() -> Case {
 
 // ─── Engines ────────────────────────────────────────────────────────────
 
+/// A line on stderr that `cargo test` shows even when the test passes
+/// (it captures `eprintln!`, not the stream itself): which engines were
+/// skipped, and the case counts.
+fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
 /// The engines this machine has, each with whether every case runs on it;
 /// says plainly which are skipped, and fails under
 /// `RULEC_REQUIRE_ENGINES=1` if one is.
@@ -386,7 +394,7 @@ fn engines() -> Vec<(Dialect, bool)> {
                  `eval \"$(scripts/sql-engines start --spark)\"` sets every engine up"
             );
             assert!(!require, "{message}, and RULEC_REQUIRE_ENGINES=1");
-            eprintln!("{message}");
+            say(&message);
         }
     }
     found
@@ -619,12 +627,12 @@ fn engines_give_the_closures_verdicts() {
                         format!("{dialect} {}: {w}\n--- rules:\n{}", case.name, case.source)
                     }));
                 }
-                eprintln!(
+                say(&format!(
                     "sql_engines: {dialect}: {} programs, {records} records, {outcomes} statuses \
                      and outcomes compared, {fixed} funnels: {} disagreements",
                     cases.len(),
                     wrong.len()
-                );
+                ));
                 wrong
             }));
         }
