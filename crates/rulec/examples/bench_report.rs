@@ -1,6 +1,7 @@
 //! Writes BENCHMARKS.md from the results of the `screen` benchmark
 //! (`target/criterion`) and of the memory runs of `scripts/bench`
-//! (`target/bench-memory.tsv`). Run `scripts/bench`, which runs both and
+//! (`target/bench-memory.tsv`) and population scale in SQL engines
+//! (`target/bench-sql.md`). Run `scripts/bench`, which runs them and
 //! this.
 
 use std::error::Error;
@@ -245,6 +246,16 @@ fn main() -> std::result::Result<(), Box<dyn Error>> {
             writeln!(out, "| {size} | {:.1} |", kb / 1024.0)?;
         }
         writeln!(out)?;
+    }
+
+    // Population scale in SQL engines, from scripts/bench-sql (which needs
+    // the engines; scripts/bench runs it when it can).
+    match std::fs::read_to_string(workspace.join("target/bench-sql.md")) {
+        Ok(section) => write!(out, "{section}")?,
+        Err(_) => writeln!(
+            out,
+            "## Population scale: the seed trial in SQL engines\n\nNot measured in this run (`scripts/bench-sql`).\n"
+        )?,
     }
 
     let fastest_peer = peers
