@@ -410,6 +410,22 @@ pub enum DurationUnit {
 const DAY_MS: i64 = 86_400_000;
 
 impl Duration {
+    /// The move from a window's anchor to its far edge: back for `within
+    /// … before`, forward for `after`. One rule for the reference
+    /// evaluator, the closures, the explainer and the SQL back end.
+    #[must_use]
+    pub fn toward(self, direction: Direction) -> Duration {
+        let sign = if direction == Direction::Before {
+            -1.0
+        } else {
+            1.0
+        };
+        Duration {
+            amount: self.amount * sign,
+            unit: self.unit,
+        }
+    }
+
     /// How far this duration moves a point in time, or `None` when it has
     /// no meaning (a fraction of a calendar year or month) or is out of
     /// range. Years and months move in the calendar (31 January + 1 month

@@ -370,16 +370,7 @@ fn known_test<A: Access>(a: A, known: bool) -> CondFn {
 /// `d within w before|after anchor`, both ends included. The window's edge
 /// is the anchor moved by a span computed here, once.
 fn within(tested: DateFn, window: &Duration, direction: Direction, anchor: DateFn) -> CondFn {
-    let sign = if direction == Direction::Before {
-        -1.0
-    } else {
-        1.0
-    };
-    let span = Duration {
-        amount: window.amount * sign,
-        unit: window.unit,
-    }
-    .span();
+    let span = window.toward(direction).span();
     let dates = move |c: &Ctx<'_>| {
         // Both dates are looked at, as in the reference.
         let d = tested(c);

@@ -181,15 +181,7 @@ impl<'p, 'r> Walker<'p, 'r> {
                 let Some((d, a)) = d.zip(a) else {
                     return Truth::Unknown;
                 };
-                let sign = if *direction == Direction::Before {
-                    -1.0
-                } else {
-                    1.0
-                };
-                let by = Duration {
-                    amount: window.amount * sign,
-                    unit: window.unit,
-                };
+                let by = window.toward(*direction);
                 let Some(edge) = by.span().and_then(|span| moved(a, span)) else {
                     return Truth::Unknown;
                 };

@@ -245,16 +245,9 @@ impl Emitter<'_> {
         let d = self.dialect;
         let at = self.moment(date);
         let anchor = self.moment(anchor);
-        let sign = if direction == Direction::Before {
-            -1.0
-        } else {
-            1.0
-        };
-        let by = Duration {
-            amount: window.amount * sign,
-            unit: window.unit,
-        };
-        let edge = self.shifted(anchor.clone(), by).written(d);
+        let edge = self
+            .shifted(anchor.clone(), window.toward(direction))
+            .written(d);
         let (at, anchor) = (at.written(d), anchor.written(d));
         let (at, anchor, edge) = match (at, anchor, edge) {
             (Moment::Date(a), Moment::Date(b), Moment::Date(c)) => (a, b, c),

@@ -259,10 +259,7 @@ impl<'p, 'r> Explainer<'p, 'r> {
                     crate::syntax::Direction::After => ("after", 1.0),
                 };
                 let span = duration(window.amount, window.unit);
-                let by = crate::check::Duration {
-                    amount: window.amount * sign,
-                    unit: window.unit,
-                };
+                let by = window.toward(*direction);
                 let (dt, at) = (self.date_text(date, d), self.date_text(anchor, a));
                 match shift(a, &by) {
                     None => format!("{span} {dir} {at} is no date in the calendar: unknown"),
