@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::sync_channel;
 
 use jiff::civil::Date;
+use rayon::iter::{IntoParallelIterator, ParallelIterator};
 use rulec::Rules;
 use rulec::records::DataError;
 use rulec::sql::{Dialect, Sql, file_name};
@@ -198,8 +199,13 @@ fn export(
                     continue;
                 }
             };
-            for item in items {
-                let mut read = item.read(program, target.index);
+            // Records are read in parallel (JSON parsing is most of the
+            // work), and written in input order.
+            let reads: Vec<_> = items
+                .into_par_iter()
+                .map(|item| item.read(program, target.index))
+                .collect();
+            for mut read in reads {
                 // Rows are joined by id, so an id is given to one record
                 // only: a record without one, or repeating one, is kept
                 // under its position.
