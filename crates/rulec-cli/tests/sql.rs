@@ -2,12 +2,6 @@
 //! are tested on the engines themselves in `crates/rulec/tests/sql_engines/`;
 //! here, what the commands print and write, and what they refuse.
 
-#![expect(
-    clippy::panic,
-    clippy::unwrap_used,
-    reason = "test helpers fail the test on a broken setup"
-)]
-
 use std::process::Command;
 
 use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
