@@ -362,51 +362,71 @@ fn verdicts(program: &Program, d: Dialect) -> String {
 }
 
 /// The per-criterion counts: a row of verdict counts, then a row per
-/// criterion, in order.
+/// criterion, in order. The verdicts are counted in one pass (one row of
+/// every count), then spread into rows by position: a union of a select
+/// per criterion would have the engine plan the verdicts once per
+/// criterion (Spark runs out of memory on a file of 200).
 fn funnel(program: &Program, d: Dialect) -> String {
-    let from = d.ident("screen:verdicts");
-    let count = |column: &str, value: &str| {
-        d.count_where(&format!("{} = {}", d.ident(column), d.string(value)))
-    };
-    let row = |position: usize, criterion: &str, section: &str, column: &str, words: [&str; 3]| {
-        format!(
-            "SELECT {position} AS {}, {} AS {}, {} AS {}, {} AS {}, {} AS {}, {} AS {} FROM {from}",
-            d.ident("position"),
-            d.string(criterion),
-            d.ident("criterion"),
-            d.string(section),
-            d.ident("section"),
-            count(column, words[0]),
-            d.ident("met"),
-            count(column, words[1]),
-            d.ident("not_met"),
-            count(column, words[2]),
-            d.ident("unknown"),
-        )
-    };
-    let mut rows = vec![row(
-        0,
-        "(verdict)",
+    let mut rows = vec![(
+        "(verdict)".to_owned(),
         "status",
-        "status",
+        "status".to_owned(),
         ["eligible", "ineligible", "undetermined"],
     )];
-    for (i, criterion) in program.criteria.iter().enumerate() {
+    for criterion in &program.criteria {
         let section = match criterion.section {
             Section::Inclusion => "inclusion",
             Section::Exclusion => "exclusion",
         };
-        rows.push(row(
-            i + 1,
-            &criterion.id,
+        rows.push((
+            criterion.id.clone(),
             section,
-            &criterion.id,
+            criterion.id.clone(),
             ["met", "not_met", "unknown"],
         ));
     }
+    let mut counts = Vec::new();
+    let mut values = Vec::new();
+    let mut spread: [Vec<String>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+    for (position, (criterion, section, column, words)) in rows.iter().enumerate() {
+        for (k, word) in words.iter().enumerate() {
+            let name = d.ident(&format!("{k}:{position}"));
+            counts.push(format!(
+                "{} AS {name}",
+                d.count_where(&format!("{} = {}", d.ident(column), d.string(word)))
+            ));
+            if let Some(cases) = spread.get_mut(k) {
+                cases.push(format!("WHEN {position} THEN c.{name}"));
+            }
+        }
+        values.push(format!(
+            "({position}, {}, {})",
+            d.string(criterion),
+            d.string(section)
+        ));
+    }
+    let position = d.ident("position");
+    let columns: Vec<String> = ["met", "not_met", "unknown"]
+        .iter()
+        .zip(&spread)
+        .map(|(name, cases)| {
+            format!(
+                "CASE p.{position} {} END AS {}",
+                cases.join(" "),
+                d.ident(name)
+            )
+        })
+        .collect();
     format!(
-        "SELECT * FROM (\n  {}\n) funnel ORDER BY {}",
-        rows.join("\n  UNION ALL\n  "),
-        d.ident("position")
+        "SELECT p.{position}, p.{criterion}, p.{section}, {columns}\n\
+         FROM (SELECT {counts} FROM {verdicts}) c\n\
+         CROSS JOIN (VALUES {values}) AS p({position}, {criterion}, {section})\n\
+         ORDER BY p.{position}",
+        criterion = d.ident("criterion"),
+        section = d.ident("section"),
+        columns = columns.join(",\n  "),
+        counts = counts.join(",\n    "),
+        verdicts = d.ident("screen:verdicts"),
+        values = values.join(", "),
     )
 }
