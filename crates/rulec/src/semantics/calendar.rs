@@ -98,12 +98,13 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
 
-        /// The count is the largest whole number of units that, added to
-        /// `from`, does not pass `to` (for `to` after `from`), and the
-        /// count back is its negation.
+        /// Exact units (weeks, days, hours): the count is the largest
+        /// whole number of units that, added to `from`, does not pass
+        /// `to` (for `to` after `from`), and the count back is its
+        /// negation.
         #[test]
-        fn whole_units_is_the_largest_step_not_passing(
-            a in 0_i32..80_000, b in 0_i32..80_000, u in 0_usize..5,
+        fn exact_units_are_the_largest_step_not_passing(
+            a in 0_i32..80_000, b in 0_i32..80_000, u in 2_usize..5,
         ) {
             let base = date(1900, 1, 1).at(0, 0, 0, 0);
             let (from, to) = (base + a.days(), base + b.days());
@@ -115,9 +116,30 @@ mod tests {
             prop_assert!(n >= 0);
             prop_assert!(from.checked_add(span(unit, n)).unwrap() <= to);
             prop_assert!(from.checked_add(span(unit, n + 1)).unwrap() > to);
-            if !matches!(unit, CalendarUnit::Years | CalendarUnit::Months) {
-                prop_assert_eq!(whole_units(unit, to, from), Some(-(n as f64)));
-            }
+            prop_assert_eq!(whole_units(unit, to, from), Some(-(n as f64)));
+        }
+
+        /// Calendar units go by the day of the month: whole months are
+        /// the difference of `(year × 12 + month) × 32 + day`, divided by
+        /// 32 and truncated toward zero, either way round; years are
+        /// months divided by 12. (Not "the largest step not passing":
+        /// 31 January + 1 month clamps to 28 February, yet 31 January to
+        /// 28 February is no whole month.) The SQL back end spells this
+        /// formula out.
+        #[test]
+        fn calendar_units_go_by_the_day_of_the_month(
+            a in 0_i32..80_000, b in 0_i32..80_000,
+        ) {
+            let base = date(1900, 1, 1).at(0, 0, 0, 0);
+            let (from, to) = (base + a.days(), base + b.days());
+            let key = |d: DateTime| {
+                (i64::from(d.year()) * 12 + i64::from(d.month())) * 32 + i64::from(d.day())
+            };
+            let months = (key(to) - key(from)) / 32;
+            #[expect(clippy::cast_precision_loss, reason = "a small whole count")]
+            let (months, years) = (months as f64, (months / 12) as f64);
+            prop_assert_eq!(whole_units(CalendarUnit::Months, from, to), Some(months));
+            prop_assert_eq!(whole_units(CalendarUnit::Years, from, to), Some(years));
         }
     }
 
@@ -130,6 +152,8 @@ mod tests {
         assert_eq!(years(at(2004, 2, 29), at(2025, 3, 1)), Some(21.0));
         assert_eq!(years(at(2008, 2, 29), at(2026, 2, 28)), Some(17.0));
         assert_eq!(months(at(2026, 1, 31), at(2026, 2, 28)), Some(0.0));
+        assert_eq!(months(at(2024, 1, 31), at(2024, 2, 29)), Some(0.0));
+        assert_eq!(months(at(2026, 3, 31), at(2026, 2, 28)), Some(-1.0));
         assert_eq!(months(at(2026, 1, 31), at(2026, 3, 1)), Some(1.0));
         assert_eq!(
             whole_units(CalendarUnit::Hours, at(2026, 1, 1), at(2026, 1, 2)),
