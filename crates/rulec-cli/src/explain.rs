@@ -8,7 +8,6 @@
 
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::mpsc::sync_channel;
 
 use anstyle::{AnsiColor, Style};
 use jiff::civil::Date;
@@ -18,7 +17,7 @@ use rulec::records::ReadRecord;
 use rulec::records::VerdictJson;
 
 use crate::check::{Status, eprintln_quiet, load};
-use crate::input::{Input, read};
+use crate::input::{Input, each_chunk};
 use crate::output::{STDOUT_CLOSED, stdout_was_closed};
 use crate::render::printable;
 
@@ -64,50 +63,37 @@ pub fn run(options: &Options) -> Status {
     // anstream drops the colours when stdout is not a terminal or NO_COLOR
     // is set.
     let mut out = anstream::stdout().lock();
-    let (sender, receiver) = sync_channel(2);
     let mut explained_any = false;
     let mut status = Status::Clean;
-    std::thread::scope(|scope| {
-        let input = &options.input;
-        let reader_program = &program;
-        scope.spawn(move || read(input, reader_program, &sender, &|_| {}));
-        for chunk in receiver {
-            let items = match chunk {
-                Ok(items) => items,
-                Err(reason) => {
-                    eprintln_quiet(&printable(&format!(
-                        "error: cannot read `{}`: {reason}",
-                        input.name()
-                    )));
-                    status = Status::Trouble;
-                    continue;
-                }
+    let whole = each_chunk(&options.input, &program, |items| {
+        for item in items {
+            let read = item.read(&program, options.index);
+            if options
+                .id
+                .as_ref()
+                .is_some_and(|id| read.id.as_ref() != Some(id))
+            {
+                continue;
+            }
+            explained_any = true;
+            let explained = rulec::eval::explain(&program, &read.record, options.index);
+            let text = match options.format {
+                ExplainFormat::Text => text(&program, options, &read, &explained),
+                ExplainFormat::Json => json(&read, &explained, options.index),
             };
-            for item in items {
-                let read = item.read(&program, options.index);
-                if options
-                    .id
-                    .as_ref()
-                    .is_some_and(|id| read.id.as_ref() != Some(id))
-                {
-                    continue;
+            if let Err(e) = out.write_all(text.as_bytes()) {
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    eprintln_quiet(&format!("error: cannot write the explanations: {e}"));
                 }
-                explained_any = true;
-                let explained = rulec::eval::explain(&program, &read.record, options.index);
-                let text = match options.format {
-                    ExplainFormat::Text => text(&program, options, &read, &explained),
-                    ExplainFormat::Json => json(&read, &explained, options.index),
-                };
-                if let Err(e) = out.write_all(text.as_bytes()) {
-                    if e.kind() != std::io::ErrorKind::BrokenPipe {
-                        eprintln_quiet(&format!("error: cannot write the explanations: {e}"));
-                    }
-                    status = Status::Trouble;
-                    return;
-                }
+                status = Status::Trouble;
+                return false;
             }
         }
+        true
     });
+    if !whole {
+        status = Status::Trouble;
+    }
     if let Some(id) = &options.id
         && !explained_any
         && status == Status::Clean

@@ -276,6 +276,40 @@ pub fn read(
     }
 }
 
+/// Reads `input` on a thread of its own and hands its chunks of items to
+/// `each`, in input order, on this one, until the end or until `each`
+/// returns false. A failure to read further is said on stderr; the result
+/// is whether the whole input was read (or `each` stopped first).
+pub fn each_chunk(
+    input: &Input,
+    program: &Program,
+    mut each: impl FnMut(Vec<Item>) -> bool,
+) -> bool {
+    let (sender, receiver) = std::sync::mpsc::sync_channel(2);
+    let mut whole = true;
+    std::thread::scope(|scope| {
+        scope.spawn(move || read(input, program, &sender, &|_| {}));
+        for chunk in receiver {
+            match chunk {
+                Ok(items) => {
+                    if !each(items) {
+                        // Dropping the receiver stops the reader.
+                        return;
+                    }
+                }
+                Err(reason) => {
+                    crate::check::eprintln_quiet(&crate::render::printable(&format!(
+                        "error: cannot read `{}`: {reason}",
+                        input.name()
+                    )));
+                    whole = false;
+                }
+            }
+        }
+    });
+    whole
+}
+
 /// Counts the bytes read for the progress bar.
 struct Counting<'a, R> {
     inner: R,

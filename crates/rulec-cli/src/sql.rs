@@ -5,7 +5,6 @@ use std::collections::HashSet;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::sync_channel;
 
 use jiff::civil::Date;
 use rayon::iter::{IntoParallelIterator, ParallelIterator};
@@ -14,7 +13,7 @@ use rulec::records::DataError;
 use rulec::sql::{Dialect, Sql, file_name};
 
 use crate::check::{Status, eprintln_quiet, load};
-use crate::input::{Input, read};
+use crate::input::{Input, each_chunk};
 use crate::render::{TextRenderer, printable};
 
 /// A dialect, as the command line names it.
@@ -180,74 +179,54 @@ fn export(
         .csv(files)
         .map_err(|e| format!("cannot write the tables: {e}"))?;
 
-    let (sender, receiver) = sync_channel(2);
-    let mut status = Status::Clean;
     let mut ids = HashSet::new();
     let (mut records, mut with_errors) = (0_u64, 0_u64);
     let mut failure = None;
-    std::thread::scope(|scope| {
-        scope.spawn(move || read(input, program, &sender, &|_| {}));
-        for chunk in &receiver {
-            let items = match chunk {
-                Ok(items) => items,
-                Err(reason) => {
-                    eprintln_quiet(&printable(&format!(
-                        "error: cannot read `{}`: {reason}",
-                        input.name()
-                    )));
-                    status = Status::Trouble;
-                    continue;
-                }
-            };
-            // Records are read in parallel (JSON parsing is most of the
-            // work), and written in input order.
-            let reads: Vec<_> = items
-                .into_par_iter()
-                .map(|item| item.read(program, target.index))
-                .collect();
-            for mut read in reads {
-                // Rows are joined by id, so an id is given to one record
-                // only: a record without one, or repeating one, is kept
-                // under its position.
-                let mut id = read
-                    .id
-                    .clone()
-                    .unwrap_or_else(|| format!("#{}", read.position));
-                if !ids.insert(id.clone()) {
-                    let renamed = format!("{id}#{}", read.position);
-                    read.errors.push(DataError {
-                        record: read.name(),
-                        field: "id".to_owned(),
-                        reason: format!(
-                            "the id `{id}` was given to an earlier record; exported as `{renamed}`"
-                        ),
-                    });
-                    ids.insert(renamed.clone());
-                    id = renamed;
-                }
-                records += 1;
-                if !read.errors.is_empty() {
-                    with_errors += 1;
-                }
-                for error in &read.errors {
-                    eprintln_quiet(&printable(&format!(
-                        "data error: {} {} {}: {error}",
-                        input.name(),
-                        input.format.position_word(),
-                        read.position
-                    )));
-                }
-                if failure.is_none()
-                    && let Err(e) = tables.write(&id, &read.record)
-                {
-                    failure = Some(format!("cannot write the tables: {e}"));
-                }
+    let whole = each_chunk(input, program, |items| {
+        // Records are read in parallel (JSON parsing is most of the
+        // work), and written in input order.
+        let reads: Vec<_> = items
+            .into_par_iter()
+            .map(|item| item.read(program, target.index))
+            .collect();
+        for mut read in reads {
+            // Rows are joined by id, so an id is given to one record
+            // only: a record without one, or repeating one, is kept
+            // under its position.
+            let mut id = read
+                .id
+                .clone()
+                .unwrap_or_else(|| format!("#{}", read.position));
+            if !ids.insert(id.clone()) {
+                let renamed = format!("{id}#{}", read.position);
+                read.errors.push(DataError {
+                    record: read.name(),
+                    field: "id".to_owned(),
+                    reason: format!(
+                        "the id `{id}` was given to an earlier record; exported as `{renamed}`"
+                    ),
+                });
+                ids.insert(renamed.clone());
+                id = renamed;
             }
-            if failure.is_some() {
-                break;
+            records += 1;
+            if !read.errors.is_empty() {
+                with_errors += 1;
+            }
+            for error in &read.errors {
+                eprintln_quiet(&printable(&format!(
+                    "data error: {} {} {}: {error}",
+                    input.name(),
+                    input.format.position_word(),
+                    read.position
+                )));
+            }
+            if let Err(e) = tables.write(&id, &read.record) {
+                failure = Some(format!("cannot write the tables: {e}"));
+                return false;
             }
         }
-        drop(receiver);
+        true
     });
     if let Some(reason) = failure {
         return Err(reason);
@@ -255,6 +234,11 @@ fn export(
     tables
         .finish()
         .map_err(|e| format!("cannot write the tables: {e}"))?;
+    let status = if whole {
+        Status::Clean
+    } else {
+        Status::Trouble
+    };
     eprintln_quiet(&format!(
         "exported {records} records ({with_errors} with data errors) to `{}` for {}: \
          run schema.sql, load.sql, then screen.sql",

@@ -35,12 +35,6 @@ impl Dialect {
         }
     }
 
-    /// The dialect of a command-line name.
-    #[must_use]
-    pub fn from_name(name: &str) -> Option<Dialect> {
-        Dialect::ALL.into_iter().find(|d| d.name() == name)
-    }
-
     /// A quoted identifier: every name is quoted, so keywords (`order`,
     /// `group`) and names in any case work. PostgreSQL and DuckDB quote
     /// with `"`, Spark with a backtick (`"x"` is a string there).

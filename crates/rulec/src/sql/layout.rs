@@ -202,12 +202,6 @@ impl Layout {
         &self.tables
     }
 
-    /// The prefix of every table name.
-    #[must_use]
-    pub fn prefix(&self) -> &str {
-        &self.prefix
-    }
-
     /// A table's name in SQL, prefix included (not quoted).
     #[must_use]
     pub fn table_name(&self, table: &Table) -> String {
