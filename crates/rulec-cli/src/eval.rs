@@ -250,6 +250,7 @@ impl Screening<'_> {
             position,
             record,
             mut errors,
+            ..
         } = item.read(self.program, self.options.index);
         let index = self.options.index;
         let verdict = self.compiled.evaluate(&record, index).unwrap_or_else(|e| {

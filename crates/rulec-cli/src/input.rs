@@ -232,6 +232,7 @@ impl Item {
                     field: WHOLE_RECORD.to_owned(),
                     reason,
                 }],
+                sources: Vec::new(),
             },
         }
     }

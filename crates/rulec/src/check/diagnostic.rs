@@ -298,6 +298,22 @@ pub enum CheckError {
         span: Span,
     },
 
+    /// A `fhir` binding that cannot be read with: an unknown field,
+    /// source, code system or code set, or a source that cannot give the
+    /// field's type.
+    #[error("{message}")]
+    #[diagnostic(code(rulec::check::binding))]
+    Binding {
+        /// What is wrong.
+        message: String,
+        /// Where.
+        #[label("here")]
+        span: Span,
+        /// A suggestion.
+        #[help]
+        help: Option<String>,
+    },
+
     /// A field that no criterion or define uses.
     #[error("field `{name}` is never used")]
     #[diagnostic(
@@ -419,6 +435,7 @@ impl CheckError {
             | CheckError::InImport { span, .. }
             | CheckError::NotAField { span, .. }
             | CheckError::UnusedField { span, .. }
+            | CheckError::Binding { span, .. }
             | CheckError::ConstantCriterion { span, .. }
             | CheckError::ImpossibleRange { span, .. }
             | CheckError::BandGap { span, .. }

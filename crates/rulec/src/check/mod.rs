@@ -27,6 +27,7 @@
 //! # Ok::<(), rulec::syntax::SyntaxError>(())
 //! ```
 
+mod bindings;
 mod depth;
 mod diagnostic;
 mod expr;
@@ -34,6 +35,9 @@ mod items;
 mod lint;
 mod program;
 
+pub use bindings::{
+    Bindings, Bound, Code, CodeSet, Element, FieldBinding, Resource, SYSTEMS, Selection,
+};
 pub use diagnostic::{CheckError, ImportError};
 pub use program::*;
 

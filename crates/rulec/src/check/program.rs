@@ -28,6 +28,9 @@ pub struct Program {
     /// The files imported with `use`, as written there, in file order: a
     /// caller that writes files must not overwrite one of them.
     pub imports: Vec<String>,
+    /// Where each field is taken from in FHIR R4 data (`fhir { … }`), if
+    /// the file says.
+    pub bindings: Option<super::bindings::Bindings>,
 }
 
 /// A constant as the rule wrote it, and the number it became.

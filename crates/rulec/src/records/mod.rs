@@ -94,6 +94,7 @@ mod bind;
 mod csv;
 mod json;
 mod rust;
+mod ucum;
 mod verdict;
 
 use std::fmt;
@@ -112,6 +113,7 @@ pub use self::bind::{
 pub use self::csv::{CsvError, CsvRecords, MAX_CSV_CELL, MAX_CSV_COLUMNS, MAX_CSV_ROW, from_csv};
 pub use self::json::{from_json, from_json_str};
 pub use self::rust::{FieldError, RecordBuilder, ToRecord};
+pub(crate) use self::ucum::{from_ucum, integer_from_ucum};
 pub use self::verdict::{CriterionJson, ErrorJson, VerdictJson, verdict_json};
 
 /// The field a [`DataError`] names when the whole record could not be read
@@ -132,6 +134,9 @@ pub struct ReadRecord {
     /// The data errors met while reading it, in the order met (JSON: the
     /// id, the fields in declaration order, then keys that are not fields).
     pub errors: Vec<DataError>,
+    /// Where each field's value was taken from, for a record read from
+    /// FHIR (empty for JSON, CSV and Rust values).
+    pub sources: Vec<crate::schema::Source>,
 }
 
 impl ReadRecord {
@@ -311,6 +316,7 @@ fn finish(id: Option<String>, position: usize, record: Record, problems: Problem
         position,
         record,
         errors,
+        sources: Vec::new(),
     }
 }
 

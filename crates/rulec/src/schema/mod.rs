@@ -23,6 +23,7 @@
 
 mod layout;
 mod record;
+mod source;
 
 use std::sync::{Arc, OnceLock};
 
@@ -31,6 +32,7 @@ pub(crate) use layout::{
 };
 pub(crate) use record::Members;
 pub use record::{FieldValue, Record, WrongKind};
+pub use source::Source;
 
 use crate::syntax::Span;
 use crate::units::{MolarMass, Scale, Unit};
@@ -74,7 +76,7 @@ impl Schema {
 }
 
 /// The index of a field in its schema.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Slot(pub u32);
 
 /// A declared field.

@@ -29,6 +29,9 @@ eq_ignoring_span! {
     Criterion { id, label, expr }
 }
 
+mod fhir;
+pub use fhir::*;
+
 /// A parsed rule file.
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
 pub struct RuleFile {
@@ -49,6 +52,8 @@ pub enum Item {
     Define(Define),
     /// `inclusion { … }` or `exclusion { … }`
     Criteria(CriteriaBlock),
+    /// `fhir { … }`
+    Fhir(FhirBlock),
 }
 
 impl Item {
@@ -61,6 +66,7 @@ impl Item {
             Item::Fields(f) => f.span,
             Item::Define(d) => d.span,
             Item::Criteria(c) => c.span,
+            Item::Fhir(f) => f.span,
         }
     }
 }

@@ -16,7 +16,7 @@
 //! inside a unit annotation, say) is returned as written, so formatting
 //! never changes what a file means or loses a word of it.
 
-use super::ast::{CriteriaBlock, Expr, FieldsBlock, Item, RuleFile};
+use super::ast::{CriteriaBlock, Expr, FhirBlock, FhirEntry, FieldsBlock, Item, RuleFile};
 use super::print::{chain_parts, criterion_heads, print_expr, quote, type_text};
 use super::{SyntaxError, parse};
 
@@ -190,9 +190,10 @@ impl Formatter<'_, '_> {
             }
             Item::Fields(block) => self.fields(block, span.clone()),
             Item::Criteria(block) => self.criteria(block, span.clone()),
+            Item::Fhir(block) => self.fhir(block, span.clone()),
         };
-        let inner =
-            matches!(item, Item::Fields(_) | Item::Criteria(_)).then(|| self.inside(span.clone()));
+        let inner = matches!(item, Item::Fields(_) | Item::Criteria(_) | Item::Fhir(_))
+            .then(|| self.inside(span.clone()));
         Unit {
             start: span.start,
             end: span.end,
@@ -226,6 +227,30 @@ impl Formatter<'_, '_> {
             })
             .collect();
         self.block("fields", &units, span)
+    }
+
+    fn fhir(&self, block: &FhirBlock, span: std::ops::Range<usize>) -> Vec<String> {
+        let units: Vec<Unit> = block
+            .entries
+            .iter()
+            .zip(super::print::fhir_entry_lines(block))
+            .map(|(entry, lines)| {
+                let range = match entry {
+                    FhirEntry::Codes { span, .. } | FhirEntry::ValueSet { span, .. } => {
+                        span.range()
+                    }
+                    FhirEntry::Binding(b) => b.span.range(),
+                };
+                Unit {
+                    start: range.start,
+                    end: range.end,
+                    lines,
+                    // Comments inside a binding's map go above the binding.
+                    inner: None,
+                }
+            })
+            .collect();
+        self.block("fhir", &units, span)
     }
 
     fn criteria(&self, block: &CriteriaBlock, span: std::ops::Range<usize>) -> Vec<String> {

@@ -17,6 +17,8 @@ use super::error::SyntaxError;
 use super::span::{Name, Span, Spanned};
 use super::{MAX_DEPTH, MAX_NESTING};
 
+mod fhir;
+
 mod grammar {
     #![allow(missing_docs)]
     #[derive(pest_derive::Parser)]
@@ -51,6 +53,7 @@ pub(crate) fn parse_file(source: &str) -> Result<RuleFile> {
             Rule::define => Item::Define(lower_define(pair)?),
             Rule::inclusion => Item::Criteria(lower_block(pair, Section::Inclusion)?),
             Rule::exclusion => Item::Criteria(lower_block(pair, Section::Exclusion)?),
+            Rule::fhir_block => Item::Fhir(fhir::lower_fhir(pair)?),
             _ => continue,
         };
         items.push(item);
@@ -425,6 +428,11 @@ fn lower_scale(pair: Pair<'_, Rule>) -> Result<Spanned<Scale>> {
 
 /// `plausible 30 g/L..250 g/L`.
 fn lower_plausible(pair: Pair<'_, Rule>) -> Result<Spanned<Plausible>> {
+    lower_plausible_ends(pair)
+}
+
+/// The two ends of `plausible L..H` or `normal range L..H`.
+fn lower_plausible_ends(pair: Pair<'_, Rule>) -> Result<Spanned<Plausible>> {
     let span = span_of(&pair);
     let mut ends = pair
         .into_inner()

@@ -3,6 +3,10 @@
 //! The printer writes exactly the parentheses precedence needs, so that
 //! `parse(print(tree)) == tree` for every tree the parser can produce.
 
+mod fhir;
+
+pub(super) use fhir::entry_lines as fhir_entry_lines;
+
 use std::fmt::Write as _;
 
 use super::ast::*;
@@ -90,6 +94,13 @@ fn print_item(out: &mut String, item: &Item) {
             );
         }
         Item::Criteria(block) => print_block(out, block),
+        Item::Fhir(block) => {
+            out.push_str("fhir {\n");
+            for line in fhir::entry_lines(block).iter().flatten() {
+                let _ = writeln!(out, "  {line}");
+            }
+            out.push_str("}\n");
+        }
     }
 }
 

@@ -177,6 +177,15 @@ impl Walker<'_> {
                 let w = self.at(block.section.keyword());
                 w.children(span, &block.criteria, |c| c.span, Walker::criterion);
             }
+            Item::Fhir(block) => {
+                let w = self.at("fhir");
+                for entry in &block.entries {
+                    if let rulec::syntax::FhirEntry::Binding(binding) = entry {
+                        w.inside(span, binding.span, "binding");
+                        w.name(binding.span, &binding.field, "field");
+                    }
+                }
+            }
         }
     }
 

@@ -1,0 +1,843 @@
+//! Checking a `fhir { … }` block against the fields: every binding names a
+//! declared field, takes from a source that can give the field's type,
+//! and names codes by a known system. The checked form is what
+//! `crate::fhir` reads patient data with.
+
+use std::collections::HashMap;
+
+use crate::schema::{FieldType, Schema, Slot};
+use crate::syntax::{self, BindSource, CodeRef, ExprKind, FhirBlock, FhirEntry, MapValue, Span};
+use crate::units::Unit;
+
+use super::Imports;
+use super::diagnostic::CheckError;
+use super::program::{Duration, DurationUnit};
+
+/// The short names of code systems a rule file may write before a code.
+pub const SYSTEMS: &[(&str, &str)] = &[
+    ("loinc", "http://loinc.org"),
+    ("snomed", "http://snomed.info/sct"),
+    ("icd10cm", "http://hl7.org/fhir/sid/icd-10-cm"),
+    ("icd10", "http://hl7.org/fhir/sid/icd-10"),
+    ("rxnorm", "http://www.nlm.nih.gov/research/umls/rxnorm"),
+    ("atc", "http://www.whocc.no/atc"),
+    ("ucum", "http://unitsofmeasure.org"),
+];
+
+/// The resource types a binding may read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Resource {
+    /// `Observation`
+    Observation,
+    /// `Condition`
+    Condition,
+    /// `MedicationRequest`
+    MedicationRequest,
+    /// `MedicationStatement`
+    MedicationStatement,
+    /// `MedicationAdministration`
+    MedicationAdministration,
+    /// `Procedure`
+    Procedure,
+}
+
+impl Resource {
+    const ALL: [Resource; 6] = [
+        Resource::Observation,
+        Resource::Condition,
+        Resource::MedicationRequest,
+        Resource::MedicationStatement,
+        Resource::MedicationAdministration,
+        Resource::Procedure,
+    ];
+
+    /// The FHIR name (`Observation`).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Resource::Observation => "Observation",
+            Resource::Condition => "Condition",
+            Resource::MedicationRequest => "MedicationRequest",
+            Resource::MedicationStatement => "MedicationStatement",
+            Resource::MedicationAdministration => "MedicationAdministration",
+            Resource::Procedure => "Procedure",
+        }
+    }
+
+    /// The type a FHIR `resourceType` names, if a binding can read it.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Resource> {
+        Resource::ALL.into_iter().find(|r| r.as_str() == name)
+    }
+
+    /// The statuses accepted when a binding names none: results that
+    /// stand (an Observation `final`, `amended`, `corrected`), medications
+    /// given or taken, procedures done. A Condition's status is its
+    /// clinical status (`active`, `recurrence`, `relapse`).
+    #[must_use]
+    pub fn default_statuses(self) -> &'static [&'static str] {
+        match self {
+            Resource::Observation => &["final", "amended", "corrected"],
+            Resource::Condition => &["active", "recurrence", "relapse"],
+            Resource::MedicationRequest => &["active", "completed", "stopped", "on-hold"],
+            Resource::MedicationStatement => &["active", "completed", "stopped", "on-hold"],
+            Resource::MedicationAdministration => {
+                &["in-progress", "completed", "stopped", "on-hold"]
+            }
+            Resource::Procedure => &["completed", "in-progress", "stopped"],
+        }
+    }
+}
+
+/// One code: a system and a code, or a prefix of codes (`C90*`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Code {
+    /// The system's URI.
+    pub system: String,
+    /// The code, without the `*` of a prefix.
+    pub code: String,
+    /// Whether `code` is a prefix.
+    pub prefix: bool,
+}
+
+impl Code {
+    /// Whether a coding with this system and code is this code.
+    #[must_use]
+    pub fn matches(&self, system: &str, code: &str) -> bool {
+        system == self.system
+            && if self.prefix {
+                code.starts_with(&self.code)
+            } else {
+                code == self.code
+            }
+    }
+
+    /// How explanations name it: `LOINC 718-7`, `ICD-10-CM C90*`.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        let system = match self.system.as_str() {
+            "http://loinc.org" => "LOINC",
+            "http://snomed.info/sct" => "SNOMED CT",
+            "http://hl7.org/fhir/sid/icd-10-cm" => "ICD-10-CM",
+            "http://hl7.org/fhir/sid/icd-10" => "ICD-10",
+            "http://www.nlm.nih.gov/research/umls/rxnorm" => "RxNorm",
+            "http://www.whocc.no/atc" => "ATC",
+            other => other,
+        };
+        let star = if self.prefix { "*" } else { "" };
+        format!("{system} {}{star}", self.code)
+    }
+}
+
+/// A set of codes; `any` matches every code.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct CodeSet {
+    /// The codes.
+    pub codes: Vec<Code>,
+    /// `any`: every code matches.
+    pub any: bool,
+}
+
+impl CodeSet {
+    /// Whether a coding with this system and code is in the set.
+    #[must_use]
+    pub fn matches(&self, system: &str, code: &str) -> bool {
+        self.any || self.codes.iter().any(|c| c.matches(system, code))
+    }
+
+    /// How explanations name the set: `LOINC 718-7 or 2160-0`.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        if self.any {
+            return "any code".to_owned();
+        }
+        let names: Vec<String> = self.codes.iter().map(Code::describe).collect();
+        names.join(" or ")
+    }
+}
+
+/// The checked bindings of a program.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Bindings {
+    /// One per bound field, in the order written.
+    pub fields: Vec<FieldBinding>,
+}
+
+/// A field and where its value is taken from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldBinding {
+    /// The field's slot in the program's schema.
+    pub slot: Slot,
+    /// The field's name.
+    pub field: String,
+    /// Where its value comes from.
+    pub source: Bound,
+}
+
+/// What a bound field's value comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Bound {
+    /// `Patient.birthDate`
+    BirthDate,
+    /// `Patient.gender`: the code is the member's name.
+    Gender,
+    /// `Patient.deceased`: `deceasedBoolean`, or true for a `deceasedDateTime`.
+    Deceased,
+    /// The value of the latest resource chosen (an Observation).
+    Latest {
+        /// Which resources.
+        select: Selection,
+        /// For a coded value: the member (or `1` true, `0` false) each
+        /// code set gives.
+        values: Vec<(u32, CodeSet)>,
+        /// The normal range used when the data gives none, in the
+        /// field's unit.
+        fallback: Option<(f64, f64)>,
+    },
+    /// A set (or a bool, member 0): each member present when a resource
+    /// chosen carries one of its codes.
+    Members {
+        /// Which resources (their codes are the members').
+        select: Selection,
+        /// Each member's codes.
+        members: Vec<(u32, CodeSet)>,
+    },
+    /// A list: one element per resource chosen.
+    Every {
+        /// Which resources.
+        select: Selection,
+        /// What each element field is taken from.
+        elements: Vec<(Slot, Element)>,
+    },
+}
+
+/// What a list element's field is taken from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Element {
+    /// `code { member: codes, … }`: the first member whose codes the
+    /// resource's code matches.
+    Code(Vec<(u32, CodeSet)>),
+    /// `date`: the resource's date.
+    Date,
+    /// `value`: an Observation's quantity, in the element field's unit.
+    Value,
+    /// `reason { true: codes, false: codes }`: the resource's status reason.
+    Reason(Vec<(u32, CodeSet)>),
+}
+
+/// Which resources a binding reads.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Selection {
+    /// The types.
+    pub resources: Vec<Resource>,
+    /// The codes the resource's code must match.
+    pub codes: CodeSet,
+    /// For a panel, the component whose value is taken.
+    pub component: Option<CodeSet>,
+    /// How far before the index date a resource may be dated; `None`:
+    /// any time up to the index date.
+    pub within: Option<Duration>,
+    /// The statuses accepted; empty for each type's default ones.
+    pub statuses: Vec<String>,
+}
+
+impl Selection {
+    /// Whether a resource of type `resource` with `status` is accepted.
+    #[must_use]
+    pub fn accepts(&self, resource: Resource, status: &str) -> bool {
+        if self.statuses.is_empty() {
+            resource.default_statuses().contains(&status)
+        } else {
+            self.statuses.iter().any(|s| s == status)
+        }
+    }
+}
+
+/// Checks the `fhir` blocks of a file; `None` when it has none.
+pub(super) fn check_bindings(
+    blocks: &[&FhirBlock],
+    schema: &Schema,
+    imports: &dyn Imports,
+    diagnostics: &mut Vec<CheckError>,
+) -> Option<Bindings> {
+    if blocks.is_empty() {
+        return None;
+    }
+    let mut checker = Checker {
+        sets: HashMap::new(),
+        diagnostics,
+    };
+    for entry in blocks.iter().flat_map(|b| b.entries.iter()) {
+        match entry {
+            FhirEntry::Codes { name, codes, .. } => {
+                if let Some(set) = checker.codes(codes) {
+                    checker.define_set(name, set);
+                }
+            }
+            FhirEntry::ValueSet { name, path, .. } => match imports.load(&path.node) {
+                Ok(text) => match value_set(&text) {
+                    Ok(set) => checker.define_set(name, set),
+                    Err(reason) => checker.error(
+                        path.span,
+                        format!("value set `{}`: {reason}", path.node),
+                        None,
+                    ),
+                },
+                Err(reason) => checker.error(
+                    path.span,
+                    format!("cannot read value set `{}`: {reason}", path.node),
+                    None,
+                ),
+            },
+            FhirEntry::Binding(_) => {}
+        }
+    }
+    let mut bindings = Bindings::default();
+    let mut bound: HashMap<&str, Span> = HashMap::new();
+    for entry in blocks.iter().flat_map(|b| b.entries.iter()) {
+        let FhirEntry::Binding(binding) = entry else {
+            continue;
+        };
+        let name = binding.field.node.as_str();
+        if let Some(first) = bound.get(name) {
+            checker.diagnostics.push(CheckError::Duplicate {
+                what: "binding",
+                name: name.to_owned(),
+                span: binding.field.span,
+                first: *first,
+            });
+            continue;
+        }
+        bound.insert(name, binding.field.span);
+        let Some(slot) = schema.slot(name) else {
+            let help = crate::suggest::closest(name, schema.fields.iter().map(|f| f.name.as_str()))
+                .map(|c| format!("did you mean `{c}`?"));
+            checker.error(binding.field.span, format!("`{name}` is not a field"), help);
+            continue;
+        };
+        let Some(field) = schema.field(slot) else {
+            continue;
+        };
+        if let Some(source) = checker.binding(binding, &field.ty) {
+            bindings.fields.push(FieldBinding {
+                slot,
+                field: name.to_owned(),
+                source,
+            });
+        }
+    }
+    Some(bindings)
+}
+
+/// Reads a FHIR ValueSet's `expansion.contains` (nested), skipping
+/// abstract and inactive entries.
+fn value_set(text: &str) -> Result<CodeSet, String> {
+    let json: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+    if json.get("resourceType").and_then(|t| t.as_str()) != Some("ValueSet") {
+        return Err("not a FHIR ValueSet".to_owned());
+    }
+    let contains = json
+        .get("expansion")
+        .and_then(|e| e.get("contains"))
+        .ok_or("it has no `expansion`: expand it with a terminology server first")?;
+    let mut codes = Vec::new();
+    let mut stack = vec![contains];
+    while let Some(list) = stack.pop() {
+        for item in list.as_array().into_iter().flatten() {
+            if let Some(nested) = item.get("contains") {
+                stack.push(nested);
+            }
+            let flag = |key: &str| item.get(key).and_then(serde_json::Value::as_bool) == Some(true);
+            if flag("abstract") || flag("inactive") {
+                continue;
+            }
+            let text = |key: &str| item.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+            if let (Some(system), Some(code)) = (text("system"), text("code")) {
+                codes.push(Code {
+                    system,
+                    code,
+                    prefix: false,
+                });
+            }
+        }
+    }
+    if codes.is_empty() {
+        return Err("its expansion holds no codes".to_owned());
+    }
+    Ok(CodeSet { codes, any: false })
+}
+
+struct Checker<'a> {
+    sets: HashMap<String, CodeSet>,
+    diagnostics: &'a mut Vec<CheckError>,
+}
+
+impl Checker<'_> {
+    fn error(&mut self, span: Span, message: String, help: Option<String>) {
+        self.diagnostics.push(CheckError::Binding {
+            message,
+            span,
+            help,
+        });
+    }
+
+    fn define_set(&mut self, name: &syntax::Name, set: CodeSet) {
+        if self.sets.insert(name.node.clone(), set).is_some() {
+            self.error(
+                name.span,
+                format!("code set `{}` is declared twice", name.node),
+                None,
+            );
+        }
+    }
+
+    fn codes(&mut self, codes: &[syntax::Code]) -> Option<CodeSet> {
+        let mut set = CodeSet::default();
+        let mut system: Option<String> = None;
+        let mut ok = true;
+        for code in codes {
+            let text = code.code.node.as_str();
+            let (code_system, value) = if let Some(alias) = &code.system {
+                match SYSTEMS.iter().find(|(name, _)| *name == alias.node) {
+                    Some((_, uri)) => (Some((*uri).to_owned()), text),
+                    None => {
+                        let help =
+                            crate::suggest::closest(&alias.node, SYSTEMS.iter().map(|(n, _)| *n))
+                                .map_or_else(
+                                    || {
+                                        let names: Vec<&str> =
+                                            SYSTEMS.iter().map(|(n, _)| *n).collect();
+                                        format!(
+                                            "the systems are {}; or write \"system|code\"",
+                                            names.join(", ")
+                                        )
+                                    },
+                                    |c| format!("did you mean `{c}`?"),
+                                );
+                        self.error(
+                            alias.span,
+                            format!("`{}` is not a code system", alias.node),
+                            Some(help),
+                        );
+                        ok = false;
+                        continue;
+                    }
+                }
+            } else if let Some((uri, value)) = text.split_once('|') {
+                (Some(uri.to_owned()), value)
+            } else {
+                (system.clone(), text)
+            };
+            let Some(code_system) = code_system else {
+                self.error(
+                    code.code.span,
+                    format!("code \"{text}\" has no system"),
+                    Some(format!(
+                        "write its system before it (`loinc \"{text}\"`) or as \"system|{text}\""
+                    )),
+                );
+                ok = false;
+                continue;
+            };
+            let (value, prefix) = match value.strip_suffix('*') {
+                Some(stem) => (stem, true),
+                None => (value, false),
+            };
+            if value.is_empty() && !prefix {
+                self.error(code.code.span, "an empty code".to_owned(), None);
+                ok = false;
+                continue;
+            }
+            system = Some(code_system.clone());
+            set.codes.push(Code {
+                system: code_system,
+                code: value.to_owned(),
+                prefix,
+            });
+        }
+        ok.then_some(set)
+    }
+
+    fn code_ref(&mut self, codes: &CodeRef) -> Option<CodeSet> {
+        match codes {
+            CodeRef::Any(_) => Some(CodeSet {
+                codes: Vec::new(),
+                any: true,
+            }),
+            CodeRef::Codes(codes) => self.codes(codes),
+            CodeRef::Named(name) => self.named(name),
+        }
+    }
+
+    fn named(&mut self, name: &syntax::Name) -> Option<CodeSet> {
+        if let Some(set) = self.sets.get(&name.node) {
+            return Some(set.clone());
+        }
+        let help = crate::suggest::closest(&name.node, self.sets.keys().map(String::as_str))
+            .map(|c| format!("did you mean `{c}`?"));
+        self.error(
+            name.span,
+            format!("`{}` is not a code set", name.node),
+            help,
+        );
+        None
+    }
+
+    /// A map's entries as members of `members` (`true`/`false` for a bool:
+    /// 1 and 0) with their codes.
+    fn member_codes(
+        &mut self,
+        map: &[syntax::MapEntry],
+        members: &[String],
+        field: &str,
+    ) -> Option<Vec<(u32, CodeSet)>> {
+        let mut out = Vec::new();
+        for entry in map {
+            let key = entry.key.node.as_str();
+            let Some(index) = members.iter().position(|m| m == key) else {
+                let help = crate::suggest::closest(key, members.iter().map(String::as_str))
+                    .map_or_else(
+                        || format!("the members are {}", members.join(", ")),
+                        |c| format!("did you mean `{c}`?"),
+                    );
+                self.diagnostics.push(CheckError::UnknownMember {
+                    member: key.to_owned(),
+                    field: field.to_owned(),
+                    span: entry.key.span,
+                    help,
+                });
+                return None;
+            };
+            let set = match &entry.value {
+                MapValue::Codes(codes) => self.code_ref(codes)?,
+                MapValue::Word { word, map: None } => self.named(word)?,
+                MapValue::Word { word, map: Some(_) } => {
+                    self.error(
+                        word.span,
+                        format!("`{key}` takes codes, not `{} {{ … }}`", word.node),
+                        None,
+                    );
+                    return None;
+                }
+            };
+            out.push((u32::try_from(index).ok()?, set));
+        }
+        Some(out)
+    }
+
+    fn binding(&mut self, binding: &syntax::Binding, ty: &FieldType) -> Option<Bound> {
+        let field = binding.field.node.as_str();
+        let select = match &binding.source {
+            BindSource::Patient(element) => {
+                let (bound, fits) = match element.node.as_str() {
+                    "birthDate" => (Bound::BirthDate, matches!(ty, FieldType::Date)),
+                    "gender" => (Bound::Gender, matches!(ty, FieldType::OneOf(_))),
+                    "deceased" => (Bound::Deceased, matches!(ty, FieldType::Bool)),
+                    other => {
+                        let help = crate::suggest::closest(
+                            other,
+                            ["birthDate", "gender", "deceased"].into_iter(),
+                        )
+                        .map(|c| format!("did you mean `Patient.{c}`?"));
+                        self.error(
+                            element.span,
+                            format!("rulec reads no `Patient.{other}`"),
+                            help,
+                        );
+                        return None;
+                    }
+                };
+                if !fits {
+                    let needs = match bound {
+                        Bound::BirthDate => "a `date` field",
+                        Bound::Gender => "a `one of` field whose members are FHIR genders",
+                        _ => "a `bool` field",
+                    };
+                    self.error(
+                        element.span,
+                        format!(
+                            "`Patient.{}` fills {needs}; `{field}` is not one",
+                            element.node
+                        ),
+                        None,
+                    );
+                    return None;
+                }
+                return Some(bound);
+            }
+            BindSource::Select(select) => select,
+        };
+        let mut resources = Vec::new();
+        for name in &select.resources {
+            match Resource::from_name(&name.node) {
+                Some(r) => resources.push(r),
+                None => {
+                    let help = crate::suggest::closest(
+                        &name.node,
+                        Resource::ALL.iter().map(|r| r.as_str()),
+                    )
+                    .map(|c| format!("did you mean `{c}`?"));
+                    self.error(
+                        name.span,
+                        format!("rulec reads no `{}` resources", name.node),
+                        help,
+                    );
+                    return None;
+                }
+            }
+        }
+        let observation = resources.contains(&Resource::Observation);
+        if observation && resources.len() > 1 {
+            self.error(
+                select.span,
+                "an Observation binding reads Observations only".to_owned(),
+                None,
+            );
+            return None;
+        }
+        let within = match &select.window {
+            Some(syntax::BindWindow {
+                within: Some(e), ..
+            }) => Some(self.window(e)?),
+            _ => None,
+        };
+        let codes = match &select.what {
+            Some(what) => self.code_ref(what)?,
+            None => CodeSet {
+                codes: Vec::new(),
+                any: true,
+            },
+        };
+        let component = match &select.component {
+            Some(_) if !observation => {
+                self.error(
+                    select.span,
+                    "only an Observation has components".to_owned(),
+                    None,
+                );
+                return None;
+            }
+            Some(c) => Some(self.code_ref(c)?),
+            None => None,
+        };
+        let selection = Selection {
+            resources,
+            codes,
+            component,
+            within,
+            statuses: binding
+                .status
+                .iter()
+                .flatten()
+                .map(|s| s.node.clone())
+                .collect(),
+        };
+        if let Some(range) = &binding.fallback {
+            let FieldType::Quantity {
+                unit,
+                normal_range: true,
+                ..
+            } = ty
+            else {
+                self.error(
+                    range.span,
+                    format!("`{field}` has no normal range to fall back on"),
+                    Some("declare it `with normal range`".to_owned()),
+                );
+                return None;
+            };
+            let fallback =
+                super::items::plausible_range(&range.node, range.span, unit, self.diagnostics)?;
+            if !observation || select.every {
+                self.error(
+                    range.span,
+                    "a fallback range applies to one Observation's value".to_owned(),
+                    None,
+                );
+                return None;
+            }
+            return Some(Bound::Latest {
+                select: selection,
+                values: Vec::new(),
+                fallback: Some(fallback),
+            });
+        }
+        let map = select.map.as_deref();
+        let no_map = |this: &mut Self| {
+            if let Some(entry) = map.and_then(|m| m.first()) {
+                this.error(entry.key.span, format!("`{field}` takes no map"), None);
+                return false;
+            }
+            true
+        };
+        if select.every {
+            let FieldType::ListOf(elements) = ty else {
+                self.error(
+                    select.span,
+                    format!("`every` fills a list field; `{field}` is not one"),
+                    None,
+                );
+                return None;
+            };
+            let entries = map.unwrap_or_default();
+            let mut out = Vec::new();
+            for entry in entries {
+                out.push(self.element(entry, elements, observation)?);
+            }
+            return Some(Bound::Every {
+                select: selection,
+                elements: out,
+            });
+        }
+        let bools = ["false".to_owned(), "true".to_owned()];
+        match ty {
+            FieldType::ListOf(_) => {
+                self.error(
+                    select.span,
+                    format!("`{field}` is a list: bind it with `every`"),
+                    None,
+                );
+                None
+            }
+            FieldType::SetOf(members) => {
+                let Some(map) = map else {
+                    self.error(select.span, format!("`{field}` is a set: map its members to codes (`{{ member: codes, … }}`)"), None);
+                    return None;
+                };
+                let members = self.member_codes(map, members, field)?;
+                Some(Bound::Members {
+                    select: selection,
+                    members,
+                })
+            }
+            FieldType::Bool if !observation => {
+                if !no_map(self) {
+                    return None;
+                }
+                let codes = selection.codes.clone();
+                Some(Bound::Members {
+                    select: selection,
+                    members: vec![(1, codes)],
+                })
+            }
+            FieldType::Bool | FieldType::OneOf(_) => {
+                let members = match ty {
+                    FieldType::OneOf(members) => members.as_slice(),
+                    _ => &bools,
+                };
+                let values = match map {
+                    Some(map) => self.member_codes(map, members, field)?,
+                    None if matches!(ty, FieldType::OneOf(_)) => {
+                        self.error(select.span, format!("map the members of `{field}` to the codes of the Observation's value"), None);
+                        return None;
+                    }
+                    None => Vec::new(),
+                };
+                Some(Bound::Latest {
+                    select: selection,
+                    values,
+                    fallback: None,
+                })
+            }
+            _ if !observation => {
+                self.error(
+                    select.span,
+                    format!("`{field}` takes a value: bind it to an Observation"),
+                    None,
+                );
+                None
+            }
+            _ => no_map(self).then_some(Bound::Latest {
+                select: selection,
+                values: Vec::new(),
+                fallback: None,
+            }),
+        }
+    }
+
+    fn element(
+        &mut self,
+        entry: &syntax::MapEntry,
+        elements: &Schema,
+        observation: bool,
+    ) -> Option<(Slot, Element)> {
+        let key = entry.key.node.as_str();
+        let Some(slot) = elements.slot(key) else {
+            let help =
+                crate::suggest::closest(key, elements.fields.iter().map(|f| f.name.as_str()))
+                    .map(|c| format!("did you mean `{c}`?"));
+            self.error(
+                entry.key.span,
+                format!("the list's elements have no field `{key}`"),
+                help,
+            );
+            return None;
+        };
+        let ty = &elements.field(slot)?.ty;
+        let MapValue::Word { word, map } = &entry.value else {
+            self.error(
+                entry.key.span,
+                format!("`{key}` takes `code {{ … }}`, `date`, `value` or `reason {{ … }}`"),
+                None,
+            );
+            return None;
+        };
+        let bools = ["false".to_owned(), "true".to_owned()];
+        let element = match (word.node.as_str(), ty, map) {
+            ("code", FieldType::OneOf(members), Some(map)) => {
+                Element::Code(self.member_codes(map, members, key)?)
+            }
+            ("reason", FieldType::Bool, Some(map)) => {
+                Element::Reason(self.member_codes(map, &bools, key)?)
+            }
+            ("date", FieldType::Date, None) => Element::Date,
+            (
+                "value",
+                FieldType::Quantity { .. } | FieldType::Number | FieldType::Integer { .. },
+                None,
+            ) if observation => Element::Value,
+            (other, _, _) => {
+                let help =
+                    crate::suggest::closest(other, ["code", "date", "value", "reason"].into_iter())
+                        .map(|c| format!("did you mean `{c}`?"));
+                self.error(
+                    word.span,
+                    format!("`{key}: {other}` is not a way to fill `{key}`: `code {{ … }}` fills a `one of`, `reason {{ true: …, false: … }}` a bool, `date` a date, `value` an Observation's quantity"),
+                    help,
+                );
+                return None;
+            }
+        };
+        Some((slot, element))
+    }
+
+    fn window(&mut self, e: &syntax::Expr) -> Option<Duration> {
+        let ExprKind::Quantity(q) = &e.node else {
+            self.error(
+                e.span,
+                "a window is a duration such as `14 days`".to_owned(),
+                None,
+            );
+            return None;
+        };
+        let unit = Unit::parse(&q.unit.node).ok();
+        let unit = match unit.as_ref().map(Unit::ucum) {
+            Some("a") => DurationUnit::Years,
+            Some("mo") => DurationUnit::Months,
+            Some("wk") => DurationUnit::Weeks,
+            Some("d") => DurationUnit::Days,
+            Some("h") => DurationUnit::Hours,
+            _ => {
+                self.error(
+                    q.unit.span,
+                    format!("`{}` is not a unit a window is counted in", q.unit.node),
+                    Some("use years, months, weeks, days or hours".to_owned()),
+                );
+                return None;
+            }
+        };
+        let amount = q.value.to_f64().filter(|a| a.is_finite() && *a >= 0.0)?;
+        Some(Duration { amount, unit })
+    }
+}
