@@ -7,6 +7,7 @@
 //! threads, where it runs in parallel.
 
 mod array;
+mod fhir;
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
@@ -40,6 +41,10 @@ pub enum InputFormat {
     Json,
     /// CSV with a header row of field names.
     Csv,
+    /// FHIR R4: a Bundle, a folder of Bundles, or Bulk Data NDJSON (a
+    /// folder of `.ndjson` files or one), read by the rules' `fhir`
+    /// bindings.
+    Fhir,
 }
 
 impl InputFormat {
@@ -60,6 +65,7 @@ impl InputFormat {
             InputFormat::Jsonl => "line",
             InputFormat::Json => "element",
             InputFormat::Csv => "row",
+            InputFormat::Fhir => "patient",
         }
     }
 }
@@ -105,8 +111,11 @@ impl Input {
     /// The input at `path` (`-` for stdin) in `format`, or else in the
     /// format its extension names.
     pub fn new(path: PathBuf, format: Option<InputFormat>) -> Input {
+        // FHIR is told by what the files hold, not by an extension alone:
+        // a `.json` Bundle, a folder, NDJSON lines with a `resourceType`.
+        let fhir = || (path.as_os_str() != "-" && rulec::fhir::detect(&path).is_some()).then_some(InputFormat::Fhir);
         let format = Format {
-            given: format.unwrap_or_else(|| InputFormat::of(&path)),
+            given: format.or_else(fhir).unwrap_or_else(|| InputFormat::of(&path)),
             guessed: format.is_none(),
             found_array: Arc::new(AtomicBool::new(false)),
         };
@@ -169,6 +178,8 @@ pub enum Item {
     },
     /// A record already read (CSV rows are read on the reader thread).
     Read(ReadRecord),
+    /// One patient's FHIR resources, not yet read into a record.
+    Fhir(Box<rulec::fhir::PatientResources>),
     /// A record that cannot be read at all.
     Unreadable {
         /// Its position.
@@ -182,12 +193,12 @@ impl Item {
     /// The record this item holds, read against `program` for screening
     /// at `index` (a date of birth after it is a data error).
     pub fn read(self, program: &Program, index: jiff::civil::Date) -> ReadRecord {
-        let mut read = self.read_only(program);
+        let mut read = self.read_only(program, index);
         read.check_index_date(program, index);
         read
     }
 
-    fn read_only(self, program: &Program) -> ReadRecord {
+    fn read_only(self, program: &Program, index: jiff::civil::Date) -> ReadRecord {
         match self {
             Item::Line {
                 position,
@@ -223,6 +234,7 @@ impl Item {
                 read
             }
             Item::Read(read) => read,
+            Item::Fhir(group) => rulec::fhir::read_patient(program, &group, index),
             Item::Unreadable { position, reason } => ReadRecord {
                 id: None,
                 position,
@@ -251,6 +263,19 @@ pub fn read(
     sender: &SyncSender<Chunk>,
     progress: &(dyn Fn(u64) + Sync),
 ) {
+    if input.format.given == InputFormat::Fhir {
+        let mut chunks = Chunker {
+            sender,
+            items: Vec::with_capacity(CHUNK),
+            bytes: 0,
+        };
+        let result = fhir::read_fhir(&input.path, &mut chunks);
+        chunks.flush();
+        if let Err(reason) = result {
+            let _ = sender.send(Err(reason));
+        }
+        return;
+    }
     let result = input.open().map_err(|e| e.to_string()).and_then(|reader| {
         let reader = Counting {
             inner: reader,
@@ -267,6 +292,7 @@ pub fn read(
             InputFormat::Jsonl => read_lines(reader, &mut chunks, format),
             InputFormat::Json => array::read(reader, &mut chunks),
             InputFormat::Csv => read_csv(reader, program, &mut chunks),
+            InputFormat::Fhir => Ok(()),
         };
         // The records read before a failure still get their verdicts.
         chunks.flush();

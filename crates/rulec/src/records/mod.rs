@@ -231,7 +231,7 @@ pub enum RecordName {
 }
 
 impl RecordName {
-    fn new(id: Option<&str>, position: usize) -> RecordName {
+    pub(crate) fn new(id: Option<&str>, position: usize) -> RecordName {
         id.map_or(RecordName::Position(position), |id| {
             RecordName::Id(id.to_owned())
         })
@@ -614,7 +614,7 @@ fn too_large_to_be_exact(shown: &str) -> Reason {
 }
 
 /// A whole number within the declared bounds.
-fn integer(value: f64, min: Option<i64>, max: Option<i64>) -> Result<FieldValue, Reason> {
+pub(crate) fn integer(value: f64, min: Option<i64>, max: Option<i64>) -> Result<FieldValue, Reason> {
     if !value.is_finite() || value.fract() != 0.0 {
         return Err(format!("{value} is not a whole number"));
     }
@@ -654,7 +654,7 @@ fn integer_text(text: &str, min: Option<i64>, max: Option<i64>) -> Result<FieldV
 }
 
 /// A finite number.
-fn number(value: f64) -> Result<FieldValue, Reason> {
+pub(crate) fn number(value: f64) -> Result<FieldValue, Reason> {
     if value.is_finite() {
         Ok(FieldValue::Number(value))
     } else {
@@ -663,7 +663,7 @@ fn number(value: f64) -> Result<FieldValue, Reason> {
 }
 
 /// A date written `YYYY-MM-DD`.
-fn date(text: &str) -> Result<FieldValue, Reason> {
+pub(crate) fn date(text: &str) -> Result<FieldValue, Reason> {
     let bytes = text.as_bytes();
     let shaped = bytes.len() == 10
         && bytes.iter().enumerate().all(|(i, b)| {
@@ -699,7 +699,7 @@ fn known_date(day: Date) -> Result<FieldValue, Reason> {
 }
 
 /// The index of a member by name.
-fn member(name: &str, members: &[String]) -> Result<u32, Reason> {
+pub(crate) fn member(name: &str, members: &[String]) -> Result<u32, Reason> {
     members
         .iter()
         .position(|m| m == name)
@@ -761,7 +761,7 @@ fn unknown_field(name: &str, schema: &Schema) -> Reason {
 }
 
 /// Text from the input quoted in a message, cut short when long.
-fn show(text: &str) -> String {
+pub(crate) fn show(text: &str) -> String {
     show_at_most(text, 40)
 }
 
