@@ -76,7 +76,12 @@ pub fn run(options: &Options) -> Status {
                 continue;
             }
             explained_any = true;
-            let explained = rulec::eval::explain(&program, &read.record, options.index);
+            let explained = rulec::eval::explain_sourced(
+                &program,
+                &read.record,
+                options.index,
+                &read.sources,
+            );
             let text = match options.format {
                 ExplainFormat::Text => text(&program, options, &read, &explained),
                 ExplainFormat::Json => json(&read, &explained, options.index),
@@ -111,7 +116,8 @@ fn json(read: &ReadRecord, explained: &Explained, index: Date) -> String {
     crate::eval::verdict_line(
         &VerdictJson::new(read.id.as_deref(), explained, &read.errors)
             .at(read.position)
-            .on(index),
+            .on(index)
+            .from_sources(&read.sources),
     )
 }
 

@@ -122,7 +122,10 @@ impl Code {
             "http://hl7.org/fhir/sid/icd-10" => "ICD-10",
             "http://www.nlm.nih.gov/research/umls/rxnorm" => "RxNorm",
             "http://www.whocc.no/atc" => "ATC",
-            other => other,
+            other => {
+                let star = if self.prefix { "*" } else { "" };
+                return format!("{other}|{}{star}", self.code);
+            }
         };
         let star = if self.prefix { "*" } else { "" };
         format!("{system} {}{star}", self.code)

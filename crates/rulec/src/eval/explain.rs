@@ -16,7 +16,7 @@ use crate::syntax::{CompareOp, Limit};
 
 use super::reference::Walker;
 use super::{Verdict, evaluate};
-use crate::schema::Record;
+use crate::schema::{Record, Source};
 use cond::Explainer;
 
 /// A verdict with an explanation for each criterion.
@@ -75,8 +75,18 @@ pub struct Explained {
 /// ```
 #[must_use]
 pub fn explain(program: &Program, record: &Record, index: Date) -> Explained {
+    explain_sourced(program, record, index, &[])
+}
+
+/// [`explain`] for a record read from FHIR: each value taken from a
+/// resource is named with its [`Source`] (`hemoglobin 72 g/L
+/// (Observation/9f3, 2026-06-01, LOINC 718-7, as written 7.2 g/dL)`), and
+/// a missing one with what was looked for (`hemoglobin is missing (no
+/// Observation with LOINC 718-7 within 14 days before 2026-06-15)`).
+#[must_use]
+pub fn explain_sourced(program: &Program, record: &Record, index: Date, sources: &[Source]) -> Explained {
     let verdict = evaluate(program, record, index);
-    let mut explainer = Explainer::new(program, Walker::new(program, record, index));
+    let mut explainer = Explainer::new(program, Walker::new(program, record, index), sources);
     let explanations = program
         .criteria
         .iter()

@@ -42,7 +42,7 @@ mod verdict;
 
 use jiff::civil::Date;
 
-pub use explain::{Explained, explain, format_number};
+pub use explain::{Explained, explain, explain_sourced, format_number};
 pub use funnel::{CriterionCount, Funnel};
 pub use verdict::{Criteria, CriterionOutcome, Verdict};
 pub(crate) use verdict::{Names, Outcomes, code};

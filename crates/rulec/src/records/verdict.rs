@@ -7,6 +7,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::DataError;
+use crate::schema::Source;
 use crate::eval::{Explained, Verdict};
 
 /// A verdict in the stable JSON format of `docs/verdicts.md`; serialize it
@@ -31,6 +32,10 @@ pub struct VerdictJson<'a> {
     pub missing: Vec<&'a str>,
     /// The data errors met while reading the record.
     pub errors: Vec<ErrorJson<'a>>,
+    /// For a record read from FHIR: where each bound field's value came
+    /// from, or what was looked for and not found; absent for other input.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub sources: &'a [Source],
 }
 
 /// One criterion in a [`VerdictJson`].
@@ -107,7 +112,15 @@ impl<'a> VerdictJson<'a> {
             criteria,
             missing: verdict.missing(),
             errors,
+            sources: &[],
         }
+    }
+
+    /// The same verdict with the record's [`Source`]s (FHIR input).
+    #[must_use]
+    pub fn from_sources(mut self, sources: &'a [Source]) -> Self {
+        self.sources = sources;
+        self
     }
 
     /// The same verdict, naming the record's position in its input.

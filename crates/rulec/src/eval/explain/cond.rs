@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::check::{Cond, DefineId, FieldRef, ListQuantifier, Program, Value, Written};
-use crate::schema::{Field, FieldType, Schema};
+use crate::schema::{Field, FieldType, Schema, Source};
 use crate::syntax::GroupKind;
 use crate::units::Unit;
 
@@ -102,11 +102,14 @@ pub(super) struct Explainer<'p, 'r> {
     /// became; `None` where constants written differently became the
     /// same number.
     written: HashMap<u64, Option<&'p Written>>,
+    /// Where the record's values came from (FHIR input), by field.
+    sources: &'p [Source],
 }
 
 impl<'p, 'r> Explainer<'p, 'r> {
-    pub(super) fn new(program: &'p Program, walker: Walker<'p, 'r>) -> Self {
+    pub(super) fn new(program: &'p Program, walker: Walker<'p, 'r>, sources: &'p [Source]) -> Self {
         Explainer {
+            sources,
             program,
             walker,
             schemas: Vec::new(),
@@ -159,6 +162,34 @@ impl<'p, 'r> Explainer<'p, 'r> {
         schema?.field(f.slot)
     }
 
+    /// The top-level field's source, if the record has one.
+    fn source(&self, f: FieldRef) -> Option<&'p Source> {
+        if f.depth != 0 || !self.schemas.is_empty() {
+            return None;
+        }
+        self.sources
+            .iter()
+            .find(|s| s.slot == f.slot && s.element.is_none())
+    }
+
+    /// ` (Observation/9f3, 2026-06-01, LOINC 718-7)` after a value taken
+    /// from FHIR; empty otherwise.
+    pub(super) fn from(&self, f: FieldRef) -> String {
+        match self.source(f) {
+            Some(s) if s.absent.is_none() && s.resource.is_some() => format!(" ({})", s.describe()),
+            _ => String::new(),
+        }
+    }
+
+    /// ` (no Observation with LOINC 718-7 within 14 days before …)` after
+    /// a missing value that FHIR was searched for; empty otherwise.
+    pub(super) fn absent(&self, f: FieldRef) -> String {
+        match self.source(f).and_then(|s| s.absent.as_ref()) {
+            Some(absent) => format!(" ({absent})"),
+            None => String::new(),
+        }
+    }
+
     pub(super) fn name(&self, f: FieldRef) -> String {
         self.field(f)
             .map_or_else(|| "?".to_owned(), |f| f.name.clone())
@@ -186,11 +217,13 @@ impl<'p, 'r> Explainer<'p, 'r> {
             return self.chain(c);
         }
         let truth = self.walker.cond(c);
-        let missing = |this: &Self, f: &FieldRef| format!("{} is missing: unknown", this.name(*f));
+        let missing = |this: &Self, f: &FieldRef| {
+            format!("{} is missing{}: unknown", this.name(*f), this.absent(*f))
+        };
         let text = match c {
             Cond::Literal(b) => b.to_string(),
             Cond::Field(f) if truth == Truth::Unknown => missing(self, f),
-            Cond::Field(f) => format!("{} is {truth}", self.name(*f)),
+            Cond::Field(f) => format!("{} is {truth}{}", self.name(*f), self.from(*f)),
             Cond::Define(id) => {
                 let name = self.define_name(*id);
                 match self.program.defines.get(id.0 as usize).map(|d| &d.value) {
@@ -219,6 +252,7 @@ impl<'p, 'r> Explainer<'p, 'r> {
                     let name = self.name(*field);
                     let actual = self.member_names(*field, &[*m]).concat();
                     let named = self.member_names(*field, members);
+                    let actual = format!("{actual}{}", self.from(*field));
                     match (members.contains(m), named.as_slice()) {
                         (true, [_]) => format!("{name} is {actual}"),
                         (true, _) => format!("{name} is {actual}, one of {}", list_of(&named)),
@@ -239,7 +273,9 @@ impl<'p, 'r> Explainer<'p, 'r> {
                 _ => missing(self, field),
             },
             Cond::Known { field, .. } => match self.walker.value(*field).as_ref() {
-                FieldValue::Missing => format!("{} is missing", self.name(*field)),
+                FieldValue::Missing => {
+                    format!("{} is missing{}", self.name(*field), self.absent(*field))
+                }
                 _ => format!("{} is known", self.name(*field)),
             },
             Cond::Within {
@@ -385,8 +421,9 @@ impl<'p, 'r> Explainer<'p, 'r> {
         let name = self.name(field);
         let value = self.walker.value(field);
         let FieldValue::Members(present) = value.as_ref() else {
-            return format!("{name} is missing: unknown");
+            return format!("{name} is missing{}: unknown", self.absent(field));
         };
+        let name = format!("{name}{}", self.from(field));
         let named = self.member_names(field, members);
         let (hits, lacks): (Vec<u32>, Vec<u32>) = members.iter().partition(|m| present.contains(m));
         let (hits, lacks) = (

@@ -241,9 +241,10 @@ impl Explainer<'_, '_> {
             Num::Field { field, conversion } => {
                 let (raw, raw_unit) = own(self, n).unwrap_or((v, None));
                 let text = format!(
-                    "{} {}",
+                    "{} {}{}",
                     self.name(*field),
-                    self.qty(raw, raw_unit.as_deref())
+                    self.qty(raw, raw_unit.as_deref()),
+                    self.from(*field)
                 );
                 converted(text, conversion)
             }
@@ -363,7 +364,7 @@ impl Explainer<'_, '_> {
     /// months = 2026-10-24`.
     pub(super) fn date_text(&mut self, d: &DateVal, value: Date) -> String {
         match d {
-            DateVal::Field(f) => format!("{} {value}", self.name(*f)),
+            DateVal::Field(f) => format!("{} {value}{}", self.name(*f), self.from(*f)),
             DateVal::Index => format!("index {value}"),
             DateVal::Define(id) => format!("{} {value}", self.define_name(*id)),
             DateVal::Shift { date, by } => {
@@ -528,7 +529,7 @@ impl Explainer<'_, '_> {
     }
 
     fn missing(&self, f: FieldRef) -> String {
-        format!("{} is missing", self.name(f))
+        format!("{} is missing{}", self.name(f), self.absent(f))
     }
 
     pub(super) fn num_names(&self, n: &Num, names: &mut Vec<String>) {
