@@ -371,6 +371,13 @@ impl Record {
         }
     }
 
+    /// The value of the field `name`, `None` when no such field is
+    /// declared: [`Record::get`] by name, as [`Record::set`] sets by name.
+    #[must_use]
+    pub fn named(&self, name: &str) -> Option<Cow<'_, FieldValue>> {
+        self.layout.slot_of(name).map(|slot| self.get(slot))
+    }
+
     /// Sets the field called `name`, checking that the value is of the
     /// field's kind (a quantity for a quantity field, a member index within
     /// the declaration, …).

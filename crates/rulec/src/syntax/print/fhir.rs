@@ -64,7 +64,21 @@ fn binding_lines(head: &str, binding: &Binding) -> Vec<String> {
     }
     line.push_str(" {");
     let mut lines = vec![line];
-    lines.extend(map.iter().map(|e| format!("  {}", entry_text(e))));
+    for entry in map {
+        let text = format!("  {}", entry_text(entry));
+        match &entry.value {
+            // A nested map too long for its line breaks the same way.
+            MapValue::Word {
+                word,
+                map: Some(inner),
+            } if head.chars().count() + 1 + text.chars().count() > WIDTH => {
+                lines.push(format!("  {}: {} {{", entry.key.node, word.node));
+                lines.extend(inner.iter().map(|e| format!("    {}", entry_text(e))));
+                lines.push("  }".to_owned());
+            }
+            _ => lines.push(text),
+        }
+    }
     lines.push(format!("}}{options}"));
     lines
 }
