@@ -285,7 +285,8 @@ fn quantity(
     )
     .map_err(|e| format!("{name}: {e}"))?;
     if code != unit.ucum() {
-        source.original = Some(format!("{} {code}", crate::eval::format_number(value)));
+        // As written: the explanation rounds the field's value, not this one.
+        source.original = Some(format!("{value} {code}"));
     }
     if from_binding && let Some((l, h)) = fallback {
         source.note = Some(format!(
