@@ -250,7 +250,7 @@ impl Screening<'_> {
             position,
             record,
             mut errors,
-            ..
+            sources,
         } = item.read(self.program, self.options.index);
         let index = self.options.index;
         let verdict = self.compiled.evaluate(&record, index).unwrap_or_else(|e| {
@@ -264,7 +264,9 @@ impl Screening<'_> {
             rulec::eval::evaluate(self.program, &record, index)
         });
         let text = match self.options.format {
-            OutputFormat::Json => json_line(id.as_deref(), position, index, &verdict, &errors),
+            OutputFormat::Json => {
+                json_line(id.as_deref(), position, index, &verdict, &errors, &sources)
+            }
             OutputFormat::Csv => {
                 let row = CsvRow {
                     id: id.as_deref(),
@@ -391,11 +393,13 @@ fn json_line(
     index: Date,
     verdict: &Verdict,
     errors: &[DataError],
+    sources: &[rulec::schema::Source],
 ) -> String {
     verdict_line(
         &VerdictJson::from_verdict(id, verdict, errors)
             .at(position)
-            .on(index),
+            .on(index)
+            .from_sources(sources),
     )
 }
 

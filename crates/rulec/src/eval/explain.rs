@@ -360,7 +360,7 @@ mod tests {
     fn assert_same_outcomes(program: &Program, json: &str) {
         let read = crate::records::from_json_str(program, json, 1);
         let verdict = evaluate(program, &read.record, INDEX);
-        let mut explainer = Explainer::new(program, Walker::new(program, &read.record, INDEX));
+        let mut explainer = Explainer::new(program, Walker::new(program, &read.record, INDEX), &[]);
         for (criterion, outcome) in program.criteria.iter().zip(verdict.criteria()) {
             let truth = explainer.cond(&criterion.condition).0;
             assert_eq!(
