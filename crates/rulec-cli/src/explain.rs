@@ -76,12 +76,8 @@ pub fn run(options: &Options) -> Status {
                 continue;
             }
             explained_any = true;
-            let explained = rulec::eval::explain_sourced(
-                &program,
-                &read.record,
-                options.index,
-                &read.sources,
-            );
+            let explained =
+                rulec::eval::explain_sourced(&program, &read.record, options.index, &read.sources);
             let text = match options.format {
                 ExplainFormat::Text => text(&program, options, &read, &explained),
                 ExplainFormat::Json => json(&read, &explained, options.index),

@@ -113,9 +113,14 @@ impl Input {
     pub fn new(path: PathBuf, format: Option<InputFormat>) -> Input {
         // FHIR is told by what the files hold, not by an extension alone:
         // a `.json` Bundle, a folder, NDJSON lines with a `resourceType`.
-        let fhir = || (path.as_os_str() != "-" && rulec::fhir::detect(&path).is_some()).then_some(InputFormat::Fhir);
+        let fhir = || {
+            (path.as_os_str() != "-" && rulec::fhir::detect(&path).is_some())
+                .then_some(InputFormat::Fhir)
+        };
         let format = Format {
-            given: format.or_else(fhir).unwrap_or_else(|| InputFormat::of(&path)),
+            given: format
+                .or_else(fhir)
+                .unwrap_or_else(|| InputFormat::of(&path)),
             guessed: format.is_none(),
             found_array: Arc::new(AtomicBool::new(false)),
         };

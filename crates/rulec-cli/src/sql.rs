@@ -209,6 +209,22 @@ fn export(
                 ids.insert(renamed.clone());
                 id = renamed;
             }
+            // SQL has no censored values: the column is NULL, and the
+            // engine's verdict on it unknown where rulec's may be decided.
+            for field in &program.schema.fields {
+                let slot = program.schema.slot(&field.name);
+                if let Some(c) = slot.and_then(|s| read.record.censored(s)) {
+                    read.errors.push(DataError {
+                        record: read.name(),
+                        field: field.name.clone(),
+                        reason: format!(
+                            "the censored value {}{} is exported as NULL: SQL compares no censored values (docs/sql.md)",
+                            c.censored.censor.as_str(),
+                            c.censored.bound
+                        ),
+                    });
+                }
+            }
             records += 1;
             if !read.errors.is_empty() {
                 with_errors += 1;

@@ -16,7 +16,9 @@ const INDEX: Date = date(2026, 1, 15);
 fn program(source: &str) -> Program {
     let file = rulec::syntax::parse(source).unwrap();
     let checked = check(&file, &NoImports);
-    checked.program.unwrap_or_else(|| panic!("{:#?}", checked.diagnostics))
+    checked
+        .program
+        .unwrap_or_else(|| panic!("{:#?}", checked.diagnostics))
 }
 
 /// A collection Bundle of a Patient and `resources`, each given a
@@ -77,10 +79,20 @@ fn the_latest_result_in_the_window_is_converted_into_the_fields_unit() {
     assert_eq!(read.id.as_deref(), Some("p1"));
     assert_eq!(
         read.record.named("hemoglobin").unwrap().into_owned(),
-        FieldValue::Quantity { value: 72.0, low: None, high: None }
+        FieldValue::Quantity {
+            value: 72.0,
+            low: None,
+            high: None
+        }
     );
-    assert_eq!(read.record.named("sex").unwrap().into_owned(), FieldValue::Member(0));
-    assert_eq!(read.record.named("birth_date").unwrap().into_owned(), FieldValue::Date(date(1970, 3, 4)));
+    assert_eq!(
+        read.record.named("sex").unwrap().into_owned(),
+        FieldValue::Member(0)
+    );
+    assert_eq!(
+        read.record.named("birth_date").unwrap().into_owned(),
+        FieldValue::Date(date(1970, 3, 4))
+    );
     let explained = explain_sourced(&program, &read.record, INDEX, &read.sources);
     assert_eq!(
         explained.explanations[0],
@@ -92,8 +104,14 @@ fn the_latest_result_in_the_window_is_converted_into_the_fields_unit() {
 #[test]
 fn nothing_in_the_window_is_missing_and_says_what_to_order() {
     let program = program(HB);
-    let read = read(&program, &bundle(patient(), &[hb("old", 12.0, "g/dL", "2025-12-01")]));
-    assert_eq!(read.record.named("hemoglobin").unwrap().into_owned(), FieldValue::Missing);
+    let read = read(
+        &program,
+        &bundle(patient(), &[hb("old", 12.0, "g/dL", "2025-12-01")]),
+    );
+    assert_eq!(
+        read.record.named("hemoglobin").unwrap().into_owned(),
+        FieldValue::Missing
+    );
     let verdict = evaluate(&program, &read.record, INDEX);
     assert_eq!(verdict.status(), Status::Undetermined);
     let explained = explain_sourced(&program, &read.record, INDEX, &read.sources);
@@ -114,7 +132,14 @@ fn only_final_amended_or_corrected_results_count() {
     let mut amended = hb("am", 6.0, "g/dL", "2026-01-02");
     amended["status"] = json!("amended");
     let read = read(&program, &bundle(patient(), &[preliminary, wrong, amended]));
-    assert_eq!(read.record.named("hemoglobin").unwrap().into_owned(), FieldValue::Quantity { value: 60.0, low: None, high: None });
+    assert_eq!(
+        read.record.named("hemoglobin").unwrap().into_owned(),
+        FieldValue::Quantity {
+            value: 60.0,
+            low: None,
+            high: None
+        }
+    );
 }
 
 #[test]
@@ -124,21 +149,51 @@ fn a_unit_not_coded_in_ucum_is_a_data_error_never_a_guess() {
     snomed["valueQuantity"]["system"] = json!("http://snomed.info/sct");
     snomed["valueQuantity"]["code"] = json!("258795003");
     let read1 = read(&program, &bundle(patient(), &[snomed]));
-    assert_eq!(read1.record.named("hemoglobin").unwrap().into_owned(), FieldValue::Missing);
+    assert_eq!(
+        read1.record.named("hemoglobin").unwrap().into_owned(),
+        FieldValue::Missing
+    );
     assert_eq!(read1.errors.len(), 1);
     assert_eq!(read1.errors[0].field, "hemoglobin");
-    assert!(read1.errors[0].reason.contains("Observation/s"), "{}", read1.errors[0].reason);
-    assert!(read1.errors[0].reason.contains("not UCUM"), "{}", read1.errors[0].reason);
+    assert!(
+        read1.errors[0].reason.contains("Observation/s"),
+        "{}",
+        read1.errors[0].reason
+    );
+    assert!(
+        read1.errors[0].reason.contains("not UCUM"),
+        "{}",
+        read1.errors[0].reason
+    );
 
-    let read2 = read(&program, &bundle(patient(), &[hb("bad", 7.2, "g/dl/", "2026-01-10")]));
-    assert_eq!(read2.record.named("hemoglobin").unwrap().into_owned(), FieldValue::Missing);
-    assert!(read2.errors[0].reason.contains("\"g/dl/\" is not a UCUM unit"), "{}", read2.errors[0].reason);
+    let read2 = read(
+        &program,
+        &bundle(patient(), &[hb("bad", 7.2, "g/dl/", "2026-01-10")]),
+    );
+    assert_eq!(
+        read2.record.named("hemoglobin").unwrap().into_owned(),
+        FieldValue::Missing
+    );
+    assert!(
+        read2.errors[0]
+            .reason
+            .contains("\"g/dl/\" is not a UCUM unit"),
+        "{}",
+        read2.errors[0].reason
+    );
 
     let mut text_only = hb("t", 7.2, "g/dL", "2026-01-10");
     text_only["valueQuantity"] = json!({"value": 7.2, "unit": "g/dL"});
     let read3 = read(&program, &bundle(patient(), &[text_only]));
-    assert_eq!(read3.record.named("hemoglobin").unwrap().into_owned(), FieldValue::Missing);
-    assert!(read3.errors[0].reason.contains("no unit system"), "{}", read3.errors[0].reason);
+    assert_eq!(
+        read3.record.named("hemoglobin").unwrap().into_owned(),
+        FieldValue::Missing
+    );
+    assert!(
+        read3.errors[0].reason.contains("no unit system"),
+        "{}",
+        read3.errors[0].reason
+    );
 }
 
 const RANGED: &str = r#"
@@ -168,16 +223,28 @@ fn creatinine(value: f64, code: &str, range: Option<(f64, f64)>) -> Value {
 #[test]
 fn the_datas_reference_range_is_used_and_the_bindings_when_there_is_none() {
     let program = program(RANGED);
-    let own = read(&program, &bundle(patient(), &[creatinine(1.0, "mg/dL", Some((0.5, 1.0)))]));
-    let FieldValue::Quantity { value, high, .. } = own.record.named("creatinine").unwrap().into_owned() else {
+    let own = read(
+        &program,
+        &bundle(patient(), &[creatinine(1.0, "mg/dL", Some((0.5, 1.0)))]),
+    );
+    let FieldValue::Quantity { value, high, .. } =
+        own.record.named("creatinine").unwrap().into_owned()
+    else {
         panic!("no quantity");
     };
     assert!((value - 88.402).abs() < 0.01, "{value}");
     assert!((high.unwrap() - 88.402).abs() < 0.01);
-    let fallback = read(&program, &bundle(patient(), &[creatinine(200.0, "umol/L", None)]));
+    let fallback = read(
+        &program,
+        &bundle(patient(), &[creatinine(200.0, "umol/L", None)]),
+    );
     assert_eq!(
         fallback.record.named("creatinine").unwrap().into_owned(),
-        FieldValue::Quantity { value: 200.0, low: Some(45.0), high: Some(90.0) }
+        FieldValue::Quantity {
+            value: 200.0,
+            low: Some(45.0),
+            high: Some(90.0)
+        }
     );
     let explained = explain_sourced(&program, &fallback.record, INDEX, &fallback.sources);
     assert!(
@@ -185,7 +252,10 @@ fn the_datas_reference_range_is_used_and_the_bindings_when_there_is_none() {
         "{}",
         explained.explanations[0]
     );
-    assert_eq!(evaluate(&program, &fallback.record, INDEX).status(), Status::Eligible);
+    assert_eq!(
+        evaluate(&program, &fallback.record, INDEX).status(),
+        Status::Eligible
+    );
 }
 
 #[test]
@@ -209,8 +279,18 @@ fhir { systolic: Observation loinc "85354-9", "55284-4" component loinc "8480-6"
         ]
     });
     let read = read(&program, &bundle(patient(), &[panel]));
-    assert_eq!(read.record.named("systolic").unwrap().into_owned(), FieldValue::Quantity { value: 150.0, low: None, high: None });
-    assert_eq!(evaluate(&program, &read.record, INDEX).outcome("bp"), Some(Outcome::NotMet));
+    assert_eq!(
+        read.record.named("systolic").unwrap().into_owned(),
+        FieldValue::Quantity {
+            value: 150.0,
+            low: None,
+            high: None
+        }
+    );
+    assert_eq!(
+        evaluate(&program, &read.record, INDEX).outcome("bp"),
+        Some(Outcome::NotMet)
+    );
 }
 
 const CONDITIONS: &str = r#"
@@ -248,15 +328,36 @@ fn conditions_count_when_active_and_not_refuted_with_prefix_codes() {
             ],
         ),
     );
-    assert_eq!(read1.record.named("serologies").unwrap().into_owned(), FieldValue::Members(vec![0]));
-    assert_eq!(read1.record.named("myeloma").unwrap().into_owned(), FieldValue::Bool(true));
-    let read2 = read(&program, &bundle(patient(), &[condition("a", "B20.1", "active", "refuted")]));
-    assert_eq!(read2.record.named("serologies").unwrap().into_owned(), FieldValue::Members(vec![]));
-    assert_eq!(read2.record.named("myeloma").unwrap().into_owned(), FieldValue::Bool(false));
+    assert_eq!(
+        read1.record.named("serologies").unwrap().into_owned(),
+        FieldValue::Members(vec![0])
+    );
+    assert_eq!(
+        read1.record.named("myeloma").unwrap().into_owned(),
+        FieldValue::Bool(true)
+    );
+    let read2 = read(
+        &program,
+        &bundle(patient(), &[condition("a", "B20.1", "active", "refuted")]),
+    );
+    assert_eq!(
+        read2.record.named("serologies").unwrap().into_owned(),
+        FieldValue::Members(vec![])
+    );
+    assert_eq!(
+        read2.record.named("myeloma").unwrap().into_owned(),
+        FieldValue::Bool(false)
+    );
     // No Condition on record at all says nothing about conditions.
     let read3 = read(&program, &bundle(patient(), &[]));
-    assert_eq!(read3.record.named("serologies").unwrap().into_owned(), FieldValue::Missing);
-    assert_eq!(evaluate(&program, &read3.record, INDEX).status(), Status::Undetermined);
+    assert_eq!(
+        read3.record.named("serologies").unwrap().into_owned(),
+        FieldValue::Missing
+    );
+    assert_eq!(
+        evaluate(&program, &read3.record, INDEX).status(),
+        Status::Undetermined
+    );
 }
 
 #[test]
@@ -297,11 +398,27 @@ fhir {
     let FieldValue::List(list) = read.record.named("therapies").unwrap().into_owned() else {
         panic!("not a list");
     };
-    assert_eq!(list.len(), 1, "the procedure after index and the one not done are left out");
-    assert_eq!(list[0].named("class").unwrap().into_owned(), FieldValue::Member(0));
-    assert_eq!(list[0].named("failed").unwrap().into_owned(), FieldValue::Bool(true));
-    assert_eq!(list[0].named("date").unwrap().into_owned(), FieldValue::Date(date(2025, 6, 1)));
-    assert_eq!(evaluate(&program, &read.record, INDEX).status(), Status::Ineligible);
+    assert_eq!(
+        list.len(),
+        1,
+        "the procedure after index and the one not done are left out"
+    );
+    assert_eq!(
+        list[0].named("class").unwrap().into_owned(),
+        FieldValue::Member(0)
+    );
+    assert_eq!(
+        list[0].named("failed").unwrap().into_owned(),
+        FieldValue::Bool(true)
+    );
+    assert_eq!(
+        list[0].named("date").unwrap().into_owned(),
+        FieldValue::Date(date(2025, 6, 1))
+    );
+    assert_eq!(
+        evaluate(&program, &read.record, INDEX).status(),
+        Status::Ineligible
+    );
 }
 
 #[test]
@@ -330,9 +447,18 @@ fhir {
     });
     let read = read(&program, &bundle(patient(), &[status, consent]));
     assert!(read.errors.is_empty(), "{:?}", read.errors);
-    assert_eq!(read.record.named("pregnant").unwrap().into_owned(), FieldValue::Bool(false));
-    assert_eq!(read.record.named("consent").unwrap().into_owned(), FieldValue::Bool(true));
-    assert_eq!(evaluate(&program, &read.record, INDEX).status(), Status::Eligible);
+    assert_eq!(
+        read.record.named("pregnant").unwrap().into_owned(),
+        FieldValue::Bool(false)
+    );
+    assert_eq!(
+        read.record.named("consent").unwrap().into_owned(),
+        FieldValue::Bool(true)
+    );
+    assert_eq!(
+        evaluate(&program, &read.record, INDEX).status(),
+        Status::Eligible
+    );
 }
 
 #[test]
@@ -345,11 +471,98 @@ fn a_resource_that_cannot_be_read_is_a_data_error_and_the_patient_stays() {
     let mut partial = hb("partial", 7.2, "g/dL", "2026-01");
     partial["effectiveDateTime"] = json!("2026-01");
     let read = read(&program, &bundle(patient(), &[bad, modified, partial]));
-    assert_eq!(read.record.named("hemoglobin").unwrap().into_owned(), FieldValue::Missing);
-    assert_eq!(read.record.named("sex").unwrap().into_owned(), FieldValue::Member(0));
+    assert_eq!(
+        read.record.named("hemoglobin").unwrap().into_owned(),
+        FieldValue::Missing
+    );
+    assert_eq!(
+        read.record.named("sex").unwrap().into_owned(),
+        FieldValue::Member(0)
+    );
     let reasons: Vec<&str> = read.errors.iter().map(|e| e.reason.as_str()).collect();
     assert_eq!(reasons.len(), 3, "{reasons:?}");
-    assert!(reasons[0].starts_with("Observation/bad cannot be read"), "{reasons:?}");
+    assert!(
+        reasons[0].starts_with("Observation/bad cannot be read"),
+        "{reasons:?}"
+    );
     assert!(reasons[1].contains("modifierExtension"), "{reasons:?}");
     assert!(reasons[2].contains("partial date"), "{reasons:?}");
+}
+
+#[test]
+fn a_censored_value_decides_what_every_value_beyond_its_bound_decides() {
+    let program = program(
+        r#"
+fields { egfr: mL/min/{1.73_m2}, crp: mg/L, creatinine: umol/L with normal range, molar mass 113.12 g/mol }
+inclusion {
+  kidney:   egfr >= 45 mL/min/{1.73_m2}
+  renal:    creatinine < 2.5 x ULN
+  measured: crp is known
+}
+exclusion {
+  severe:   egfr < 90 mL/min/{1.73_m2}
+  inflamed: crp > 0.3 mg/dL
+}
+fhir {
+  egfr:       Observation loinc "48642-3" within 30 days before index
+  crp:        Observation loinc "1988-5" within 30 days before index
+  creatinine: Observation loinc "2160-0" within 30 days before index
+}
+"#,
+    );
+    let obs = |id: &str, code: &str, comparator: &str, value: f64, unit: &str| {
+        json!({
+            "resourceType": "Observation", "id": id, "status": "final",
+            "code": {"coding": [{"system": "http://loinc.org", "code": code}]},
+            "effectiveDateTime": "2026-01-10",
+            "valueQuantity": {"value": value, "comparator": comparator, "unit": unit,
+                              "system": "http://unitsofmeasure.org", "code": unit},
+            "referenceRange": [{"high": {"value": 1.2, "system": "http://unitsofmeasure.org", "code": "mg/dL"}}]
+        })
+    };
+    let text = bundle(
+        patient(),
+        &[
+            obs("e", "48642-3", ">", 60.0, "mL/min/{1.73_m2}"),
+            obs("c", "1988-5", "<", 0.5, "mg/dL"),
+            obs("k", "2160-0", "<", 0.4, "mg/dL"),
+        ],
+    );
+    let read = read(&program, &text);
+    assert!(
+        read.errors.iter().all(|e| !e.field.starts_with("egfr")),
+        "{:?}",
+        read.errors
+    );
+    assert!(read.record.has_censored());
+    let verdict = evaluate(&program, &read.record, INDEX);
+    // >60 is >= 45 whatever it is; <90 is not decided; <0.5 mg/dL might be
+    // above 0.3 mg/dL; <0.4 mg/dL is below 2.5 x ULN (ULN 1.2 mg/dL).
+    assert_eq!(verdict.outcome("kidney"), Some(Outcome::Met));
+    assert_eq!(verdict.outcome("renal"), Some(Outcome::Met));
+    assert_eq!(verdict.outcome("measured"), Some(Outcome::Met));
+    assert_eq!(verdict.outcome("severe"), Some(Outcome::Unknown));
+    assert_eq!(verdict.outcome("inflamed"), Some(Outcome::Unknown));
+    assert_eq!(verdict.missing(), ["egfr", "crp"]);
+    // The compiled closures give the reference's verdict.
+    let compiled = rulec::compile::compile(&program);
+    assert_eq!(compiled.evaluate(&read.record, INDEX).unwrap(), verdict);
+    assert_eq!(
+        compiled.status(&read.record, INDEX).unwrap(),
+        Status::Undetermined
+    );
+    let explained = explain_sourced(&program, &read.record, INDEX, &read.sources);
+    assert!(
+        explained.explanations[0].starts_with("egfr >60 mL/min/{1.73_m2} (Observation/e")
+            && explained.explanations[0]
+                .ends_with(">= 45 mL/min/{1.73_m2} whatever its exact value"),
+        "{}",
+        explained.explanations[0]
+    );
+    assert!(
+        explained.explanations[4].contains("may or may not be > 3 mg/L")
+            || explained.explanations[4].contains("may or may not be > 0.3 mg/dL"),
+        "{}",
+        explained.explanations[4]
+    );
 }

@@ -35,7 +35,8 @@ fn outcomes(verdict: &Verdict) -> Vec<(String, &'static str)> {
 fn the_sample_patients_as_fhir_get_the_verdicts_of_their_json_lines() {
     let program = seed();
     let mut flat: HashMap<String, Verdict> = HashMap::new();
-    let jsonl = std::fs::read_to_string(root().join("examples/patients/nct03473496.jsonl")).unwrap();
+    let jsonl =
+        std::fs::read_to_string(root().join("examples/patients/nct03473496.jsonl")).unwrap();
     for (n, line) in jsonl.lines().enumerate() {
         let mut read = from_json_str(&program, line, n + 1);
         read.check_index_date(&program, INDEX);
@@ -45,7 +46,8 @@ fn the_sample_patients_as_fhir_get_the_verdicts_of_their_json_lines() {
     }
     let bulk = Bulk::open(&[root().join("examples/patients/fhir")]).unwrap();
     assert!(bulk.problems().is_empty(), "{:?}", bulk.problems());
-    let patients = std::fs::read_to_string(root().join("examples/patients/fhir/Patient.ndjson")).unwrap();
+    let patients =
+        std::fs::read_to_string(root().join("examples/patients/fhir/Patient.ndjson")).unwrap();
     assert_eq!(bulk.len(), patients.lines().count());
     let mut compared = 0;
     for group in bulk.patients() {
@@ -53,7 +55,9 @@ fn the_sample_patients_as_fhir_get_the_verdicts_of_their_json_lines() {
         read.check_index_date(&program, INDEX);
         let id = read.id.clone().unwrap();
         let verdict = evaluate(&program, &read.record, INDEX);
-        let expected = flat.get(&id).unwrap_or_else(|| panic!("{id} is not among the JSON Lines"));
+        let expected = flat
+            .get(&id)
+            .unwrap_or_else(|| panic!("{id} is not among the JSON Lines"));
         assert_eq!(
             (verdict.status(), outcomes(&verdict)),
             (expected.status(), outcomes(expected)),
@@ -109,10 +113,16 @@ fn the_synthea_and_hl7_bundles_screen_with_every_problem_reported() {
     assert!(patients >= 2 + 5, "{patients}");
     // Luna's MedicationRequest names a Medication the Bundle does not hold.
     assert!(
-        errors.iter().any(|e| e.contains("622c5788") && e.contains("names no Medication")),
+        errors
+            .iter()
+            .any(|e| e.contains("622c5788") && e.contains("names no Medication")),
         "{errors:#?}"
     );
-    eprintln!("{} Bundles, {patients} patients, {} data errors", files.len(), errors.len());
+    eprintln!(
+        "{} Bundles, {patients} patients, {} data errors",
+        files.len(),
+        errors.len()
+    );
 }
 
 #[test]
@@ -124,16 +134,35 @@ fn the_synthea_patients_values_and_sources() {
     let johnnie = std::fs::read_dir(dir.join("synthea-r4"))
         .unwrap()
         .map(|e| e.unwrap().path())
-        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("Johnnie"))
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("Johnnie")
+        })
         .unwrap();
     let groups = rulec::fhir::read::bundle_file(&johnnie).unwrap();
     let read = read_patient(&program, &groups[0], date(2015, 3, 20));
-    let hb = read.sources.iter().find(|s| s.field == "hemoglobin").unwrap();
-    assert_eq!(hb.resource.as_deref().map(|r| r.starts_with("Observation/b8b2dd92")), Some(true));
+    let hb = read
+        .sources
+        .iter()
+        .find(|s| s.field == "hemoglobin")
+        .unwrap();
+    assert_eq!(
+        hb.resource
+            .as_deref()
+            .map(|r| r.starts_with("Observation/b8b2dd92")),
+        Some(true)
+    );
     assert_eq!(hb.original.as_deref(), Some("15.045238585614403 g/dL"));
     let value = read.record.named("hemoglobin").unwrap().into_owned();
-    assert!(matches!(value, rulec::schema::FieldValue::Quantity { value, .. } if (value - 150.452_385_856_144_03).abs() < 1e-9));
+    assert!(
+        matches!(value, rulec::schema::FieldValue::Quantity { value, .. } if (value - 150.452_385_856_144_03).abs() < 1e-9)
+    );
     // A week's window misses the 6 March result.
     let later = read_patient(&program, &groups[0], date(2015, 3, 30));
-    assert_eq!(later.record.named("hemoglobin").unwrap().into_owned(), rulec::schema::FieldValue::Missing);
+    assert_eq!(
+        later.record.named("hemoglobin").unwrap().into_owned(),
+        rulec::schema::FieldValue::Missing
+    );
 }

@@ -104,6 +104,10 @@ pub struct Compiled {
     /// Every criterion unknown, copied into each verdict before the
     /// outcomes are written in.
     template: Outcomes,
+    /// The program, for the rare record the closures leave to the
+    /// reference evaluator: one holding a censored value, whose
+    /// comparisons are decided in one place (`eval::reference`).
+    program: Arc<Program>,
 }
 
 struct CompiledCriterion {
@@ -176,6 +180,7 @@ pub fn compile(program: &Program) -> Compiled {
         defines,
         shape: Shape::of(&program.schema),
         plan: plan::Plan::of(program),
+        program: Arc::new(program.clone()),
     }
 }
 
@@ -189,6 +194,9 @@ impl Compiled {
     /// the program this was compiled from.
     pub fn evaluate(&self, record: &Record, index: Date) -> Result<Verdict, SchemaMismatch> {
         self.shape.check(record)?;
+        if record.has_censored() {
+            return Ok(crate::eval::evaluate(&self.program, record, index));
+        }
         let mut outcomes = Outcomes::from_slice(&self.template);
         self.plan.write_outcomes(record.words(), &mut outcomes);
         let rest = &self.plan.outcomes.rest;
@@ -227,6 +235,9 @@ impl Compiled {
     /// the program this was compiled from.
     pub fn status(&self, record: &Record, index: Date) -> Result<Status, SchemaMismatch> {
         self.shape.check(record)?;
+        if record.has_censored() {
+            return Ok(crate::eval::evaluate(&self.program, record, index).status());
+        }
         let mut unknown = match self.plan.decide(record.words()) {
             Ok(unknown) => unknown,
             Err(status) => return Ok(status),

@@ -84,7 +84,12 @@ pub fn explain(program: &Program, record: &Record, index: Date) -> Explained {
 /// a missing one with what was looked for (`hemoglobin is missing (no
 /// Observation with LOINC 718-7 within 14 days before 2026-06-15)`).
 #[must_use]
-pub fn explain_sourced(program: &Program, record: &Record, index: Date, sources: &[Source]) -> Explained {
+pub fn explain_sourced(
+    program: &Program,
+    record: &Record,
+    index: Date,
+    sources: &[Source],
+) -> Explained {
     let verdict = evaluate(program, record, index);
     let mut explainer = Explainer::new(program, Walker::new(program, record, index), sources);
     let explanations = program

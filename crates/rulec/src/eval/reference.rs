@@ -3,6 +3,8 @@
 //! It is written for obviousness, not speed: it is the oracle the compiled
 //! closures are tested against, and the semantics of DESIGN §3 in one place.
 
+mod censored;
+
 use std::borrow::Cow;
 
 use jiff::civil::{Date, DateTime};
@@ -129,6 +131,9 @@ impl<'p, 'r> Walker<'p, 'r> {
             Cond::And(a, b) => self.cond(a).and_then(|| self.cond(b)),
             Cond::Or(a, b) => self.cond(a).or_else(|| self.cond(b)),
             Cond::CompareNum { op, lhs, rhs } => {
+                if let Some(truth) = self.compare_censored(*op, lhs, rhs) {
+                    return truth;
+                }
                 let (a, b) = (self.num(lhs), self.num(rhs));
                 Truth::from_option(a.zip(b).map(|(a, b)| holds(*op, a, b)))
             }
@@ -168,7 +173,9 @@ impl<'p, 'r> Walker<'p, 'r> {
                 _ => Truth::Unknown,
             },
             Cond::Known { field, known } => {
-                let present = !matches!(*self.value(*field), FieldValue::Missing);
+                // A censored value is known: only its exact value is not.
+                let present = self.censored_value(*field).is_some()
+                    || !matches!(*self.value(*field), FieldValue::Missing);
                 Truth::from_bool(present == *known)
             }
             Cond::Within {
@@ -267,18 +274,31 @@ impl<'p, 'r> Walker<'p, 'r> {
                 field,
                 limit,
                 factor,
-            } => match self.value(*field).as_ref() {
-                FieldValue::Quantity { low, high, .. } => {
-                    let bound = if *limit == Limit::Upper { high } else { low };
-                    if bound.is_none() && field.depth == 0 && !self.missing.contains(&field.slot.0)
-                    {
-                        // The value is there but its reference range, which
-                        // would decide, is not: the field is what to ask for.
-                        self.missing.push(field.slot.0);
-                    }
+            } => match self.censored_value(*field) {
+                // A censored value's range is known though its value is not.
+                Some(c) => {
+                    let bound = if *limit == Limit::Upper {
+                        c.high
+                    } else {
+                        c.low
+                    };
                     bound.map(|b| factor * b)
                 }
-                _ => None,
+                None => match self.value(*field).as_ref() {
+                    FieldValue::Quantity { low, high, .. } => {
+                        let bound = if *limit == Limit::Upper { high } else { low };
+                        if bound.is_none()
+                            && field.depth == 0
+                            && !self.missing.contains(&field.slot.0)
+                        {
+                            // The value is there but its reference range, which
+                            // would decide, is not: the field is what to ask for.
+                            self.missing.push(field.slot.0);
+                        }
+                        bound.map(|b| factor * b)
+                    }
+                    _ => None,
+                },
             },
             Num::Define { define, conversion } => match self.define(*define) {
                 Some(Cached::Num(v)) => v.map(|v| conversion.apply(v)),

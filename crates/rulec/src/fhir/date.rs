@@ -38,8 +38,9 @@ pub(crate) fn parse(text: &str) -> Result<When, String> {
             .parse::<Timestamp>()
             .map_err(|e| format!("`{shown}`: {e}"))?
     } else {
-        text.parse::<Timestamp>()
-            .map_err(|_| format!("`{shown}` is not a FHIR dateTime (a time needs its offset, e.g. `T08:00:00Z`)"))?
+        text.parse::<Timestamp>().map_err(|_| {
+            format!("`{shown}` is not a FHIR dateTime (a time needs its offset, e.g. `T08:00:00Z`)")
+        })?
     };
     Ok(When {
         date,

@@ -79,12 +79,19 @@ pub(super) fn every(
                         break;
                     }
                 },
-                Element::Date => Ok(p.when.as_ref().map_or(FieldValue::Missing, |w| FieldValue::Date(w.date))),
+                Element::Date => Ok(p
+                    .when
+                    .as_ref()
+                    .map_or(FieldValue::Missing, |w| FieldValue::Date(w.date))),
                 Element::Reason(members) => {
                     let reasons = p.res.status_reasons();
                     Ok(members
                         .iter()
-                        .find(|(_, codes)| reasons.iter().any(|r| r.codes().any(|(s, c)| codes.matches(s, c))))
+                        .find(|(_, codes)| {
+                            reasons
+                                .iter()
+                                .any(|r| r.codes().any(|(s, c)| codes.matches(s, c)))
+                        })
                         .map_or(FieldValue::Missing, |(m, _)| FieldValue::Bool(*m == 1)))
                 }
                 Element::Value => match &p.res.value.value_quantity {
@@ -109,7 +116,11 @@ pub(super) fn every(
     reading.sources.push(Source {
         field: binding.field.clone(),
         slot: binding.slot,
-        note: Some(format!("{} element(s) from {}", list.len(), kinds.join(", "))),
+        note: Some(format!(
+            "{} element(s) from {}",
+            list.len(),
+            kinds.join(", ")
+        )),
         ..Source::default()
     });
     reading.parsed = parsed;
@@ -118,18 +129,34 @@ pub(super) fn every(
 
 /// The first member whose codes the resource's code matches, and that
 /// code in words.
-fn member_of(p: &Parsed<'_>, reading: &Reading<'_>, members: &[(u32, CodeSet)]) -> Option<(u32, String)> {
+fn member_of(
+    p: &Parsed<'_>,
+    reading: &Reading<'_>,
+    members: &[(u32, CodeSet)],
+) -> Option<(u32, String)> {
     let code = p.code(reading.group);
     for (member, codes) in members {
         if codes.any {
-            let shown = code
-                .as_ref()
-                .and_then(|c| c.codes().next())
-                .map(|(s, c)| crate::check::Code { system: s.to_owned(), code: c.to_owned(), prefix: false }.describe());
+            let shown = code.as_ref().and_then(|c| c.codes().next()).map(|(s, c)| {
+                crate::check::Code {
+                    system: s.to_owned(),
+                    code: c.to_owned(),
+                    prefix: false,
+                }
+                .describe()
+            });
             return Some((*member, shown.unwrap_or_else(|| "no code".to_owned())));
         }
-        if let Some((s, c)) = code.as_ref().and_then(|k| k.codes().find(|(s, c)| codes.matches(s, c))) {
-            let shown = crate::check::Code { system: s.to_owned(), code: c.to_owned(), prefix: false }.describe();
+        if let Some((s, c)) = code
+            .as_ref()
+            .and_then(|k| k.codes().find(|(s, c)| codes.matches(s, c)))
+        {
+            let shown = crate::check::Code {
+                system: s.to_owned(),
+                code: c.to_owned(),
+                prefix: false,
+            }
+            .describe();
             return Some((*member, shown));
         }
     }
@@ -137,10 +164,18 @@ fn member_of(p: &Parsed<'_>, reading: &Reading<'_>, members: &[(u32, CodeSet)]) 
 }
 
 fn value(field: &Field, q: &Quantity, name: &str) -> Result<FieldValue, String> {
-    match (q.value, q.system.as_deref(), q.code.as_deref(), &q.comparator) {
-        (_, _, _, Some(c)) => Err(format!("{name}: the value is censored (`{c}`), which rulec does not compare yet")),
+    match (
+        q.value,
+        q.system.as_deref(),
+        q.code.as_deref(),
+        &q.comparator,
+    ) {
+        (_, _, _, Some(c)) => Err(format!(
+            "{name}: the value is censored (`{c}`), which rulec does not compare yet"
+        )),
         (Some(v), Some("http://unitsofmeasure.org"), Some(code), None) => {
-            crate::records::from_ucum(field, v, code, None, None).map_err(|e| format!("{name}: {e}"))
+            crate::records::from_ucum(field, v, code, None, None)
+                .map_err(|e| format!("{name}: {e}"))
         }
         _ => Err(format!("{name}: valueQuantity has no UCUM unit")),
     }

@@ -7,7 +7,9 @@ use serde::Deserialize;
 use super::date::{self, When};
 use super::model::{Concept, Patient, Resource as Res};
 use super::read::{PatientResources, Raw};
-use crate::check::{Bindings, Bound, CodeSet, DurationUnit, FieldBinding, Program, Resource, Selection};
+use crate::check::{
+    Bindings, Bound, CodeSet, DurationUnit, FieldBinding, Program, Resource, Selection,
+};
 use crate::records::{DataError, ReadRecord, RecordName, WHOLE_RECORD};
 use crate::schema::{Field, FieldValue, Record, Source};
 
@@ -33,7 +35,12 @@ impl Parsed<'_> {
         if let Some(concept) = &self.res.medication_codeable_concept {
             return Some(concept.clone());
         }
-        if let Some(reference) = self.res.medication_reference.as_ref().and_then(|r| r.reference.as_deref()) {
+        if let Some(reference) = self
+            .res
+            .medication_reference
+            .as_ref()
+            .and_then(|r| r.reference.as_deref())
+        {
             let medication = match reference.strip_prefix('#') {
                 Some(local) => self
                     .res
@@ -59,6 +66,8 @@ pub(super) struct Reading<'a> {
     pub errors: Vec<DataError>,
     pub sources: Vec<Source>,
     pub parsed: Vec<Parsed<'a>>,
+    /// A censored value the field being read takes instead of a value.
+    pub censored: Option<crate::schema::CensoredValue>,
 }
 
 impl Reading<'_> {
@@ -90,10 +99,17 @@ pub fn read_patient(program: &Program, group: &PatientResources, index: Date) ->
         errors: Vec::new(),
         sources: Vec::new(),
         parsed: Vec::new(),
+        censored: None,
     };
     let mut record = Record::new(&program.schema);
     for problem in &group.problems {
-        reading.error(&problem.resource, problem.to_string().split_once(": ").map_or_else(|| problem.reason.clone(), |(_, r)| r.to_owned()));
+        reading.error(
+            &problem.resource,
+            problem
+                .to_string()
+                .split_once(": ")
+                .map_or_else(|| problem.reason.clone(), |(_, r)| r.to_owned()),
+        );
     }
     let Some(bindings) = &program.bindings else {
         reading.error(
@@ -108,7 +124,11 @@ pub fn read_patient(program: &Program, group: &PatientResources, index: Date) ->
             continue;
         };
         let value = field_value(&mut reading, binding, field);
-        if let Err(wrong) = record.set_slot(binding.slot, value) {
+        let stored = match reading.censored.take() {
+            Some(censored) => record.set_censored_slot(binding.slot, censored),
+            None => record.set_slot(binding.slot, value),
+        };
+        if let Err(wrong) = stored {
             reading.error(&binding.field, wrong.to_string());
         }
     }
@@ -133,9 +153,9 @@ fn parse_resources<'a>(reading: &mut Reading<'a>, bindings: &Bindings) -> Vec<Pa
         .fields
         .iter()
         .filter_map(|b| match &b.source {
-            Bound::Latest { select, .. } | Bound::Members { select, .. } | Bound::Every { select, .. } => {
-                Some(select.resources.clone())
-            }
+            Bound::Latest { select, .. }
+            | Bound::Members { select, .. }
+            | Bound::Every { select, .. } => Some(select.resources.clone()),
             _ => None,
         })
         .flatten()
@@ -143,7 +163,8 @@ fn parse_resources<'a>(reading: &mut Reading<'a>, bindings: &Bindings) -> Vec<Pa
     let group = reading.group;
     let mut parsed = Vec::new();
     for raw in &group.resources {
-        let Some(kind) = Resource::from_name(&raw.resource_type).filter(|k| wanted.contains(k)) else {
+        let Some(kind) = Resource::from_name(&raw.resource_type).filter(|k| wanted.contains(k))
+        else {
             continue;
         };
         let res = match Res::deserialize(&raw.value) {
@@ -156,7 +177,10 @@ fn parse_resources<'a>(reading: &mut Reading<'a>, bindings: &Bindings) -> Vec<Pa
         if res.modifier_extension.is_some() {
             reading.error(
                 &raw.name(),
-                format!("{} has a modifierExtension, which may change its meaning: not read", raw.name()),
+                format!(
+                    "{} has a modifierExtension, which may change its meaning: not read",
+                    raw.name()
+                ),
             );
             continue;
         }
@@ -165,7 +189,11 @@ fn parse_resources<'a>(reading: &mut Reading<'a>, bindings: &Bindings) -> Vec<Pa
                 .effective_date_time
                 .clone()
                 .or_else(|| res.effective_instant.clone())
-                .or_else(|| res.effective_period.as_ref().and_then(|p| p.end.clone().or_else(|| p.start.clone()))),
+                .or_else(|| {
+                    res.effective_period
+                        .as_ref()
+                        .and_then(|p| p.end.clone().or_else(|| p.start.clone()))
+                }),
             Resource::Condition => res
                 .onset_date_time
                 .clone()
@@ -205,13 +233,25 @@ fn field_value(reading: &mut Reading<'_>, binding: &FieldBinding, field: &Field)
         ..Source::default()
     };
     let value = match &binding.source {
-        Bound::BirthDate | Bound::Gender | Bound::Deceased => patient_value(reading, binding, field, &mut source),
+        Bound::BirthDate | Bound::Gender | Bound::Deceased => {
+            patient_value(reading, binding, field, &mut source)
+        }
         Bound::Latest {
             select,
             values,
             fallback,
-        } => super::value::latest(reading, binding, field, select, values, *fallback, &mut source),
-        Bound::Members { select, members } => super::value::members(reading, binding, field, select, members, &mut source),
+        } => super::value::latest(
+            reading,
+            binding,
+            field,
+            select,
+            values,
+            *fallback,
+            &mut source,
+        ),
+        Bound::Members { select, members } => {
+            super::value::members(reading, binding, field, select, members, &mut source)
+        }
         Bound::Every { select, elements } => {
             return super::list::every(reading, binding, field, select, elements);
         }
@@ -220,7 +260,12 @@ fn field_value(reading: &mut Reading<'_>, binding: &FieldBinding, field: &Field)
     value
 }
 
-fn patient_value(reading: &mut Reading<'_>, binding: &FieldBinding, field: &Field, source: &mut Source) -> FieldValue {
+fn patient_value(
+    reading: &mut Reading<'_>,
+    binding: &FieldBinding,
+    field: &Field,
+    source: &mut Source,
+) -> FieldValue {
     let Some(raw) = &reading.group.patient else {
         source.absent = Some("no Patient resource".to_owned());
         return FieldValue::Missing;
@@ -229,12 +274,21 @@ fn patient_value(reading: &mut Reading<'_>, binding: &FieldBinding, field: &Fiel
     let patient = match Patient::deserialize(&raw.value) {
         Ok(p) => p,
         Err(e) => {
-            reading.error(&binding.field, format!("{} cannot be read: {e}", raw.name()));
+            reading.error(
+                &binding.field,
+                format!("{} cannot be read: {e}", raw.name()),
+            );
             return FieldValue::Missing;
         }
     };
     if patient.modifier_extension.is_some() {
-        reading.error(&binding.field, format!("{} has a modifierExtension, which may change its meaning: not read", raw.name()));
+        reading.error(
+            &binding.field,
+            format!(
+                "{} has a modifierExtension, which may change its meaning: not read",
+                raw.name()
+            ),
+        );
         return FieldValue::Missing;
     }
     let result = match &binding.source {
@@ -243,16 +297,20 @@ fn patient_value(reading: &mut Reading<'_>, binding: &FieldBinding, field: &Fiel
                 source.absent = Some(format!("{} has no birthDate", raw.name()));
                 return FieldValue::Missing;
             }
-            Some(text) => crate::records::date(text).map_err(|e| format!("{}: birthDate {e}", raw.name())),
+            Some(text) => {
+                crate::records::date(text).map_err(|e| format!("{}: birthDate {e}", raw.name()))
+            }
         },
         Bound::Gender => match (&patient.gender, &field.ty) {
             (None, _) => {
                 source.absent = Some(format!("{} has no gender", raw.name()));
                 return FieldValue::Missing;
             }
-            (Some(gender), crate::schema::FieldType::OneOf(members)) => crate::records::member(gender, members)
-                .map(FieldValue::Member)
-                .map_err(|e| format!("{}: gender {e}", raw.name())),
+            (Some(gender), crate::schema::FieldType::OneOf(members)) => {
+                crate::records::member(gender, members)
+                    .map(FieldValue::Member)
+                    .map_err(|e| format!("{}: gender {e}", raw.name()))
+            }
             _ => return FieldValue::Missing,
         },
         _ => match (patient.deceased_boolean, &patient.deceased_date_time) {
@@ -273,21 +331,33 @@ fn patient_value(reading: &mut Reading<'_>, binding: &FieldBinding, field: &Fiel
 
 /// Whether `parsed` is one of `select`'s resources as far as type, code
 /// and status go (not its date).
-pub(super) fn chosen(parsed: &Parsed<'_>, group: &PatientResources, select: &Selection, codes: &CodeSet) -> bool {
+pub(super) fn chosen(
+    parsed: &Parsed<'_>,
+    group: &PatientResources,
+    select: &Selection,
+    codes: &CodeSet,
+) -> bool {
     if !select.resources.contains(&parsed.kind) {
         return false;
     }
     let status_ok = match parsed.kind {
         Resource::Condition => {
-            let clinical = parsed.res.clinical_status.as_ref().and_then(|c| c.codes().next().map(|(_, code)| code.to_owned()));
-            let verification_bad = parsed
+            let clinical = parsed
                 .res
-                .verification_status
+                .clinical_status
                 .as_ref()
-                .is_some_and(|v| v.codes().any(|(_, c)| c == "refuted" || c == "entered-in-error"));
+                .and_then(|c| c.codes().next().map(|(_, code)| code.to_owned()));
+            let verification_bad = parsed.res.verification_status.as_ref().is_some_and(|v| {
+                v.codes()
+                    .any(|(_, c)| c == "refuted" || c == "entered-in-error")
+            });
             !verification_bad && clinical.is_some_and(|c| select.accepts(parsed.kind, &c))
         }
-        _ => parsed.res.status.as_deref().is_some_and(|s| select.accepts(parsed.kind, s)),
+        _ => parsed
+            .res
+            .status
+            .as_deref()
+            .is_some_and(|s| select.accepts(parsed.kind, s)),
     };
     if !status_ok {
         return false;
@@ -318,7 +388,10 @@ pub(super) fn window_text(select: &Selection, index: Date) -> String {
                 DurationUnit::Days => "days",
                 DurationUnit::Hours => "hours",
             };
-            format!("within {} {unit} before {index}", crate::eval::format_number(d.amount))
+            format!(
+                "within {} {unit} before {index}",
+                crate::eval::format_number(d.amount)
+            )
         }
         None => format!("on or before {index}"),
     }

@@ -157,7 +157,10 @@ impl std::fmt::Display for Problem {
         write!(f, "{}: {}", self.resource, self.reason)?;
         match &self.origin {
             Some(Origin { file, place }) if !self.resource.contains(" line ") => {
-                let file = file.file_name().unwrap_or(file.as_os_str()).to_string_lossy();
+                let file = file
+                    .file_name()
+                    .unwrap_or(file.as_os_str())
+                    .to_string_lossy();
                 match place {
                     Place::Entry(n) => write!(f, " ({file}, entry {n})"),
                     Place::Line(n) => write!(f, " ({file} line {n})"),
@@ -311,10 +314,7 @@ fn patient_id(reference: &str) -> Option<&str> {
 
 /// The `medicationReference.reference` of a resource, if any.
 fn medication_reference(value: &serde_json::Value) -> Option<&str> {
-    value
-        .get("medicationReference")?
-        .get("reference")?
-        .as_str()
+    value.get("medicationReference")?.get("reference")?.as_str()
 }
 
 /// The `subject.reference`, else `patient.reference`, of a resource.

@@ -5,6 +5,7 @@ use super::model::{Quantity, ReferenceRange, Values};
 use super::patient::{Parsed, Reading, chosen, window_start, window_text};
 use crate::check::{CodeSet, FieldBinding, Resource, Selection};
 use crate::schema::{Field, FieldType, FieldValue, Source};
+use crate::semantics::Censor;
 
 const UCUM: &str = "http://unitsofmeasure.org";
 
@@ -57,7 +58,11 @@ fn pick<'p>(
             .map(|r| r.as_str())
             .collect::<Vec<_>>()
             .join(" or ");
-        let mut absent = format!("no {kind} with {} {}", codes.describe(), window_text(select, reading.index));
+        let mut absent = format!(
+            "no {kind} with {} {}",
+            codes.describe(),
+            window_text(select, reading.index)
+        );
         if let Some(old) = older.and_then(|o| Some((o.name(), o.when.as_ref()?.date))) {
             absent.push_str(&format!(" (the latest, {} of {}, is older)", old.0, old.1));
         }
@@ -67,7 +72,11 @@ fn pick<'p>(
 }
 
 fn issued(p: &Parsed<'_>) -> Option<jiff::Timestamp> {
-    p.res.issued.as_deref().and_then(|t| super::date::parse(t).ok()).map(|w| w.instant)
+    p.res
+        .issued
+        .as_deref()
+        .and_then(|t| super::date::parse(t).ok())
+        .map(|w| w.instant)
 }
 
 /// The value of the latest chosen Observation (or its component).
@@ -99,12 +108,22 @@ fn describe(p: &Parsed<'_>, reading: &Reading<'_>, select: &Selection, source: &
     let code = p.code(reading.group).and_then(|c| {
         c.codes()
             .find(|(s, k)| select.codes.any || select.codes.matches(s, k))
-            .map(|(s, k)| crate::check::Code { system: s.to_owned(), code: k.to_owned(), prefix: false }.describe())
+            .map(|(s, k)| {
+                crate::check::Code {
+                    system: s.to_owned(),
+                    code: k.to_owned(),
+                    prefix: false,
+                }
+                .describe()
+            })
     });
     source.code = code;
 }
 
-#[expect(clippy::too_many_arguments, reason = "one call site, each argument a different part of the binding")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site, each argument a different part of the binding"
+)]
 fn observed(
     reading: &mut Reading<'_>,
     binding: &FieldBinding,
@@ -118,15 +137,16 @@ fn observed(
     let name = p.name();
     let (element, ranges): (&Values, &[ReferenceRange]) = match &select.component {
         Some(codes) => {
-            let component = p
-                .res
-                .component
-                .iter()
-                .find(|c| c.code.as_ref().is_some_and(|k| k.codes().any(|(s, c)| codes.matches(s, c))));
+            let component = p.res.component.iter().find(|c| {
+                c.code
+                    .as_ref()
+                    .is_some_and(|k| k.codes().any(|(s, c)| codes.matches(s, c)))
+            });
             match component {
                 Some(c) => (&c.value, &c.reference_range),
                 None => {
-                    source.absent = Some(format!("{name} has no component with {}", codes.describe()));
+                    source.absent =
+                        Some(format!("{name} has no component with {}", codes.describe()));
                     return FieldValue::Missing;
                 }
             }
@@ -134,23 +154,34 @@ fn observed(
         None => (&p.res.value, &p.res.reference_range),
     };
     if let Some(reason) = &element.data_absent_reason {
-        let why = reason.codes().next().map_or("no reason given".to_owned(), |(_, c)| c.to_owned());
+        let why = reason
+            .codes()
+            .next()
+            .map_or("no reason given".to_owned(), |(_, c)| c.to_owned());
         source.absent = Some(format!("{name} has no value ({why})"));
         return FieldValue::Missing;
     }
     let result = match &field.ty {
         FieldType::Quantity { unit, .. } => match &element.value_quantity {
-            Some(q) => quantity(reading, binding, field, unit, q, ranges, fallback, &name, source),
+            Some(q) => quantity(
+                reading, binding, field, unit, q, ranges, fallback, &name, source,
+            ),
             None => Err(wrong_value(&name, element, "valueQuantity")),
         },
-        FieldType::Integer { min, max } => match (&element.value_integer, &element.value_quantity) {
-            #[expect(clippy::cast_precision_loss, reason = "checked against 2^53 by `integer`")]
-            (Some(i), _) => crate::records::integer(*i as f64, *min, *max),
-            (None, Some(q)) => ucum_of(q, &name).and_then(|(v, code)| {
-                crate::records::integer_from_ucum(v, code).and_then(|v| crate::records::integer(v, *min, *max))
-            }),
-            _ => Err(wrong_value(&name, element, "valueInteger")),
-        },
+        FieldType::Integer { min, max } => {
+            match (&element.value_integer, &element.value_quantity) {
+                #[expect(
+                    clippy::cast_precision_loss,
+                    reason = "checked against 2^53 by `integer`"
+                )]
+                (Some(i), _) => crate::records::integer(*i as f64, *min, *max),
+                (None, Some(q)) => ucum_of(q, &name).and_then(|(v, code)| {
+                    crate::records::integer_from_ucum(v, code)
+                        .and_then(|v| crate::records::integer(v, *min, *max))
+                }),
+                _ => Err(wrong_value(&name, element, "valueInteger")),
+            }
+        }
         FieldType::Number => match (&element.value_integer, &element.value_quantity) {
             #[expect(clippy::cast_precision_loss, reason = "a number field holds an f64")]
             (Some(i), _) => crate::records::number(*i as f64),
@@ -201,18 +232,28 @@ fn wrong_value(name: &str, element: &Values, wanted: &str) -> String {
 /// The value and UCUM code of a quantity that claims UCUM; anything else
 /// is refused, never guessed from its display text.
 fn ucum_of<'q>(q: &'q Quantity, name: &str) -> Result<(f64, &'q str), String> {
+    if let (Some(comparator), Some(value)) = (&q.comparator, q.value) {
+        let unit_text = q.unit.as_deref().unwrap_or_default();
+        return Err(format!(
+            "{name}: the value is censored (`{comparator}{value} {unit_text}`), which only a quantity field's comparisons can use"
+        ));
+    }
+    ucum_parts(q, name)
+}
+
+/// [`ucum_of`] for a value that may be censored: the comparator is the
+/// caller's to read.
+fn ucum_parts<'q>(q: &'q Quantity, name: &str) -> Result<(f64, &'q str), String> {
     let unit_text = q.unit.as_deref().unwrap_or_default();
     let Some(value) = q.value else {
         return Err(format!("{name}: valueQuantity has no value"));
     };
-    if let Some(comparator) = &q.comparator {
-        return Err(format!(
-            "{name}: the value is censored (`{comparator}{value} {unit_text}`), which rulec does not compare yet"
-        ));
-    }
     match (q.system.as_deref(), q.code.as_deref()) {
         (Some(UCUM), Some(code)) => Ok((value, code)),
-        (Some(UCUM), None) => Err(format!("{name}: valueQuantity has no UCUM code (unit text `{}`)", crate::records::show(unit_text))),
+        (Some(UCUM), None) => Err(format!(
+            "{name}: valueQuantity has no UCUM code (unit text `{}`)",
+            crate::records::show(unit_text)
+        )),
         (Some(other), _) => Err(format!(
             "{name}: valueQuantity's unit is coded in `{}`, not UCUM (http://unitsofmeasure.org)",
             crate::records::show(other)
@@ -236,15 +277,37 @@ fn quantity(
     name: &str,
     source: &mut Source,
 ) -> Result<FieldValue, String> {
-    let (value, code) = ucum_of(q, name)?;
-    let normal_range = matches!(field.ty, FieldType::Quantity { normal_range: true, .. });
+    let (value, code) = ucum_parts(q, name)?;
+    let censor = match q.comparator.as_deref() {
+        None => None,
+        Some(c) => match Censor::from_comparator(c) {
+            Some(censor) => Some(censor),
+            None => {
+                return Err(format!(
+                    "{name}: comparator `{}` is not a bound (`<`, `<=`, `>`, `>=`)",
+                    crate::records::show(c)
+                ));
+            }
+        },
+    };
+    let normal_range = matches!(
+        field.ty,
+        FieldType::Quantity {
+            normal_range: true,
+            ..
+        }
+    );
     let mut low = None;
     let mut high = None;
     if normal_range {
         let usable: Vec<&ReferenceRange> = ranges
             .iter()
             .filter(|r| r.applies_to.is_none() && r.age.is_none())
-            .filter(|r| r.kind.as_ref().is_none_or(|k| k.codes().any(|(_, c)| c == "normal")))
+            .filter(|r| {
+                r.kind
+                    .as_ref()
+                    .is_none_or(|k| k.codes().any(|(_, c)| c == "normal"))
+            })
             .collect();
         match usable.as_slice() {
             [] => {}
@@ -269,12 +332,33 @@ fn quantity(
         }
     }
     let mut from_binding = false;
-    if normal_range && low.is_none() && high.is_none()
+    if normal_range
+        && low.is_none()
+        && high.is_none()
         && let Some((l, h)) = fallback
     {
         low = Some((l, unit.ucum().to_owned()));
         high = Some((h, unit.ucum().to_owned()));
         from_binding = true;
+    }
+    if let Some(censor) = censor {
+        // Held beside the record's value, which reads as missing.
+        let censored = crate::records::censored_from_ucum(
+            field,
+            censor,
+            value,
+            code,
+            low.as_ref().map(|(v, c)| (*v, c.as_str())),
+            high.as_ref().map(|(v, c)| (*v, c.as_str())),
+        )
+        .map_err(|e| format!("{name}: {e}"))?;
+        source.original = Some(format!("{}{value} {code}", censor.as_str()));
+        source.note = Some(
+            "censored: compared only where every value beyond the bound gives the same answer"
+                .to_owned(),
+        );
+        reading.censored = Some(censored);
+        return Ok(FieldValue::Missing);
     }
     let converted = crate::records::from_ucum(
         field,
@@ -299,17 +383,33 @@ fn quantity(
 }
 
 /// The member (or `1`/`0` for a bool) whose codes a coded value has.
-fn coded(concept: &super::model::Concept, values: &[(u32, CodeSet)], name: &str, source: &mut Source) -> Result<u32, String> {
+fn coded(
+    concept: &super::model::Concept,
+    values: &[(u32, CodeSet)],
+    name: &str,
+    source: &mut Source,
+) -> Result<u32, String> {
     for (member, codes) in values {
         if let Some((s, c)) = concept.codes().find(|(s, c)| codes.matches(s, c)) {
-            source.original = Some(crate::check::Code { system: s.to_owned(), code: c.to_owned(), prefix: false }.describe());
+            source.original = Some(
+                crate::check::Code {
+                    system: s.to_owned(),
+                    code: c.to_owned(),
+                    prefix: false,
+                }
+                .describe(),
+            );
             return Ok(*member);
         }
     }
     let found: Vec<String> = concept.codes().map(|(s, c)| format!("{s}|{c}")).collect();
     Err(format!(
         "{name}: the coded value ({}) matches none of the binding's codes",
-        if found.is_empty() { "no coding".to_owned() } else { found.join(", ") }
+        if found.is_empty() {
+            "no coding".to_owned()
+        } else {
+            found.join(", ")
+        }
     ))
 }
 
@@ -356,11 +456,17 @@ fn members_of(
                     from.push(p.name());
                 }
                 Some(false) => from.push(p.name()),
-                None => reading.error(&binding.field, wrong_value(&p.name(), &p.res.value, "valueBoolean")),
+                None => reading.error(
+                    &binding.field,
+                    wrong_value(&p.name(), &p.res.value, "valueBoolean"),
+                ),
             }
         }
         if !any {
-            source.absent = Some(format!("no Observation for any member {}", window_text(select, reading.index)));
+            source.absent = Some(format!(
+                "no Observation for any member {}",
+                window_text(select, reading.index)
+            ));
             return FieldValue::Missing;
         }
     } else {
@@ -370,10 +476,21 @@ fn members_of(
         }
         let start = window_start(select, reading.index);
         for p in parsed {
-            if !chosen(p, reading.group, select, &CodeSet { codes: Vec::new(), any: true }) {
+            if !chosen(
+                p,
+                reading.group,
+                select,
+                &CodeSet {
+                    codes: Vec::new(),
+                    any: true,
+                },
+            ) {
                 continue;
             }
-            let dated_ok = p.when.as_ref().is_none_or(|w| w.date <= reading.index && start.is_none_or(|s| w.date >= s));
+            let dated_ok = p
+                .when
+                .as_ref()
+                .is_none_or(|w| w.date <= reading.index && start.is_none_or(|s| w.date >= s));
             if !dated_ok {
                 continue;
             }
@@ -382,7 +499,9 @@ fn members_of(
             };
             for (member, codes) in members {
                 if code.codes().any(|(s, c)| codes.matches(s, c)) && select.codes.any
-                    || code.codes().any(|(s, c)| codes.matches(s, c) && select.codes.matches(s, c))
+                    || code
+                        .codes()
+                        .any(|(s, c)| codes.matches(s, c) && select.codes.matches(s, c))
                 {
                     if !present.contains(member) {
                         present.push(*member);

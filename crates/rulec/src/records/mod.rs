@@ -113,7 +113,7 @@ pub use self::bind::{
 pub use self::csv::{CsvError, CsvRecords, MAX_CSV_CELL, MAX_CSV_COLUMNS, MAX_CSV_ROW, from_csv};
 pub use self::json::{from_json, from_json_str};
 pub use self::rust::{FieldError, RecordBuilder, ToRecord};
-pub(crate) use self::ucum::{from_ucum, integer_from_ucum};
+pub(crate) use self::ucum::{censored_from_ucum, from_ucum, integer_from_ucum};
 pub use self::verdict::{CriterionJson, ErrorJson, VerdictJson, verdict_json};
 
 /// The field a [`DataError`] names when the whole record could not be read
@@ -614,7 +614,11 @@ fn too_large_to_be_exact(shown: &str) -> Reason {
 }
 
 /// A whole number within the declared bounds.
-pub(crate) fn integer(value: f64, min: Option<i64>, max: Option<i64>) -> Result<FieldValue, Reason> {
+pub(crate) fn integer(
+    value: f64,
+    min: Option<i64>,
+    max: Option<i64>,
+) -> Result<FieldValue, Reason> {
     if !value.is_finite() || value.fract() != 0.0 {
         return Err(format!("{value} is not a whole number"));
     }

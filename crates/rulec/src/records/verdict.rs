@@ -7,8 +7,8 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::DataError;
-use crate::schema::Source;
 use crate::eval::{Explained, Verdict};
+use crate::schema::Source;
 
 /// A verdict in the stable JSON format of `docs/verdicts.md`; serialize it
 /// with `serde_json` (keys in this order).

@@ -31,7 +31,7 @@ pub(crate) use layout::{
     CodeWord, FirstFlags, FlagBits, KnownWord, Lane, Layout, NumberWord, WordOf,
 };
 pub(crate) use record::Members;
-pub use record::{FieldValue, Record, WrongKind};
+pub use record::{CensoredValue, FieldValue, Record, WrongKind};
 pub use source::Source;
 
 use crate::syntax::Span;

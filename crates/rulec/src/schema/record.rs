@@ -10,6 +10,7 @@ use super::layout::{
     ABSENT, FirstFlags, Lane, Layout, MASK_MEMBERS, NO_NUMBER, pack_date, unpack_date,
 };
 use super::{FieldType, Schema, Slot};
+use crate::semantics::Censored;
 
 /// The value of one field in a record.
 #[derive(Clone, Debug, PartialEq)]
@@ -74,6 +75,23 @@ pub struct Record {
     words: Box<[u64]>,
     /// Text, lists and sets of more than 63 members.
     others: Vec<FieldValue>,
+    /// Quantities known only as beyond a bound, by slot (their words say
+    /// missing, so every path that does not know them finds them
+    /// unknown); `true` in `nested` when a list element holds one.
+    censored: Vec<(Slot, CensoredValue)>,
+    nested: bool,
+}
+
+/// A quantity known only as beyond a bound (a censored result, `<0.5
+/// mg/dL`), in the field's unit, with the record's normal range.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CensoredValue {
+    /// The side and the bound.
+    pub censored: Censored,
+    /// Lower limit of normal, if the record gives it.
+    pub low: Option<f64>,
+    /// Upper limit of normal, if the record gives it.
+    pub high: Option<f64>,
 }
 
 /// The members of a `set of` field, as a record holds them.
@@ -106,7 +124,83 @@ impl Record {
             words: layout.empty().into(),
             others: vec![FieldValue::Missing; layout.others()],
             layout,
+            censored: Vec::new(),
+            nested: false,
         }
+    }
+
+    /// Sets the quantity field `name` to a censored value: its value reads
+    /// as missing everywhere but where a comparison with a number can be
+    /// decided for every value of the interval (docs/fhir.md, "Censored
+    /// values").
+    ///
+    /// ```
+    /// use rulec::eval::{Status, evaluate};
+    /// use rulec::schema::{CensoredValue, Record};
+    /// use rulec::semantics::{Censor, Censored};
+    ///
+    /// let file = rulec::syntax::parse("fields { crp: mg/L }\nexclusion { inflamed: crp > 10 mg/L }")?;
+    /// let program = rulec::check::check(&file, &rulec::check::NoImports).program.ok_or("no program")?;
+    /// let mut record = Record::new(&program.schema);
+    /// let below = Censored { censor: Censor::Below, bound: 5.0 };
+    /// record.set_censored("crp", CensoredValue { censored: below, low: None, high: None })?;
+    /// assert_eq!(evaluate(&program, &record, jiff::civil::date(2026, 1, 15)).status(), Status::Eligible);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`WrongKind`] for a field that is not a quantity, a bound that is
+    /// not finite, or a range the field does not take.
+    pub fn set_censored(&mut self, name: &str, value: CensoredValue) -> Result<(), WrongKind> {
+        let Some(slot) = self.layout.slot_of(name) else {
+            return Err(WrongKind {
+                field: name.to_owned(),
+                expected: "nothing: no such field is declared",
+                found: "a value",
+            });
+        };
+        self.set_censored_slot(slot, value)
+    }
+
+    /// [`Record::set_censored`] by slot.
+    pub(crate) fn set_censored_slot(
+        &mut self,
+        slot: Slot,
+        value: CensoredValue,
+    ) -> Result<(), WrongKind> {
+        // The quantity's own checks, on its bound.
+        self.set_slot(
+            slot,
+            FieldValue::Quantity {
+                value: value.censored.bound,
+                low: value.low,
+                high: value.high,
+            },
+        )?;
+        self.set_slot(slot, FieldValue::Missing)?;
+        self.censored.push((slot, value));
+        Ok(())
+    }
+
+    /// The censored value at `slot`, if it holds one.
+    #[must_use]
+    pub fn censored(&self, slot: Slot) -> Option<&CensoredValue> {
+        if self.censored.is_empty() {
+            return None;
+        }
+        self.censored
+            .iter()
+            .find(|(s, _)| *s == slot)
+            .map(|(_, v)| v)
+    }
+
+    /// Whether the record, or an element of one of its lists, holds a
+    /// censored value: the compiled closures leave such a record to the
+    /// reference evaluator, where censored comparisons are decided.
+    #[must_use]
+    pub fn has_censored(&self) -> bool {
+        !self.censored.is_empty() || self.nested
     }
 
     /// The fingerprint of the schema this record was built for.
@@ -482,6 +576,12 @@ impl Record {
             (ty, _) => Err(wrong(kind_of(ty), value.kind_words())),
         };
         fits?;
+        if !self.censored.is_empty() {
+            self.censored.retain(|(s, _)| *s != slot);
+        }
+        if let FieldValue::List(records) = &value {
+            self.nested |= records.iter().any(Record::has_censored);
+        }
         self.store(slot, value);
         Ok(())
     }
@@ -492,15 +592,17 @@ impl PartialEq for Record {
         self.layout.fingerprint == other.layout.fingerprint
             && self.words == other.words
             && self.others == other.others
+            && self.censored == other.censored
     }
 }
 
 impl fmt::Debug for Record {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let slots = (0..self.layout.len()).filter_map(|i| u32::try_from(i).ok());
-        f.debug_list()
-            .entries(slots.map(|i| self.get(Slot(i))))
-            .finish()
+        let mut list = f.debug_list();
+        list.entries(slots.map(|i| self.get(Slot(i))));
+        list.entries(self.censored.iter());
+        list.finish()
     }
 }
 

@@ -27,12 +27,14 @@
 //! ```
 
 mod calendar;
+mod censored;
 mod compare;
 mod members;
 mod truth;
 
 pub use calendar::whole_units;
 pub(crate) use calendar::{whole_days, whole_hours, whole_months, whole_weeks, whole_years};
+pub use censored::{Censor, Censored};
 pub use compare::{TIE, Ties, flip, holds};
 pub(crate) use compare::{eq, ge, gt, le, lt, ne, tied_with};
 pub use members::{has_members, is_member};

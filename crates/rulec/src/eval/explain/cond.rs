@@ -273,7 +273,7 @@ impl<'p, 'r> Explainer<'p, 'r> {
                 _ => missing(self, field),
             },
             Cond::Known { field, .. } => match self.walker.value(*field).as_ref() {
-                FieldValue::Missing => {
+                FieldValue::Missing if self.walker.censored_value(*field).is_none() => {
                     format!("{} is missing{}", self.name(*field), self.absent(*field))
                 }
                 _ => format!("{} is known", self.name(*field)),

@@ -109,6 +109,9 @@ impl Explainer<'_, '_> {
         };
         let unit = self.unit_of(lhs).or_else(|| self.unit_of(rhs));
         let unit = unit.as_deref();
+        if let Some(text) = self.compare_censored(truth, op, lhs, rhs, unit) {
+            return text;
+        }
         let (Some(a), Some(b)) = (self.walker.num(lhs), self.walker.num(rhs)) else {
             let mut reasons = self.why_num(lhs);
             push_unique(&mut reasons, self.why_num(rhs));
@@ -164,6 +167,47 @@ impl Explainer<'_, '_> {
             return format!("{left} {verb} {right}{margin}");
         }
         format!("{left} {verb} {right}{}", margin(op, holds, a, b, unit))
+    }
+
+    /// A comparison with a censored value: `creatinine <44 umol/L (…) <
+    /// 220 umol/L whatever its exact value`, or why it may go either way.
+    fn compare_censored(
+        &mut self,
+        truth: Truth,
+        op: CompareOp,
+        lhs: &Num,
+        rhs: &Num,
+        unit: Option<&str>,
+    ) -> Option<String> {
+        let (op, other, (field, censored)) = match self.walker.censored(lhs) {
+            Some(c) => (op, rhs, c),
+            None => (mirror(op), lhs, self.walker.censored(rhs)?),
+        };
+        let value = format!(
+            "{} {}{}{}",
+            self.name(field),
+            censored.censor.as_str(),
+            self.qty(censored.bound, unit),
+            self.from(field)
+        );
+        let Some(k) = self.walker.num(other) else {
+            let reasons = self.why_num(other);
+            return Some(format!(
+                "{value} is censored, and {}: unknown",
+                join_and(&reasons)
+            ));
+        };
+        let right = self.num_text(other, k, unit);
+        let symbol = op.as_str();
+        Some(match truth {
+            Truth::True => format!("{value} {symbol} {right} whatever its exact value"),
+            Truth::False => format!("{value} is not {symbol} {right} whatever its exact value"),
+            Truth::Unknown => {
+                format!(
+                    "{value} may or may not be {symbol} {right}: its exact value would decide, unknown"
+                )
+            }
+        })
     }
 
     /// A define's value `raw` (in the unit its expression produces) in the
@@ -529,7 +573,17 @@ impl Explainer<'_, '_> {
     }
 
     fn missing(&self, f: FieldRef) -> String {
-        format!("{} is missing{}", self.name(f), self.absent(f))
+        match self.walker.censored_value(f) {
+            Some(c) => format!(
+                "{} is censored ({}{}{}), which only a comparison with a number can use",
+                self.name(f),
+                c.censored.censor.as_str(),
+                format_number(c.censored.bound),
+                self.field_unit(f)
+                    .map_or_else(String::new, |u| format!(" {u}"))
+            ),
+            None => format!("{} is missing{}", self.name(f), self.absent(f)),
+        }
     }
 
     pub(super) fn num_names(&self, n: &Num, names: &mut Vec<String>) {

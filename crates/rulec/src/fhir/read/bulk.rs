@@ -193,17 +193,15 @@ impl Indexer {
                 None => self.note(None, name, "no resourceType".to_owned(), place()),
                 Some("Patient") => self.patient(read.id.as_deref(), loc, name, place()),
                 Some("Medication") => match read.id {
-                    Some(id) => {
-                        match self.medications.entry(format!("Medication/{id}")) {
-                            Entry::Occupied(_) => {
-                                let reason = "a second Medication with this id: ignored";
-                                self.note(None, name, reason.to_owned(), place());
-                            }
-                            Entry::Vacant(slot) => {
-                                slot.insert(loc);
-                            }
+                    Some(id) => match self.medications.entry(format!("Medication/{id}")) {
+                        Entry::Occupied(_) => {
+                            let reason = "a second Medication with this id: ignored";
+                            self.note(None, name, reason.to_owned(), place());
                         }
-                    }
+                        Entry::Vacant(slot) => {
+                            slot.insert(loc);
+                        }
+                    },
                     None => {
                         let reason = "a Medication without id, which nothing can name".to_owned();
                         self.note(None, name, reason, place());
@@ -418,22 +416,29 @@ impl Patients<'_> {
 
     /// Reads and parses the line at `loc`.
     fn read(&mut self, loc: Loc) -> Result<Raw, Problem> {
-        let file = self.bulk.files.get(loc.file as usize).cloned().unwrap_or_else(|| {
-            Arc::from(Path::new(""))
-        });
+        let file = self
+            .bulk
+            .files
+            .get(loc.file as usize)
+            .cloned()
+            .unwrap_or_else(|| Arc::from(Path::new("")));
         let origin = Origin {
             file: Arc::clone(&file),
             place: Place::Line(loc.line as usize),
         };
         let problem = |reason: String| {
-            let name = file.file_name().unwrap_or(file.as_os_str()).to_string_lossy();
+            let name = file
+                .file_name()
+                .unwrap_or(file.as_os_str())
+                .to_string_lossy();
             Problem {
                 resource: format!("{name} line {}", loc.line),
                 reason,
                 origin: Some(origin.clone()),
             }
         };
-        self.fill(&file, loc).map_err(|e| problem(format!("cannot read it again: {e}")))?;
+        self.fill(&file, loc)
+            .map_err(|e| problem(format!("cannot read it again: {e}")))?;
         let value: serde_json::Value = serde_json::from_slice(&self.buf)
             .map_err(|e| problem(format!("not a FHIR resource: {e}")))?;
         let resource_type = value
@@ -441,7 +446,10 @@ impl Patients<'_> {
             .and_then(serde_json::Value::as_str)
             .ok_or_else(|| problem("no resourceType (has the file changed?)".to_owned()))?
             .to_owned();
-        let id = value.get("id").and_then(serde_json::Value::as_str).map(str::to_owned);
+        let id = value
+            .get("id")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
         Ok(Raw {
             resource_type,
             id,
@@ -466,7 +474,9 @@ impl Patients<'_> {
         self.buf.clear();
         let read = handle.take(u64::from(loc.len)).read_to_end(&mut self.buf)?;
         if read != loc.len as usize {
-            return Err(std::io::Error::other("the file is shorter than when first read"));
+            return Err(std::io::Error::other(
+                "the file is shorter than when first read",
+            ));
         }
         Ok(())
     }

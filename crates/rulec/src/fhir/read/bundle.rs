@@ -122,7 +122,10 @@ impl Reader {
                 });
                 continue;
             };
-            let id = resource.get("id").and_then(Value::as_str).map(str::to_owned);
+            let id = resource
+                .get("id")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
             self.raws.push(Raw {
                 resource_type,
                 id,
@@ -145,11 +148,13 @@ impl Reader {
             if raw.resource_type != "Patient" {
                 continue;
             }
-            let first = raw.id.as_ref().and_then(|id| {
-                resolver.by_tail.get(&format!("Patient/{id}")).copied()
-            });
+            let first = raw
+                .id
+                .as_ref()
+                .and_then(|id| resolver.by_tail.get(&format!("Patient/{id}")).copied());
             if first.is_some_and(|first| first != n) {
-                self.loose.push(problem(raw, "a second Patient with this id: ignored"));
+                self.loose
+                    .push(problem(raw, "a second Patient with this id: ignored"));
                 continue;
             }
             group_of_entry.insert(n, groups.len());
@@ -167,8 +172,8 @@ impl Reader {
                 match self.subject(raw, &resolver, &group_of_entry) {
                     Ok(Some(g)) => Dest::Resource(g),
                     Ok(None) => {
-                        let Some(id) = super::subject_reference(&raw.value)
-                            .and_then(super::patient_id)
+                        let Some(id) =
+                            super::subject_reference(&raw.value).and_then(super::patient_id)
                         else {
                             dests.push(Dest::Dropped);
                             continue;
@@ -250,7 +255,9 @@ impl Reader {
         group_of_entry: &HashMap<usize, usize>,
     ) -> Result<Option<usize>, String> {
         let Some(reference) = super::subject_reference(&raw.value) else {
-            let has = ["subject", "patient"].iter().any(|k| raw.value.get(k).is_some());
+            let has = ["subject", "patient"]
+                .iter()
+                .any(|k| raw.value.get(k).is_some());
             return Err(if has {
                 "its subject has no reference".to_owned()
             } else {
@@ -266,7 +273,9 @@ impl Reader {
                 }
             },
             None if super::patient_id(reference).is_some() => Ok(None),
-            None => Err(format!("its subject {reference} names nothing in the Bundle")),
+            None => Err(format!(
+                "its subject {reference} names nothing in the Bundle"
+            )),
         }
     }
 
@@ -287,9 +296,11 @@ impl Reader {
         if reference.starts_with('#') {
             return;
         }
-        let found = resolver
-            .resolve(reference)
-            .filter(|&n| self.raws.get(n).is_some_and(|m| m.resource_type == "Medication"));
+        let found = resolver.resolve(reference).filter(|&n| {
+            self.raws
+                .get(n)
+                .is_some_and(|m| m.resource_type == "Medication")
+        });
         match (found, wanted.get_mut(g)) {
             (Some(n), Some(wanted)) => {
                 if !wanted.contains(&n) {
@@ -298,8 +309,9 @@ impl Reader {
             }
             (None, _) => {
                 if let Some(group) = groups.get_mut(g) {
-                    let reason =
-                        format!("its medicationReference {reference} names no Medication in the Bundle");
+                    let reason = format!(
+                        "its medicationReference {reference} names no Medication in the Bundle"
+                    );
                     group.problems.push(problem(raw, &reason));
                 }
             }

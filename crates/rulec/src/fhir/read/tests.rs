@@ -28,9 +28,15 @@ fn reasons(group: &PatientResources) -> Vec<String> {
 #[test]
 fn references_by_type_and_id() {
     assert_eq!(type_and_id("Patient/1"), Some(("Patient", "1")));
-    assert_eq!(type_and_id(" http://h/fhir/Patient/1 "), Some(("Patient", "1")));
+    assert_eq!(
+        type_and_id(" http://h/fhir/Patient/1 "),
+        Some(("Patient", "1"))
+    );
     assert_eq!(type_and_id("Patient/1/_history/3"), Some(("Patient", "1")));
-    assert_eq!(type_and_id("http://h/Patient/1?x=y"), Some(("Patient", "1")));
+    assert_eq!(
+        type_and_id("http://h/Patient/1?x=y"),
+        Some(("Patient", "1"))
+    );
     assert_eq!(type_and_id("urn:uuid:1234"), None);
     assert_eq!(type_and_id("#med"), None);
     assert_eq!(type_and_id("patient/1"), None);
@@ -81,11 +87,16 @@ fn bundle_by_urn_uuid_with_a_medication() {
     assert_eq!(p.contained_in[0].name(), "Medication/m1");
     assert_eq!(p.resolve("urn:uuid:m1").unwrap().name(), "Medication/m1");
     assert_eq!(p.resolve("Medication/m1").unwrap().name(), "Medication/m1");
-    assert_eq!(p.resolve("urn:uuid:o1").unwrap().full_url.as_deref(), Some("urn:uuid:o1"));
+    assert_eq!(
+        p.resolve("urn:uuid:o1").unwrap().full_url.as_deref(),
+        Some("urn:uuid:o1")
+    );
     assert_eq!(
         reasons(p),
-        ["MedicationRequest/r3: its medicationReference urn:uuid:gone names no Medication in the \
-          Bundle (test.json, entry 6)"]
+        [
+            "MedicationRequest/r3: its medicationReference urn:uuid:gone names no Medication in the \
+          Bundle (test.json, entry 6)"
+        ]
     );
 }
 
@@ -113,15 +124,22 @@ fn bundle_by_relative_and_absolute_references() {
     assert_eq!(groups.len(), 2);
     assert_eq!(
         names(&groups[0]),
-        ["Composition/c", "Observation", "Condition/c1", "AllergyIntolerance/a1"]
+        [
+            "Composition/c",
+            "Observation",
+            "Condition/c1",
+            "AllergyIntolerance/a1"
+        ]
     );
     assert_eq!(groups[1].id, None);
     assert!(groups[1].patient.is_some());
     assert_eq!(names(&groups[1]), ["Observation/o2"]);
     assert_eq!(
         reasons(&groups[0]),
-        ["Observation/o3: its subject urn:uuid:whatever names nothing in the Bundle \
-          (test.json, entry 8)"]
+        [
+            "Observation/o3: its subject urn:uuid:whatever names nothing in the Bundle \
+          (test.json, entry 8)"
+        ]
     );
     assert!(groups[1].problems.is_empty());
 }
@@ -141,7 +159,10 @@ fn bundle_with_several_patients_and_entries_without_resource() {
             {"resource": {"resourceType": "Observation", "id": "oc", "subject": {"reference": "Patient/c"}}}
         ]
     }));
-    let ids: Vec<_> = groups.iter().map(|g| (g.position, g.id.clone().unwrap())).collect();
+    let ids: Vec<_> = groups
+        .iter()
+        .map(|g| (g.position, g.id.clone().unwrap()))
+        .collect();
     assert_eq!(ids, [(1, "a".into()), (2, "b".into()), (3, "c".into())]);
     assert_eq!(names(&groups[0]), ["Observation/oa"]);
     assert_eq!(names(&groups[1]), ["Observation/ob"]);
@@ -170,8 +191,10 @@ fn bundle_without_patient() {
     assert_eq!(names(&groups[0]), ["Observation/o", "DiagnosticReport/r"]);
     assert_eq!(groups[0].problems.len(), 1);
 
-    let groups = read(json!({"resourceType": "Bundle", "type": "collection", "entry": [
-        {"resource": {"resourceType": "Observation", "id": "o"}}]}));
+    let groups = read(
+        json!({"resourceType": "Bundle", "type": "collection", "entry": [
+        {"resource": {"resourceType": "Observation", "id": "o"}}]}),
+    );
     assert_eq!(groups.len(), 1);
     assert!(groups[0].patient.is_none() && groups[0].id.is_none());
     assert_eq!(
@@ -208,11 +231,20 @@ fn bundle_resources_that_name_no_patient() {
         ]
     }));
     assert_eq!(groups.len(), 1);
-    assert_eq!(names(&groups[0]), ["Observation/8", "Observation/9", "FutureThing/f"]);
+    assert_eq!(
+        names(&groups[0]),
+        ["Observation/8", "Observation/9", "FutureThing/f"]
+    );
     let reasons = reasons(&groups[0]);
-    assert_eq!(reasons[0], "Bundle: Bundle type history: read as a collection");
+    assert_eq!(
+        reasons[0],
+        "Bundle: Bundle type history: read as a collection"
+    );
     assert_eq!(reasons.len(), 9, "{reasons:#?}");
-    assert!(reasons[5].contains("is a Practitioner, not a Patient"), "{reasons:#?}");
+    assert!(
+        reasons[5].contains("is a Practitioner, not a Patient"),
+        "{reasons:#?}"
+    );
 }
 
 #[test]
@@ -248,14 +280,29 @@ fn detection() {
         "x".repeat(100)
     );
     assert_eq!(detect(&at("a.json", bundle)), Some(Kind::Bundle));
-    assert_eq!(detect(&at("b.JSON", &format!("\u{feff}{late}"))), Some(Kind::Bundle));
-    assert_eq!(detect(&at("c.json", r#"{"resourceType": "Patient"}"#)), None);
-    assert_eq!(detect(&at("d.json", r#"[{"resourceType": "Bundle"}]"#)), None);
+    assert_eq!(
+        detect(&at("b.JSON", &format!("\u{feff}{late}"))),
+        Some(Kind::Bundle)
+    );
+    assert_eq!(
+        detect(&at("c.json", r#"{"resourceType": "Patient"}"#)),
+        None
+    );
+    assert_eq!(
+        detect(&at("d.json", r#"[{"resourceType": "Bundle"}]"#)),
+        None
+    );
     assert_eq!(detect(&at("e.json", "")), None);
-    let far = format!(r#"{{"x": "{}", "resourceType": "Bundle"}}"#, "y".repeat(PEEK));
+    let far = format!(
+        r#"{{"x": "{}", "resourceType": "Bundle"}}"#,
+        "y".repeat(PEEK)
+    );
     assert_eq!(detect(&at("f.json", &far)), None);
     assert_eq!(
-        detect(&at("g.ndjson", "\n{\"resourceType\": \"Patient\", \"id\": \"1\"}\n")),
+        detect(&at(
+            "g.ndjson",
+            "\n{\"resourceType\": \"Patient\", \"id\": \"1\"}\n"
+        )),
         Some(Kind::Bulk)
     );
     assert_eq!(detect(&at("h.ndjson", "{\"id\": 1}\n")), None);
@@ -268,7 +315,10 @@ fn detection() {
     std::fs::write(bundles.path().join("1.json"), bundle).unwrap();
     assert_eq!(detect(bundles.path()), Some(Kind::Bundles));
     let files = bundle_files(bundles.path()).unwrap();
-    assert_eq!(files, [bundles.path().join("1.json"), bundles.path().join("2.json")]);
+    assert_eq!(
+        files,
+        [bundles.path().join("1.json"), bundles.path().join("2.json")]
+    );
     std::fs::write(bundles.path().join("3.json"), "{}").unwrap();
     assert_eq!(detect(bundles.path()), None);
     assert_eq!(detect(tempfile::tempdir().unwrap().path()), None);

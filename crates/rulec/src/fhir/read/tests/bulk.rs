@@ -14,7 +14,11 @@ fn write(dir: &Path, name: &str, text: &[u8]) -> PathBuf {
 }
 
 fn lines(values: &[serde_json::Value]) -> Vec<u8> {
-    values.iter().map(|v| format!("{v}\n")).collect::<String>().into_bytes()
+    values
+        .iter()
+        .map(|v| format!("{v}\n"))
+        .collect::<String>()
+        .into_bytes()
 }
 
 fn obs(id: &str, subject: &str) -> serde_json::Value {
@@ -27,7 +31,13 @@ fn patient(id: &str) -> serde_json::Value {
 
 fn summary(bulk: &Bulk) -> Vec<(Option<String>, bool, Vec<String>)> {
     bulk.patients()
-        .map(|p| (p.id.clone(), p.patient.is_some(), p.resources.iter().map(Raw::name).collect()))
+        .map(|p| {
+            (
+                p.id.clone(),
+                p.patient.is_some(),
+                p.resources.iter().map(Raw::name).collect(),
+            )
+        })
         .collect()
 }
 
@@ -39,9 +49,17 @@ fn problems(bulk: &Bulk) -> Vec<String> {
 fn files_in_odd_order() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    write(d, "a-Observation.ndjson", &lines(&[obs("1", "Patient/p2"), obs("2", "Patient/p1")]));
+    write(
+        d,
+        "a-Observation.ndjson",
+        &lines(&[obs("1", "Patient/p2"), obs("2", "Patient/p1")]),
+    );
     // The file name lies: each line's resourceType decides.
-    write(d, "Condition.ndjson", &lines(&[obs("3", "Patient/p1"), obs("4", "Patient/p9")]));
+    write(
+        d,
+        "Condition.ndjson",
+        &lines(&[obs("3", "Patient/p1"), obs("4", "Patient/p9")]),
+    );
     write(d, "x-Patient.ndjson", &lines(&[patient("p1")]));
     write(d, "y-Patient.ndjson", &lines(&[patient("p2")]));
     write(d, "z-Observation.ndjson", &lines(&[obs("5", "Patient/p2")]));
@@ -54,13 +72,24 @@ fn files_in_odd_order() {
     assert_eq!(
         summary(&bulk),
         [
-            (Some("p1".into()), true, s(&["Observation/3", "Observation/2"])),
-            (Some("p2".into()), true, s(&["Observation/1", "Observation/5"])),
+            (
+                Some("p1".into()),
+                true,
+                s(&["Observation/3", "Observation/2"])
+            ),
+            (
+                Some("p2".into()),
+                true,
+                s(&["Observation/1", "Observation/5"])
+            ),
             (Some("p9".into()), false, s(&["Observation/4"])),
         ]
     );
     let all: Vec<_> = bulk.patients().collect();
-    assert_eq!(all.iter().map(|p| p.position).collect::<Vec<_>>(), [1, 2, 3]);
+    assert_eq!(
+        all.iter().map(|p| p.position).collect::<Vec<_>>(),
+        [1, 2, 3]
+    );
     assert!(all[0].problems.is_empty());
     assert_eq!(all[2].problems.len(), 1);
     assert!(all[2].problems[0].reason.contains("no Patient resource"));
@@ -70,7 +99,11 @@ fn files_in_odd_order() {
     assert!(bulk.problems().is_empty());
 
     // Files given one by one, in the order given.
-    let files = [d.join("z-Observation.ndjson"), d.join("y-Patient.ndjson"), d.join("x-Patient.ndjson")];
+    let files = [
+        d.join("z-Observation.ndjson"),
+        d.join("y-Patient.ndjson"),
+        d.join("x-Patient.ndjson"),
+    ];
     let bulk = Bulk::open(&files).unwrap();
     let ids: Vec<_> = bulk.patients().map(|p| p.id.unwrap()).collect();
     assert_eq!(ids, ["p2", "p1"]);
@@ -108,7 +141,16 @@ fn medications_are_shared() {
             json!({"resourceType": "Organization", "id": "o"}),
         ]),
     );
-    write(d, "Patient.ndjson", &lines(&[patient("a"), patient("b"), patient("a"), json!({"resourceType": "Patient"})]));
+    write(
+        d,
+        "Patient.ndjson",
+        &lines(&[
+            patient("a"),
+            patient("b"),
+            patient("a"),
+            json!({"resourceType": "Patient"}),
+        ]),
+    );
     let bulk = Bulk::open(&[d.to_path_buf()]).unwrap();
     let all: Vec<_> = bulk.patients().collect();
     assert_eq!(all.len(), 3);
@@ -120,7 +162,11 @@ fn medications_are_shared() {
     assert_eq!(all[0].problems.len(), 1, "{:?}", all[0].problems);
     assert!(all[0].problems[0].reason.contains("a second Patient"));
     assert_eq!(all[1].problems.len(), 1);
-    assert!(all[1].problems[0].reason.contains("Medication/none names no Medication"));
+    assert!(
+        all[1].problems[0]
+            .reason
+            .contains("Medication/none names no Medication")
+    );
     assert_eq!(all[2].id, None);
     assert!(all[2].patient.is_some());
     assert_eq!(all[2].problems.len(), 1);
@@ -193,11 +239,20 @@ fn hostile_lines() {
             "Observation/escaped"
         ]
     );
-    assert_eq!(p.resources[0].value["note"][0]["text"].as_str().map(str::len), Some(50 << 20));
+    assert_eq!(
+        p.resources[0].value["note"][0]["text"]
+            .as_str()
+            .map(str::len),
+        Some(50 << 20)
+    );
     // The deep line passes the first pass (skipped values are not
     // built) and fails the second, where the patient is known.
     assert_eq!(p.problems.len(), 1, "{:?}", p.problems);
-    assert!(p.problems[0].reason.contains("recursion limit"), "{:?}", p.problems);
+    assert!(
+        p.problems[0].reason.contains("recursion limit"),
+        "{:?}",
+        p.problems
+    );
     let problems = problems(&bulk);
     for problem in &problems {
         eprintln!("{problem}");
@@ -251,7 +306,11 @@ fn a_line_longer_than_64_mib() {
     let path = dir.path().join("big.ndjson");
     let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
     writeln!(out, "{}", patient("p")).unwrap();
-    write!(out, r#"{{"resourceType": "Observation", "subject": {{"reference": "Patient/p"}}, "x": ""#).unwrap();
+    write!(
+        out,
+        r#"{{"resourceType": "Observation", "subject": {{"reference": "Patient/p"}}, "x": ""#
+    )
+    .unwrap();
     let chunk = vec![b'y'; 1 << 20];
     for _ in 0..(MAX_LINE >> 20) + 1 {
         out.write_all(&chunk).unwrap();
@@ -261,7 +320,11 @@ fn a_line_longer_than_64_mib() {
     drop(out);
     let bulk = Bulk::open(&[path]).unwrap();
     assert_eq!(bulk.problems().len(), 1);
-    assert!(bulk.problems()[0].to_string().starts_with("big.ndjson line 2: a line of"));
+    assert!(
+        bulk.problems()[0]
+            .to_string()
+            .starts_with("big.ndjson line 2: a line of")
+    );
     let p = bulk.patients().next().unwrap();
     assert_eq!(p.resources.len(), 1);
     assert!(p.problems.is_empty());
@@ -271,9 +334,15 @@ fn a_line_longer_than_64_mib() {
 /// `Patient/<id>`, as Bulk Data writes them) reads as the bundle does.
 #[test]
 fn synthea_split_into_ndjson() {
-    let Some(samples) = super::samples() else { return };
+    let Some(samples) = super::samples() else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
-    for (n, path) in bundle_files(&samples.join("synthea-r4")).unwrap().iter().enumerate() {
+    for (n, path) in bundle_files(&samples.join("synthea-r4"))
+        .unwrap()
+        .iter()
+        .enumerate()
+    {
         let from_bundle = bundle_file(path).unwrap().remove(0);
         let id = from_bundle.id.clone().unwrap();
         let text = std::fs::read_to_string(path).unwrap();
@@ -295,10 +364,18 @@ fn synthea_split_into_ndjson() {
     assert!(bulk.problems().is_empty(), "{:?}", bulk.problems());
     let all: Vec<_> = bulk.patients().collect();
     assert_eq!(all.len(), 2);
-    for (p, path) in all.iter().zip(bundle_files(&samples.join("synthea-r4")).unwrap()) {
+    for (p, path) in all
+        .iter()
+        .zip(bundle_files(&samples.join("synthea-r4")).unwrap())
+    {
         let from_bundle = bundle_file(&path).unwrap().remove(0);
         assert_eq!(p.id, from_bundle.id);
         assert_eq!(p.resources.len(), from_bundle.resources.len());
-        assert_eq!(p.problems.len(), from_bundle.problems.len(), "{:?}", p.problems);
+        assert_eq!(
+            p.problems.len(),
+            from_bundle.problems.len(),
+            "{:?}",
+            p.problems
+        );
     }
 }
