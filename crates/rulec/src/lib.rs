@@ -127,6 +127,7 @@ pub mod check;
 pub mod compile;
 pub mod diagnostic;
 pub mod eval;
+pub mod fhir;
 pub mod records;
 mod rules;
 pub mod schema;

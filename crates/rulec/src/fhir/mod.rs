@@ -1,0 +1,3 @@
+//! FHIR R4 input (temporary module file of the fhirread branch).
+
+pub mod read;
