@@ -383,3 +383,28 @@ fn synthea_split_into_ndjson() {
         );
     }
 }
+
+#[test]
+fn a_file_changed_between_the_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut values = vec![patient("p")];
+    values.extend((0..50).map(|n| obs(&n.to_string(), "Patient/p")));
+    let path = write(dir.path(), "x.ndjson", &lines(&values));
+    let bulk = Bulk::open(std::slice::from_ref(&path)).unwrap();
+    let text = std::fs::read(&path).unwrap();
+    std::fs::write(&path, &text[..text.len() / 2]).unwrap();
+    let p = bulk.patients().next().unwrap();
+    assert!(p.patient.is_some());
+    assert!(!p.resources.is_empty() && p.resources.len() < 50);
+    assert_eq!(p.resources.len() + p.problems.len(), 50);
+    assert!(
+        p.problems.iter().all(|p| p.reason.contains("shorter")),
+        "{:?}",
+        p.problems
+    );
+    std::fs::remove_file(&path).unwrap();
+    let p = bulk.patients().next().unwrap();
+    assert!(p.patient.is_none());
+    assert_eq!(p.problems.len(), 51);
+    assert!(p.problems[0].reason.contains("cannot read it again"));
+}
