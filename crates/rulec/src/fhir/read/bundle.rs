@@ -140,6 +140,7 @@ impl Reader {
         let resolver = Resolver::new(&self.raws);
         let mut groups: Vec<PatientResources> = Vec::new();
         let mut group_of_entry: HashMap<usize, usize> = HashMap::new();
+        let mut duplicates = Vec::new();
         let mut undefined: HashMap<String, usize> = HashMap::new();
         let mut dests = Vec::with_capacity(self.raws.len());
         let mut wanted: Vec<Vec<usize>> = Vec::new();
@@ -152,9 +153,14 @@ impl Reader {
                 .id
                 .as_ref()
                 .and_then(|id| resolver.by_tail.get(&format!("Patient/{id}")).copied());
-            if first.is_some_and(|first| first != n) {
+            if let Some(first) = first.filter(|&first| first != n) {
                 self.loose
                     .push(problem(raw, "a second Patient with this id: ignored"));
+                // A reference to it (by its own fullUrl) means the first.
+                if let Some(&g) = group_of_entry.get(&first) {
+                    group_of_entry.insert(n, g);
+                    duplicates.push(n);
+                }
                 continue;
             }
             group_of_entry.insert(n, groups.len());
@@ -162,7 +168,9 @@ impl Reader {
             wanted.push(Vec::new());
         }
         for (n, raw) in self.raws.iter().enumerate() {
-            let dest = if let Some(&g) = group_of_entry.get(&n) {
+            let dest = if duplicates.contains(&n) {
+                Dest::Dropped
+            } else if let Some(&g) = group_of_entry.get(&n) {
                 Dest::Patient(g)
             } else if raw.resource_type == "Medication" {
                 Dest::Medication
@@ -237,6 +245,14 @@ impl Reader {
                 .contained_in
                 .extend(wanted.iter().filter_map(|n| medications.get(n).cloned()));
         }
+        // In entry order, those about the whole Bundle first.
+        self.loose.sort_by_key(|p| match p.origin {
+            Some(Origin {
+                place: Place::Entry(n) | Place::Line(n),
+                ..
+            }) => n,
+            None => 0,
+        });
         if let Some(first) = groups.first_mut() {
             first.problems.append(&mut self.loose);
         }

@@ -155,8 +155,9 @@ fn bundle_with_several_patients_and_entries_without_resource() {
             {"fullUrl": "urn:uuid:b", "resource": {"resourceType": "Patient", "id": "b"}},
             {"resource": {"resourceType": "Observation", "id": "ob", "subject": {"reference": "Patient/b"}}},
             {"resource": {"resourceType": "Observation", "id": "oa", "subject": {"reference": "urn:uuid:a"}}},
-            {"resource": {"resourceType": "Patient", "id": "a"}},
-            {"resource": {"resourceType": "Observation", "id": "oc", "subject": {"reference": "Patient/c"}}}
+            {"fullUrl": "urn:uuid:a2", "resource": {"resourceType": "Patient", "id": "a"}},
+            {"resource": {"resourceType": "Observation", "id": "oc", "subject": {"reference": "Patient/c"}}},
+            {"resource": {"resourceType": "Observation", "id": "oa2", "subject": {"reference": "urn:uuid:a2"}}}
         ]
     }));
     let ids: Vec<_> = groups
@@ -164,7 +165,7 @@ fn bundle_with_several_patients_and_entries_without_resource() {
         .map(|g| (g.position, g.id.clone().unwrap()))
         .collect();
     assert_eq!(ids, [(1, "a".into()), (2, "b".into()), (3, "c".into())]);
-    assert_eq!(names(&groups[0]), ["Observation/oa"]);
+    assert_eq!(names(&groups[0]), ["Observation/oa", "Observation/oa2"]);
     assert_eq!(names(&groups[1]), ["Observation/ob"]);
     assert_eq!(names(&groups[2]), ["Observation/oc"]);
     assert!(groups[2].patient.is_none());
@@ -242,9 +243,10 @@ fn bundle_resources_that_name_no_patient() {
     );
     assert_eq!(reasons.len(), 9, "{reasons:#?}");
     assert!(
-        reasons[5].contains("is a Practitioner, not a Patient"),
+        reasons[4].contains("is a Practitioner, not a Patient"),
         "{reasons:#?}"
     );
+    assert!(reasons[7].starts_with("Bundle entry 9"), "{reasons:#?}");
 }
 
 #[test]

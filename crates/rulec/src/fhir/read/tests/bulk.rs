@@ -61,7 +61,8 @@ fn files_in_odd_order() {
         &lines(&[obs("3", "Patient/p1"), obs("4", "Patient/p9")]),
     );
     write(d, "x-Patient.ndjson", &lines(&[patient("p1")]));
-    write(d, "y-Patient.ndjson", &lines(&[patient("p2")]));
+    // The last line without a newline.
+    write(d, "y-Patient.ndjson", patient("p2").to_string().as_bytes());
     write(d, "z-Observation.ndjson", &lines(&[obs("5", "Patient/p2")]));
     write(d, "notes.txt", b"not read");
     assert_eq!(detect(d), Some(Kind::Bulk));
@@ -205,14 +206,17 @@ fn hostile_lines() {
         json!({"resourceType": "Observation", "id": "none"}),
         json!({"resourceType": "Observation", "id": "display", "subject": {"display": "P"}}),
         json!({"resourceType": "Observation", "id": "odd", "subject": "Patient/p", "patient": 3}),
-        json!({"resourceType": "Observation", "id": "twice", "id": "twice", "subject": {"reference": "Patient/p"}}),
         json!({"id": "notype", "subject": {"reference": "Patient/p"}}),
+        json!({"resourceType": "Observation", "id": "twice", "subject": {"reference": "Patient/p"}}),
         json!({"resourceType": "Observation", "id": "cycle", "subject": {"reference": "Patient/p"},
                "hasMember": [{"reference": "Observation/cycle"}]}),
         json!({"resourceType": "Immunization", "id": "imm", "patient": {"reference": "http://h/fhir/Patient/p/_history/1"}}),
     ] {
         text.extend_from_slice(format!("{line}\n").as_bytes());
     }
+    // Given twice, a key's last value counts, as in serde_json::Value.
+    let twice = r#"{"resourceType": "Observation", "id": "x", "id": "twice", "subject": {"reference": "Patient/q"}, "subject": {"reference": "Patient/p"}}"#;
+    text.extend_from_slice(format!("{twice}\n").as_bytes());
     text.extend_from_slice(br#"{"resourceType":"Obs\u0065rvation","id":"esc\u0061ped","subject":{"reference":"Patient\/p"}}"#);
     text.extend_from_slice(b"\n");
     // The last line, cut short and without a newline.
@@ -236,6 +240,7 @@ fn hostile_lines() {
             "Observation/twice",
             "Observation/cycle",
             "Immunization/imm",
+            "Observation/twice",
             "Observation/escaped"
         ]
     );
@@ -258,21 +263,21 @@ fn hostile_lines() {
         eprintln!("{problem}");
     }
     let expected = [
+        "all.ndjson line 5: not a FHIR resource",
         "all.ndjson line 6: not a FHIR resource",
         "all.ndjson line 7: not a FHIR resource",
         "all.ndjson line 8: not a FHIR resource",
         "all.ndjson line 9: not a FHIR resource",
-        "all.ndjson line 10: not a FHIR resource",
-        "all.ndjson line 11: no resourceType",
+        "all.ndjson line 10: no resourceType",
+        "all.ndjson line 11: not a FHIR resource",
         "all.ndjson line 12: not a FHIR resource",
-        "all.ndjson line 13: not a FHIR resource",
-        "Observation/group",
-        "Observation/urn",
+        "Observation/group: its subject Group/g does not name a Patient",
+        "Observation/urn: its subject urn:uuid:123 does not name a Patient",
         "Observation/none: no subject or patient reference",
         "Observation/display: its subject has no reference",
         "Observation/odd: its subject has no reference",
-        "all.ndjson line 25: no resourceType",
-        "all.ndjson line 29: not a FHIR resource",
+        "all.ndjson line 21: no resourceType",
+        "all.ndjson line 27: not a FHIR resource",
     ];
     assert_eq!(problems.len(), expected.len(), "{problems:#?}");
     for (problem, expected) in problems.iter().zip(expected) {
@@ -287,7 +292,7 @@ fn lines_longer_than_the_limit() {
     let long = obs(&"z".repeat(5000), "Patient/p");
     let text = lines(&[patient("p"), long, obs("after", "Patient/p")]);
     let path = write(d, "x.ndjson", &text);
-    let bulk = Bulk::open_limited(&[path.clone()], 1000).unwrap();
+    let bulk = Bulk::open_limited(std::slice::from_ref(&path), 1000).unwrap();
     let all: Vec<_> = bulk.patients().collect();
     let names: Vec<_> = all[0].resources.iter().map(Raw::name).collect();
     assert_eq!(names, ["Observation/after"]);
@@ -358,7 +363,6 @@ fn synthea_split_into_ndjson() {
                 .unwrap();
             writeln!(file, "{resource}").unwrap();
         }
-        let _ = from_bundle;
     }
     let bulk = Bulk::open(&[dir.path().to_path_buf()]).unwrap();
     assert!(bulk.problems().is_empty(), "{:?}", bulk.problems());
@@ -378,4 +382,29 @@ fn synthea_split_into_ndjson() {
             p.problems
         );
     }
+}
+
+#[test]
+fn a_file_changed_between_the_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut values = vec![patient("p")];
+    values.extend((0..50).map(|n| obs(&n.to_string(), "Patient/p")));
+    let path = write(dir.path(), "x.ndjson", &lines(&values));
+    let bulk = Bulk::open(std::slice::from_ref(&path)).unwrap();
+    let text = std::fs::read(&path).unwrap();
+    std::fs::write(&path, &text[..text.len() / 2]).unwrap();
+    let p = bulk.patients().next().unwrap();
+    assert!(p.patient.is_some());
+    assert!(!p.resources.is_empty() && p.resources.len() < 50);
+    assert_eq!(p.resources.len() + p.problems.len(), 50);
+    assert!(
+        p.problems.iter().all(|p| p.reason.contains("shorter")),
+        "{:?}",
+        p.problems
+    );
+    std::fs::remove_file(&path).unwrap();
+    let p = bulk.patients().next().unwrap();
+    assert!(p.patient.is_none());
+    assert_eq!(p.problems.len(), 51);
+    assert!(p.problems[0].reason.contains("cannot read it again"));
 }
