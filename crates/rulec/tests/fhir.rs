@@ -566,3 +566,97 @@ fhir {
         explained.explanations[4]
     );
 }
+
+#[test]
+fn bindings_come_from_a_used_file_and_value_sets_from_their_expansion() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("trial.rules"),
+        "use \"site.rules\"\nfields { therapies: list of { class: one of { cell, other } } }\n\
+         exclusion { prior: any therapies where class = cell }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("site.rules"),
+        "fhir {\n  valueset cell: \"cell.json\"\n  therapies: every Procedure { class: code { cell: cell, other: any } }\n}\n",
+    )
+    .unwrap();
+    let expansion = json!({
+        "resourceType": "ValueSet",
+        "expansion": {"contains": [
+            {"system": "http://snomed.info/sct", "code": "0", "abstract": true, "contains": [
+                {"system": "http://snomed.info/sct", "code": "1234"},
+                {"system": "http://snomed.info/sct", "code": "5678", "inactive": true}
+            ]}
+        ]}
+    });
+    std::fs::write(dir.path().join("cell.json"), expansion.to_string()).unwrap();
+    let rules = rulec::Rules::load(dir.path().join("trial.rules")).unwrap();
+    let program = rules.program();
+    let procedure = |id: &str, code: &str| {
+        json!({"resourceType": "Procedure", "id": id, "status": "completed",
+               "code": {"coding": [{"system": "http://snomed.info/sct", "code": code}]},
+               "performedDateTime": "2025-01-01"})
+    };
+    let inactive = read(program, &bundle(patient(), &[procedure("a", "5678"), procedure("b", "0")]));
+    assert_eq!(evaluate(program, &inactive.record, INDEX).status(), Status::Eligible);
+    let active = read(program, &bundle(patient(), &[procedure("a", "1234")]));
+    assert_eq!(evaluate(program, &active.record, INDEX).status(), Status::Ineligible);
+
+    // A value set without an expansion is refused when the rules are checked.
+    std::fs::write(dir.path().join("cell.json"), r#"{"resourceType": "ValueSet", "compose": {}}"#).unwrap();
+    let error = rulec::Rules::load(dir.path().join("trial.rules")).err().unwrap();
+    assert!(format!("{error:?}").contains("no `expansion`"), "{error:?}");
+}
+
+#[test]
+fn every_observation_in_the_window_is_a_list_element() {
+    let program = program(
+        r#"
+fields { hb_history: list of { value: g/L, date: date } }
+inclusion { two_low: count hb_history where value < 80 g/L >= 2 }
+fhir { hb_history: every Observation loinc "718-7" within 30 days before index { value: value, date: date } }
+"#,
+    );
+    let text = bundle(
+        patient(),
+        &[
+            hb("a", 7.0, "g/dL", "2026-01-02"),
+            hb("b", 75.0, "g/L", "2026-01-09"),
+            hb("c", 9.0, "g/dL", "2026-01-12"),
+            hb("old", 7.0, "g/dL", "2025-11-01"),
+        ],
+    );
+    let read = read(&program, &text);
+    assert!(read.errors.is_empty(), "{:?}", read.errors);
+    let FieldValue::List(list) = read.record.named("hb_history").unwrap().into_owned() else {
+        panic!("not a list");
+    };
+    let values: Vec<FieldValue> = list.iter().map(|e| e.named("value").unwrap().into_owned()).collect();
+    assert_eq!(
+        values,
+        [70.0, 75.0, 90.0].map(|value| FieldValue::Quantity { value, low: None, high: None })
+    );
+    assert_eq!(list[2].named("date").unwrap().into_owned(), FieldValue::Date(date(2026, 1, 12)));
+    assert_eq!(evaluate(&program, &read.record, INDEX).status(), Status::Eligible);
+}
+
+#[test]
+fn a_status_option_replaces_the_default_statuses() {
+    let program = program(
+        r#"
+fields { hemoglobin: g/L }
+inclusion { hb: hemoglobin > 80 g/L }
+fhir { hemoglobin: Observation loinc "718-7" within 14 days before index, status { final, preliminary } }
+"#,
+    );
+    let mut preliminary = hb("pre", 9.0, "g/dL", "2026-01-14");
+    preliminary["status"] = json!("preliminary");
+    let mut amended = hb("am", 6.0, "g/dL", "2026-01-13");
+    amended["status"] = json!("amended");
+    let read = read(&program, &bundle(patient(), &[preliminary, amended]));
+    assert_eq!(
+        read.record.named("hemoglobin").unwrap().into_owned(),
+        FieldValue::Quantity { value: 90.0, low: None, high: None }
+    );
+}

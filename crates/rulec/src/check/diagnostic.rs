@@ -484,6 +484,9 @@ pub enum ImportError {
         /// The error, its spans in the imported file.
         error: CheckError,
     },
+    /// A binding in the imported file's `fhir` block has an error.
+    #[error("in its `fhir` block: {0}")]
+    Binding(CheckError),
 }
 
 impl From<CheckError> for Shown {
@@ -506,7 +509,7 @@ impl From<&CheckError> for Shown {
         let file = FileRef::Import(path.clone());
         let inner = match inner.as_ref() {
             ImportError::Syntax(e) => Shown::from(e),
-            ImportError::Field { error, .. } => Shown::from(error),
+            ImportError::Field { error, .. } | ImportError::Binding(error) => Shown::from(error),
         };
         inner.moved_into(&file).with_label(Label::new(
             FileRef::Main,

@@ -232,15 +232,8 @@ pub(super) fn check_file(file: &RuleFile, imports: &dyn Imports) -> (Program, Ve
         }
     }
 
-    let blocks: Vec<&syntax::FhirBlock> = file
-        .items
-        .iter()
-        .filter_map(|item| match item {
-            Item::Fhir(block) => Some(block),
-            _ => None,
-        })
-        .collect();
-    let bindings = super::bindings::check_bindings(&blocks, &schema, imports, &mut ctx.diagnostics);
+    let bindings =
+        super::bindings::check_all(&imported, file, &schema, imports, &mut ctx.diagnostics);
     let program = Program {
         trial,
         bindings,
@@ -452,7 +445,7 @@ fn field_type(
 
 /// The ends of `plausible L..H` in the field's unit: each a number in that
 /// unit or a quantity that converts to it, the low end below the high one.
-pub(super) fn plausible_range(
+pub(in crate::check) fn plausible_range(
     p: &syntax::Plausible,
     span: Span,
     unit: &Unit,

@@ -1,263 +1,81 @@
-//! Checking a `fhir { … }` block against the fields: every binding names a
-//! declared field, takes from a source that can give the field's type,
-//! and names codes by a known system. The checked form is what
-//! `crate::fhir` reads patient data with.
+//! The checker of `fhir` blocks: each binding against the fields, code
+//! systems and named sets; a `use`d file's blocks on their own, so that
+//! their errors point into that file.
 
 use std::collections::HashMap;
 
+use super::{Bindings, Bound, Code, CodeSet, Element, FieldBinding, Resource, SYSTEMS, Selection};
+use crate::check::Imports;
+use crate::check::diagnostic::{CheckError, ImportError};
+use crate::check::program::{Duration, DurationUnit};
 use crate::schema::{FieldType, Schema, Slot};
-use crate::syntax::{self, BindSource, CodeRef, ExprKind, FhirBlock, FhirEntry, MapValue, Span};
+use crate::syntax::{
+    self, BindSource, CodeRef, ExprKind, FhirBlock, FhirEntry, Item, MapValue, RuleFile, Span,
+};
 use crate::units::Unit;
 
-use super::Imports;
-use super::diagnostic::CheckError;
-use super::program::{Duration, DurationUnit};
-
-/// The short names of code systems a rule file may write before a code.
-pub const SYSTEMS: &[(&str, &str)] = &[
-    ("loinc", "http://loinc.org"),
-    ("snomed", "http://snomed.info/sct"),
-    ("icd10cm", "http://hl7.org/fhir/sid/icd-10-cm"),
-    ("icd10", "http://hl7.org/fhir/sid/icd-10"),
-    ("rxnorm", "http://www.nlm.nih.gov/research/umls/rxnorm"),
-    ("atc", "http://www.whocc.no/atc"),
-    ("ucum", "http://unitsofmeasure.org"),
-];
-
-/// The resource types a binding may read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Resource {
-    /// `Observation`
-    Observation,
-    /// `Condition`
-    Condition,
-    /// `MedicationRequest`
-    MedicationRequest,
-    /// `MedicationStatement`
-    MedicationStatement,
-    /// `MedicationAdministration`
-    MedicationAdministration,
-    /// `Procedure`
-    Procedure,
-}
-
-impl Resource {
-    const ALL: [Resource; 6] = [
-        Resource::Observation,
-        Resource::Condition,
-        Resource::MedicationRequest,
-        Resource::MedicationStatement,
-        Resource::MedicationAdministration,
-        Resource::Procedure,
-    ];
-
-    /// The FHIR name (`Observation`).
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Resource::Observation => "Observation",
-            Resource::Condition => "Condition",
-            Resource::MedicationRequest => "MedicationRequest",
-            Resource::MedicationStatement => "MedicationStatement",
-            Resource::MedicationAdministration => "MedicationAdministration",
-            Resource::Procedure => "Procedure",
+/// The bindings of a file and of the files it `use`s (a site keeps its own
+/// binding file beside one trial's rules); `None` when none has a `fhir`
+/// block. An imported file's errors are reported at its `use`.
+pub(in crate::check) fn check_all(
+    imported: &[(&str, Span, RuleFile)],
+    file: &RuleFile,
+    schema: &Schema,
+    imports: &dyn Imports,
+    diagnostics: &mut Vec<CheckError>,
+) -> Option<Bindings> {
+    let blocks_of = |items: &[Item]| -> Vec<FhirBlock> {
+        items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Fhir(block) => Some(block.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let mut files: Vec<(Option<(&str, Span)>, Vec<FhirBlock>)> = imported
+        .iter()
+        .map(|(path, at, parsed)| (Some((*path, *at)), blocks_of(&parsed.items)))
+        .collect();
+    files.push((None, blocks_of(&file.items)));
+    let mut bindings: Option<Bindings> = None;
+    for (origin, blocks) in &files {
+        let refs: Vec<&FhirBlock> = blocks.iter().collect();
+        let mut found = Vec::new();
+        let checked = check_bindings(&refs, schema, imports, &mut found);
+        match origin {
+            None => diagnostics.append(&mut found),
+            Some((path, at)) => {
+                diagnostics.extend(found.into_iter().map(|e| CheckError::InImport {
+                    path: (*path).to_owned(),
+                    error: Box::new(ImportError::Binding(e)),
+                    span: *at,
+                }))
+            }
         }
-    }
-
-    /// The type a FHIR `resourceType` names, if a binding can read it.
-    #[must_use]
-    pub fn from_name(name: &str) -> Option<Resource> {
-        Resource::ALL.into_iter().find(|r| r.as_str() == name)
-    }
-
-    /// The statuses accepted when a binding names none: results that
-    /// stand (an Observation `final`, `amended`, `corrected`), medications
-    /// given or taken, procedures done. A Condition's status is its
-    /// clinical status (`active`, `recurrence`, `relapse`).
-    #[must_use]
-    pub fn default_statuses(self) -> &'static [&'static str] {
-        match self {
-            Resource::Observation => &["final", "amended", "corrected"],
-            Resource::Condition => &["active", "recurrence", "relapse"],
-            Resource::MedicationRequest => &["active", "completed", "stopped", "on-hold"],
-            Resource::MedicationStatement => &["active", "completed", "stopped", "on-hold"],
-            Resource::MedicationAdministration => {
-                &["in-progress", "completed", "stopped", "on-hold"]
-            }
-            Resource::Procedure => &["completed", "in-progress", "stopped"],
-        }
-    }
-}
-
-/// One code: a system and a code, or a prefix of codes (`C90*`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Code {
-    /// The system's URI.
-    pub system: String,
-    /// The code, without the `*` of a prefix.
-    pub code: String,
-    /// Whether `code` is a prefix.
-    pub prefix: bool,
-}
-
-impl Code {
-    /// Whether a coding with this system and code is this code.
-    #[must_use]
-    pub fn matches(&self, system: &str, code: &str) -> bool {
-        system == self.system
-            && if self.prefix {
-                code.starts_with(&self.code)
-            } else {
-                code == self.code
-            }
-    }
-
-    /// How explanations name it: `LOINC 718-7`, `ICD-10-CM C90*`.
-    #[must_use]
-    pub fn describe(&self) -> String {
-        let system = match self.system.as_str() {
-            "http://loinc.org" => "LOINC",
-            "http://snomed.info/sct" => "SNOMED CT",
-            "http://hl7.org/fhir/sid/icd-10-cm" => "ICD-10-CM",
-            "http://hl7.org/fhir/sid/icd-10" => "ICD-10",
-            "http://www.nlm.nih.gov/research/umls/rxnorm" => "RxNorm",
-            "http://www.whocc.no/atc" => "ATC",
-            other => {
-                let star = if self.prefix { "*" } else { "" };
-                return format!("{other}|{}{star}", self.code);
-            }
+        let Some(checked) = checked else {
+            continue;
         };
-        let star = if self.prefix { "*" } else { "" };
-        format!("{system} {}{star}", self.code)
-    }
-}
-
-/// A set of codes; `any` matches every code.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
-pub struct CodeSet {
-    /// The codes.
-    pub codes: Vec<Code>,
-    /// `any`: every code matches.
-    pub any: bool,
-}
-
-impl CodeSet {
-    /// Whether a coding with this system and code is in the set.
-    #[must_use]
-    pub fn matches(&self, system: &str, code: &str) -> bool {
-        self.any || self.codes.iter().any(|c| c.matches(system, code))
-    }
-
-    /// How explanations name the set: `LOINC 718-7 or 2160-0`.
-    #[must_use]
-    pub fn describe(&self) -> String {
-        if self.any {
-            return "any code".to_owned();
-        }
-        let names: Vec<String> = self.codes.iter().map(Code::describe).collect();
-        names.join(" or ")
-    }
-}
-
-/// The checked bindings of a program.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct Bindings {
-    /// One per bound field, in the order written.
-    pub fields: Vec<FieldBinding>,
-}
-
-/// A field and where its value is taken from.
-#[derive(Clone, Debug, PartialEq)]
-pub struct FieldBinding {
-    /// The field's slot in the program's schema.
-    pub slot: Slot,
-    /// The field's name.
-    pub field: String,
-    /// Where its value comes from.
-    pub source: Bound,
-}
-
-/// What a bound field's value comes from.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Bound {
-    /// `Patient.birthDate`
-    BirthDate,
-    /// `Patient.gender`: the code is the member's name.
-    Gender,
-    /// `Patient.deceased`: `deceasedBoolean`, or true for a `deceasedDateTime`.
-    Deceased,
-    /// The value of the latest resource chosen (an Observation).
-    Latest {
-        /// Which resources.
-        select: Selection,
-        /// For a coded value: the member (or `1` true, `0` false) each
-        /// code set gives.
-        values: Vec<(u32, CodeSet)>,
-        /// The normal range used when the data gives none, in the
-        /// field's unit.
-        fallback: Option<(f64, f64)>,
-    },
-    /// A set (or a bool, member 0): each member present when a resource
-    /// chosen carries one of its codes.
-    Members {
-        /// Which resources (their codes are the members').
-        select: Selection,
-        /// Each member's codes.
-        members: Vec<(u32, CodeSet)>,
-    },
-    /// A list: one element per resource chosen.
-    Every {
-        /// Which resources.
-        select: Selection,
-        /// What each element field is taken from.
-        elements: Vec<(Slot, Element)>,
-    },
-}
-
-/// What a list element's field is taken from.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Element {
-    /// `code { member: codes, … }`: the first member whose codes the
-    /// resource's code matches.
-    Code(Vec<(u32, CodeSet)>),
-    /// `date`: the resource's date.
-    Date,
-    /// `value`: an Observation's quantity, in the element field's unit.
-    Value,
-    /// `reason { true: codes, false: codes }`: the resource's status reason.
-    Reason(Vec<(u32, CodeSet)>),
-}
-
-/// Which resources a binding reads.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Selection {
-    /// The types.
-    pub resources: Vec<Resource>,
-    /// The codes the resource's code must match.
-    pub codes: CodeSet,
-    /// For a panel, the component whose value is taken.
-    pub component: Option<CodeSet>,
-    /// How far before the index date a resource may be dated; `None`:
-    /// any time up to the index date.
-    pub within: Option<Duration>,
-    /// The statuses accepted; empty for each type's default ones.
-    pub statuses: Vec<String>,
-}
-
-impl Selection {
-    /// Whether a resource of type `resource` with `status` is accepted.
-    #[must_use]
-    pub fn accepts(&self, resource: Resource, status: &str) -> bool {
-        if self.statuses.is_empty() {
-            resource.default_statuses().contains(&status)
-        } else {
-            self.statuses.iter().any(|s| s == status)
+        let all = bindings.get_or_insert_with(Bindings::default);
+        for field in checked.fields {
+            if all.fields.iter().any(|f| f.slot == field.slot) {
+                diagnostics.push(CheckError::Binding {
+                    message: format!("`{}` is bound in two files", field.field),
+                    span: origin.map_or_else(Span::default, |(_, at)| at),
+                    help: Some(
+                        "bind each field once: in the rule file or in the file it uses".to_owned(),
+                    ),
+                });
+            } else {
+                all.fields.push(field);
+            }
         }
     }
+    bindings
 }
 
 /// Checks the `fhir` blocks of a file; `None` when it has none.
-pub(super) fn check_bindings(
+fn check_bindings(
     blocks: &[&FhirBlock],
     schema: &Schema,
     imports: &dyn Imports,
@@ -651,7 +469,7 @@ impl Checker<'_> {
                 return None;
             };
             let fallback =
-                super::items::plausible_range(&range.node, range.span, unit, self.diagnostics)?;
+                crate::check::items::plausible_range(&range.node, range.span, unit, self.diagnostics)?;
             if !observation || select.every {
                 self.error(
                     range.span,
