@@ -10,6 +10,9 @@
 //! # writes one collection Bundle per patient (<id>.json); the committed
 //! # folder holds the first 3 only
 //! cargo run -p rulec --example generate_fhir -- --bundles examples/patients/fhir-bundles 3
+//! # writes another JSON Lines file's patients, such as a generated
+//! # population (scripts/bench-fhir)
+//! cargo run --release -p rulec --example generate_fhir -- --from /tmp/pop.jsonl /tmp/pop-fhir
 //! ```
 //!
 //! The output is the same, byte for byte, on every run: it is committed,
@@ -223,8 +226,18 @@ const ID_LIMIT: usize = 64;
 pub const TYPES: &[&str] = &["Patient", "Observation", "Condition", "MedicationStatement"];
 
 fn main() -> Result<(), Box<dyn Error>> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let converted = convert(&std::fs::read_to_string(INPUT)?);
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    // `--from FILE`: another JSON Lines file, such as a generated
+    // population (`generate_patients --population N FILE`), for benchmarks.
+    let input = match args.first().map(String::as_str) {
+        Some("--from") => {
+            let path = args.get(1).ok_or("--from FILE [DIR]")?.clone();
+            args.drain(..2);
+            path
+        }
+        _ => INPUT.to_owned(),
+    };
+    let converted = convert(&std::fs::read_to_string(&input)?);
     for s in &converted.skipped {
         let id = s.id.as_deref().unwrap_or("no id");
         eprintln!("skipped line {} ({id}): {}", s.line, s.reason);

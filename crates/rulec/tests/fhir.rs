@@ -598,14 +598,29 @@ fn bindings_come_from_a_used_file_and_value_sets_from_their_expansion() {
                "code": {"coding": [{"system": "http://snomed.info/sct", "code": code}]},
                "performedDateTime": "2025-01-01"})
     };
-    let inactive = read(program, &bundle(patient(), &[procedure("a", "5678"), procedure("b", "0")]));
-    assert_eq!(evaluate(program, &inactive.record, INDEX).status(), Status::Eligible);
+    let inactive = read(
+        program,
+        &bundle(patient(), &[procedure("a", "5678"), procedure("b", "0")]),
+    );
+    assert_eq!(
+        evaluate(program, &inactive.record, INDEX).status(),
+        Status::Eligible
+    );
     let active = read(program, &bundle(patient(), &[procedure("a", "1234")]));
-    assert_eq!(evaluate(program, &active.record, INDEX).status(), Status::Ineligible);
+    assert_eq!(
+        evaluate(program, &active.record, INDEX).status(),
+        Status::Ineligible
+    );
 
     // A value set without an expansion is refused when the rules are checked.
-    std::fs::write(dir.path().join("cell.json"), r#"{"resourceType": "ValueSet", "compose": {}}"#).unwrap();
-    let error = rulec::Rules::load(dir.path().join("trial.rules")).err().unwrap();
+    std::fs::write(
+        dir.path().join("cell.json"),
+        r#"{"resourceType": "ValueSet", "compose": {}}"#,
+    )
+    .unwrap();
+    let error = rulec::Rules::load(dir.path().join("trial.rules"))
+        .err()
+        .unwrap();
     assert!(format!("{error:?}").contains("no `expansion`"), "{error:?}");
 }
 
@@ -632,13 +647,26 @@ fhir { hb_history: every Observation loinc "718-7" within 30 days before index {
     let FieldValue::List(list) = read.record.named("hb_history").unwrap().into_owned() else {
         panic!("not a list");
     };
-    let values: Vec<FieldValue> = list.iter().map(|e| e.named("value").unwrap().into_owned()).collect();
+    let values: Vec<FieldValue> = list
+        .iter()
+        .map(|e| e.named("value").unwrap().into_owned())
+        .collect();
     assert_eq!(
         values,
-        [70.0, 75.0, 90.0].map(|value| FieldValue::Quantity { value, low: None, high: None })
+        [70.0, 75.0, 90.0].map(|value| FieldValue::Quantity {
+            value,
+            low: None,
+            high: None
+        })
     );
-    assert_eq!(list[2].named("date").unwrap().into_owned(), FieldValue::Date(date(2026, 1, 12)));
-    assert_eq!(evaluate(&program, &read.record, INDEX).status(), Status::Eligible);
+    assert_eq!(
+        list[2].named("date").unwrap().into_owned(),
+        FieldValue::Date(date(2026, 1, 12))
+    );
+    assert_eq!(
+        evaluate(&program, &read.record, INDEX).status(),
+        Status::Eligible
+    );
 }
 
 #[test]
@@ -657,6 +685,10 @@ fhir { hemoglobin: Observation loinc "718-7" within 14 days before index, status
     let read = read(&program, &bundle(patient(), &[preliminary, amended]));
     assert_eq!(
         read.record.named("hemoglobin").unwrap().into_owned(),
-        FieldValue::Quantity { value: 90.0, low: None, high: None }
+        FieldValue::Quantity {
+            value: 90.0,
+            low: None,
+            high: None
+        }
     );
 }

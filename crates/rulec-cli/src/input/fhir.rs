@@ -9,6 +9,10 @@ use rulec::fhir::{Bulk, Kind, PatientResources, detect, read};
 
 use super::{Chunker, Item};
 
+/// The memory one parsed resource takes, about (an Observation of 1 KB of
+/// JSON is 3 to 5 KB as a `serde_json::Value`).
+const RESOURCE_BYTES: usize = 4096;
+
 /// Reads the FHIR input at `path` and sends one item per patient,
 /// numbered from 1 across the input. A Bundle file that cannot be read is
 /// a record that cannot be read; a Bulk line that belongs to no patient
@@ -18,7 +22,10 @@ pub(super) fn read_fhir(path: &Path, chunks: &mut Chunker<'_>) -> Result<(), Str
     let send = |chunks: &mut Chunker<'_>, position: &mut usize, mut group: PatientResources| {
         *position += 1;
         group.position = *position;
-        let bytes = group.resources.len().saturating_mul(512);
+        // What a resource parsed into a `serde_json::Value` holds, about:
+        // chunks are cut by it, so a chunk of patients stays near
+        // CHUNK_BYTES in memory, not 1024 patients of any size.
+        let bytes = (group.resources.len() + 1).saturating_mul(RESOURCE_BYTES);
         chunks.push(Item::Fhir(Box::new(group)), bytes)
     };
     match detect(path) {

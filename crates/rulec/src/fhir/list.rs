@@ -34,7 +34,7 @@ pub(super) fn every(
     let start = window_start(select, reading.index);
     let mut chosen_ones: Vec<&Parsed<'_>> = parsed
         .iter()
-        .filter(|p| chosen(p, reading.group, select, &select.codes))
+        .filter(|p| chosen(p, select, &select.codes))
         .filter(|p| {
             if let Some(reason) = &p.bad_date {
                 reading.errors.push(crate::records::DataError {
@@ -69,7 +69,7 @@ pub(super) fn every(
             };
             let path = format!("{}[{position}].{}", binding.field, element_field.name);
             let value = match what {
-                Element::Code(members) => match member_of(p, reading, members) {
+                Element::Code(members) => match member_of(p, members) {
                     Some((member, code)) => {
                         source.code = Some(code);
                         Ok(FieldValue::Member(member))
@@ -129,12 +129,8 @@ pub(super) fn every(
 
 /// The first member whose codes the resource's code matches, and that
 /// code in words.
-fn member_of(
-    p: &Parsed<'_>,
-    reading: &Reading<'_>,
-    members: &[(u32, CodeSet)],
-) -> Option<(u32, String)> {
-    let code = p.code(reading.group);
+fn member_of(p: &Parsed<'_>, members: &[(u32, CodeSet)]) -> Option<(u32, String)> {
+    let code = p.code();
     for (member, codes) in members {
         if codes.any {
             let shown = code.as_ref().and_then(|c| c.codes().next()).map(|(s, c)| {

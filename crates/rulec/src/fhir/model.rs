@@ -67,18 +67,50 @@ pub(crate) struct ReferenceRange {
 
 /// `Observation.component`
 #[derive(Clone, Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(from = "ComponentWire")]
 pub(crate) struct Component {
     pub code: Option<Concept>,
-    #[serde(flatten)]
     pub value: Values,
-    #[serde(default)]
     pub reference_range: Vec<ReferenceRange>,
 }
 
-/// The `value[x]` choices rulec reads.
-#[derive(Clone, Debug, Default, Deserialize)]
+/// A component as written: its `value[x]` elements beside its others
+/// (`#[serde(flatten)]` would buffer every element of every resource).
+#[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
+struct ComponentWire {
+    code: Option<Concept>,
+    value_quantity: Option<Quantity>,
+    value_codeable_concept: Option<Concept>,
+    value_boolean: Option<bool>,
+    value_integer: Option<i64>,
+    value_date_time: Option<String>,
+    value_string: Option<String>,
+    data_absent_reason: Option<Concept>,
+    #[serde(default)]
+    reference_range: Vec<ReferenceRange>,
+}
+
+impl From<ComponentWire> for Component {
+    fn from(w: ComponentWire) -> Self {
+        Component {
+            code: w.code,
+            value: Values {
+                value_quantity: w.value_quantity,
+                value_codeable_concept: w.value_codeable_concept,
+                value_boolean: w.value_boolean,
+                value_integer: w.value_integer,
+                value_date_time: w.value_date_time,
+                value_string: w.value_string,
+                data_absent_reason: w.data_absent_reason,
+            },
+            reference_range: w.reference_range,
+        }
+    }
+}
+
+/// The `value[x]` choices rulec reads.
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Values {
     pub value_quantity: Option<Quantity>,
     pub value_codeable_concept: Option<Concept>,
@@ -114,7 +146,7 @@ impl Values {
 /// MedicationStatement, MedicationAdministration, Procedure and Medication
 /// that bindings read.
 #[derive(Clone, Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(from = "ResourceWire")]
 pub(crate) struct Resource {
     pub status: Option<String>,
     pub code: Option<Concept>,
@@ -123,11 +155,8 @@ pub(crate) struct Resource {
     pub effective_instant: Option<String>,
     pub effective_period: Option<Period>,
     pub issued: Option<String>,
-    #[serde(flatten)]
     pub value: Values,
-    #[serde(default)]
     pub reference_range: Vec<ReferenceRange>,
-    #[serde(default)]
     pub component: Vec<Component>,
     // Condition
     pub clinical_status: Option<Concept>,
@@ -143,7 +172,6 @@ pub(crate) struct Resource {
     /// A CodeableConcept (MedicationRequest, Procedure) or a list of them
     /// (MedicationStatement, MedicationAdministration).
     pub status_reason: Option<Value>,
-    #[serde(default)]
     pub contained: Vec<Value>,
     // Procedure
     pub performed_date_time: Option<String>,
@@ -151,6 +179,90 @@ pub(crate) struct Resource {
     /// Present: the resource's meaning may differ from its elements', so
     /// it is not read.
     pub modifier_extension: Option<Value>,
+}
+
+/// A resource as written (see [`ComponentWire`]).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ResourceWire {
+    status: Option<String>,
+    code: Option<Concept>,
+    // Observation
+    effective_date_time: Option<String>,
+    effective_instant: Option<String>,
+    effective_period: Option<Period>,
+    issued: Option<String>,
+    value_quantity: Option<Quantity>,
+    value_codeable_concept: Option<Concept>,
+    value_boolean: Option<bool>,
+    value_integer: Option<i64>,
+    value_date_time: Option<String>,
+    value_string: Option<String>,
+    data_absent_reason: Option<Concept>,
+    #[serde(default)]
+    reference_range: Vec<ReferenceRange>,
+    #[serde(default)]
+    component: Vec<Component>,
+    // Condition
+    clinical_status: Option<Concept>,
+    verification_status: Option<Concept>,
+    onset_date_time: Option<String>,
+    onset_period: Option<Period>,
+    recorded_date: Option<String>,
+    // Medication*
+    medication_codeable_concept: Option<Concept>,
+    medication_reference: Option<Reference>,
+    date_asserted: Option<String>,
+    authored_on: Option<String>,
+    /// A CodeableConcept (MedicationRequest, Procedure) or a list of them
+    /// (MedicationStatement, MedicationAdministration).
+    status_reason: Option<Value>,
+    #[serde(default)]
+    contained: Vec<Value>,
+    // Procedure
+    performed_date_time: Option<String>,
+    performed_period: Option<Period>,
+    /// Present: the resource's meaning may differ from its elements', so
+    /// it is not read.
+    modifier_extension: Option<Value>,
+}
+
+impl From<ResourceWire> for Resource {
+    fn from(w: ResourceWire) -> Self {
+        Resource {
+            status: w.status,
+            code: w.code,
+            effective_date_time: w.effective_date_time,
+            effective_instant: w.effective_instant,
+            effective_period: w.effective_period,
+            issued: w.issued,
+            reference_range: w.reference_range,
+            component: w.component,
+            clinical_status: w.clinical_status,
+            verification_status: w.verification_status,
+            onset_date_time: w.onset_date_time,
+            onset_period: w.onset_period,
+            recorded_date: w.recorded_date,
+            medication_codeable_concept: w.medication_codeable_concept,
+            medication_reference: w.medication_reference,
+            date_asserted: w.date_asserted,
+            authored_on: w.authored_on,
+            status_reason: w.status_reason,
+            contained: w.contained,
+            performed_date_time: w.performed_date_time,
+            performed_period: w.performed_period,
+            modifier_extension: w.modifier_extension,
+            value: Values {
+                value_quantity: w.value_quantity,
+                value_codeable_concept: w.value_codeable_concept,
+                value_boolean: w.value_boolean,
+                value_integer: w.value_integer,
+                value_date_time: w.value_date_time,
+                value_string: w.value_string,
+                data_absent_reason: w.data_absent_reason,
+            },
+        }
+    }
 }
 
 impl Resource {

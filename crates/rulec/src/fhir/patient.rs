@@ -23,6 +23,10 @@ pub(super) struct Parsed<'a> {
     pub when: Option<When>,
     /// Why its date could not be read.
     pub bad_date: Option<String>,
+    /// The code it is chosen by, worked out once.
+    code: Option<Concept>,
+    /// Its `issued`, which orders results of the same time.
+    pub issued: Option<jiff::Timestamp>,
 }
 
 impl Parsed<'_> {
@@ -31,31 +35,35 @@ impl Parsed<'_> {
     }
 
     /// The code the resource is chosen by: its `code`, or its medication's.
-    pub fn code<'r>(&'r self, group: &'r PatientResources) -> Option<Concept> {
-        if let Some(concept) = &self.res.medication_codeable_concept {
-            return Some(concept.clone());
-        }
-        if let Some(reference) = self
-            .res
-            .medication_reference
-            .as_ref()
-            .and_then(|r| r.reference.as_deref())
-        {
-            let medication = match reference.strip_prefix('#') {
-                Some(local) => self
-                    .res
-                    .contained
-                    .iter()
-                    .find(|c| c.get("id").and_then(|i| i.as_str()) == Some(local))
-                    .and_then(|c| Res::deserialize(c).ok()),
-                None => group
-                    .resolve(reference)
-                    .and_then(|raw| Res::deserialize(&raw.value).ok()),
-            };
-            return medication.and_then(|m| m.code);
-        }
-        self.res.code.clone()
+    pub fn code(&self) -> Option<&Concept> {
+        self.code.as_ref()
     }
+}
+
+/// The code a resource is chosen by: its `code`, or its medication's (a
+/// contained one, `#med`, or one the input holds).
+fn code_of(res: &Res, group: &PatientResources) -> Option<Concept> {
+    if let Some(concept) = &res.medication_codeable_concept {
+        return Some(concept.clone());
+    }
+    if let Some(reference) = res
+        .medication_reference
+        .as_ref()
+        .and_then(|r| r.reference.as_deref())
+    {
+        let medication = match reference.strip_prefix('#') {
+            Some(local) => res
+                .contained
+                .iter()
+                .find(|c| c.get("id").and_then(|i| i.as_str()) == Some(local))
+                .and_then(|c| Res::deserialize(c).ok()),
+            None => group
+                .resolve(reference)
+                .and_then(|raw| serde_json::from_str::<Res>(&raw.json).ok()),
+        };
+        return medication.and_then(|m| m.code);
+    }
+    res.code.clone()
 }
 
 /// What reading one patient gathers besides the record.
@@ -167,7 +175,7 @@ fn parse_resources<'a>(reading: &mut Reading<'a>, bindings: &Bindings) -> Vec<Pa
         else {
             continue;
         };
-        let res = match Res::deserialize(&raw.value) {
+        let res = match serde_json::from_str::<Res>(&raw.json) {
             Ok(res) => res,
             Err(e) => {
                 reading.error(&raw.name(), format!("{} cannot be read: {e}", raw.name()));
@@ -215,12 +223,20 @@ fn parse_resources<'a>(reading: &mut Reading<'a>, bindings: &Bindings) -> Vec<Pa
             Some(Err(reason)) => (None, Some(reason)),
             None => (None, None),
         };
+        let code = code_of(&res, group);
+        let issued = res
+            .issued
+            .as_deref()
+            .and_then(|t| date::parse(t).ok())
+            .map(|w| w.instant);
         parsed.push(Parsed {
             kind,
             res,
             raw,
             when,
             bad_date,
+            code,
+            issued,
         });
     }
     parsed
@@ -271,7 +287,7 @@ fn patient_value(
         return FieldValue::Missing;
     };
     source.resource = Some(raw.name());
-    let patient = match Patient::deserialize(&raw.value) {
+    let patient = match serde_json::from_str::<Patient>(&raw.json) {
         Ok(p) => p,
         Err(e) => {
             reading.error(
@@ -331,12 +347,7 @@ fn patient_value(
 
 /// Whether `parsed` is one of `select`'s resources as far as type, code
 /// and status go (not its date).
-pub(super) fn chosen(
-    parsed: &Parsed<'_>,
-    group: &PatientResources,
-    select: &Selection,
-    codes: &CodeSet,
-) -> bool {
+pub(super) fn chosen(parsed: &Parsed<'_>, select: &Selection, codes: &CodeSet) -> bool {
     if !select.resources.contains(&parsed.kind) {
         return false;
     }
@@ -362,7 +373,7 @@ pub(super) fn chosen(
     if !status_ok {
         return false;
     }
-    let code = parsed.code(group);
+    let code = parsed.code();
     match &select.component {
         // A panel: its own code is the select's, the component's is asked for later.
         Some(_) => code.is_some_and(|c| c.codes().any(|(s, k)| select.codes.matches(s, k))),

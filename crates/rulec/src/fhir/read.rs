@@ -26,8 +26,11 @@ mod peek;
 #[cfg(test)]
 mod tests;
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+use serde::Deserialize;
 
 pub use bulk::{Bulk, MAX_LINE, Patients};
 pub use bundle::{bundle, bundle_file, bundle_files};
@@ -51,7 +54,7 @@ pub enum Place {
 }
 
 /// One resource, parsed to a [`serde_json::Value`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Raw {
     /// Its `resourceType`.
     pub resource_type: String,
@@ -59,10 +62,117 @@ pub struct Raw {
     pub id: Option<String>,
     /// The Bundle entry's `fullUrl` (never set for NDJSON).
     pub full_url: Option<String>,
-    /// The whole resource.
-    pub value: serde_json::Value,
+    /// The whole resource as JSON text: parsed into the elements a binding
+    /// reads only where it is read (on the evaluating threads), never
+    /// into a `serde_json::Value`, whose allocations would cost more than
+    /// screening.
+    pub json: Box<str>,
     /// Where it was read.
     pub origin: Origin,
+    /// `subject.reference`, else `patient.reference`.
+    pub subject: Option<String>,
+    /// Whether it has a `subject` or `patient` element at all.
+    pub has_subject: bool,
+    /// `medicationReference.reference`.
+    pub medication: Option<String>,
+}
+
+impl PartialEq for Raw {
+    fn eq(&self, other: &Raw) -> bool {
+        self.json == other.json && self.full_url == other.full_url && self.origin == other.origin
+    }
+}
+
+/// The deepest nesting a resource may have: serde_json's own limit for a
+/// `Value`, far deeper than any FHIR resource.
+const MAX_NESTING: usize = 128;
+
+/// How deeply the JSON text nests arrays and objects (strings skipped).
+fn nesting(text: &[u8]) -> usize {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0_usize, 0, false, false);
+    for &b in text {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// The elements of a resource the read layer follows, read from its text.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Links<'a> {
+    #[serde(borrow)]
+    resource_type: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    subject: Option<Link<'a>>,
+    #[serde(borrow)]
+    patient: Option<Link<'a>>,
+    #[serde(borrow)]
+    medication_reference: Option<Link<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Link<'a> {
+    #[serde(borrow)]
+    reference: Option<Cow<'a, str>>,
+}
+
+impl Raw {
+    /// A resource from its JSON text.
+    ///
+    /// # Errors
+    ///
+    /// Why the text is not a resource, in words.
+    fn from_text(text: String, full_url: Option<String>, origin: Origin) -> Result<Raw, String> {
+        if nesting(text.as_bytes()) > MAX_NESTING {
+            return Err(format!(
+                "nested deeper than {MAX_NESTING} levels, which no FHIR resource is"
+            ));
+        }
+        // Reading the links parses the whole text: it is JSON once they are
+        // read.
+        let json = text.into_boxed_str();
+        let links: Links<'_> =
+            serde_json::from_str(&json).map_err(|e| format!("not a FHIR resource: {e}"))?;
+        let resource_type = links.resource_type.ok_or("no resourceType")?.into_owned();
+        let reference = |link: &Option<Link<'_>>| {
+            link.as_ref()
+                .and_then(|l| l.reference.as_deref())
+                .map(str::to_owned)
+        };
+        let subject = reference(&links.subject).or_else(|| reference(&links.patient));
+        let has_subject = links.subject.is_some() || links.patient.is_some();
+        let medication = reference(&links.medication_reference);
+        let id = links.id.map(Cow::into_owned);
+        Ok(Raw {
+            resource_type,
+            id,
+            full_url,
+            json,
+            origin,
+            subject,
+            has_subject,
+            medication,
+        })
+    }
 }
 
 impl Raw {
@@ -313,13 +423,11 @@ fn patient_id(reference: &str) -> Option<&str> {
 }
 
 /// The `medicationReference.reference` of a resource, if any.
-fn medication_reference(value: &serde_json::Value) -> Option<&str> {
-    value.get("medicationReference")?.get("reference")?.as_str()
+fn medication_reference(raw: &Raw) -> Option<&str> {
+    raw.medication.as_deref()
 }
 
 /// The `subject.reference`, else `patient.reference`, of a resource.
-fn subject_reference(value: &serde_json::Value) -> Option<&str> {
-    ["subject", "patient"]
-        .iter()
-        .find_map(|key| value.get(key)?.get("reference")?.as_str())
+fn subject_reference(raw: &Raw) -> Option<&str> {
+    raw.subject.as_deref()
 }

@@ -23,7 +23,7 @@ fn pick<'p>(
     let mut best: Option<&Parsed<'_>> = None;
     let mut older: Option<&Parsed<'_>> = None;
     for p in parsed {
-        if !chosen(p, reading.group, select, codes) {
+        if !chosen(p, select, codes) {
             continue;
         }
         let Some(when) = &p.when else {
@@ -72,11 +72,7 @@ fn pick<'p>(
 }
 
 fn issued(p: &Parsed<'_>) -> Option<jiff::Timestamp> {
-    p.res
-        .issued
-        .as_deref()
-        .and_then(|t| super::date::parse(t).ok())
-        .map(|w| w.instant)
+    p.issued
 }
 
 /// The value of the latest chosen Observation (or its component).
@@ -92,7 +88,7 @@ pub(super) fn latest(
     let parsed = std::mem::take(&mut reading.parsed);
     let value = match pick(reading, binding, select, &select.codes, &parsed, source) {
         Some(p) => {
-            describe(p, reading, select, source);
+            describe(p, select, source);
             observed(reading, binding, field, select, values, fallback, p, source)
         }
         None => FieldValue::Missing,
@@ -102,10 +98,10 @@ pub(super) fn latest(
 }
 
 /// The resource, its date and the code it was chosen by.
-fn describe(p: &Parsed<'_>, reading: &Reading<'_>, select: &Selection, source: &mut Source) {
+fn describe(p: &Parsed<'_>, select: &Selection, source: &mut Source) {
     source.resource = Some(p.name());
     source.date = p.when.as_ref().map(|w| w.text.clone());
-    let code = p.code(reading.group).and_then(|c| {
+    let code = p.code().and_then(|c| {
         c.codes()
             .find(|(s, k)| select.codes.any || select.codes.matches(s, k))
             .map(|(s, k)| {
@@ -478,7 +474,6 @@ fn members_of(
         for p in parsed {
             if !chosen(
                 p,
-                reading.group,
                 select,
                 &CodeSet {
                     codes: Vec::new(),
@@ -494,7 +489,7 @@ fn members_of(
             if !dated_ok {
                 continue;
             }
-            let Some(code) = p.code(reading.group) else {
+            let Some(code) = p.code() else {
                 continue;
             };
             for (member, codes) in members {

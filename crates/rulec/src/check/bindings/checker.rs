@@ -468,8 +468,12 @@ impl Checker<'_> {
                 );
                 return None;
             };
-            let fallback =
-                crate::check::items::plausible_range(&range.node, range.span, unit, self.diagnostics)?;
+            let fallback = crate::check::items::plausible_range(
+                &range.node,
+                range.span,
+                unit,
+                self.diagnostics,
+            )?;
             if !observation || select.every {
                 self.error(
                     range.span,

@@ -395,7 +395,7 @@ impl Patients<'_> {
         let mut seen = HashSet::new();
         let mut wanted = Vec::new();
         for raw in &out.resources {
-            let Some(reference) = super::medication_reference(&raw.value) else {
+            let Some(reference) = super::medication_reference(raw) else {
                 continue;
             };
             // `#id` names a resource contained in this one.
@@ -451,24 +451,9 @@ impl Patients<'_> {
         };
         self.fill(&file, loc)
             .map_err(|e| problem(format!("cannot read it again: {e}")))?;
-        let value: serde_json::Value = serde_json::from_slice(&self.buf)
-            .map_err(|e| problem(format!("not a FHIR resource: {e}")))?;
-        let resource_type = value
-            .get("resourceType")
-            .and_then(serde_json::Value::as_str)
-            .ok_or_else(|| problem("no resourceType (has the file changed?)".to_owned()))?
-            .to_owned();
-        let id = value
-            .get("id")
-            .and_then(serde_json::Value::as_str)
-            .map(str::to_owned);
-        Ok(Raw {
-            resource_type,
-            id,
-            full_url: None,
-            value,
-            origin,
-        })
+        let text = String::from_utf8(std::mem::take(&mut self.buf))
+            .map_err(|_| problem("not UTF-8 (has the file changed?)".to_owned()))?;
+        Raw::from_text(text, None, origin.clone()).map_err(problem)
     }
 
     /// Reads the bytes at `loc` into `buf`.

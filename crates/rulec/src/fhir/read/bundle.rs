@@ -113,26 +113,31 @@ impl Reader {
             let Some(resource) = entry.get_mut("resource").map(Value::take) else {
                 continue;
             };
-            let resource_type = resource.get("resourceType").and_then(Value::as_str);
-            let Some(resource_type) = resource_type.map(str::to_owned) else {
+            if resource
+                .get("resourceType")
+                .and_then(Value::as_str)
+                .is_none()
+            {
                 self.loose.push(Problem {
                     resource: format!("Bundle entry {}", n + 1),
                     reason: "its resource has no resourceType".to_owned(),
                     origin: Some(origin),
                 });
                 continue;
-            };
-            let id = resource
-                .get("id")
-                .and_then(Value::as_str)
-                .map(str::to_owned);
-            self.raws.push(Raw {
-                resource_type,
-                id,
-                full_url,
-                value: resource,
-                origin,
-            });
+            }
+            // A Bundle is one patient's: written back as text once, it is
+            // read like a Bulk line.
+            let raw = serde_json::to_string(&resource)
+                .map_err(|e| e.to_string())
+                .and_then(|text| Raw::from_text(text, full_url, origin.clone()));
+            match raw {
+                Ok(raw) => self.raws.push(raw),
+                Err(reason) => self.loose.push(Problem {
+                    resource: format!("Bundle entry {}", n + 1),
+                    reason,
+                    origin: Some(origin),
+                }),
+            }
         }
     }
 
@@ -180,8 +185,7 @@ impl Reader {
                 match self.subject(raw, &resolver, &group_of_entry) {
                     Ok(Some(g)) => Dest::Resource(g),
                     Ok(None) => {
-                        let Some(id) =
-                            super::subject_reference(&raw.value).and_then(super::patient_id)
+                        let Some(id) = super::subject_reference(raw).and_then(super::patient_id)
                         else {
                             dests.push(Dest::Dropped);
                             continue;
@@ -270,11 +274,8 @@ impl Reader {
         resolver: &Resolver,
         group_of_entry: &HashMap<usize, usize>,
     ) -> Result<Option<usize>, String> {
-        let Some(reference) = super::subject_reference(&raw.value) else {
-            let has = ["subject", "patient"]
-                .iter()
-                .any(|k| raw.value.get(k).is_some());
-            return Err(if has {
+        let Some(reference) = super::subject_reference(raw) else {
+            return Err(if raw.has_subject {
                 "its subject has no reference".to_owned()
             } else {
                 "no subject or patient reference".to_owned()
@@ -305,7 +306,7 @@ impl Reader {
         groups: &mut [PatientResources],
         wanted: &mut [Vec<usize>],
     ) {
-        let Some(reference) = super::medication_reference(&raw.value) else {
+        let Some(reference) = super::medication_reference(raw) else {
             return;
         };
         // `#id` names a resource contained in this one.
