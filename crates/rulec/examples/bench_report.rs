@@ -1,7 +1,8 @@
 //! Writes BENCHMARKS.md from the results of the `screen` benchmark
 //! (`target/criterion`) and of the memory runs of `scripts/bench`
 //! (`target/bench-memory.tsv`) and population scale in SQL engines
-//! (`target/bench-sql.md`). Run `scripts/bench`, which runs them and
+//! (`target/bench-sql.md`) and FHIR Bulk Data (`target/bench-fhir.md`).
+//! Run `scripts/bench`, which runs them and
 //! this.
 
 use std::error::Error;
@@ -255,6 +256,15 @@ fn main() -> std::result::Result<(), Box<dyn Error>> {
         Err(_) => writeln!(
             out,
             "## Population scale: the seed trial in SQL engines\n\nNot measured in this run (`scripts/bench-sql`).\n"
+        )?,
+    }
+
+    // FHIR Bulk Data at population scale, from scripts/bench-fhir.
+    match std::fs::read_to_string(workspace.join("target/bench-fhir.md")) {
+        Ok(section) => write!(out, "{section}")?,
+        Err(_) => writeln!(
+            out,
+            "## Population scale: FHIR Bulk Data\n\nNot measured in this run (`scripts/bench-fhir`).\n"
         )?,
     }
 

@@ -1,6 +1,13 @@
 //! FHIR bindings end to end: rule files with a `fhir` block, small Bundles
 //! written here, and the records, data errors and sources they give.
 
+#![expect(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test helpers and assertions fail the test on a broken setup"
+)]
+
 use std::path::Path;
 use std::sync::Arc;
 

@@ -301,8 +301,8 @@ pub enum Kind {
 /// files each holding a Bundle is [`Kind::Bundles`]; a `.ndjson` file whose
 /// first line has `"resourceType"` is [`Kind::Bulk`]; a `.json` file whose
 /// top-level object has `"resourceType": "Bundle"` is [`Kind::Bundle`].
-/// Only the first [`PEEK`] bytes of a file are read, so a Bundle whose
-/// `resourceType` comes after that many bytes of other keys is not seen.
+/// The first [`PEEK`] bytes of a file are read; an object whose
+/// `resourceType` comes later is read on as a stream until it is found.
 pub fn detect(path: &Path) -> Option<Kind> {
     if path.is_dir() {
         if !files_with(path, "ndjson").ok()?.is_empty() {
@@ -327,10 +327,19 @@ pub fn detect(path: &Path) -> Option<Kind> {
 pub const PEEK: usize = 16 * 1024;
 
 fn is_bundle_file(path: &Path) -> bool {
-    peek::head(path, PEEK)
-        .ok()
-        .and_then(|head| peek::top_level_type(peek::strip_bom(&head)))
-        .is_some_and(|ty| ty == "Bundle")
+    let Ok(head) = peek::head(path, PEEK) else {
+        return false;
+    };
+    let head = peek::strip_bom(&head);
+    match peek::top_level_type(head) {
+        Some(ty) => ty == "Bundle",
+        // An object cut by the peek before its resourceType: read on (a
+        // JSON array of records starts with `[` and is never read twice).
+        None if head.len() + 3 >= PEEK && head.trim_ascii_start().starts_with(b"{") => {
+            peek::top_level_type_in(path).is_some_and(|ty| ty == "Bundle")
+        }
+        None => false,
+    }
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {

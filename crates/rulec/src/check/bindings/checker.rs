@@ -14,6 +14,10 @@ use crate::syntax::{
 };
 use crate::units::Unit;
 
+/// The `use` a block came through (its path and the `use` item's span),
+/// or `None` for the file's own.
+type Imported<'a> = Option<(&'a str, Span)>;
+
 /// The bindings of a file and of the files it `use`s (a site keeps its own
 /// binding file beside one trial's rules); `None` when none has a `fhir`
 /// block. An imported file's errors are reported at its `use`.
@@ -33,7 +37,7 @@ pub(in crate::check) fn check_all(
             })
             .collect()
     };
-    let mut files: Vec<(Option<(&str, Span)>, Vec<FhirBlock>)> = imported
+    let mut files: Vec<(Imported<'_>, Vec<FhirBlock>)> = imported
         .iter()
         .map(|(path, at, parsed)| (Some((*path, *at)), blocks_of(&parsed.items)))
         .collect();

@@ -200,6 +200,22 @@ pub(super) fn top_level_type(prefix: &[u8]) -> Option<String> {
     found
 }
 
+/// [`top_level_type`] for a whole file, read as a stream: for an object
+/// whose `resourceType` comes after other keys longer than a peek (a
+/// Bundle written with its keys sorted has `entry` first). Values before
+/// the key are skipped, not held.
+pub(super) fn top_level_type_in(path: &Path) -> Option<String> {
+    use std::io::BufRead;
+    let mut reader = std::io::BufReader::new(std::fs::File::open(path).ok()?);
+    if reader.fill_buf().ok()?.starts_with(b"\xEF\xBB\xBF") {
+        reader.consume(3);
+    }
+    let mut found = None;
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let _ = de.deserialize_map(TypeVisitor(&mut found));
+    found
+}
+
 struct TypeVisitor<'o>(&'o mut Option<String>);
 
 impl<'de> Visitor<'de> for TypeVisitor<'_> {

@@ -299,7 +299,7 @@ fn detection() {
         r#"{{"x": "{}", "resourceType": "Bundle"}}"#,
         "y".repeat(PEEK)
     );
-    assert_eq!(detect(&at("f.json", &far)), None);
+    assert_eq!(detect(&at("f.json", &far)), Some(Kind::Bundle));
     assert_eq!(
         detect(&at(
             "g.ndjson",

@@ -79,7 +79,7 @@ pub enum FhirEntry {
         span: Span,
     },
     /// `field: source, options`
-    Binding(Binding),
+    Binding(Box<Binding>),
 }
 
 /// A code as written: `loinc "718-7"`, `"Z21"` (the system of the code

@@ -34,7 +34,7 @@ pub(super) fn lower_fhir(pair: Pair<'_, Rule>) -> Result<FhirBlock> {
                     span,
                 }
             }
-            Rule::fhir_binding => FhirEntry::Binding(lower_binding(part)?),
+            Rule::fhir_binding => FhirEntry::Binding(Box::new(lower_binding(part)?)),
             _ => continue,
         };
         entries.push(entry);
