@@ -699,3 +699,65 @@ fhir { hemoglobin: Observation loinc "718-7" within 14 days before index, status
         }
     );
 }
+
+#[test]
+fn condition_and_medication_lists_carry_dates_ends_and_statuses() {
+    let program = program(
+        r#"
+fields {
+  infections: list of { onset: date, resolved: date, status: one of { active, recurrence, relapse } }
+  drugs:      list of { started: date, status: text }
+}
+exclusion {
+  recent: any infections where onset within 30 days before index and resolved is missing
+  ongoing: any drugs where status = "active"
+}
+fhir {
+  infections: every Condition icd10cm "A41*" { onset: date, resolved: end, status: status }
+  drugs:      every MedicationStatement rxnorm "1" { started: date, status: status }
+}
+"#,
+    );
+    let mut resolved = condition("old", "A41.9", "active", "confirmed");
+    resolved["onsetDateTime"] = json!("2026-01-01");
+    resolved["abatementDateTime"] = json!("2026-01-08");
+    let mut open = condition("new", "A41.0", "recurrence", "confirmed");
+    open["onsetDateTime"] = json!("2026-01-10");
+    let drug = json!({
+        "resourceType": "MedicationStatement", "id": "d", "status": "completed",
+        "medicationCodeableConcept": {"coding": [{"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "1"}]},
+        "effectivePeriod": {"start": "2025-12-01", "end": "2025-12-20"}
+    });
+    let read = read(&program, &bundle(patient(), &[resolved, open, drug]));
+    assert!(read.errors.is_empty(), "{:?}", read.errors);
+    let FieldValue::List(infections) = read.record.named("infections").unwrap().into_owned() else {
+        panic!("not a list");
+    };
+    assert_eq!(infections.len(), 2);
+    assert_eq!(
+        infections[0].named("resolved").unwrap().into_owned(),
+        FieldValue::Date(date(2026, 1, 8))
+    );
+    assert_eq!(
+        infections[1].named("resolved").unwrap().into_owned(),
+        FieldValue::Missing
+    );
+    assert_eq!(
+        infections[1].named("status").unwrap().into_owned(),
+        FieldValue::Member(1)
+    );
+    let FieldValue::List(drugs) = read.record.named("drugs").unwrap().into_owned() else {
+        panic!("not a list");
+    };
+    assert_eq!(
+        drugs[0].named("status").unwrap().into_owned(),
+        FieldValue::Text("completed".to_owned())
+    );
+    assert_eq!(
+        drugs[0].named("started").unwrap().into_owned(),
+        FieldValue::Date(date(2025, 12, 1))
+    );
+    let verdict = evaluate(&program, &read.record, INDEX);
+    assert_eq!(verdict.outcome("recent"), Some(Outcome::Met));
+    assert_eq!(verdict.outcome("ongoing"), Some(Outcome::NotMet));
+}

@@ -84,7 +84,12 @@ fn node(c: &Cond) -> CondNode {
                 Box::new(move |c| a(c).or_else(|| b(c)))
             }
         },
-        Cond::CompareNum { op, lhs, rhs } => return compare_num(*op, lhs, rhs),
+        Cond::CompareNum { op, lhs, rhs } => {
+            return match compare_num(*op, lhs, rhs) {
+                CondNode::Const(t) => CondNode::Const(t),
+                CondNode::Run(f) => CondNode::Run(super::censored::compare(*op, lhs, rhs, f)),
+            };
+        }
         Cond::CompareDate { op, lhs, rhs } => {
             let (l, r) = (date(lhs), date(rhs));
             with_cmp!(*op, jiff::civil::DateTime, f => Box::new(move |c| {
@@ -121,7 +126,10 @@ fn node(c: &Cond) -> CondNode {
             text,
             negated,
         } => with_access!(*field, a => text_eq(a, text.clone(), *negated)),
-        Cond::Known { field, known } => with_access!(*field, a => known_test(a, *known)),
+        Cond::Known { field, known } => {
+            let plain = with_access!(*field, a => known_test(a, *known));
+            super::censored::known(*field, *known, plain)
+        }
         Cond::Within {
             date: tested,
             window,

@@ -61,6 +61,7 @@
 //! through `Record::set`, which checks each against its field's kind, so a
 //! record whose fingerprint matches holds nothing the program cannot read.
 
+mod censored;
 mod cond;
 mod ctx;
 mod num;
@@ -104,10 +105,6 @@ pub struct Compiled {
     /// Every criterion unknown, copied into each verdict before the
     /// outcomes are written in.
     template: Outcomes,
-    /// The program, for the rare record the closures leave to the
-    /// reference evaluator: one holding a censored value, whose
-    /// comparisons are decided in one place (`eval::reference`).
-    program: Arc<Program>,
 }
 
 struct CompiledCriterion {
@@ -180,7 +177,6 @@ pub fn compile(program: &Program) -> Compiled {
         defines,
         shape: Shape::of(&program.schema),
         plan: plan::Plan::of(program),
-        program: Arc::new(program.clone()),
     }
 }
 
@@ -194,12 +190,17 @@ impl Compiled {
     /// the program this was compiled from.
     pub fn evaluate(&self, record: &Record, index: Date) -> Result<Verdict, SchemaMismatch> {
         self.shape.check(record)?;
-        if record.has_censored() {
-            return Ok(crate::eval::evaluate(&self.program, record, index));
-        }
         let mut outcomes = Outcomes::from_slice(&self.template);
-        self.plan.write_outcomes(record.words(), &mut outcomes);
-        let rest = &self.plan.outcomes.rest;
+        // The plan reads a censored value's word as missing: a record that
+        // holds one is decided by the closures alone, which know it.
+        let every: Vec<usize>;
+        let rest = if record.has_censored() {
+            every = (0..self.criteria.len()).collect();
+            &every
+        } else {
+            self.plan.write_outcomes(record.words(), &mut outcomes);
+            &self.plan.outcomes.rest
+        };
         if !rest.is_empty() {
             self.with_cache(|cache| {
                 let ctx = Ctx::top(record, index, &self.defines, cache, None);
@@ -236,7 +237,7 @@ impl Compiled {
     pub fn status(&self, record: &Record, index: Date) -> Result<Status, SchemaMismatch> {
         self.shape.check(record)?;
         if record.has_censored() {
-            return Ok(crate::eval::evaluate(&self.program, record, index).status());
+            return self.evaluate(record, index).map(|v| v.status());
         }
         let mut unknown = match self.plan.decide(record.words()) {
             Ok(unknown) => unknown,

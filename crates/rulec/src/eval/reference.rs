@@ -274,31 +274,18 @@ impl<'p, 'r> Walker<'p, 'r> {
                 field,
                 limit,
                 factor,
-            } => match self.censored_value(*field) {
-                // A censored value's range is known though its value is not.
-                Some(c) => {
-                    let bound = if *limit == Limit::Upper {
-                        c.high
-                    } else {
-                        c.low
-                    };
+            } => match self.value(*field).as_ref() {
+                FieldValue::Quantity { low, high, .. } => {
+                    let bound = if *limit == Limit::Upper { high } else { low };
+                    if bound.is_none() && field.depth == 0 && !self.missing.contains(&field.slot.0)
+                    {
+                        // The value is there but its reference range, which
+                        // would decide, is not: the field is what to ask for.
+                        self.missing.push(field.slot.0);
+                    }
                     bound.map(|b| factor * b)
                 }
-                None => match self.value(*field).as_ref() {
-                    FieldValue::Quantity { low, high, .. } => {
-                        let bound = if *limit == Limit::Upper { high } else { low };
-                        if bound.is_none()
-                            && field.depth == 0
-                            && !self.missing.contains(&field.slot.0)
-                        {
-                            // The value is there but its reference range, which
-                            // would decide, is not: the field is what to ask for.
-                            self.missing.push(field.slot.0);
-                        }
-                        bound.map(|b| factor * b)
-                    }
-                    _ => None,
-                },
+                _ => None,
             },
             Num::Define { define, conversion } => match self.define(*define) {
                 Some(Cached::Num(v)) => v.map(|v| conversion.apply(v)),

@@ -94,6 +94,20 @@ pub(super) fn every(
                         })
                         .map_or(FieldValue::Missing, |(m, _)| FieldValue::Bool(*m == 1)))
                 }
+                Element::End => match p.end() {
+                    Some(Ok(day)) => Ok(FieldValue::Date(day)),
+                    Some(Err(reason)) => Err(format!("{}: {reason}", p.name())),
+                    None => Ok(FieldValue::Missing),
+                },
+                Element::Status => match (p.status(), &element_field.ty) {
+                    (None, _) => Ok(FieldValue::Missing),
+                    (Some(code), FieldType::OneOf(members)) => {
+                        crate::records::member(code, members)
+                            .map(FieldValue::Member)
+                            .map_err(|e| format!("{}: status {e}", p.name()))
+                    }
+                    (Some(code), _) => Ok(FieldValue::Text(code.to_owned())),
+                },
                 Element::Value => match &p.res.value.value_quantity {
                     Some(q) => value(element_field, q, &p.name()),
                     None => Ok(FieldValue::Missing),

@@ -164,6 +164,8 @@ pub(crate) struct Resource {
     pub onset_date_time: Option<String>,
     pub onset_period: Option<Period>,
     pub recorded_date: Option<String>,
+    pub abatement_date_time: Option<String>,
+    pub abatement_period: Option<Period>,
     // Medication*
     pub medication_codeable_concept: Option<Concept>,
     pub medication_reference: Option<Reference>,
@@ -209,6 +211,8 @@ struct ResourceWire {
     onset_date_time: Option<String>,
     onset_period: Option<Period>,
     recorded_date: Option<String>,
+    abatement_date_time: Option<String>,
+    abatement_period: Option<Period>,
     // Medication*
     medication_codeable_concept: Option<Concept>,
     medication_reference: Option<Reference>,
@@ -243,6 +247,8 @@ impl From<ResourceWire> for Resource {
             onset_date_time: w.onset_date_time,
             onset_period: w.onset_period,
             recorded_date: w.recorded_date,
+            abatement_date_time: w.abatement_date_time,
+            abatement_period: w.abatement_period,
             medication_codeable_concept: w.medication_codeable_concept,
             medication_reference: w.medication_reference,
             date_asserted: w.date_asserted,

@@ -38,6 +38,39 @@ impl Parsed<'_> {
     pub fn code(&self) -> Option<&Concept> {
         self.code.as_ref()
     }
+
+    /// Its status: a Condition's clinical status, any other's `status`.
+    pub fn status(&self) -> Option<&str> {
+        match self.kind {
+            Resource::Condition => self
+                .res
+                .clinical_status
+                .as_ref()
+                .and_then(|c| c.codes().next())
+                .map(|(_, code)| code),
+            _ => self.res.status.as_deref(),
+        }
+    }
+
+    /// When it ended, if the data says: a Condition's abatement, the end
+    /// of a medication's or procedure's period.
+    pub fn end(&self) -> Option<Result<jiff::civil::Date, String>> {
+        let res = &self.res;
+        let text = match self.kind {
+            Resource::Condition => res
+                .abatement_date_time
+                .as_deref()
+                .or_else(|| res.abatement_period.as_ref().and_then(|p| p.end.as_deref())),
+            Resource::Procedure => res.performed_period.as_ref().and_then(|p| p.end.as_deref()),
+            Resource::Observation
+            | Resource::MedicationStatement
+            | Resource::MedicationAdministration => {
+                res.effective_period.as_ref().and_then(|p| p.end.as_deref())
+            }
+            Resource::MedicationRequest => None,
+        }?;
+        Some(date::parse(text).map(|w| w.date))
+    }
 }
 
 /// The code a resource is chosen by: its `code`, or its medication's (a

@@ -94,6 +94,36 @@ pub struct CensoredValue {
     pub high: Option<f64>,
 }
 
+impl CensoredValue {
+    /// The interval in the unit a comparison reads the field in: the
+    /// bound converted, the side turned over by a conversion that reverses
+    /// order (a scale with a negative slope). The one mapping of the
+    /// reference evaluator and the compiled closures.
+    #[must_use]
+    pub fn converted(&self, conversion: &crate::units::Conversion) -> Option<Censored> {
+        let c = self.censored;
+        let increasing = conversion.apply(1.0) >= conversion.apply(0.0);
+        let censor = if increasing {
+            c.censor
+        } else {
+            c.censor.reversed()
+        };
+        let bound = conversion.apply(c.bound);
+        bound.is_finite().then_some(Censored { censor, bound })
+    }
+
+    /// `factor` times the lower or upper limit of normal, if the record
+    /// gives it: `x ULN` of a censored value, whose range is known.
+    #[must_use]
+    pub fn limit(&self, limit: crate::syntax::Limit, factor: f64) -> Option<f64> {
+        let bound = match limit {
+            crate::syntax::Limit::Upper => self.high,
+            crate::syntax::Limit::Lower => self.low,
+        };
+        bound.map(|b| factor * b)
+    }
+}
+
 /// The members of a `set of` field, as a record holds them.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Members<'a> {

@@ -1,6 +1,8 @@
 //! Generators: a small schema, rule sources over it, and records for it.
 
 use super::*;
+use rulec::schema::CensoredValue;
+use rulec::semantics::{Censor, Censored};
 
 /// The field declarations, in a generated order (the order decides the
 /// slots and the order of the missing list). `hb` is stored in g/L or
@@ -288,6 +290,9 @@ pub(super) struct Gen {
     /// Value, low and high, as indices into [`HB_VALUES`].
     pub(super) hb: Option<(usize, Option<usize>, Option<usize>)>,
     pub(super) chol: Option<f64>,
+    /// Whether `hb` and `chol` are censored: the value is then the bound
+    /// of `<`, `<=`, `>` or `>=` (0 to 3).
+    pub(super) censor: (Option<usize>, Option<usize>),
     pub(super) day: Option<Date>,
     pub(super) kind: Option<u32>,
     pub(super) tags: Option<Vec<u32>>,
@@ -352,7 +357,7 @@ pub(super) fn record() -> impl Strategy<Value = Gen> {
             ])),
         ),
         prop_oneof![Just(None), offsets.prop_map(Some)],
-        maybe(fixed_days),
+        (maybe(fixed_days), (maybe(0..4_usize), maybe(0..4_usize))),
         (
             maybe(0..3_u32),
             maybe(prop::collection::vec(0..3_u32, 0..3)),
@@ -361,7 +366,13 @@ pub(super) fn record() -> impl Strategy<Value = Gen> {
         ),
     )
         .prop_map(
-            |(index, (flag, score, hb, chol), offset, fixed, (kind, tags, note, events))| {
+            |(
+                index,
+                (flag, score, hb, chol),
+                offset,
+                (fixed, censor),
+                (kind, tags, note, events),
+            )| {
                 let day = match (offset, fixed) {
                     (Some(days), _) => index.checked_add(days.days()).ok(),
                     (None, fixed) => fixed,
@@ -372,6 +383,7 @@ pub(super) fn record() -> impl Strategy<Value = Gen> {
                     score,
                     hb,
                     chol,
+                    censor,
                     day,
                     kind,
                     tags,
@@ -435,6 +447,33 @@ pub(super) fn build(program: &Program, g: &Gen) -> Record {
             high: None,
         }),
     );
+    // A censored value replaces the plain one: its bound is the value.
+    let censors = [
+        Censor::Below,
+        Censor::AtMost,
+        Censor::Above,
+        Censor::AtLeast,
+    ];
+    for (name, which) in [("hb", g.censor.0), ("chol", g.censor.1)] {
+        let slot = schema.slot(name).unwrap();
+        if let (Some(which), FieldValue::Quantity { value, low, high }) =
+            (which, r.get(slot).into_owned())
+        {
+            let censored = Censored {
+                censor: censors[which],
+                bound: value,
+            };
+            r.set_censored(
+                name,
+                CensoredValue {
+                    censored,
+                    low,
+                    high,
+                },
+            )
+            .unwrap();
+        }
+    }
     set(&mut r, "day", g.day.map(FieldValue::Date));
     set(&mut r, "kind", g.kind.map(FieldValue::Member));
     set(&mut r, "tags", g.tags.clone().map(FieldValue::Members));

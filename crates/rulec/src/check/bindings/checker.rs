@@ -14,6 +14,9 @@ use crate::syntax::{
 };
 use crate::units::Unit;
 
+/// The words that say what a list element's field is taken from.
+const WORDS: [&str; 6] = ["code", "date", "end", "status", "value", "reason"];
+
 /// The `use` a block came through (its path and the `use` item's span),
 /// or `None` for the file's own.
 type Imported<'a> = Option<(&'a str, Span)>;
@@ -607,7 +610,7 @@ impl Checker<'_> {
         let MapValue::Word { word, map } = &entry.value else {
             self.error(
                 entry.key.span,
-                format!("`{key}` takes `code {{ … }}`, `date`, `value` or `reason {{ … }}`"),
+                format!("`{key}` takes `code {{ … }}`, `date`, `end`, `status`, `value` or `reason {{ … }}`"),
                 None,
             );
             return None;
@@ -621,18 +624,19 @@ impl Checker<'_> {
                 Element::Reason(self.member_codes(map, &bools, key)?)
             }
             ("date", FieldType::Date, None) => Element::Date,
+            ("end", FieldType::Date, None) => Element::End,
+            ("status", FieldType::Text | FieldType::OneOf(_), None) => Element::Status,
             (
                 "value",
                 FieldType::Quantity { .. } | FieldType::Number | FieldType::Integer { .. },
                 None,
             ) if observation => Element::Value,
             (other, _, _) => {
-                let help =
-                    crate::suggest::closest(other, ["code", "date", "value", "reason"].into_iter())
-                        .map(|c| format!("did you mean `{c}`?"));
+                let help = crate::suggest::closest(other, WORDS.into_iter())
+                    .map(|c| format!("did you mean `{c}`?"));
                 self.error(
                     word.span,
-                    format!("`{key}: {other}` is not a way to fill `{key}`: `code {{ … }}` fills a `one of`, `reason {{ true: …, false: … }}` a bool, `date` a date, `value` an Observation's quantity"),
+                    format!("`{key}: {other}` is not a way to fill `{key}`: `code {{ … }}` fills a `one of`, `reason {{ true: …, false: … }}` a bool, `date` and `end` a date, `status` a text or a `one of`, `value` an Observation's quantity"),
                     help,
                 );
                 return None;

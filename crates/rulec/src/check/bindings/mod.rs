@@ -224,6 +224,12 @@ pub enum Element {
     Value,
     /// `reason { true: codes, false: codes }`: the resource's status reason.
     Reason(Vec<(u32, CodeSet)>),
+    /// `end`: when it ended: a Condition's abatement, the end of a
+    /// medication's or procedure's period.
+    End,
+    /// `status`: the resource's status code (a Condition's clinical
+    /// status), as text or as the `one of` member named by it.
+    Status,
 }
 
 /// Which resources a binding reads.

@@ -35,23 +35,12 @@ impl<'r> Walker<'_, 'r> {
             return None;
         };
         let value = self.censored_value(*field)?;
-        let c = value.censored;
-        // A conversion that reverses order (a scale with a negative slope)
-        // turns `below` into `above`.
-        let increasing = conversion.apply(1.0) >= conversion.apply(0.0);
-        let censor = if increasing {
-            c.censor
-        } else {
-            c.censor.reversed()
-        };
-        let bound = conversion.apply(c.bound);
-        bound
-            .is_finite()
-            .then_some((*field, Censored { censor, bound }))
+        Some((*field, value.converted(conversion)?))
     }
 
     /// `lhs op rhs` when one side is a censored field and the other a
-    /// known number; `None` when neither side is censored.
+    /// known number (`x ULN` of the same field reads its range); `None`
+    /// when neither side is censored.
     pub(super) fn compare_censored(
         &mut self,
         op: CompareOp,
@@ -63,7 +52,17 @@ impl<'r> Walker<'_, 'r> {
             (None, Some((field, c))) => (field, c, lhs, flip(op)),
             (None, None) => return None,
         };
-        let truth = match self.num(other) {
+        let k = match other {
+            Num::Limit {
+                field: of,
+                limit,
+                factor,
+            } if *of == field => self
+                .censored_value(field)
+                .and_then(|v| v.limit(*limit, *factor)),
+            _ => self.num(other),
+        };
+        let truth = match k {
             Some(k) => censored.compare(op, k),
             None => Truth::Unknown,
         };
