@@ -287,7 +287,7 @@ fn date_word(op: CompareOp) -> &'static str {
 }
 
 /// A count of calendar units in words: `1 month`, `4 weeks`.
-fn duration(amount: f64, unit: DurationUnit) -> String {
+pub(crate) fn duration(amount: f64, unit: DurationUnit) -> String {
     let word = match unit {
         DurationUnit::Years => "year",
         DurationUnit::Months => "month",

@@ -42,6 +42,7 @@ mod verdict;
 
 use jiff::civil::Date;
 
+pub(crate) use explain::duration;
 pub use explain::{Explained, explain, explain_sourced, format_number};
 pub use funnel::{CriterionCount, Funnel};
 pub use verdict::{Criteria, CriterionOutcome, Verdict};

@@ -7,9 +7,7 @@ use serde::Deserialize;
 use super::date::{self, When};
 use super::model::{Concept, Patient, Resource as Res};
 use super::read::{PatientResources, Raw};
-use crate::check::{
-    Bindings, Bound, CodeSet, DurationUnit, FieldBinding, Program, Resource, Selection,
-};
+use crate::check::{Bindings, Bound, CodeSet, FieldBinding, Program, Resource, Selection};
 use crate::records::{DataError, ReadRecord, RecordName, WHOLE_RECORD};
 use crate::schema::{Field, FieldValue, Record, Source};
 
@@ -424,19 +422,10 @@ pub(super) fn window_start(select: &Selection, index: Date) -> Option<Date> {
 /// `within 14 days before 2026-06-15`, for messages.
 pub(super) fn window_text(select: &Selection, index: Date) -> String {
     match select.within {
-        Some(d) => {
-            let unit = match d.unit {
-                DurationUnit::Years => "years",
-                DurationUnit::Months => "months",
-                DurationUnit::Weeks => "weeks",
-                DurationUnit::Days => "days",
-                DurationUnit::Hours => "hours",
-            };
-            format!(
-                "within {} {unit} before {index}",
-                crate::eval::format_number(d.amount)
-            )
-        }
+        Some(d) => format!(
+            "within {} before {index}",
+            crate::eval::duration(d.amount, d.unit)
+        ),
         None => format!("on or before {index}"),
     }
 }

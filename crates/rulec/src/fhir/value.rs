@@ -337,17 +337,15 @@ fn quantity(
         high = Some((h, unit.ucum().to_owned()));
         from_binding = true;
     }
+    let limits = (
+        low.as_ref().map(|(v, c)| (*v, c.as_str())),
+        high.as_ref().map(|(v, c)| (*v, c.as_str())),
+    );
     if let Some(censor) = censor {
         // Held beside the record's value, which reads as missing.
-        let censored = crate::records::censored_from_ucum(
-            field,
-            censor,
-            value,
-            code,
-            low.as_ref().map(|(v, c)| (*v, c.as_str())),
-            high.as_ref().map(|(v, c)| (*v, c.as_str())),
-        )
-        .map_err(|e| format!("{name}: {e}"))?;
+        let censored =
+            crate::records::censored_from_ucum(field, censor, value, code, limits.0, limits.1)
+                .map_err(|e| format!("{name}: {e}"))?;
         source.original = Some(format!("{}{value} {code}", censor.as_str()));
         source.note = Some(
             "censored: compared only where every value beyond the bound gives the same answer"
@@ -356,14 +354,8 @@ fn quantity(
         reading.censored = Some(censored);
         return Ok(FieldValue::Missing);
     }
-    let converted = crate::records::from_ucum(
-        field,
-        value,
-        code,
-        low.as_ref().map(|(v, c)| (*v, c.as_str())),
-        high.as_ref().map(|(v, c)| (*v, c.as_str())),
-    )
-    .map_err(|e| format!("{name}: {e}"))?;
+    let converted = crate::records::from_ucum(field, value, code, limits.0, limits.1)
+        .map_err(|e| format!("{name}: {e}"))?;
     if code != unit.ucum() {
         // As written: the explanation rounds the field's value, not this one.
         source.original = Some(format!("{value} {code}"));
