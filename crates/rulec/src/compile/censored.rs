@@ -17,6 +17,8 @@ use super::num::num;
 enum Other {
     /// `x ULN` of the field itself, whose range a censored value keeps.
     Limit(Limit, f64),
+    /// A constant.
+    Const(f64),
     /// Any other number.
     Num(NumFn),
 }
@@ -51,6 +53,8 @@ fn censored_side(
             limit,
             factor,
         } if *of == field => Other::Limit(*limit, *factor),
+        // The common case, a threshold: nothing more to compile.
+        Num::Const(k) => Other::Const(*k),
         _ => Other::Num(num(other).into_fn()),
     };
     with_access!(field, a => decide(a, conversion, op, other, plain))
@@ -73,6 +77,7 @@ fn decide<A: Access>(
         };
         let k = match &other {
             Other::Limit(limit, factor) => value.limit(*limit, *factor),
+            Other::Const(k) => Some(*k),
             Other::Num(f) => f(c),
         };
         let truth = match (value.converted(&conversion), k) {
