@@ -171,3 +171,14 @@ fn the_synthea_patients_values_and_sources() {
         rulec::schema::FieldValue::Missing
     );
 }
+
+#[test]
+fn docs_fhir_md_shows_the_seed_binding_as_the_rule_file_has_it() {
+    let rules = std::fs::read_to_string(root().join("examples/nct03473496.rules")).unwrap();
+    let block = &rules[rules.find("fhir {").unwrap()..];
+    let docs = std::fs::read_to_string(root().join("docs/fhir.md")).unwrap();
+    assert!(
+        docs.contains(block.trim_end()),
+        "docs/fhir.md must show the seed's fhir block as examples/nct03473496.rules has it"
+    );
+}
