@@ -426,13 +426,8 @@ fn lower_scale(pair: Pair<'_, Rule>) -> Result<Spanned<Scale>> {
     Ok(Spanned::new(scale, span))
 }
 
-/// `plausible 30 g/L..250 g/L`.
+/// The two ends of `plausible L..H`, or of a binding's `normal range L..H`.
 fn lower_plausible(pair: Pair<'_, Rule>) -> Result<Spanned<Plausible>> {
-    lower_plausible_ends(pair)
-}
-
-/// The two ends of `plausible L..H` or `normal range L..H`.
-fn lower_plausible_ends(pair: Pair<'_, Rule>) -> Result<Spanned<Plausible>> {
     let span = span_of(&pair);
     let mut ends = pair
         .into_inner()

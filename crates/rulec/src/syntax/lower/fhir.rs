@@ -2,7 +2,7 @@
 
 use pest::iterators::Pair;
 
-use super::{Result, Rule, internal, lower_plausible_ends, lower_string, name, span_of};
+use super::{Result, Rule, internal, lower_plausible, lower_string, name, span_of};
 use crate::syntax::ast::*;
 
 pub(super) fn lower_fhir(pair: Pair<'_, Rule>) -> Result<FhirBlock> {
@@ -60,7 +60,7 @@ fn lower_binding(pair: Pair<'_, Rule>) -> Result<Binding> {
                 source = Some(BindSource::Patient(name(&element)));
             }
             Rule::fhir_select => source = Some(BindSource::Select(lower_select(part)?)),
-            Rule::fhir_fallback => fallback = Some(lower_plausible_ends(part)?),
+            Rule::fhir_fallback => fallback = Some(lower_plausible(part)?),
             Rule::fhir_status => {
                 let set = part
                     .into_inner()
