@@ -147,26 +147,17 @@ fn member_of(p: &Parsed<'_>, members: &[(u32, CodeSet)]) -> Option<(u32, String)
     let code = p.code();
     for (member, codes) in members {
         if codes.any {
-            let shown = code.as_ref().and_then(|c| c.codes().next()).map(|(s, c)| {
-                crate::check::Code {
-                    system: s.to_owned(),
-                    code: c.to_owned(),
-                    prefix: false,
-                }
-                .describe()
-            });
+            let shown = code
+                .as_ref()
+                .and_then(|c| c.codes().next())
+                .map(|(s, c)| crate::check::Code::coding(s, c));
             return Some((*member, shown.unwrap_or_else(|| "no code".to_owned())));
         }
         if let Some((s, c)) = code
             .as_ref()
             .and_then(|k| k.codes().find(|(s, c)| codes.matches(s, c)))
         {
-            let shown = crate::check::Code {
-                system: s.to_owned(),
-                code: c.to_owned(),
-                prefix: false,
-            }
-            .describe();
+            let shown = crate::check::Code::coding(s, c);
             return Some((*member, shown));
         }
     }

@@ -103,15 +103,8 @@ fn describe(p: &Parsed<'_>, select: &Selection, source: &mut Source) {
     source.date = p.when.as_ref().map(|w| w.text.clone());
     let code = p.code().and_then(|c| {
         c.codes()
-            .find(|(s, k)| select.codes.any || select.codes.matches(s, k))
-            .map(|(s, k)| {
-                crate::check::Code {
-                    system: s.to_owned(),
-                    code: k.to_owned(),
-                    prefix: false,
-                }
-                .describe()
-            })
+            .find(|(s, k)| select.codes.matches(s, k))
+            .map(|(s, k)| crate::check::Code::coding(s, k))
     });
     source.code = code;
 }
@@ -379,14 +372,7 @@ fn coded(
 ) -> Result<u32, String> {
     for (member, codes) in values {
         if let Some((s, c)) = concept.codes().find(|(s, c)| codes.matches(s, c)) {
-            source.original = Some(
-                crate::check::Code {
-                    system: s.to_owned(),
-                    code: c.to_owned(),
-                    prefix: false,
-                }
-                .describe(),
-            );
+            source.original = Some(crate::check::Code::coding(s, c));
             return Ok(*member);
         }
     }
@@ -485,10 +471,9 @@ fn members_of(
                 continue;
             };
             for (member, codes) in members {
-                if code.codes().any(|(s, c)| codes.matches(s, c)) && select.codes.any
-                    || code
-                        .codes()
-                        .any(|(s, c)| codes.matches(s, c) && select.codes.matches(s, c))
+                if code
+                    .codes()
+                    .any(|(s, c)| codes.matches(s, c) && select.codes.matches(s, c))
                 {
                     if !present.contains(member) {
                         present.push(*member);

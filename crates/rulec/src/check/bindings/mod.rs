@@ -110,6 +110,17 @@ impl Code {
             }
     }
 
+    /// How explanations name a coding the data carries: `LOINC 718-7`.
+    #[must_use]
+    pub fn coding(system: &str, code: &str) -> String {
+        Code {
+            system: system.to_owned(),
+            code: code.to_owned(),
+            prefix: false,
+        }
+        .describe()
+    }
+
     /// How explanations name it: `LOINC 718-7`, `ICD-10-CM C90*`.
     #[must_use]
     pub fn describe(&self) -> String {
