@@ -290,6 +290,7 @@ fn field_type(ty: &FieldType) -> String {
         FieldType::Text => "text".to_owned(),
         FieldType::OneOf(members) => format!("one of {{ {} }}", members.join(", ")),
         FieldType::SetOf(members) => format!("set of {{ {} }}", members.join(", ")),
+        FieldType::Ordered(members) => format!("ordered {{ {} }}", members.join(", ")),
         FieldType::ListOf(schema) => {
             let inner: Vec<String> = schema
                 .fields
@@ -325,7 +326,7 @@ impl<'p> Printer<'p> {
 
     fn members(&self, field: FieldRef, scopes: &[&'p Schema], indices: &[u32]) -> String {
         let declared = self.element_type(field, scopes).and_then(|ty| match ty {
-            FieldType::OneOf(m) | FieldType::SetOf(m) => Some(m),
+            FieldType::OneOf(m) | FieldType::Ordered(m) | FieldType::SetOf(m) => Some(m),
             _ => None,
         });
         let names: Vec<String> = indices

@@ -16,6 +16,7 @@ use crate::schema::{Field, FieldType, Schema};
 use crate::suggest::closest;
 
 mod ops;
+mod ordinal;
 
 /// What an expression turned out to be.
 #[derive(Clone, Debug)]
@@ -27,6 +28,8 @@ pub(crate) enum Typed {
         field: FieldRef,
         name: String,
         members: Vec<String>,
+        /// An `ordered` scale: its members compare by their order.
+        ordered: bool,
     },
     Set {
         field: FieldRef,
@@ -128,7 +131,12 @@ fn describe(t: &Typed) -> String {
             None => "a number without a unit".to_owned(),
         },
         Typed::Date(_) => "a date".to_owned(),
-        Typed::Enum { name, .. } => format!("`{name}`, one of a list of members"),
+        Typed::Enum {
+            name,
+            ordered: false,
+            ..
+        } => format!("`{name}`, one of a list of members"),
+        Typed::Enum { name, .. } => format!("`{name}`, a step of an ordered scale"),
         Typed::Set { name, .. } => format!("`{name}`, a set of members"),
         Typed::Text { .. } => "text".to_owned(),
         Typed::TextLit(_) => "a string".to_owned(),
@@ -294,15 +302,13 @@ impl<'a> Ctx<'a> {
                     }
                     v => v,
                 };
-                let lo = self.expr(low);
-                let hi = self.expr(high);
+                let lo = self.beside(&v, low);
+                let hi = self.beside(&v, high);
                 // Each bound's problem is reported at that bound.
                 let above = self.compare(CompareOp::Ge, v.clone(), lo, value, low, low.span);
                 let below = self.compare(CompareOp::Le, v, hi, value, high, high.span);
                 match (above, below) {
-                    (Typed::Cond(a), Typed::Cond(b)) => {
-                        Typed::Cond(Cond::And(Box::new(a), Box::new(b)))
-                    }
+                    (Typed::Cond(a), Typed::Cond(b)) => Typed::Cond(ordinal::between_members(a, b)),
                     _ => Typed::Error,
                 }
             }
@@ -428,26 +434,23 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Both sides of a comparison. A name beside a `one of` value that is
-    /// one of its members is that member and is not looked up, so
-    /// `define female: sex = female` does not refer to itself.
+    /// Both sides of a comparison, the one that may be a member written in
+    /// place typed after, and beside, the other (see [`Ctx::beside`]): a
+    /// number before a name (`1 >= ecog`), then a name (`female = sex`),
+    /// the right side when both sides are alike.
     fn compare_sides(&mut self, lhs: &'a Expr, rhs: &'a Expr) -> (Typed, Typed) {
-        let member = |t: &Typed, name: &str| matches!(t, Typed::Enum { members, .. } if members.iter().any(|m| m == name));
-        if let ExprKind::Name(n) = &rhs.node {
-            let l = self.expr(lhs);
-            if member(&l, n) {
-                return (l, Typed::Unresolved(n.clone()));
-            }
-            return (l, self.expr(rhs));
-        }
-        if let ExprKind::Name(n) = &lhs.node {
+        let rank = |e: &Expr| match e.node {
+            ExprKind::Number(_) | ExprKind::Quantity(_) => 2,
+            ExprKind::Name(_) => 1,
+            _ => 0,
+        };
+        if rank(lhs) > rank(rhs) {
             let r = self.expr(rhs);
-            if member(&r, n) {
-                return (Typed::Unresolved(n.clone()), r);
-            }
-            return (self.expr(lhs), r);
+            return (self.beside(&r, lhs), r);
         }
-        (self.expr(lhs), self.expr(rhs))
+        let l = self.expr(lhs);
+        let r = self.beside(&l, rhs);
+        (l, r)
     }
 
     fn mismatch(&mut self, expected: &str, found: &Typed, span: Span) -> Typed {
@@ -767,6 +770,13 @@ fn field_typed(f: &Field, field: FieldRef) -> Typed {
             field,
             name: f.name.clone(),
             members: members.clone(),
+            ordered: false,
+        },
+        FieldType::Ordered(members) => Typed::Enum {
+            field,
+            name: f.name.clone(),
+            members: members.clone(),
+            ordered: true,
         },
         FieldType::SetOf(members) => Typed::Set {
             field,

@@ -270,7 +270,7 @@ fn check_names(file: &RuleFile, diagnostics: &mut Vec<CheckError>) {
     while let Some(decl) = decls.pop() {
         check_name("field name", &decl.name, diagnostics);
         match &decl.ty.node {
-            Type::OneOf(members) | Type::SetOf(members) => {
+            Type::OneOf(members) | Type::SetOf(members) | Type::Ordered(members) => {
                 for member in members {
                     check_name("member", member, diagnostics);
                 }
@@ -366,7 +366,7 @@ fn field_type(
                 max: Some(hi.node),
             }
         }
-        Type::OneOf(members) | Type::SetOf(members) => {
+        Type::OneOf(members) | Type::SetOf(members) | Type::Ordered(members) => {
             let mut seen: HashMap<&str, Span> = HashMap::new();
             for m in members {
                 if let Some(first) = seen.insert(&m.node, m.span) {
@@ -379,10 +379,10 @@ fn field_type(
                 }
             }
             let names = members.iter().map(|m| m.node.clone()).collect();
-            if matches!(ty, Type::OneOf(_)) {
-                FieldType::OneOf(names)
-            } else {
-                FieldType::SetOf(names)
+            match ty {
+                Type::OneOf(_) => FieldType::OneOf(names),
+                Type::Ordered(_) => FieldType::Ordered(names),
+                _ => FieldType::SetOf(names),
             }
         }
         Type::ListOf(fields) => {

@@ -101,7 +101,7 @@ pub(super) fn every(
                 },
                 Element::Status => match (p.status(), &element_field.ty) {
                     (None, _) => Ok(FieldValue::Missing),
-                    (Some(code), FieldType::OneOf(members)) => {
+                    (Some(code), FieldType::OneOf(members) | FieldType::Ordered(members)) => {
                         crate::records::member(code, members)
                             .map(FieldValue::Member)
                             .map_err(|e| format!("{}: status {e}", p.name()))

@@ -186,7 +186,7 @@ fn observed(
             }
             _ => Err(wrong_value(&name, element, "valueBoolean")),
         },
-        FieldType::OneOf(_) => match &element.value_codeable_concept {
+        FieldType::OneOf(_) | FieldType::Ordered(_) => match &element.value_codeable_concept {
             Some(concept) => coded(concept, values, &name, source).map(FieldValue::Member),
             None => Err(wrong_value(&name, element, "valueCodeableConcept")),
         },

@@ -226,8 +226,15 @@ fn read_value(
         (FieldType::Number, Value::Number(n)) => number(to_f64(n)?),
         (FieldType::Date, Value::String(s)) => date(s),
         (FieldType::Text, Value::String(s)) => Ok(FieldValue::Text(s.clone())),
-        (FieldType::OneOf(declared), Value::String(s)) => {
+        (FieldType::OneOf(declared) | FieldType::Ordered(declared), Value::String(s)) => {
             member(s, declared).map(FieldValue::Member)
+        }
+        // A scale that names its steps by number (ECOG 0–5) takes them
+        // as JSON numbers too, written as the member is.
+        (FieldType::OneOf(declared) | FieldType::Ordered(declared), Value::Number(n))
+            if declared.iter().any(|m| *m == n.to_string()) =>
+        {
+            member(&n.to_string(), declared).map(FieldValue::Member)
         }
         (FieldType::SetOf(declared), Value::Array(items)) => {
             let mut names = Vec::with_capacity(items.len());
@@ -418,6 +425,7 @@ fn expected(ty: &FieldType) -> String {
         FieldType::Date => "a date as \"YYYY-MM-DD\"".to_owned(),
         FieldType::Text => "text".to_owned(),
         FieldType::OneOf(declared) => format!("one of {} as text", member_list(declared)),
+        FieldType::Ordered(declared) => format!("one of {}", member_list(declared)),
         FieldType::SetOf(declared) => {
             format!("an array of members of {}", member_list(declared))
         }

@@ -448,10 +448,10 @@ impl<'s> RecordBuilder<'s> {
     ) -> Result<Self, FieldError> {
         let value = value.into();
         self.set(field, |f| match (&f.ty, value) {
-            (FieldType::OneOf(declared), Some(name)) => {
+            (FieldType::OneOf(declared) | FieldType::Ordered(declared), Some(name)) => {
                 member(name, declared).map(FieldValue::Member)
             }
-            (FieldType::OneOf(_), None) => Ok(FieldValue::Missing),
+            (FieldType::OneOf(_) | FieldType::Ordered(_), None) => Ok(FieldValue::Missing),
             (ty, _) => Err(wrong_setter(f, ty)),
         })
     }
@@ -582,7 +582,7 @@ fn wrong_setter(field: &Field, ty: &FieldType) -> Reason {
         ),
         FieldType::Date => ("a date".to_owned(), "date"),
         FieldType::Text => ("text".to_owned(), "text"),
-        FieldType::OneOf(_) => ("one member of an enumeration".to_owned(), "member"),
+        FieldType::OneOf(_) | FieldType::Ordered(_) => ("one member of an enumeration".to_owned(), "member"),
         FieldType::SetOf(_) => ("a set of members".to_owned(), "members"),
         FieldType::ListOf(_) => ("a list".to_owned(), "list"),
     };

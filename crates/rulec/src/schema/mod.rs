@@ -125,6 +125,9 @@ pub enum FieldType {
     Text,
     /// One member of an enumeration.
     OneOf(Vec<String>),
+    /// One member of a scale, its members lowest first: a `one of` whose
+    /// members are also ordered.
+    Ordered(Vec<String>),
     /// Any number of members of an enumeration.
     SetOf(Vec<String>),
     /// A list of sub-records.

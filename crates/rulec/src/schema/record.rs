@@ -584,7 +584,7 @@ impl Record {
             }
             (FieldType::Date, FieldValue::Date(_)) => Ok(()),
             (FieldType::Text, FieldValue::Text(_)) => Ok(()),
-            (FieldType::OneOf(members), FieldValue::Member(i)) if (*i as usize) < members.len() => {
+            (FieldType::OneOf(members) | FieldType::Ordered(members), FieldValue::Member(i)) if (*i as usize) < members.len() => {
                 Ok(())
             }
             (FieldType::SetOf(members), FieldValue::Members(ms))
@@ -652,6 +652,7 @@ pub(crate) fn fingerprint(schema: &Schema) -> u64 {
                 } => (2u8, unit.ucum(), normal_range).hash(h),
                 FieldType::OneOf(m) => (3u8, m).hash(h),
                 FieldType::SetOf(m) => (4u8, m).hash(h),
+                FieldType::Ordered(m) => (6u8, m).hash(h),
                 FieldType::ListOf(element) => {
                     5u8.hash(h);
                     feed(element, h);
@@ -673,7 +674,7 @@ fn kind_of(ty: &FieldType) -> &'static str {
         FieldType::Quantity { .. } => "a finite quantity",
         FieldType::Date => "a date",
         FieldType::Text => "text",
-        FieldType::OneOf(_) => "one declared member",
+        FieldType::OneOf(_) | FieldType::Ordered(_) => "one declared member",
         FieldType::SetOf(_) => "declared members",
         FieldType::ListOf(_) => "a list",
     }

@@ -249,7 +249,7 @@ impl<'p> Emitter<'p> {
         let Some((alias, field)) = self.field(f) else {
             return self.fail("a field out of scope");
         };
-        let FieldType::OneOf(names) = &field.ty else {
+        let (FieldType::OneOf(names) | FieldType::Ordered(names)) = &field.ty else {
             return self.fail("`in` on a field that is not `one of`");
         };
         let column = format!("{alias}.{}", d.ident(&field.name));

@@ -287,7 +287,7 @@ fn cell(line: &mut String, ty: &FieldType, source: Source, value: &FieldValue) {
         (FieldValue::Date(date), Source::Value(_)) => line.push_str(&date.to_string()),
         (FieldValue::Text(text), Source::Value(_)) => quoted(line, text),
         (FieldValue::Member(m), Source::Value(_)) => {
-            if let FieldType::OneOf(names) = ty
+            if let FieldType::OneOf(names) | FieldType::Ordered(names) = ty
                 && let Some(name) = names.get(*m as usize)
             {
                 quoted(line, name);

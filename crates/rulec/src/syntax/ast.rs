@@ -131,6 +131,8 @@ pub enum Type {
     OneOf(Vec<Name>),
     /// `set of { … }`
     SetOf(Vec<Name>),
+    /// `ordered { … }`: one member of a scale, lowest first.
+    Ordered(Vec<Name>),
     /// `list of { … }`
     ListOf(Vec<FieldDecl>),
 }

@@ -336,6 +336,7 @@ fn lower_field_decl(pair: Pair<'_, Rule>) -> Result<FieldDecl> {
         }
         Rule::one_of_type => Type::OneOf(lower_members(first(ty_pair, Rule::member_set)?)),
         Rule::set_of_type => Type::SetOf(lower_members(first(ty_pair, Rule::member_set)?)),
+        Rule::ordered_type => Type::Ordered(lower_members(first(ty_pair, Rule::member_set)?)),
         Rule::list_of_type => Type::ListOf(lower_field_decls(ty_pair.into_inner())?),
         Rule::quantity_type => {
             let mut unit = None;

@@ -166,6 +166,7 @@ pub(super) fn type_text(ty: &Type) -> String {
         Type::Text => "text".to_owned(),
         Type::OneOf(members) => format!("one of {}", member_set(members)),
         Type::SetOf(members) => format!("set of {}", member_set(members)),
+        Type::Ordered(members) => format!("ordered {}", member_set(members)),
         Type::ListOf(fields) => {
             let inner: Vec<String> = fields
                 .iter()

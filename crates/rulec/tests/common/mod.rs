@@ -238,7 +238,9 @@ impl Walker<'_> {
                 assert_eq!(self.text(lo.span).parse::<i64>().ok(), Some(lo.node));
                 assert_eq!(self.text(hi.span).parse::<i64>().ok(), Some(hi.node));
             }
-            Type::OneOf(members) | Type::SetOf(members) => self.members(span, members),
+            Type::OneOf(members) | Type::SetOf(members) | Type::Ordered(members) => {
+                self.members(span, members);
+            }
             Type::ListOf(fields) => self.at("list of").fields(span, fields),
             Type::Quantity(q) => {
                 self.name(span, &q.unit, "unit");

@@ -19,6 +19,7 @@ pub(super) fn fields() -> impl Strategy<Value = String> {
                 "chol: mg/dL".to_owned(),
                 "day: date".to_owned(),
                 "kind: one of { a, b, c }".to_owned(),
+                "stage: ordered { 1, 2, 3a, 3b, IV }".to_owned(),
                 "tags: set of { a, b, c }".to_owned(),
                 "note: text".to_owned(),
                 "events: list of { flag: bool, n: integer 0..5, parts: list of { m: integer 0..3 } }"
@@ -100,6 +101,11 @@ pub(super) fn date_expr() -> impl Strategy<Value = String> {
         duration().prop_map(|d| format!("day + {d}")),
         duration().prop_map(|d| format!("day - {d}")),
     ]
+}
+
+/// A step of the ordered scale `stage`, by name or number.
+pub(super) fn stage_step() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(vec!["1", "2", "3a", "3b", "IV"])
 }
 
 /// A condition on one element of `events` (`flag` there is the element's).
@@ -188,9 +194,13 @@ pub(super) fn leaf() -> impl Strategy<Value = String> {
             "note != \"\"",
         ])
         .prop_map(str::to_owned),
+        (op(), stage_step()).prop_map(|(o, m)| format!("stage {o} {m}")),
+        (op(), stage_step()).prop_map(|(o, m)| format!("{m} {o} stage")),
+        (stage_step(), stage_step()).prop_map(|(a, b)| format!("stage between {a} and {b}")),
+        Just("stage in { 2, IV }".to_owned()),
         (
             prop::sample::select(vec![
-                "flag", "score", "hb", "chol", "day", "kind", "tags", "note", "events"
+                "flag", "score", "hb", "chol", "day", "kind", "tags", "note", "events", "stage"
             ]),
             prop::sample::select(vec!["known", "missing"])
         )
@@ -295,6 +305,8 @@ pub(super) struct Gen {
     pub(super) censor: (Option<usize>, Option<usize>),
     pub(super) day: Option<Date>,
     pub(super) kind: Option<u32>,
+    /// A step of `stage`, lowest first.
+    pub(super) stage: Option<u32>,
     pub(super) tags: Option<Vec<u32>>,
     pub(super) note: Option<&'static str>,
     pub(super) events: Option<Vec<Event>>,
@@ -363,6 +375,7 @@ pub(super) fn record() -> impl Strategy<Value = Gen> {
             maybe(prop::collection::vec(0..3_u32, 0..3)),
             maybe(prop::sample::select(vec!["x", "", "y"])),
             maybe(prop::collection::vec(event(), 0..4)),
+            maybe(0..5_u32),
         ),
     )
         .prop_map(
@@ -371,7 +384,7 @@ pub(super) fn record() -> impl Strategy<Value = Gen> {
                 (flag, score, hb, chol),
                 offset,
                 (fixed, censor),
-                (kind, tags, note, events),
+                (kind, tags, note, events, stage),
             )| {
                 let day = match (offset, fixed) {
                     (Some(days), _) => index.checked_add(days.days()).ok(),
@@ -386,6 +399,7 @@ pub(super) fn record() -> impl Strategy<Value = Gen> {
                     censor,
                     day,
                     kind,
+                    stage,
                     tags,
                     note,
                     events,
@@ -476,6 +490,7 @@ pub(super) fn build(program: &Program, g: &Gen) -> Record {
     }
     set(&mut r, "day", g.day.map(FieldValue::Date));
     set(&mut r, "kind", g.kind.map(FieldValue::Member));
+    set(&mut r, "stage", g.stage.map(FieldValue::Member));
     set(&mut r, "tags", g.tags.clone().map(FieldValue::Members));
     set(
         &mut r,

@@ -553,14 +553,14 @@ impl Checker<'_> {
                     members: vec![(1, codes)],
                 })
             }
-            FieldType::Bool | FieldType::OneOf(_) => {
+            FieldType::Bool | FieldType::OneOf(_) | FieldType::Ordered(_) => {
                 let members = match ty {
-                    FieldType::OneOf(members) => members.as_slice(),
+                    FieldType::OneOf(members) | FieldType::Ordered(members) => members.as_slice(),
                     _ => &bools,
                 };
                 let values = match map {
                     Some(map) => self.member_codes(map, members, field)?,
-                    None if matches!(ty, FieldType::OneOf(_)) => {
+                    None if matches!(ty, FieldType::OneOf(_) | FieldType::Ordered(_)) => {
                         self.error(select.span, format!("map the members of `{field}` to the codes of the Observation's value"), None);
                         return None;
                     }
@@ -617,7 +617,7 @@ impl Checker<'_> {
         };
         let bools = ["false".to_owned(), "true".to_owned()];
         let element = match (word.node.as_str(), ty, map) {
-            ("code", FieldType::OneOf(members), Some(map)) => {
+            ("code", FieldType::OneOf(members) | FieldType::Ordered(members), Some(map)) => {
                 Element::Code(self.member_codes(map, members, key)?)
             }
             ("reason", FieldType::Bool, Some(map)) => {
@@ -625,7 +625,7 @@ impl Checker<'_> {
             }
             ("date", FieldType::Date, None) => Element::Date,
             ("end", FieldType::Date, None) => Element::End,
-            ("status", FieldType::Text | FieldType::OneOf(_), None) => Element::Status,
+            ("status", FieldType::Text | FieldType::OneOf(_) | FieldType::Ordered(_), None) => Element::Status,
             (
                 "value",
                 FieldType::Quantity { .. } | FieldType::Number | FieldType::Integer { .. },

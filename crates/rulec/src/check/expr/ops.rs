@@ -269,37 +269,12 @@ impl<'a> Ctx<'a> {
         rhs: &'a Expr,
         span: Span,
     ) -> Typed {
-        let equality = matches!(op, CompareOp::Eq | CompareOp::Ne);
-        // A member named like a field or define (`sex = male` beside a
-        // field `male`) is the member: the enum decides what its names mean.
-        let member_of = |enum_side: &Typed, name_side: &Expr| match (enum_side, &name_side.node) {
-            (Typed::Enum { field, members, .. }, ExprKind::Name(n)) => {
-                members.iter().position(|m| m == n).map(|i| (*field, i))
-            }
-            _ => None,
-        };
-        // Either way round: `sex = female` or `female = sex`.
-        if let Some((field, i)) = member_of(&l, rhs).or_else(|| member_of(&r, lhs))
-            && equality
-        {
-            return Typed::Cond(Cond::EnumIn {
-                field,
-                members: vec![u32::try_from(i).unwrap_or(u32::MAX)],
-                negated: op == CompareOp::Ne,
-            });
+        if let Some(typed) = self.compare_member(op, &l, &r, lhs, rhs, span) {
+            return typed;
         }
+        let equality = matches!(op, CompareOp::Eq | CompareOp::Ne);
         match (l, r) {
             (Typed::Error, _) | (_, Typed::Error) => Typed::Error,
-            (Typed::Enum { field, name, members }, Typed::Unresolved(m)) if equality => {
-                match self.member_index(&name, &members, &m, rhs.span) {
-                    Some(i) => Typed::Cond(Cond::EnumIn {
-                        field,
-                        members: vec![i],
-                        negated: op == CompareOp::Ne,
-                    }),
-                    None => Typed::Error,
-                }
-            }
             (Typed::Set { name, .. }, Typed::Unresolved(_)) => self.error(CheckError::TypeMismatch {
                 expected: format!("a test of the set `{name}`"),
                 found: format!("`{}`", op.as_str()),
@@ -515,7 +490,7 @@ impl<'a> Ctx<'a> {
         })
     }
 
-    fn member_index(
+    pub(super) fn member_index(
         &mut self,
         field: &str,
         members: &[String],
@@ -564,6 +539,7 @@ impl<'a> Ctx<'a> {
                     field,
                     name,
                     members: declared,
+                    ..
                 },
             ) => match resolve(self, &name, &declared) {
                 Some(members) => Typed::Cond(Cond::EnumIn {

@@ -202,11 +202,32 @@ impl<'p, 'r> Explainer<'p, 'r> {
 
     fn member_names(&self, f: FieldRef, indices: &[u32]) -> Vec<&'p str> {
         let members: &[String] = match self.field(f).map(|f| &f.ty) {
-            Some(FieldType::OneOf(m) | FieldType::SetOf(m)) => m,
+            Some(FieldType::OneOf(m) | FieldType::Ordered(m) | FieldType::SetOf(m)) => m,
             _ => &[],
         };
         let name = |i: &u32| members.get(*i as usize).map_or("?", String::as_str);
         indices.iter().map(name).collect()
+    }
+
+    /// The members of an `ordered` scale a test accepts, in the words of
+    /// the test (`at least III`, `at most 1`, `between 2 and 3b`), when
+    /// they are one run of steps and not every step; `None` otherwise.
+    fn steps(&self, f: FieldRef, accepted: &[u32]) -> Option<String> {
+        let Some(FieldType::Ordered(scale)) = self.field(f).map(|f| &f.ty) else {
+            return None;
+        };
+        let (low, high) = (*accepted.iter().min()?, *accepted.iter().max()?);
+        let run = usize::try_from(high - low).ok()? + 1 == accepted.len();
+        let last = u32::try_from(scale.len().checked_sub(1)?).ok()?;
+        let step = |i: u32| scale.get(i as usize).map(String::as_str);
+        match (run, low, high) {
+            (false, ..) => None,
+            (true, 0, h) if h == last => None,
+            (true, l, h) if l == h => None,
+            (true, 0, h) => Some(format!("at most {}", step(h)?)),
+            (true, l, h) if h == last => Some(format!("at least {}", step(l)?)),
+            (true, l, h) => Some(format!("between {} and {}", step(l)?, step(h)?)),
+        }
     }
 
     /// The truth of a condition, as the reference evaluator gives it, and
@@ -253,6 +274,10 @@ impl<'p, 'r> Explainer<'p, 'r> {
                     let actual = self.member_names(*field, &[*m]).concat();
                     let named = self.member_names(*field, members);
                     let actual = format!("{actual}{}", self.from(*field));
+                    if let Some(words) = self.steps(*field, members) {
+                        let not = if members.contains(m) { "" } else { "not " };
+                        return (truth, format!("{name} is {actual}, {not}{words}"));
+                    }
                     match (members.contains(m), named.as_slice()) {
                         (true, [_]) => format!("{name} is {actual}"),
                         (true, _) => format!("{name} is {actual}, one of {}", list_of(&named)),

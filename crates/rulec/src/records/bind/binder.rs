@@ -227,7 +227,7 @@ impl<'s> Binder<'s> {
     pub fn string(&mut self, name: &str) -> Str<'s> {
         let found = self.typed(name, "a string", |f| match &f.ty {
             FieldType::Text => Some(None),
-            FieldType::OneOf(members) => Some(Some(members.as_slice())),
+            FieldType::OneOf(members) | FieldType::Ordered(members) => Some(Some(members.as_slice())),
             _ => None,
         });
         let (slot, name, members) =
@@ -244,7 +244,7 @@ impl<'s> Binder<'s> {
     pub fn member(&mut self, name: &str, value: &str) -> Member {
         let fingerprint = self.layout().fingerprint;
         let found = self.typed(name, &format!("the member `{value}`"), |f| match &f.ty {
-            FieldType::OneOf(members) => Some(members.as_slice()),
+            FieldType::OneOf(members) | FieldType::Ordered(members) => Some(members.as_slice()),
             _ => None,
         });
         let Some((slot, _, declared)) = found else {
@@ -327,6 +327,7 @@ fn kind(ty: &FieldType) -> String {
         FieldType::Date => "a date".to_owned(),
         FieldType::Text => "text".to_owned(),
         FieldType::OneOf(_) => "a `one of`".to_owned(),
+        FieldType::Ordered(_) => "an `ordered`".to_owned(),
         FieldType::SetOf(_) => "a `set of`".to_owned(),
         FieldType::ListOf(_) => "a `list of`".to_owned(),
     }
