@@ -39,6 +39,7 @@ use std::path::Path;
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, NamedSource};
 use rulec::check::{
+    Choice,
     ArithOp, Checked, Cond, DateVal, Duration, DurationUnit, FieldRef, ListQuantifier, NoImports,
     Num, Program, Value, check,
 };
@@ -455,6 +456,32 @@ impl<'p> Printer<'p> {
                 let (name, inner) = self.where_clause(*list, condition, scopes);
                 format!("{word} {name} where {inner}")
             }
+            Cond::Choose(choice) => self.choice(choice, scopes, Self::cond),
+        }
+    }
+
+    /// `first known of (…)` or `(if c then a else b)`.
+    fn choice<T>(
+        &self,
+        choice: &Choice<T>,
+        scopes: &mut Vec<&'p Schema>,
+        each: fn(&Self, &T, &mut Vec<&'p Schema>) -> String,
+    ) -> String {
+        match choice {
+            Choice::FirstKnown(items) => {
+                let items: Vec<String> = items.iter().map(|i| each(self, i, scopes)).collect();
+                format!("first known of ({})", items.join(", "))
+            }
+            Choice::If {
+                cond,
+                then,
+                otherwise,
+            } => format!(
+                "(if {} then {} else {})",
+                self.cond(cond, scopes),
+                each(self, then, scopes),
+                each(self, otherwise, scopes)
+            ),
         }
     }
 
@@ -524,6 +551,11 @@ impl<'p> Printer<'p> {
                 let (name, inner) = self.where_clause(*list, condition, scopes);
                 format!("(count {name} where {inner})")
             }
+            Num::Choose(choice) => self.choice(choice, scopes, Self::num),
+            Num::Call { func, args } => {
+                let args: Vec<String> = args.iter().map(|a| self.num(a, scopes)).collect();
+                format!("{}({})", func.name(), args.join(", "))
+            }
             Num::DateDiff {
                 unit,
                 from,
@@ -548,6 +580,7 @@ impl<'p> Printer<'p> {
             DateVal::Field(f) => self.field(*f, scopes),
             DateVal::Index => "index".to_owned(),
             DateVal::Define(id) => self.define(*id),
+            DateVal::Choose(choice) => self.choice(choice, scopes, Self::date),
             DateVal::Shift { date, by } => {
                 let sign = if by.amount < 0.0 { "-" } else { "+" };
                 let by = Duration {

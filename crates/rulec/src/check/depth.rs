@@ -57,7 +57,14 @@ fn walk(expr: &Expr) -> Walked<'_> {
                 anchor,
                 ..
             } => vec![subject, window, anchor],
-            ExprKind::Group { items, .. } => items.iter().collect(),
+            ExprKind::Group { items, .. }
+            | ExprKind::FirstKnown(items)
+            | ExprKind::Call { args: items, .. } => items.iter().collect(),
+            ExprKind::If {
+                cond,
+                then,
+                otherwise,
+            } => vec![cond, then, otherwise],
             ExprKind::ListQuery { condition, .. } => vec![condition],
             ExprKind::DateDiff { from, to, .. } => vec![from, to],
         };

@@ -43,6 +43,38 @@ pub enum CheckError {
         help: Option<String>,
     },
 
+    /// A call of a function rulec does not have.
+    #[error("unknown function `{name}`")]
+    #[diagnostic(code(rulec::check::unknown_function))]
+    UnknownFunction {
+        /// The name.
+        name: String,
+        /// Where it is called.
+        #[label("not a function")]
+        span: Span,
+        /// The closest function and the list of them.
+        #[help]
+        help: String,
+    },
+
+    /// A call with the wrong number of arguments.
+    #[error("`{name}` takes {expected}, not {found}")]
+    #[diagnostic(code(rulec::check::arguments))]
+    Arguments {
+        /// The function.
+        name: String,
+        /// How many it takes, in words (`2 arguments`).
+        expected: String,
+        /// How many were given.
+        found: usize,
+        /// The call.
+        #[label("{found} given")]
+        span: Span,
+        /// What they are.
+        #[help]
+        help: Option<String>,
+    },
+
     /// A member that the enumeration does not declare.
     #[error("`{member}` is not a member of `{field}`")]
     #[diagnostic(code(rulec::check::unknown_member))]
@@ -418,6 +450,8 @@ impl CheckError {
     pub fn span(&self) -> Span {
         match self {
             CheckError::UnknownName { span, .. }
+            | CheckError::UnknownFunction { span, .. }
+            | CheckError::Arguments { span, .. }
             | CheckError::Unit { span, .. }
             | CheckError::UnknownMember { span, .. }
             | CheckError::BareNumber { span, .. }

@@ -15,6 +15,8 @@ use super::program::*;
 use crate::schema::{Field, FieldType, Schema};
 use crate::suggest::closest;
 
+mod choose;
+mod formula;
 mod ops;
 mod ordinal;
 
@@ -411,6 +413,13 @@ impl<'a> Ctx<'a> {
                 list,
                 condition,
             } => self.list_query(*quantifier, list, condition),
+            ExprKind::FirstKnown(items) => self.first_known(items),
+            ExprKind::If {
+                cond,
+                then,
+                otherwise,
+            } => self.if_then_else(cond, then, otherwise),
+            ExprKind::Call { name, args } => self.call(name, args, e.span),
             ExprKind::DateDiff { unit, from, to } => {
                 let from = self.date(from);
                 let to = self.date(to);

@@ -207,6 +207,8 @@ pub enum Cond {
         /// The conditions.
         items: Vec<Cond>,
     },
+    /// `first known of (…)` or `if … then … else …` over conditions.
+    Choose(Box<Choice<Cond>>),
     /// `any L where c`, `all …`, `no …`; the condition sees the element
     /// at depth 1.
     ListQuery {
@@ -236,6 +238,23 @@ impl Cond {
             other => parts.push(other),
         }
     }
+}
+
+/// A value chosen among values of one type (conditions, numbers in one
+/// unit, dates); [`crate::semantics::choose`] says which.
+#[derive(Clone, Debug)]
+pub enum Choice<T> {
+    /// `first known of (a, b, …)`: the first that is known.
+    FirstKnown(Vec<T>),
+    /// `if c then a else b`.
+    If {
+        /// The condition.
+        cond: Cond,
+        /// Where it holds.
+        then: T,
+        /// Where it does not.
+        otherwise: T,
+    },
 }
 
 /// Quantifiers over a list that give a condition.
@@ -304,6 +323,17 @@ pub enum Num {
         /// The condition on each element.
         condition: Box<Cond>,
     },
+    /// `first known of (…)` or `if … then … else …` over numbers, all in
+    /// one unit.
+    Choose(Box<Choice<Num>>),
+    /// `min(…)`, `max(…)`, `a ^ b`, `sqrt(x)`, `cbrt(x)`: known when every
+    /// argument is, each looked at in turn until one is unknown.
+    Call {
+        /// The function.
+        func: crate::semantics::Func,
+        /// Its arguments, numbers in one unit for `min` and `max`.
+        args: Vec<Num>,
+    },
     /// `years between a and b`: whole calendar units, then converted.
     DateDiff {
         /// The calendar unit counted.
@@ -315,6 +345,28 @@ pub enum Num {
         /// From the calendar unit to the comparison's.
         conversion: Conversion,
     },
+}
+
+impl Num {
+    /// The value of a number built from constants only (`None` inside
+    /// when it has none, an overflow), computed as every evaluator
+    /// computes it; `None` when it reads the record. The checker folds
+    /// exponents with it and the compiler constant operands.
+    #[must_use]
+    pub fn constant(&self) -> Option<Option<f64>> {
+        match self {
+            Num::Const(v) => Some(Some(*v)),
+            Num::Convert { inner, conversion } => {
+                inner.constant().map(|v| v.map(|v| conversion.apply(v)))
+            }
+            Num::Neg(inner) => inner.constant().map(|v| v.map(|v| -v)),
+            Num::Arith { op, lhs, rhs } => {
+                let (a, b) = (lhs.constant()?, rhs.constant()?);
+                Some(a.zip(b).and_then(|(a, b)| op.apply(a, b)))
+            }
+            _ => None,
+        }
+    }
 }
 
 /// Arithmetic operators.
@@ -331,6 +383,18 @@ pub enum ArithOp {
 }
 
 impl ArithOp {
+    /// `a op b`, `None` where it is not finite (an overflow, `x / 0`).
+    #[must_use]
+    pub fn apply(self, a: f64, b: f64) -> Option<f64> {
+        let v = match self {
+            ArithOp::Add => a + b,
+            ArithOp::Sub => a - b,
+            ArithOp::Mul => a * b,
+            ArithOp::Div => a / b,
+        };
+        v.is_finite().then_some(v)
+    }
+
     /// The unit of a product or quotient of numbers in `a` and `b` (`None`
     /// for a bare number): a bare factor keeps the other's unit. The checker
     /// types `*` and `/` with it, and explanations show computed values in
@@ -364,6 +428,8 @@ pub enum DateVal {
     Index,
     /// A define that is a date.
     Define(DefineId),
+    /// `first known of (…)` or `if … then … else …` over dates.
+    Choose(Box<Choice<DateVal>>),
     /// A date moved by a duration written in place (`18 years`).
     Shift {
         /// The date.

@@ -116,6 +116,7 @@ fn node(c: &Cond) -> CondNode {
             members,
             negated,
         } => with_access!(*field, a => enum_in(a, members, *negated)),
+        Cond::Choose(choice) => super::choose::choose(choice, cond, cond),
         Cond::SetHas {
             field,
             members,

@@ -62,6 +62,7 @@
 //! record whose fingerprint matches holds nothing the program cannot read.
 
 mod censored;
+mod choose;
 mod cond;
 mod ctx;
 mod num;

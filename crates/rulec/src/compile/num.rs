@@ -35,24 +35,10 @@ impl NumNode {
     }
 }
 
-/// The value of a number built from constants only, computed as the
-/// reference evaluator computes it; `None` if it reads the record.
+/// The value of a number built from constants only; `None` if it reads
+/// the record (see [`Num::constant`]).
 pub(super) fn constant(n: &Num) -> Option<Option<f64>> {
-    match n {
-        Num::Const(v) => Some(Some(*v)),
-        Num::Convert { inner, conversion } => {
-            constant(inner).map(|v| v.map(|v| conversion.apply(v)))
-        }
-        Num::Neg(inner) => constant(inner).map(|v| v.map(|v| -v)),
-        Num::Arith { op, lhs, rhs } => {
-            let (a, b) = (constant(lhs)?, constant(rhs)?);
-            Some(
-                a.zip(b)
-                    .and_then(|(a, b)| with_arith!(*op, f => finite(f(a, b)))),
-            )
-        }
-        _ => None,
-    }
+    n.constant()
 }
 
 /// Compiles a number.
@@ -77,6 +63,10 @@ pub(super) fn num(n: &Num) -> NumNode {
         }
         Num::Arith { op, lhs, rhs } => arith(*op, num(lhs), num(rhs)),
         Num::Count { list, condition } => count(*list, cond::cond(condition)),
+        Num::Choose(choice) => super::choose::choose(choice, |n| num(n).into_fn(), cond::cond),
+        Num::Call { func, args } => {
+            super::choose::call(*func, args.iter().map(|a| num(a).into_fn()).collect())
+        }
         Num::DateDiff {
             unit,
             from,
@@ -211,6 +201,7 @@ pub(super) fn date(d: &DateVal) -> DateFn {
     match d {
         DateVal::Field(field) => with_access!(*field, a => date_field(a)),
         DateVal::Index => Box::new(|c| Some(jiff::civil::DateTime::from(c.index))),
+        DateVal::Choose(choice) => super::choose::choose(choice, date, cond::cond),
         DateVal::Define(id) => {
             let id = id.0 as usize;
             Box::new(move |c| match c.define(id) {

@@ -6,6 +6,7 @@
 //! reference computes, and `and`/`or` stop where the reference stops. The
 //! verdict itself is [`evaluate`]'s.
 
+mod choose;
 mod cond;
 mod num;
 

@@ -10,13 +10,15 @@ use std::borrow::Cow;
 use jiff::civil::{Date, DateTime};
 
 use crate::check::{
-    ArithOp, Cond, DateVal, DefineId, Duration, FieldRef, ListQuantifier, Num, Program, Value,
+    Choice, Cond, DateVal, DefineId, Duration, FieldRef, ListQuantifier, Num, Program, Value,
     moved,
 };
 use crate::syntax::{Direction, GroupKind, Limit};
 
 use crate::schema::{FieldValue, Record};
-use crate::semantics::{Truth, group, has_members, holds, is_member, whole_units};
+use crate::semantics::{
+    Chosen, Truth, first_known, group, has_members, holds, if_then_else, is_member, whole_units,
+};
 
 /// A define's value for the record being evaluated.
 #[derive(Clone, Debug)]
@@ -203,6 +205,7 @@ impl<'p, 'r> Walker<'p, 'r> {
                 let truths: Vec<Truth> = items.iter().map(|i| self.cond(i)).collect();
                 group(*kind, &truths)
             }
+            Cond::Choose(choice) => self.choose(choice, Self::cond),
             Cond::ListQuery {
                 quantifier,
                 list,
@@ -295,13 +298,16 @@ impl<'p, 'r> Walker<'p, 'r> {
             Num::Neg(inner) => self.num(inner).map(|v| -v),
             Num::Arith { op, lhs, rhs } => {
                 let (a, b) = (self.num(lhs)?, self.num(rhs)?);
-                let v = match op {
-                    ArithOp::Add => a + b,
-                    ArithOp::Sub => a - b,
-                    ArithOp::Mul => a * b,
-                    ArithOp::Div => a / b,
-                };
-                v.is_finite().then_some(v)
+                op.apply(a, b)
+            }
+            Num::Choose(choice) => self.choose(choice, Self::num),
+            Num::Call { func, args } => {
+                // Each argument in turn, none after the first unknown one.
+                let values = args
+                    .iter()
+                    .map(|a| self.num(a))
+                    .collect::<Option<Vec<f64>>>()?;
+                func.apply(&values)
             }
             Num::Count { list, condition } => {
                 let elements = self.elements_of(*list)?;
@@ -329,6 +335,26 @@ impl<'p, 'r> Walker<'p, 'r> {
         }
     }
 
+    /// A value chosen by `first known of` or `if`, each operand valued by
+    /// `value`, by the one rule of [`crate::semantics`].
+    pub(crate) fn choose<T, V: Chosen>(
+        &mut self,
+        choice: &Choice<T>,
+        value: fn(&mut Self, &T) -> V,
+    ) -> V {
+        match choice {
+            Choice::FirstKnown(items) => first_known(self, items, value),
+            Choice::If {
+                cond,
+                then,
+                otherwise,
+            } => {
+                let truth = self.cond(cond);
+                if_then_else(self, truth, |w| value(w, then), |w| value(w, otherwise))
+            }
+        }
+    }
+
     /// The calendar day a date value falls on (for explanations, which
     /// show days).
     pub(crate) fn date(&mut self, d: &DateVal) -> Option<Date> {
@@ -348,6 +374,7 @@ impl<'p, 'r> Walker<'p, 'r> {
                 Some(Cached::Date(d)) => d,
                 _ => None,
             },
+            DateVal::Choose(choice) => self.choose(choice, Self::moment),
             DateVal::Shift { date, by } => moved(self.moment(date)?, by.span()?),
             DateVal::ShiftBy { date, by, unit } => {
                 let at = self.moment(date)?;

@@ -1,6 +1,7 @@
 //! The language's semantics, each rule written once: three-valued (Kleene)
 //! logic and its counting groups, comparison with the tie rule, the
-//! operator flip, membership in a declared set, and calendar arithmetic.
+//! operator flip, membership in a declared set, calendar arithmetic,
+//! choosing a value (`first known of`, `if`) and functions of numbers.
 //!
 //! Every evaluation path is built on these: the reference evaluator (the
 //! oracle of *structure*: it walks the checked program plainly), the
@@ -28,13 +29,17 @@
 
 mod calendar;
 mod censored;
+mod choose;
 mod compare;
+mod math;
 mod members;
 mod truth;
 
 pub use calendar::whole_units;
 pub(crate) use calendar::{whole_days, whole_hours, whole_months, whole_weeks, whole_years};
 pub use censored::{Censor, Censored};
+pub use choose::{Chosen, first_known, if_then_else};
+pub use math::Func;
 pub use compare::{TIE, Ties, flip, holds};
 pub(crate) use compare::{eq, ge, gt, le, lt, ne, tied_with};
 pub use members::{has_members, is_member};

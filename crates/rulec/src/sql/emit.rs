@@ -5,7 +5,8 @@
 //! they are. Everything SQL does *not* keep three-valued is spelled out:
 //! counting groups count trues and could-be-trues, list quantifiers count
 //! their elements' trues, falses and unknowns, and no `WHERE`, `EXISTS`,
-//! `COALESCE` or `bool_or` ever decides a criterion.
+//! `COALESCE` or `bool_or` ever decides a criterion (but `first known of`,
+//! which is `COALESCE`: `choose.rs`).
 //!
 //! A number is a `DOUBLE`, NULL when missing or not finite, computed in the
 //! order the closures compute it (conversions, the tie rule, `/`), so that
@@ -151,6 +152,7 @@ impl<'p> Emitter<'p> {
                 format!("({})", parts.join(if and { " AND " } else { " OR " }))
             }
             Cond::CompareNum { op, lhs, rhs } => self.compare_num(*op, lhs, rhs),
+            Cond::Choose(choice) => self.choose_cond(choice),
             Cond::CompareDate { op, lhs, rhs } => self.compare_dates(*op, lhs, rhs),
             Cond::CompareBool { equal, lhs, rhs } => {
                 let (a, b) = (self.cond(lhs), self.cond(rhs));
@@ -426,6 +428,8 @@ impl<'p> Emitter<'p> {
                     ArithOp::Div => format!("({a} / NULLIF({b}, 0))"),
                 }
             }
+            Num::Choose(choice) => self.choose_num(choice),
+            Num::Call { func, args } => self.call(*func, args),
             Num::Count { list, condition } => {
                 let (counts, length) = self.list_counts(*list, condition);
                 let unknown = format!("{} - {} - {}", counts.n, counts.t, counts.f);
@@ -454,7 +458,7 @@ impl<'p> Emitter<'p> {
 /// cannot.
 fn computed(n: &Num) -> bool {
     match n {
-        Num::Arith { .. } => true,
+        Num::Arith { .. } | Num::Call { .. } => true,
         Num::Neg(inner) | Num::Convert { inner, .. } => computed(inner),
         _ => false,
     }

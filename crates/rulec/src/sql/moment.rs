@@ -38,7 +38,7 @@ pub(crate) enum Moment {
 }
 
 impl Moment {
-    fn ms(&self, d: Dialect) -> Option<String> {
+    pub(crate) fn ms(&self, d: Dialect) -> Option<String> {
         match self {
             Moment::Date(date) => Some(format!("({} * {DAY_MS})", d.day_number(date))),
             Moment::Ms(ms) => Some(ms.clone()),
@@ -140,6 +140,7 @@ impl Emitter<'_> {
                 Moment::Date(column)
             }
             DateVal::Index => Moment::Const(DateTime::from(self.index)),
+            DateVal::Choose(choice) => self.choose_moment(choice),
             DateVal::Define(id) => {
                 let column = self.define(id.0);
                 match self.date_defines.get(&id.0) {

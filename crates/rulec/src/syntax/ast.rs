@@ -395,6 +395,25 @@ pub enum ExprKind {
         /// The condition on each element.
         condition: Box<Expr>,
     },
+    /// `first known of (a, b, …)`: the first value the record has.
+    FirstKnown(Vec<Expr>),
+    /// `if c then a else b`
+    If {
+        /// The condition.
+        cond: Box<Expr>,
+        /// The value where it holds.
+        then: Box<Expr>,
+        /// The value where it does not.
+        otherwise: Box<Expr>,
+    },
+    /// `name(a, b, …)`: a function (`min`, `max`, `sqrt`, `cbrt`) or a
+    /// clinical formula (`bmi(weight, height)`).
+    Call {
+        /// The function's name.
+        name: Name,
+        /// The arguments.
+        args: Vec<Expr>,
+    },
     /// `years between a and b` (also months, weeks, days)
     DateDiff {
         /// The calendar unit counted.
@@ -439,6 +458,8 @@ pub enum BinaryOp {
     Mul,
     /// `/`
     Div,
+    /// `^`
+    Pow,
 }
 
 /// Comparison operators.

@@ -23,6 +23,8 @@ enum Expect {
     Least,
     WholeNumber,
     RangeDots,
+    Then,
+    Else,
     CloseParen,
     Expression,
     Comparison,
@@ -56,6 +58,8 @@ impl Expect {
             Expect::Least => "`least`",
             Expect::WholeNumber => "a whole number",
             Expect::RangeDots => "`..`",
+            Expect::Then => "`then`",
+            Expect::Else => "`else`",
             Expect::Expression => "an expression such as a field name, a number or `(`",
             Expect::Comparison => "a comparison operator such as >= or <",
             Expect::And => "`and`",
@@ -144,7 +148,14 @@ fn expect_of(rule: Rule) -> Option<Expect> {
         | R::kw_within => Expect::Comparison,
         R::kw_and => Expect::And,
         R::kw_or => Expect::Or,
-        R::add | R::sub | R::mul | R::div => Expect::Arithmetic,
+        R::add | R::sub | R::mul | R::div | R::pow => Expect::Arithmetic,
+        R::ty_then => Expect::Then,
+        R::ty_else => Expect::Else,
+        R::kw_if | R::kw_first | R::if_expr | R::first_known => Expect::Expression,
+        // A call's arguments are tried only where no operator follows an
+        // operand (the operators behind a lookahead pest does not report):
+        // where they are expected, an operator is.
+        R::call_args => Expect::Arithmetic,
         R::rparen => Expect::CloseParen,
         R::comma => Expect::Comma,
         R::lbrace => Expect::OpenBrace,

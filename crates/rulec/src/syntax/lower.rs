@@ -17,6 +17,7 @@ use super::error::SyntaxError;
 use super::span::{Name, Span, Spanned};
 use super::{MAX_DEPTH, MAX_NESTING};
 
+mod choose;
 mod fhir;
 
 mod grammar {
@@ -551,6 +552,8 @@ static ARITH: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
         .op(Op::infix(Rule::add, Assoc::Left) | Op::infix(Rule::sub, Assoc::Left))
         .op(Op::infix(Rule::mul, Assoc::Left) | Op::infix(Rule::div, Assoc::Left))
         .op(Op::prefix(Rule::neg))
+        .op(Op::infix(Rule::pow, Assoc::Right))
+        .op(Op::postfix(Rule::call_args))
 });
 
 fn binary(op: BinaryOp, lhs: Expr, rhs: Expr) -> Expr {
@@ -595,11 +598,13 @@ fn lower_sum(pair: Pair<'_, Rule>) -> Result<Expr> {
     ARITH
         .map_primary(lower_primary)
         .map_prefix(|op, rhs| Ok(unary(UnaryOp::Neg, op.as_span().into(), rhs?)))
+        .map_postfix(|callee, args| choose::call(callee?, args))
         .map_infix(|lhs, op, rhs| {
             let op = match op.as_rule() {
                 Rule::add => BinaryOp::Add,
                 Rule::sub => BinaryOp::Sub,
                 Rule::mul => BinaryOp::Mul,
+                Rule::pow => BinaryOp::Pow,
                 _ => BinaryOp::Div,
             };
             Ok(binary(op, lhs?, rhs?))
@@ -757,6 +762,7 @@ fn lower_primary(pair: Pair<'_, Rule>) -> Result<Expr> {
                 condition: Box::new(lower_expr(condition)?),
             }
         }
+        Rule::if_expr | Rule::first_known => return choose::lower(pair),
         Rule::date_diff => {
             let unit = match first(pair.clone(), Rule::date_unit)?.as_str() {
                 "years" => CalendarUnit::Years,

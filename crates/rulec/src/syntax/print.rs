@@ -250,6 +250,7 @@ enum Level {
     Sum,
     Product,
     Neg,
+    Power,
     Primary,
 }
 
@@ -260,6 +261,7 @@ fn level(expr: &ExprKind) -> Level {
             BinaryOp::And => Level::And,
             BinaryOp::Add | BinaryOp::Sub => Level::Sum,
             BinaryOp::Mul | BinaryOp::Div => Level::Product,
+            BinaryOp::Pow => Level::Power,
         },
         ExprKind::Unary {
             op: UnaryOp::Not, ..
@@ -281,6 +283,9 @@ fn level(expr: &ExprKind) -> Level {
         | ExprKind::Name(_)
         | ExprKind::Group { .. }
         | ExprKind::ListQuery { .. }
+        | ExprKind::FirstKnown(_)
+        | ExprKind::If { .. }
+        | ExprKind::Call { .. }
         | ExprKind::DateDiff { .. } => Level::Primary,
     }
 }
@@ -362,7 +367,7 @@ enum Follow {
 /// Writes `expr` where an operand of at least `min` strength is needed.
 fn write_expr(out: &mut String, expr: &Expr, min: Level, follow: Follow) {
     let swallows = match expr.node {
-        ExprKind::ListQuery { .. } => follow != Follow::Nothing,
+        ExprKind::ListQuery { .. } | ExprKind::If { .. } => follow != Follow::Nothing,
         ExprKind::DateDiff { .. } => follow == Follow::Arithmetic,
         _ => false,
     };
@@ -410,7 +415,16 @@ fn write_bare(out: &mut String, expr: &ExprKind, follow: Follow) {
                 BinaryOp::Sub => ("-", Level::Sum),
                 BinaryOp::Mul => ("*", Level::Product),
                 BinaryOp::Div => ("/", Level::Product),
+                BinaryOp::Pow => ("^", Level::Power),
             };
+            if *op == BinaryOp::Pow {
+                // Right to left: an equal-strength left operand needs
+                // parentheses, a right one does not.
+                write_expr(out, lhs, Level::Primary, Follow::Arithmetic);
+                out.push_str(" ^ ");
+                write_expr(out, rhs, Level::Neg, follow);
+                return;
+            }
             let lhs_follow = if lvl >= Level::Sum {
                 Follow::Arithmetic
             } else {
@@ -513,12 +527,45 @@ fn write_bare(out: &mut String, expr: &ExprKind, follow: Follow) {
             let _ = write!(out, "{word} {} where ", list.node);
             write_expr(out, condition, Level::Or, follow);
         }
+        ExprKind::FirstKnown(items) => {
+            out.push_str("first known of (");
+            write_list(out, items);
+            out.push(')');
+        }
+        ExprKind::If {
+            cond,
+            then,
+            otherwise,
+        } => {
+            out.push_str("if ");
+            write_expr(out, cond, Level::Or, Follow::NotArithmetic);
+            out.push_str(" then ");
+            write_expr(out, then, Level::Or, Follow::NotArithmetic);
+            out.push_str(" else ");
+            write_expr(out, otherwise, Level::Or, follow);
+        }
+        ExprKind::Call { name, args } => {
+            out.push_str(&name.node);
+            out.push('(');
+            write_list(out, args);
+            out.push(')');
+        }
         ExprKind::DateDiff { unit, from, to } => {
             let _ = write!(out, "{} between ", unit.as_str());
             write_expr(out, from, Level::Sum, Follow::NotArithmetic);
             out.push_str(" and ");
             write_expr(out, to, Level::Sum, follow);
         }
+    }
+}
+
+/// Expressions separated by `, `, each whole.
+fn write_list(out: &mut String, items: &[Expr]) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        write_expr(out, item, Level::Or, Follow::Nothing);
     }
 }
 
@@ -546,6 +593,7 @@ fn next(level: Level) -> Level {
         Level::Test => Level::Sum,
         Level::Sum => Level::Product,
         Level::Product => Level::Neg,
-        Level::Neg | Level::Primary => Level::Primary,
+        Level::Neg => Level::Power,
+        Level::Power | Level::Primary => Level::Primary,
     }
 }

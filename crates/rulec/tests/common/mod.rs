@@ -359,6 +359,24 @@ impl Walker<'_> {
                 sub(&[(condition, "condition")]);
             }
             ExprKind::DateDiff { from, to, .. } => sub(&[(from, "from"), (to, "to")]),
+            ExprKind::FirstKnown(items) => {
+                let children: Vec<(&Expr, &str)> =
+                    items.iter().map(|i| (i, "first known item")).collect();
+                sub(&children);
+            }
+            ExprKind::If {
+                cond,
+                then,
+                otherwise,
+            } => sub(&[(cond, "cond"), (then, "then"), (otherwise, "else")]),
+            ExprKind::Call { name, args } => {
+                self.name(span, name, "function");
+                let children: Vec<(&Expr, &str)> = args.iter().map(|a| (a, "argument")).collect();
+                if let Some(first) = args.first() {
+                    self.in_order(&[(name.span, "function"), (first.span, "argument")]);
+                }
+                sub(&children);
+            }
         }
     }
 }

@@ -39,10 +39,29 @@ pub(super) fn convert(num: Num, conversion: Conversion) -> Num {
 }
 
 /// A constant operand's number and unit as written.
-fn written(n: &NumTyped) -> Option<(f64, Option<Unit>)> {
+pub(super) fn written(n: &NumTyped) -> Option<(f64, Option<Unit>)> {
     match (&n.num, &n.origin) {
         (Num::Const(v), Origin::Const(_)) => Some((*v, n.unit.clone())),
         _ => None,
+    }
+}
+
+/// A number without a unit beside one in a unit that cancels to exactly
+/// one (`albumin / creatinine`, `age / 1 a`) is taken in that unit: both
+/// are plain ratios, where beside `%` or `mL/dL` a bare number would be
+/// ambiguous.
+pub(super) fn unify(a: &mut NumTyped, b: &mut NumTyped) {
+    let unity = |u: &Unit| {
+        Unit::parse("1")
+            .ok()
+            .filter(|one| u.dimension() == one.dimension() && !u.is_arbitrary())
+            .and_then(|one| u.conversion_to(&one).ok())
+            .is_some_and(|c| c.is_identity())
+    };
+    match (&a.unit, &b.unit) {
+        (None, Some(v)) if unity(v) => a.unit = Some(v.clone()),
+        (Some(u), None) if unity(u) => b.unit = Some(u.clone()),
+        _ => {}
     }
 }
 
@@ -66,7 +85,7 @@ fn side(n: &NumTyped) -> String {
 impl<'a> Ctx<'a> {
     /// Keeps how a constant was written and the number, in `unit`, it
     /// became (see [`Program::written`]).
-    fn keep_written(
+    pub(super) fn keep_written(
         &mut self,
         written: Option<(f64, Option<Unit>)>,
         stored: &Num,
@@ -98,6 +117,9 @@ impl<'a> Ctx<'a> {
                 (Some(l), Some(r)) => Typed::Cond(Cond::Or(Box::new(l), Box::new(r))),
                 _ => Typed::Error,
             };
+        }
+        if op == BinaryOp::Pow {
+            return self.power(lhs, rhs, span);
         }
         let l = self.expr(lhs);
         let r = self.expr(rhs);
@@ -146,11 +168,14 @@ impl<'a> Ctx<'a> {
     fn arith(
         &mut self,
         op: ArithOp,
-        a: NumTyped,
-        b: NumTyped,
+        mut a: NumTyped,
+        mut b: NumTyped,
         (lhs_span, rhs_span): (Span, Span),
         span: Span,
     ) -> Typed {
+        if matches!(op, ArithOp::Add | ArithOp::Sub) {
+            unify(&mut a, &mut b);
+        }
         // `t_now - t_base` in Cel is a difference of 1 K steps, not a
         // temperature: converting it as one would be silently wrong.
         if let Some(scale) = [&a.unit, &b.unit]
@@ -204,7 +229,7 @@ impl<'a> Ctx<'a> {
 
     /// Two quantities that do not convert into each other; `verb` says
     /// what was attempted (`compare`, or `combine` for `+` and `-`).
-    fn incommensurable(
+    pub(super) fn incommensurable(
         &mut self,
         a: &NumTyped,
         b: &NumTyped,
@@ -228,7 +253,7 @@ impl<'a> Ctx<'a> {
 
     /// One side has a unit and the other none; the spans are those of the
     /// two sides.
-    fn unit_missing(
+    pub(super) fn unit_missing(
         &mut self,
         a: &NumTyped,
         b: &NumTyped,
@@ -375,12 +400,13 @@ impl<'a> Ctx<'a> {
     fn compare_nums(
         &mut self,
         op: CompareOp,
-        a: NumTyped,
-        b: NumTyped,
+        mut a: NumTyped,
+        mut b: NumTyped,
         lhs: &'a Expr,
         rhs: &'a Expr,
         span: Span,
     ) -> Typed {
+        unify(&mut a, &mut b);
         let kept = (written(&a), written(&b));
         // Both sides end in the unit of the side not converted.
         let const_left =

@@ -292,6 +292,7 @@ impl<'p, 'r> Explainer<'p, 'r> {
                 members,
                 all,
             } => self.set_has(*field, members, *all),
+            Cond::Choose(choice) => self.choice_cond_text(choice),
             Cond::TextEq { field, text, .. } => match self.walker.value(*field).as_ref() {
                 FieldValue::Text(t) if t == text => format!("{} is {t:?}", self.name(*field)),
                 FieldValue::Text(t) => format!("{} is {t:?}, not {text:?}", self.name(*field)),
@@ -408,7 +409,7 @@ impl<'p, 'r> Explainer<'p, 'r> {
     }
 
     /// The fields and defines a condition names, outside `where` clauses.
-    fn names_in(&self, c: &Cond, names: &mut Vec<String>) {
+    pub(super) fn names_in(&self, c: &Cond, names: &mut Vec<String>) {
         match c {
             Cond::Literal(_) => {}
             Cond::Field(f)
@@ -437,6 +438,7 @@ impl<'p, 'r> Explainer<'p, 'r> {
                 self.date_names(rhs, names);
             }
             Cond::Group { items, .. } => items.iter().for_each(|i| self.names_in(i, names)),
+            Cond::Choose(choice) => self.choice_names(choice, names, Self::names_in),
         }
     }
 

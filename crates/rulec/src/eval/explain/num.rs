@@ -46,7 +46,7 @@ impl Explainer<'_, '_> {
     }
 
     /// The unit a number is in, as explanations show it.
-    fn unit_of(&self, n: &Num) -> Option<String> {
+    pub(super) fn unit_of(&self, n: &Num) -> Option<String> {
         self.unit(n).flatten().and_then(|u| shown_unit(u.as_str()))
     }
 
@@ -54,7 +54,7 @@ impl Explainer<'_, '_> {
     /// the program says it: a field's or a define's own, a constant's, a
     /// calendar unit, or the unit of a sum or product of such; `None` where
     /// it cannot tell.
-    fn unit(&self, n: &Num) -> Option<Option<Unit>> {
+    pub(super) fn unit(&self, n: &Num) -> Option<Option<Unit>> {
         match n {
             Num::Field { field, conversion } if conversion.is_identity() => {
                 match self.field(*field).map(|f| &f.ty) {
@@ -80,6 +80,7 @@ impl Explainer<'_, '_> {
             } if conversion.is_identity() => Unit::parse(unit.as_str()).ok().map(Some),
             Num::Const(v) => self.written(*v).map(|w| w.unit.clone()),
             Num::Count { .. } => Some(None),
+            Num::Choose(_) | Num::Call { .. } => self.choice_unit(n),
             Num::Neg(inner) => self.unit(inner),
             Num::Arith { op, lhs, rhs } => match op {
                 ArithOp::Add | ArithOp::Sub => self.unit(lhs),
@@ -267,7 +268,7 @@ impl Explainer<'_, '_> {
     }
 
     /// A number's explanation, its value `v` being in `unit`.
-    fn num_text(&mut self, n: &Num, v: f64, unit: Option<&str>) -> String {
+    pub(super) fn num_text(&mut self, n: &Num, v: f64, unit: Option<&str>) -> String {
         let shown = self.qty(v, unit);
         let converted = |text: String, conversion: &Conversion| {
             if conversion.is_identity() {
@@ -362,6 +363,8 @@ impl Explainer<'_, '_> {
                 let r = self.num_text(rhs, b, right_unit.as_deref());
                 format!("({l} {symbol} {r} = {})", self.qty(v, unit))
             }
+            Num::Choose(choice) => self.choice_num_text(choice, v, unit),
+            Num::Call { func, args } => self.call_text(*func, args, v, unit),
             Num::Count { list, .. } => {
                 let n = self.walker.elements_of(*list).map_or(0, <[_]>::len);
                 format!(
@@ -411,6 +414,7 @@ impl Explainer<'_, '_> {
             DateVal::Field(f) => format!("{} {value}{}", self.name(*f), self.from(*f)),
             DateVal::Index => format!("index {value}"),
             DateVal::Define(id) => format!("{} {value}", self.define_name(*id)),
+            DateVal::Choose(choice) => self.choice_date_text(choice, value),
             DateVal::Shift { date, by } => {
                 let inner = match self.walker.date(date) {
                     Some(x) => self.date_text(date, x),
@@ -440,7 +444,7 @@ impl Explainer<'_, '_> {
 
     /// Why a number is unknown: `alt is missing`, `creatinine 150 umol/L has
     /// no ULN in the record`, `birth_date is missing (for age)`.
-    fn why_num(&mut self, n: &Num) -> Vec<String> {
+    pub(super) fn why_num(&mut self, n: &Num) -> Vec<String> {
         if self.walker.num(n).is_some() {
             return Vec::new();
         }
@@ -517,6 +521,8 @@ impl Explainer<'_, '_> {
                 push_unique(&mut reasons, self.why_date(to));
                 reasons
             }
+            Num::Choose(choice) => self.why_choice(choice, Self::why_num),
+            Num::Call { func, args } => self.why_call(*func, args),
         }
     }
 
@@ -528,6 +534,7 @@ impl Explainer<'_, '_> {
         match d {
             DateVal::Field(f) => vec![self.missing(*f)],
             DateVal::Index => Vec::new(),
+            DateVal::Choose(choice) => self.why_choice(choice, Self::why_date),
             DateVal::Define(id) => {
                 if let Some(known) = self.reasons_of(*id) {
                     return known;
@@ -604,6 +611,8 @@ impl Explainer<'_, '_> {
                 self.date_names(from, names);
                 self.date_names(to, names);
             }
+            Num::Choose(choice) => self.choice_names(choice, names, Self::num_names),
+            Num::Call { args, .. } => args.iter().for_each(|a| self.num_names(a, names)),
         }
     }
 
@@ -612,6 +621,7 @@ impl Explainer<'_, '_> {
             DateVal::Field(f) => push_unique(names, [self.name(*f)]),
             DateVal::Index => {}
             DateVal::Define(id) => push_unique(names, [self.define_name(*id)]),
+            DateVal::Choose(choice) => self.choice_names(choice, names, Self::date_names),
             DateVal::Shift { date, .. } => self.date_names(date, names),
             DateVal::ShiftBy { date, by, .. } => {
                 self.date_names(date, names);
