@@ -39,9 +39,8 @@ use std::path::Path;
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, NamedSource};
 use rulec::check::{
-    Choice,
-    ArithOp, Checked, Cond, DateVal, Duration, DurationUnit, FieldRef, ListQuantifier, NoImports,
-    Num, Program, Value, check,
+    ArithOp, Checked, Choice, Cond, DateVal, Duration, DurationUnit, FieldRef, FormulaArg,
+    ListQuantifier, NoImports, Num, Program, Value, check,
 };
 use rulec::schema::{FieldType, Schema};
 use rulec::syntax::{Direction, GroupKind, Limit, RuleFile, parse};
@@ -555,6 +554,20 @@ impl<'p> Printer<'p> {
             Num::Call { func, args } => {
                 let args: Vec<String> = args.iter().map(|a| self.num(a, scopes)).collect();
                 format!("{}({})", func.name(), args.join(", "))
+            }
+            Num::Formula(call) => {
+                let args: Vec<String> = (call.args.iter())
+                    .map(|a| match a {
+                        FormulaArg::Num(n) => self.num(n, scopes),
+                        FormulaArg::Cond(c) => self.cond(c, scopes),
+                    })
+                    .collect();
+                format!(
+                    "{}({}) = {}",
+                    call.name(),
+                    args.join(", "),
+                    self.num(&call.body, scopes)
+                )
             }
             Num::DateDiff {
                 unit,

@@ -79,6 +79,14 @@ pub(crate) enum Origin {
     Field(Box<FieldInfo>),
     /// A define, by name.
     Define(String),
+    /// A clinical formula's value, with the molar mass of the analyte it
+    /// gives where it is one (corrected calcium).
+    Formula {
+        /// The formula's name.
+        name: &'static str,
+        /// The analyte's molar mass.
+        molar_mass: Option<MolarMass>,
+    },
     /// A computation.
     Other,
 }
@@ -117,6 +125,8 @@ pub(crate) struct Ctx<'a> {
     /// Units already read, by their text: a file writes the same few
     /// units again and again, and reading one takes microseconds.
     pub(crate) units: HashMap<String, Unit>,
+    /// While a clinical formula's body is checked, its parameters' values.
+    pub(crate) params: Option<Vec<(&'static str, Typed)>>,
 }
 
 /// Did-you-mean suggestions looked for in one file, at most. Each compares
@@ -547,6 +557,13 @@ impl<'a> Ctx<'a> {
     }
 
     fn name(&mut self, name: &str) -> Typed {
+        // A clinical formula's body sees its parameters and nothing else.
+        if let Some(params) = &self.params {
+            return params
+                .iter()
+                .find(|(p, _)| *p == name)
+                .map_or_else(|| Typed::Unresolved(name.to_owned()), |(_, t)| t.clone());
+        }
         // Innermost list element first, then the record, then defines.
         for (i, scope) in self.scopes.iter().rev().enumerate() {
             if let Some(slot) = scope.slot(name) {

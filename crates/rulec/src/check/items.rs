@@ -142,6 +142,7 @@ pub(super) fn check_file(file: &RuleFile, imports: &dyn Imports) -> (Program, Ve
         suggestions: super::expr::SUGGESTIONS,
         written: Vec::new(),
         units: HashMap::new(),
+        params: None,
     };
     for item in &file.items {
         if let Item::Define(d) = item {

@@ -240,6 +240,29 @@ impl Cond {
     }
 }
 
+/// A clinical formula applied: its value is [`FormulaCall::body`], the
+/// formula written out over the arguments (each converted into its
+/// parameter's unit), which every evaluator computes; the arguments are
+/// kept for explanations.
+#[derive(Clone, Debug)]
+pub struct FormulaCall {
+    /// The formula, by its index in rulec's list.
+    pub formula: u16,
+    /// The arguments, as converted for the formula.
+    pub args: Vec<FormulaArg>,
+    /// The formula's value, in its unit.
+    pub body: Num,
+}
+
+/// An argument of a clinical formula.
+#[derive(Clone, Debug)]
+pub enum FormulaArg {
+    /// A number, in the parameter's unit.
+    Num(Num),
+    /// A condition.
+    Cond(Cond),
+}
+
 /// A value chosen among values of one type (conditions, numbers in one
 /// unit, dates); [`crate::semantics::choose`] says which.
 #[derive(Clone, Debug)]
@@ -334,6 +357,8 @@ pub enum Num {
         /// Its arguments, numbers in one unit for `min` and `max`.
         args: Vec<Num>,
     },
+    /// A clinical formula applied to its arguments (`bmi(weight, height)`).
+    Formula(Box<FormulaCall>),
     /// `years between a and b`: whole calendar units, then converted.
     DateDiff {
         /// The calendar unit counted.
@@ -364,6 +389,7 @@ impl Num {
                 let (a, b) = (lhs.constant()?, rhs.constant()?);
                 Some(a.zip(b).and_then(|(a, b)| op.apply(a, b)))
             }
+            Num::Formula(call) => call.body.constant(),
             _ => None,
         }
     }

@@ -64,6 +64,7 @@ pub(super) fn num(n: &Num) -> NumNode {
         Num::Arith { op, lhs, rhs } => arith(*op, num(lhs), num(rhs)),
         Num::Count { list, condition } => count(*list, cond::cond(condition)),
         Num::Choose(choice) => super::choose::choose(choice, |n| num(n).into_fn(), cond::cond),
+        Num::Formula(call) => num(&call.body).into_fn(),
         Num::Call { func, args } => {
             super::choose::call(*func, args.iter().map(|a| num(a).into_fn()).collect())
         }

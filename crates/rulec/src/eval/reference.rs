@@ -10,8 +10,7 @@ use std::borrow::Cow;
 use jiff::civil::{Date, DateTime};
 
 use crate::check::{
-    Choice, Cond, DateVal, DefineId, Duration, FieldRef, ListQuantifier, Num, Program, Value,
-    moved,
+    Choice, Cond, DateVal, DefineId, Duration, FieldRef, ListQuantifier, Num, Program, Value, moved,
 };
 use crate::syntax::{Direction, GroupKind, Limit};
 
@@ -301,6 +300,7 @@ impl<'p, 'r> Walker<'p, 'r> {
                 op.apply(a, b)
             }
             Num::Choose(choice) => self.choose(choice, Self::num),
+            Num::Formula(call) => self.num(&call.body),
             Num::Call { func, args } => {
                 // Each argument in turn, none after the first unknown one.
                 let values = args

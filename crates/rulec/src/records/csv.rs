@@ -730,7 +730,9 @@ fn read_other(field: &Field, text: &str) -> Result<FieldValue, Reason> {
         FieldType::Quantity { .. } => Err("a quantity is read by `read_cell`".to_owned()),
         FieldType::Date => date(text),
         FieldType::Text => Ok(FieldValue::Text(text.to_owned())),
-        FieldType::OneOf(declared) | FieldType::Ordered(declared) => member(text, declared).map(FieldValue::Member),
+        FieldType::OneOf(declared) | FieldType::Ordered(declared) => {
+            member(text, declared).map(FieldValue::Member)
+        }
         FieldType::SetOf(declared) => {
             if text == "{}" {
                 return Ok(FieldValue::Members(Vec::new()));

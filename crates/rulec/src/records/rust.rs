@@ -582,7 +582,9 @@ fn wrong_setter(field: &Field, ty: &FieldType) -> Reason {
         ),
         FieldType::Date => ("a date".to_owned(), "date"),
         FieldType::Text => ("text".to_owned(), "text"),
-        FieldType::OneOf(_) | FieldType::Ordered(_) => ("one member of an enumeration".to_owned(), "member"),
+        FieldType::OneOf(_) | FieldType::Ordered(_) => {
+            ("one member of an enumeration".to_owned(), "member")
+        }
         FieldType::SetOf(_) => ("a set of members".to_owned(), "members"),
         FieldType::ListOf(_) => ("a list".to_owned(), "list"),
     };

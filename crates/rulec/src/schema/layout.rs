@@ -107,7 +107,9 @@ impl Layout {
                     normal_range: true, ..
                 } => Lane::Ranged(next(3, NO_NUMBER, &mut words)),
                 FieldType::Date => Lane::Date(next(1, ABSENT, &mut words)),
-                FieldType::OneOf(_) | FieldType::Ordered(_) => Lane::Member(next(1, ABSENT, &mut words)),
+                FieldType::OneOf(_) | FieldType::Ordered(_) => {
+                    Lane::Member(next(1, ABSENT, &mut words))
+                }
                 FieldType::SetOf(members) if members.len() <= MASK_MEMBERS => {
                     Lane::Mask(next(1, ABSENT, &mut words))
                 }

@@ -584,7 +584,9 @@ impl Record {
             }
             (FieldType::Date, FieldValue::Date(_)) => Ok(()),
             (FieldType::Text, FieldValue::Text(_)) => Ok(()),
-            (FieldType::OneOf(members) | FieldType::Ordered(members), FieldValue::Member(i)) if (*i as usize) < members.len() => {
+            (FieldType::OneOf(members) | FieldType::Ordered(members), FieldValue::Member(i))
+                if (*i as usize) < members.len() =>
+            {
                 Ok(())
             }
             (FieldType::SetOf(members), FieldValue::Members(ms))

@@ -20,7 +20,9 @@ const LN_MAX: f64 = 709.78;
 fn pick(choice: Choice<String>, cond: Option<String>, null: &str) -> String {
     match choice {
         Choice::FirstKnown(items) => format!("COALESCE({})", items.join(", ")),
-        Choice::If { then, otherwise, .. } => {
+        Choice::If {
+            then, otherwise, ..
+        } => {
             let c = cond.unwrap_or_else(|| "NULL".to_owned());
             format!(
                 "CASE WHEN {c} THEN {then} WHEN NOT {c} THEN {otherwise} \
@@ -96,7 +98,11 @@ impl Emitter<'_> {
                 // LEAST and GREATEST skip NULLs; rulec's `min` is unknown
                 // with any argument unknown.
                 let any_null: Vec<String> = args.iter().map(|a| format!("{a} IS NULL")).collect();
-                let name = if func == Func::Min { "LEAST" } else { "GREATEST" };
+                let name = if func == Func::Min {
+                    "LEAST"
+                } else {
+                    "GREATEST"
+                };
                 format!(
                     "CASE WHEN {} THEN {null} ELSE {name}({}) END",
                     any_null.join(" OR "),

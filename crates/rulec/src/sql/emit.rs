@@ -429,6 +429,7 @@ impl<'p> Emitter<'p> {
                 }
             }
             Num::Choose(choice) => self.choose_num(choice),
+            Num::Formula(call) => self.num(&call.body),
             Num::Call { func, args } => self.call(*func, args),
             Num::Count { list, condition } => {
                 let (counts, length) = self.list_counts(*list, condition);
@@ -460,6 +461,7 @@ fn computed(n: &Num) -> bool {
     match n {
         Num::Arith { .. } | Num::Call { .. } => true,
         Num::Neg(inner) | Num::Convert { inner, .. } => computed(inner),
+        Num::Formula(call) => computed(&call.body),
         _ => false,
     }
 }

@@ -162,7 +162,9 @@ impl Layout {
                     }
                 }
                 FieldType::Date => columns.push(plain(ColumnType::Date)),
-                FieldType::Text | FieldType::OneOf(_) | FieldType::Ordered(_) => columns.push(plain(ColumnType::Text)),
+                FieldType::Text | FieldType::OneOf(_) | FieldType::Ordered(_) => {
+                    columns.push(plain(ColumnType::Text))
+                }
                 FieldType::SetOf(members) => {
                     for (m, member) in members.iter().enumerate() {
                         let m = u32::try_from(m).unwrap_or(u32::MAX);

@@ -158,7 +158,23 @@ pub(super) fn leaf() -> impl Strategy<Value = String> {
         (op(), hb_const()).prop_map(|(o, c)| format!("total {o} {c}")),
         op().prop_map(|o| format!("total {o} hb")),
         (op(), 0..=10_u8).prop_map(|(o, k)| format!("double {o} {k}")),
-    ];
+        (op(), hb_const()).prop_map(|(o, c)| format!("first known of (hb, chol) {o} {c}")),
+        (op(), hb_const()).prop_map(|(o, c)| format!("(if flag then hb else chol) {o} {c}")),
+        (op(), 0..=10_u8).prop_map(|(o, k)| format!("(if kind = a then score else 5) {o} {k}")),
+        (op(), 0..=10_u8).prop_map(|(o, k)| format!("first known of (score, 3) {o} {k}")),
+        (prop::sample::select(vec!["min", "max"]), op(), hb_const())
+            .prop_map(|(f, o, c)| format!("{f}(hb, chol, 1 g/dL) {o} {c}")),
+        (op(), 0..=100_u8).prop_map(|(o, k)| format!("score ^ 2 {o} {k}")),
+        (op(), 0..=12_u8).prop_map(|(o, k)| format!("(hb / 1 g/L) ^ 0.5 {o} {k}")),
+        (op(), 0..=3_u8).prop_map(|(o, k)| format!("sqrt(score - 3) {o} {k}")),
+        (op(), 0..=2_u8).prop_map(|(o, k)| format!("cbrt(score - 5) {o} {k}")),
+        (op(), 0..=3_u8).prop_map(|(o, k)| format!("(score - 4) ^ (1/3) {o} {k}")),
+        (op(), chol_const()).prop_map(|(o, c)| format!("corrected_calcium(chol, hb) {o} {c}")),
+        (op(), prop::sample::select(vec!["0", "60", "90", "150"])).prop_map(|(o, k)| {
+            format!("egfr_ckd_epi_2021(chol, age, flag) {o} {k} mL/min/{{1.73_m2}}")
+        }),
+    ]
+    .boxed();
     let dates = prop_oneof![
         (date_expr(), op(), date_expr()).prop_map(|(a, o, b)| format!("{a} {o} {b}")),
         (
@@ -177,8 +193,11 @@ pub(super) fn leaf() -> impl Strategy<Value = String> {
         )
             .prop_map(|(u, a, b, o, d)| format!("{u} between {a} and {b} {o} {d}")),
         (op(), 0..=20_u8).prop_map(|(o, k)| format!("age {o} {k} years")),
+        (op(), date_expr()).prop_map(|(o, d)| format!("first known of (day, later) {o} {d}")),
+        duration().prop_map(|w| format!("(if flag then day else index) within {w} before index")),
         (op(), 0..=30_u8).prop_map(|(o, k)| format!("age {o} {k} months")),
-    ];
+    ]
+    .boxed();
     let members = prop_oneof![
         prop::sample::select(vec![
             "kind = a",
@@ -198,6 +217,9 @@ pub(super) fn leaf() -> impl Strategy<Value = String> {
         (op(), stage_step()).prop_map(|(o, m)| format!("{m} {o} stage")),
         (stage_step(), stage_step()).prop_map(|(a, b)| format!("stage between {a} and {b}")),
         Just("stage in { 2, IV }".to_owned()),
+        Just("first known of (flag, kind = a, score > 5)".to_owned()),
+        Just("(if flag then score > 5 else tags has a)".to_owned()),
+        Just("(if kind = b then flag else flag)".to_owned()),
         (
             prop::sample::select(vec![
                 "flag", "score", "hb", "chol", "day", "kind", "tags", "note", "events", "stage"
@@ -205,7 +227,8 @@ pub(super) fn leaf() -> impl Strategy<Value = String> {
             prop::sample::select(vec!["known", "missing"])
         )
             .prop_map(|(f, k)| format!("{f} is {k}")),
-    ];
+    ]
+    .boxed();
     let lists = prop_oneof![
         (
             prop::sample::select(vec!["any", "all", "no"]),
@@ -214,7 +237,8 @@ pub(super) fn leaf() -> impl Strategy<Value = String> {
             .prop_map(|(q, c)| format!("({q} events where {c})")),
         (element_cond(), op(), 0..=3_u8)
             .prop_map(|(c, o, k)| format!("(count events where {c}) {o} {k}")),
-    ];
+    ]
+    .boxed();
     prop_oneof![
         2 => prop::sample::select(vec!["flag", "true", "false", "cond", "either"])
             .prop_map(str::to_owned),

@@ -625,7 +625,9 @@ impl Checker<'_> {
             }
             ("date", FieldType::Date, None) => Element::Date,
             ("end", FieldType::Date, None) => Element::End,
-            ("status", FieldType::Text | FieldType::OneOf(_) | FieldType::Ordered(_), None) => Element::Status,
+            ("status", FieldType::Text | FieldType::OneOf(_) | FieldType::Ordered(_), None) => {
+                Element::Status
+            }
             (
                 "value",
                 FieldType::Quantity { .. } | FieldType::Number | FieldType::Integer { .. },

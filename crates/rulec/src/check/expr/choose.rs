@@ -28,7 +28,9 @@ impl<'a> Ctx<'a> {
         let items: Vec<&'a Expr> = items.iter().collect();
         match self.alike(&items, "the values of `first known of`") {
             Some(Alike::Conds(c)) => Typed::Cond(Cond::Choose(Box::new(Choice::FirstKnown(c)))),
-            Some(Alike::Nums(n, unit)) => typed_num(Num::Choose(Box::new(Choice::FirstKnown(n))), unit),
+            Some(Alike::Nums(n, unit)) => {
+                typed_num(Num::Choose(Box::new(Choice::FirstKnown(n))), unit)
+            }
             Some(Alike::Dates(d)) => Typed::Date(DateVal::Choose(Box::new(Choice::FirstKnown(d)))),
             None => Typed::Error,
         }
@@ -56,11 +58,15 @@ impl<'a> Ctx<'a> {
             }))
         }
         match branches {
-            Alike::Conds(c) => choice(cond, c).map_or(Typed::Error, |c| Typed::Cond(Cond::Choose(c))),
+            Alike::Conds(c) => {
+                choice(cond, c).map_or(Typed::Error, |c| Typed::Cond(Cond::Choose(c)))
+            }
             Alike::Nums(n, unit) => {
                 choice(cond, n).map_or(Typed::Error, |c| typed_num(Num::Choose(c), unit))
             }
-            Alike::Dates(d) => choice(cond, d).map_or(Typed::Error, |c| Typed::Date(DateVal::Choose(c))),
+            Alike::Dates(d) => {
+                choice(cond, d).map_or(Typed::Error, |c| Typed::Date(DateVal::Choose(c)))
+            }
         }
     }
 
@@ -144,11 +150,14 @@ impl<'a> Ctx<'a> {
                 Origin::Field(info) => {
                     v.conversion_into(u, info.molar_mass.as_ref(), info.scale.as_ref())
                 }
+                Origin::Formula { molar_mass, .. } => {
+                    v.conversion_into(u, molar_mass.as_ref(), None)
+                }
                 _ => v.conversion_to(u),
             } {
                 Ok(c) => convert(n.num, c),
                 Err(e) => {
-                    self.incommensurable(head, &n, &e, span, "choose between");
+                    self.incommensurable(head, &n, &e, span, "mix");
                     return None;
                 }
             },
@@ -204,7 +213,10 @@ impl<'a> Ctx<'a> {
             .flatten()
             .filter(|k| k.fract() == 0.0 && k.abs() <= MAX_UNIT_POWER);
         let (Some(k), Some(unit)) = (whole, b.unit.clone()) else {
-            let unit = b.unit.as_ref().map_or_else(String::new, |u| format!(" in `{u}`"));
+            let unit = b
+                .unit
+                .as_ref()
+                .map_or_else(String::new, |u| format!(" in `{u}`"));
             return self.error(CheckError::TypeMismatch {
                 expected: format!(
                     "a whole exponent from -6 to 6, written in the rule, for a quantity{unit}"

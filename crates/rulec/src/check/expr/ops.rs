@@ -71,6 +71,7 @@ fn name_of(n: &NumTyped) -> String {
         Origin::Field(info) => format!("`{}`", info.name),
         Origin::Const(text) => format!("`{text}`"),
         Origin::Define(name) => format!("`{name}`"),
+        Origin::Formula { name, .. } => format!("`{name}(…)`"),
         Origin::Other => "the expression".to_owned(),
     }
 }
@@ -437,6 +438,9 @@ impl<'a> Ctx<'a> {
                 let conversion = match &field.origin {
                     Origin::Field(info) => {
                         from.conversion_into(to, info.molar_mass.as_ref(), info.scale.as_ref())
+                    }
+                    Origin::Formula { molar_mass, .. } => {
+                        from.conversion_into(to, molar_mass.as_ref(), None)
                     }
                     _ => from.conversion_to(to),
                 };

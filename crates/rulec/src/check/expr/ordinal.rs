@@ -51,8 +51,12 @@ impl<'a> Ctx<'a> {
         let (scale, text, at, mirrored) = match (l, r) {
             (Typed::Enum { .. }, Typed::Unresolved(text)) => (l, text.clone(), rhs.span, false),
             (Typed::Unresolved(text), Typed::Enum { .. }) => (r, text.clone(), lhs.span, true),
-            (Typed::Enum { .. }, _) if named(l, rhs).is_some() => (l, named(l, rhs)?, rhs.span, false),
-            (_, Typed::Enum { .. }) if named(r, lhs).is_some() => (r, named(r, lhs)?, lhs.span, true),
+            (Typed::Enum { .. }, _) if named(l, rhs).is_some() => {
+                (l, named(l, rhs)?, rhs.span, false)
+            }
+            (_, Typed::Enum { .. }) if named(r, lhs).is_some() => {
+                (r, named(r, lhs)?, lhs.span, true)
+            }
             (Typed::Enum { .. }, Typed::Enum { .. }) => {
                 return Some(self.two_scales(l, r, rhs.span));
             }
@@ -109,17 +113,24 @@ impl<'a> Ctx<'a> {
     fn two_scales(&mut self, l: &Typed, r: &Typed, span: Span) -> Typed {
         let (
             Typed::Enum {
-                name: a, members: ma, ..
+                name: a,
+                members: ma,
+                ..
             },
             Typed::Enum {
-                name: b, members: mb, ..
+                name: b,
+                members: mb,
+                ..
             },
         ) = (l, r)
         else {
             return Typed::Error;
         };
         let help = if ma == mb {
-            format!("compare each with a member: `{a} = {m}`, `{b} = {m}`", m = ma.first().map_or("…", String::as_str))
+            format!(
+                "compare each with a member: `{a} = {m}`, `{b} = {m}`",
+                m = ma.first().map_or("…", String::as_str)
+            )
         } else {
             format!("`{a}` and `{b}` are different scales; compare each with a member of its own")
         };

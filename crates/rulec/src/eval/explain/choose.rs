@@ -1,7 +1,7 @@
 //! Explaining chosen and computed values: `first known of` says which
 //! value it took, `if` why it took its branch, functions their arguments.
 
-use crate::check::{Choice, Cond, DateVal, Num};
+use crate::check::{Choice, Cond, DateVal, FormulaArg, FormulaCall, Num};
 use crate::semantics::{Func, Truth};
 use crate::units::Unit;
 
@@ -36,7 +36,11 @@ impl Explainer<'_, '_> {
 
     /// Why the choice took what it took, in words: `the first known of
     /// hba1c, hba1c_ifcc`, `since sex is female`, `either way`.
-    fn because<T>(&mut self, choice: &Choice<T>, names: impl Fn(&Self, &T, &mut Vec<String>)) -> String {
+    fn because<T>(
+        &mut self,
+        choice: &Choice<T>,
+        names: impl Fn(&Self, &T, &mut Vec<String>),
+    ) -> String {
         match choice {
             Choice::FirstKnown(items) => {
                 let mut all = Vec::new();
@@ -64,7 +68,12 @@ impl Explainer<'_, '_> {
 
     /// A chosen number with its value `v`: `hba1c_ifcc 48 mmol/mol = 6.54 %
     /// (the first known of hba1c, hba1c_ifcc)`.
-    pub(super) fn choice_num_text(&mut self, choice: &Choice<Num>, v: f64, unit: Option<&str>) -> String {
+    pub(super) fn choice_num_text(
+        &mut self,
+        choice: &Choice<Num>,
+        v: f64,
+        unit: Option<&str>,
+    ) -> String {
         let taken = self.taken(choice, |this, n| this.walker.num(n).is_some());
         let because = self.because(choice, Self::num_names);
         match Self::operand(choice, taken) {
@@ -80,15 +89,21 @@ impl Explainer<'_, '_> {
     pub(super) fn choice_cond_text(&mut self, choice: &Choice<Cond>) -> String {
         let taken = self.taken(choice, |this, c| this.walker.cond(c) != Truth::Unknown);
         let known = match choice {
-            Choice::FirstKnown(items) => items.iter().any(|c| self.walker.cond(c) != Truth::Unknown),
+            Choice::FirstKnown(items) => {
+                items.iter().any(|c| self.walker.cond(c) != Truth::Unknown)
+            }
             Choice::If { .. } => true,
         };
         if !known {
-            let reasons: Vec<String> = match choice {
-                Choice::FirstKnown(items) => items.iter().map(|c| self.cond(c).1).collect(),
-                Choice::If { .. } => Vec::new(),
-            };
-            return format!("none is known: {}", reasons.join("; "));
+            let mut reasons: Vec<String> = Vec::new();
+            if let Choice::FirstKnown(items) = choice {
+                for item in items {
+                    let (_, text) = self.cond(item);
+                    let text = text.strip_suffix(": unknown").unwrap_or(&text).to_owned();
+                    push_unique(&mut reasons, [text]);
+                }
+            }
+            return format!("{}: unknown", super::join_and(&reasons));
         }
         let because = self.because(choice, Self::names_in);
         match Self::operand(choice, taken) {
@@ -101,7 +116,11 @@ impl Explainer<'_, '_> {
     }
 
     /// A chosen date's explanation, with its value.
-    pub(super) fn choice_date_text(&mut self, choice: &Choice<DateVal>, value: jiff::civil::Date) -> String {
+    pub(super) fn choice_date_text(
+        &mut self,
+        choice: &Choice<DateVal>,
+        value: jiff::civil::Date,
+    ) -> String {
         let taken = self.taken(choice, |this, d| this.walker.date(d).is_some());
         let because = self.because(choice, Self::date_names);
         match Self::operand(choice, taken) {
@@ -149,7 +168,13 @@ impl Explainer<'_, '_> {
 
     /// A function's value with its arguments: `min(a 3 mg/dL, b 4 mg/dL)
     /// = 3 mg/dL`, `(x 2) ^ 0.5 = 1.414`.
-    pub(super) fn call_text(&mut self, func: Func, args: &[Num], v: f64, unit: Option<&str>) -> String {
+    pub(super) fn call_text(
+        &mut self,
+        func: Func,
+        args: &[Num],
+        v: f64,
+        unit: Option<&str>,
+    ) -> String {
         let mut shown = Vec::with_capacity(args.len());
         for (i, arg) in args.iter().enumerate() {
             let arg_unit = match func {
@@ -161,10 +186,21 @@ impl Explainer<'_, '_> {
                 Some(x) => self.num_text(arg, x, arg_unit.as_deref()),
                 None => "?".to_owned(),
             };
-            shown.push(text);
+            // A call's own parentheses hold an argument: `cbrt(x / 1 kg = 70)`.
+            let bare = match (
+                func,
+                text.strip_prefix('(').and_then(|t| t.strip_suffix(')')),
+            ) {
+                (Func::Pow, _) | (_, None) => text,
+                (_, Some(inner)) => inner.to_owned(),
+            };
+            shown.push(bare);
         }
         let value = super::qty_with(v, unit, 4);
         match (func, shown.as_slice()) {
+            (Func::Pow, [base, exponent]) if base.starts_with('(') => {
+                format!("{base} ^ {exponent} = {value}")
+            }
             (Func::Pow, [base, exponent]) => format!("({base}) ^ {exponent} = {value}"),
             _ => format!("{}({}) = {value}", func.name(), shown.join(", ")),
         }
@@ -179,7 +215,10 @@ impl Explainer<'_, '_> {
             push_unique(&mut reasons, why);
         }
         if reasons.is_empty() {
-            reasons.push(format!("`{}` has no real value for these arguments", func.name()));
+            reasons.push(format!(
+                "`{}` has no real value for these arguments",
+                func.name()
+            ));
         }
         reasons
     }
@@ -221,7 +260,75 @@ impl Explainer<'_, '_> {
                 func: Func::Sqrt | Func::Cbrt,
                 ..
             } => Some(None),
+            Num::Formula(call) => Some(Unit::parse(call.unit()).ok()),
             _ => None,
+        }
+    }
+
+    /// A formula's value with its arguments: `egfr_ckd_epi_2021(creatinine
+    /// 80 umol/L = 0.905 mg/dL, age 60 a, female: true) = 92.1 mL/min/{1.73_m2}`.
+    pub(super) fn formula_text(
+        &mut self,
+        call: &FormulaCall,
+        v: f64,
+        unit: Option<&str>,
+    ) -> String {
+        let params = call.params();
+        let units = call.param_units();
+        let mut shown = Vec::with_capacity(call.args.len());
+        for (i, arg) in call.args.iter().enumerate() {
+            let param = params.get(i).copied().unwrap_or("?");
+            let text = match arg {
+                FormulaArg::Num(n) => {
+                    let unit = units.get(i).copied().flatten().and_then(super::shown_unit);
+                    match self.walker.num(n) {
+                        Some(x) => self.num_text(n, x, unit.as_deref()),
+                        None => "?".to_owned(),
+                    }
+                }
+                FormulaArg::Cond(c) => {
+                    let (truth, text) = self.cond(c);
+                    format!("{param}: {truth} ({text})")
+                }
+            };
+            shown.push(text);
+        }
+        let value = super::qty_with(v, unit, 4);
+        format!("{}({}) = {value}", call.name(), shown.join(", "))
+    }
+
+    /// Why a formula has no value: its arguments' reasons, or that it has
+    /// none for them.
+    pub(super) fn why_formula(&mut self, call: &FormulaCall) -> Vec<String> {
+        let mut reasons = Vec::new();
+        for arg in &call.args {
+            let why = match arg {
+                FormulaArg::Num(n) => self.why_num(n),
+                FormulaArg::Cond(c) => match self.cond(c) {
+                    (crate::semantics::Truth::Unknown, text) => {
+                        vec![text.strip_suffix(": unknown").unwrap_or(&text).to_owned()]
+                    }
+                    _ => Vec::new(),
+                },
+            };
+            push_unique(&mut reasons, why);
+        }
+        if reasons.is_empty() {
+            reasons.push(format!(
+                "`{}` has no value for these arguments",
+                call.name()
+            ));
+        }
+        reasons
+    }
+
+    /// The names a formula's arguments read.
+    pub(super) fn formula_names(&self, call: &FormulaCall, names: &mut Vec<String>) {
+        for arg in &call.args {
+            match arg {
+                FormulaArg::Num(n) => self.num_names(n, names),
+                FormulaArg::Cond(c) => self.names_in(c, names),
+            }
         }
     }
 }

@@ -80,7 +80,7 @@ impl Explainer<'_, '_> {
             } if conversion.is_identity() => Unit::parse(unit.as_str()).ok().map(Some),
             Num::Const(v) => self.written(*v).map(|w| w.unit.clone()),
             Num::Count { .. } => Some(None),
-            Num::Choose(_) | Num::Call { .. } => self.choice_unit(n),
+            Num::Choose(_) | Num::Call { .. } | Num::Formula(_) => self.choice_unit(n),
             Num::Neg(inner) => self.unit(inner),
             Num::Arith { op, lhs, rhs } => match op {
                 ArithOp::Add | ArithOp::Sub => self.unit(lhs),
@@ -351,6 +351,16 @@ impl Explainer<'_, '_> {
                 let right_unit = match op {
                     // The right side was converted into the left's unit.
                     ArithOp::Add | ArithOp::Sub => left_unit.clone(),
+                    // `weight / 1 kg`, a formula's way to a plain number,
+                    // where another constant 1 hides how this one was
+                    // written (constants are found by value): nobody
+                    // divides by a bare 1, so it is in the left's unit.
+                    ArithOp::Div
+                        if matches!(**rhs, Num::Const(k) if k == 1.0)
+                            && self.unit(rhs).is_none() =>
+                    {
+                        left_unit.clone()
+                    }
                     ArithOp::Mul | ArithOp::Div => self.unit_of(rhs),
                 };
                 let symbol = match op {
@@ -364,6 +374,7 @@ impl Explainer<'_, '_> {
                 format!("({l} {symbol} {r} = {})", self.qty(v, unit))
             }
             Num::Choose(choice) => self.choice_num_text(choice, v, unit),
+            Num::Formula(call) => self.formula_text(call, v, unit),
             Num::Call { func, args } => self.call_text(*func, args, v, unit),
             Num::Count { list, .. } => {
                 let n = self.walker.elements_of(*list).map_or(0, <[_]>::len);
@@ -522,6 +533,7 @@ impl Explainer<'_, '_> {
                 reasons
             }
             Num::Choose(choice) => self.why_choice(choice, Self::why_num),
+            Num::Formula(call) => self.why_formula(call),
             Num::Call { func, args } => self.why_call(*func, args),
         }
     }
@@ -613,6 +625,7 @@ impl Explainer<'_, '_> {
             }
             Num::Choose(choice) => self.choice_names(choice, names, Self::num_names),
             Num::Call { args, .. } => args.iter().for_each(|a| self.num_names(a, names)),
+            Num::Formula(call) => self.formula_names(call, names),
         }
     }
 

@@ -227,7 +227,9 @@ impl<'s> Binder<'s> {
     pub fn string(&mut self, name: &str) -> Str<'s> {
         let found = self.typed(name, "a string", |f| match &f.ty {
             FieldType::Text => Some(None),
-            FieldType::OneOf(members) | FieldType::Ordered(members) => Some(Some(members.as_slice())),
+            FieldType::OneOf(members) | FieldType::Ordered(members) => {
+                Some(Some(members.as_slice()))
+            }
             _ => None,
         });
         let (slot, name, members) =
