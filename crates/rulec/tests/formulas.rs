@@ -8,7 +8,7 @@
 
 #![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
+    clippy::panic,
     reason = "test helpers fail the test by panicking, as an assertion would"
 )]
 
@@ -22,9 +22,8 @@ use rulec::schema::Record;
 /// `expected ± tolerance`, both in `unit`; the verdict is asserted known.
 fn within(value: &str, expected: f64, tolerance: f64, unit: &str) -> bool {
     let (low, high) = (expected - tolerance, expected + tolerance);
-    let source = format!(
-        "inclusion {{ close: {value} between {low:e} {unit} and {high:e} {unit} }}"
-    );
+    let source =
+        format!("inclusion {{ close: {value} between {low:e} {unit} and {high:e} {unit} }}");
     let file = rulec::syntax::parse(&source).unwrap_or_else(|e| panic!("{source}: {e}"));
     let checked = check(&file, &NoImports);
     let errors: Vec<String> = checked.errors().map(ToString::to_string).collect();
@@ -67,7 +66,12 @@ fn bmi() {
     // 703 (24.9611 with the exact one).
     check_value("bmi(150 [lb_av], 65 [in_i])", 24.96, 0.005, "kg/m2");
     // Computed from the equation; height in cm converts.
-    check_value("bmi(70 kg, 175 cm)", 22.857_142_9, rel(22.857_142_9), "kg/m2");
+    check_value(
+        "bmi(70 kg, 175 cm)",
+        22.857_142_9,
+        rel(22.857_142_9),
+        "kg/m2",
+    );
     check_value("bmi(50000 g, 1.6 m)", 19.531_25, rel(19.531_25), "kg/m2");
 }
 
@@ -76,14 +80,29 @@ fn body_surface_area() {
     // Mosteller, N Engl J Med 1987;317:1098; values from the test suites
     // of InsightRX/clinPK (2.000) and lucianosky/BodySurfaceArea.
     check_value("bsa_mosteller(180 cm, 80 kg)", 2.000, 0.0005, "m2");
-    check_value("bsa_mosteller(1.8 m, 90 kg)", 2.121_320_343_6, rel(2.121_320_343_6), "m2");
-    check_value("bsa_mosteller(170 cm, 70 kg)", 1.818_118_69, rel(1.818_118_69), "m2");
+    check_value(
+        "bsa_mosteller(1.8 m, 90 kg)",
+        2.121_320_343_6,
+        rel(2.121_320_343_6),
+        "m2",
+    );
+    check_value(
+        "bsa_mosteller(170 cm, 70 kg)",
+        1.818_118_69,
+        rel(1.818_118_69),
+        "m2",
+    );
     // Du Bois and Du Bois, Arch Intern Med 1916;17:863: clinPK's 1.996,
     // medcalc.com's 2.215 (230 lb, 70 in), HP-46's 0.170 (4 kg, 35 cm).
     check_value("bsa_dubois(80 kg, 180 cm)", 1.996, 0.0005, "m2");
     check_value("bsa_dubois(230 [lb_av], 70 [in_i])", 2.215, 0.0005, "m2");
     check_value("bsa_dubois(4 kg, 35 cm)", 0.170, 0.0005, "m2");
-    check_value("bsa_dubois(70 kg, 170 cm)", 1.809_707_80, rel(1.809_707_80), "m2");
+    check_value(
+        "bsa_dubois(70 kg, 170 cm)",
+        1.809_707_80,
+        rel(1.809_707_80),
+        "m2",
+    );
 }
 
 #[test]
@@ -124,7 +143,12 @@ fn ckd_epi_2021() {
     // Inker et al., N Engl J Med 2021;385:1737; the NKF calculator's 80
     // and 66, as recorded in pharmaverse/admiral's tests.
     let unit = "mL/min/{1.73_m2}";
-    check_value("egfr_ckd_epi_2021(1.09 mg/dL, 55 a, false)", 80.0, 0.5, unit);
+    check_value(
+        "egfr_ckd_epi_2021(1.09 mg/dL, 55 a, false)",
+        80.0,
+        0.5,
+        unit,
+    );
     check_value("egfr_ckd_epi_2021(85 umol/L, 65 a, true)", 66.0, 0.5, unit);
     // Computed from the equation, on both sides of the knot and at it.
     for (args, expected) in [
@@ -150,9 +174,19 @@ fn corrected_calcium() {
     // medcalctools.com works it); the SI form's 1.83 mmol/L with 26 g/L
     // gives 2.11 (theguidewire.net), through calcium's molar mass.
     check_value("corrected_calcium(8.0 mg/dL, 2.5 g/dL)", 9.2, 0.05, "mg/dL");
-    check_value("corrected_calcium(1.83 mmol/L, 26 g/L)", 2.11, 0.005, "mmol/L");
+    check_value(
+        "corrected_calcium(1.83 mmol/L, 26 g/L)",
+        2.11,
+        0.005,
+        "mmol/L",
+    );
     // Above 4 g/dL the correction is negative (computed).
-    check_value("corrected_calcium(9.0 mg/dL, 4.5 g/dL)", 8.6, rel(8.6), "mg/dL");
+    check_value(
+        "corrected_calcium(9.0 mg/dL, 4.5 g/dL)",
+        8.6,
+        rel(8.6),
+        "mg/dL",
+    );
 }
 
 #[test]
@@ -165,7 +199,12 @@ fn qtc() {
         ("400 ms", "600 ms", 516.397_780, 474.252_441),
         ("0.36 s", "1.2 s", 328.633_535, 338.772_970),
     ] {
-        check_value(&format!("qtc_bazett({qt}, {rr})"), bazett, rel(bazett), "ms");
+        check_value(
+            &format!("qtc_bazett({qt}, {rr})"),
+            bazett,
+            rel(bazett),
+            "ms",
+        );
         check_value(
             &format!("qtc_fridericia({qt}, {rr})"),
             fridericia,
@@ -209,11 +248,23 @@ fn arguments_are_checked_by_unit() {
         "mL/min/{1.73_m2}"
     ));
     for (call, said) in [
-        ("bmi(175 cm, 70 kg)", "`weight` of `bmi`: a quantity that converts to `kg`"),
+        (
+            "bmi(175 cm, 70 kg)",
+            "`weight` of `bmi`: a quantity that converts to `kg`",
+        ),
         ("bmi(70, 175 cm)", "found a number without a unit"),
-        ("egfr_ckd_epi_2021(1 mg/dL, 60 a)", "`egfr_ckd_epi_2021` takes 3 arguments, not 2"),
-        ("egfr_ckd_epi_2021(1 mg/dL, 60 a, 1)", "expected a condition"),
-        ("qtc_fridericia(400 ms, 75 /min)", "`rr` of `qtc_fridericia`"),
+        (
+            "egfr_ckd_epi_2021(1 mg/dL, 60 a)",
+            "`egfr_ckd_epi_2021` takes 3 arguments, not 2",
+        ),
+        (
+            "egfr_ckd_epi_2021(1 mg/dL, 60 a, 1)",
+            "expected a condition",
+        ),
+        (
+            "qtc_fridericia(400 ms, 75 /min)",
+            "`rr` of `qtc_fridericia`",
+        ),
         ("bmx(70 kg, 1.7 m)", "did you mean `bmi`?"),
     ] {
         let source = format!("inclusion {{ c: {call} > 0 kg/m2 }}");
@@ -221,7 +272,14 @@ fn arguments_are_checked_by_unit() {
         let checked = check(&file, &NoImports);
         let errors: Vec<String> = checked
             .errors()
-            .map(|e| format!("{e} {}", miette::Diagnostic::help(e).map(|h| h.to_string()).unwrap_or_default()))
+            .map(|e| {
+                format!(
+                    "{e} {}",
+                    miette::Diagnostic::help(e)
+                        .map(|h| h.to_string())
+                        .unwrap_or_default()
+                )
+            })
             .collect();
         assert!(
             errors.iter().any(|e| e.contains(said)),

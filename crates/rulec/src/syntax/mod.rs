@@ -67,10 +67,12 @@ pub const RESERVED: &[&str] = &[
     "between",
     "count",
     "define",
+    "else",
     "exclusion",
     "false",
     "fields",
     "has",
+    "if",
     "in",
     "inclusion",
     "index",
@@ -84,6 +86,7 @@ pub const RESERVED: &[&str] = &[
     "not",
     "of",
     "or",
+    "then",
     "trial",
     "true",
     "ULN",
@@ -161,7 +164,7 @@ mod tests {
             assert!(matches!(&file.items[..], [Item::Define(d)] if d.name.node == name));
         }
         for word in [
-            "years", "bool", "date", "list", "indexed", "nothing", "order",
+            "years", "bool", "date", "list", "indexed", "nothing", "order", "first",
         ] {
             parse(&format!("define {word}: x")).unwrap();
         }
