@@ -40,7 +40,7 @@ use std::path::Path;
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, NamedSource};
 use rulec::check::{
     ArithOp, Checked, Choice, Cond, DateVal, Duration, DurationUnit, FieldRef, FormulaArg,
-    ListQuantifier, NoImports, Num, Program, Value, check,
+    ListQuantifier, NoImports, Num, OverList, Program, Value, check,
 };
 use rulec::schema::{FieldType, Schema};
 use rulec::syntax::{Direction, GroupKind, Limit, RuleFile, parse};
@@ -459,6 +459,30 @@ impl<'p> Printer<'p> {
         }
     }
 
+    /// `mean(v of L where c)`, printed in the element's scope.
+    fn over<T>(
+        &self,
+        over: &OverList<T>,
+        scopes: &mut Vec<&'p Schema>,
+        each: fn(&Self, &T, &mut Vec<&'p Schema>) -> String,
+    ) -> String {
+        let name = self.field(over.list, scopes);
+        let Some(FieldType::ListOf(element)) = self.element_type(over.list, scopes) else {
+            return format!("{}(<not a list> {name})", over.kind.name());
+        };
+        scopes.push(element);
+        let value = each(self, &over.value, scopes);
+        let by = over
+            .at
+            .as_ref()
+            .map_or(String::new(), |d| format!(" by {}", self.date(d, scopes)));
+        let condition = over.condition.as_ref().map_or(String::new(), |c| {
+            format!(" where {}", self.cond(c, scopes))
+        });
+        scopes.pop();
+        format!("{}({value}{by} of {name}{condition})", over.kind.name())
+    }
+
     /// `first known of (…)` or `(if c then a else b)`.
     fn choice<T>(
         &self,
@@ -555,6 +579,7 @@ impl<'p> Printer<'p> {
                 let args: Vec<String> = args.iter().map(|a| self.num(a, scopes)).collect();
                 format!("{}({})", func.name(), args.join(", "))
             }
+            Num::OverList(over) => self.over(over, scopes, Self::num),
             Num::Formula(call) => {
                 let args: Vec<String> = (call.args.iter())
                     .map(|a| match a {
@@ -594,6 +619,7 @@ impl<'p> Printer<'p> {
             DateVal::Index => "index".to_owned(),
             DateVal::Define(id) => self.define(*id),
             DateVal::Choose(choice) => self.choice(choice, scopes, Self::date),
+            DateVal::OverList(over) => self.over(over, scopes, Self::date),
             DateVal::Shift { date, by } => {
                 let sign = if by.amount < 0.0 { "-" } else { "+" };
                 let by = Duration {

@@ -65,6 +65,9 @@ fn walk(expr: &Expr) -> Walked<'_> {
                 then,
                 otherwise,
             } => vec![cond, then, otherwise],
+            ExprKind::Aggregate(a) => std::iter::once(&a.value)
+                .chain(a.condition.as_ref())
+                .collect(),
             ExprKind::ListQuery { condition, .. } => vec![condition],
             ExprKind::DateDiff { from, to, .. } => vec![from, to],
         };

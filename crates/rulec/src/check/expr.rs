@@ -19,6 +19,7 @@ mod choose;
 mod formula;
 mod ops;
 mod ordinal;
+mod over;
 
 /// What an expression turned out to be.
 #[derive(Clone, Debug)]
@@ -430,6 +431,13 @@ impl<'a> Ctx<'a> {
                 otherwise,
             } => self.if_then_else(cond, then, otherwise),
             ExprKind::Call { name, args } => self.call(name, args, e.span),
+            ExprKind::Aggregate(a) => self.over_list(
+                &a.name,
+                &a.value,
+                a.by.as_ref(),
+                &a.list,
+                a.condition.as_ref(),
+            ),
             ExprKind::DateDiff { unit, from, to } => {
                 let from = self.date(from);
                 let to = self.date(to);

@@ -263,6 +263,23 @@ pub enum FormulaArg {
     Cond(Cond),
 }
 
+/// A function of a list's elements' values (a number or a date);
+/// [`crate::semantics::Aggregate`] says what it gives. `value`, `at` and
+/// `condition` see the element at depth 1.
+#[derive(Clone, Debug)]
+pub struct OverList<T> {
+    /// Which function.
+    pub kind: crate::semantics::Aggregate,
+    /// The list field.
+    pub list: FieldRef,
+    /// Each element's value.
+    pub value: T,
+    /// Each element's date, for `latest` and `earliest`.
+    pub at: Option<DateVal>,
+    /// The condition an element must meet to count, if any.
+    pub condition: Option<Cond>,
+}
+
 /// A value chosen among values of one type (conditions, numbers in one
 /// unit, dates); [`crate::semantics::choose`] says which.
 #[derive(Clone, Debug)]
@@ -359,6 +376,9 @@ pub enum Num {
     },
     /// A clinical formula applied to its arguments (`bmi(weight, height)`).
     Formula(Box<FormulaCall>),
+    /// `mean(value of L where c)` and the other functions of a list's
+    /// elements.
+    OverList(Box<OverList<Num>>),
     /// `years between a and b`: whole calendar units, then converted.
     DateDiff {
         /// The calendar unit counted.
@@ -456,6 +476,9 @@ pub enum DateVal {
     Define(DefineId),
     /// `first known of (…)` or `if … then … else …` over dates.
     Choose(Box<Choice<DateVal>>),
+    /// `latest(start of L where c)`, `earliest(…)`: a date of a list's
+    /// elements.
+    OverList(Box<OverList<DateVal>>),
     /// A date moved by a duration written in place (`18 years`).
     Shift {
         /// The date.

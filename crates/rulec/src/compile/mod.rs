@@ -67,6 +67,7 @@ mod cond;
 mod ctx;
 mod num;
 mod ops;
+mod over;
 mod plan;
 mod schema;
 

@@ -65,6 +65,13 @@ pub(super) fn num(n: &Num) -> NumNode {
         Num::Count { list, condition } => count(*list, cond::cond(condition)),
         Num::Choose(choice) => super::choose::choose(choice, |n| num(n).into_fn(), cond::cond),
         Num::Formula(call) => num(&call.body).into_fn(),
+        Num::OverList(o) => super::over::over(
+            o,
+            num(&o.value).into_fn(),
+            o.at.as_ref().map(date),
+            o.condition.as_ref().map(cond::cond),
+            |kind, seen| kind.of_numbers(seen),
+        ),
         Num::Call { func, args } => {
             super::choose::call(*func, args.iter().map(|a| num(a).into_fn()).collect())
         }
@@ -203,6 +210,13 @@ pub(super) fn date(d: &DateVal) -> DateFn {
         DateVal::Field(field) => with_access!(*field, a => date_field(a)),
         DateVal::Index => Box::new(|c| Some(jiff::civil::DateTime::from(c.index))),
         DateVal::Choose(choice) => super::choose::choose(choice, date, cond::cond),
+        DateVal::OverList(o) => super::over::over(
+            o,
+            date(&o.value),
+            o.at.as_ref().map(date),
+            o.condition.as_ref().map(cond::cond),
+            crate::semantics::pick,
+        ),
         DateVal::Define(id) => {
             let id = id.0 as usize;
             Box::new(move |c| match c.define(id) {

@@ -9,6 +9,7 @@
 mod choose;
 mod cond;
 mod num;
+mod over;
 
 use jiff::civil::Date;
 

@@ -10,13 +10,15 @@ use std::borrow::Cow;
 use jiff::civil::{Date, DateTime};
 
 use crate::check::{
-    Choice, Cond, DateVal, DefineId, Duration, FieldRef, ListQuantifier, Num, Program, Value, moved,
+    Choice, Cond, DateVal, DefineId, Duration, FieldRef, ListQuantifier, Num, OverList, Program,
+    Value, moved,
 };
 use crate::syntax::{Direction, GroupKind, Limit};
 
 use crate::schema::{FieldValue, Record};
 use crate::semantics::{
-    Chosen, Truth, first_known, group, has_members, holds, if_then_else, is_member, whole_units,
+    Chosen, Seen, Truth, first_known, group, has_members, holds, if_then_else, is_member, pick,
+    whole_units,
 };
 
 /// A define's value for the record being evaluated.
@@ -301,6 +303,10 @@ impl<'p, 'r> Walker<'p, 'r> {
             }
             Num::Choose(choice) => self.choose(choice, Self::num),
             Num::Formula(call) => self.num(&call.body),
+            Num::OverList(over) => {
+                let seen = self.seen(over, Self::num)?;
+                over.kind.of_numbers(&seen)
+            }
             Num::Call { func, args } => {
                 // Each argument in turn, none after the first unknown one.
                 let values = args
@@ -355,6 +361,45 @@ impl<'p, 'r> Walker<'p, 'r> {
         }
     }
 
+    /// Each element of a list as a function of its elements sees it: its
+    /// condition, then (where it may count) its date and its value; `None`
+    /// when the list is missing.
+    pub(crate) fn seen<T, V>(
+        &mut self,
+        over: &OverList<T>,
+        value: fn(&mut Self, &T) -> Option<V>,
+    ) -> Option<Vec<Seen<V>>> {
+        let elements = self.elements_of(over.list)?;
+        let root = over.list.depth == 0;
+        if root {
+            self.roots.push(over.list.slot.0);
+        }
+        let mut seen = Vec::with_capacity(elements.len());
+        for element in elements {
+            self.elements.push(element);
+            let counts = over
+                .condition
+                .as_ref()
+                .map_or(Truth::True, |c| self.cond(c));
+            let (at, v) = if counts == Truth::False {
+                (None, None)
+            } else {
+                let at = over.at.as_ref().and_then(|d| self.moment(d));
+                (at, value(self, &over.value))
+            };
+            self.elements.pop();
+            seen.push(Seen {
+                counts,
+                value: v,
+                at,
+            });
+        }
+        if root {
+            self.roots.pop();
+        }
+        Some(seen)
+    }
+
     /// The calendar day a date value falls on (for explanations, which
     /// show days).
     pub(crate) fn date(&mut self, d: &DateVal) -> Option<Date> {
@@ -375,6 +420,10 @@ impl<'p, 'r> Walker<'p, 'r> {
                 _ => None,
             },
             DateVal::Choose(choice) => self.choose(choice, Self::moment),
+            DateVal::OverList(over) => {
+                let seen = self.seen(over, Self::moment)?;
+                pick(over.kind, &seen)
+            }
             DateVal::Shift { date, by } => moved(self.moment(date)?, by.span()?),
             DateVal::ShiftBy { date, by, unit } => {
                 let at = self.moment(date)?;

@@ -1,7 +1,8 @@
 //! The language's semantics, each rule written once: three-valued (Kleene)
 //! logic and its counting groups, comparison with the tie rule, the
 //! operator flip, membership in a declared set, calendar arithmetic,
-//! choosing a value (`first known of`, `if`) and functions of numbers.
+//! choosing a value (`first known of`, `if`), functions of numbers, and
+//! functions of a list's elements (`mean`, `latest` …).
 //!
 //! Every evaluation path is built on these: the reference evaluator (the
 //! oracle of *structure*: it walks the checked program plainly), the
@@ -27,6 +28,7 @@
 //! assert_eq!(flip(CompareOp::Lt), CompareOp::Gt);
 //! ```
 
+mod aggregate;
 mod calendar;
 mod censored;
 mod choose;
@@ -35,6 +37,7 @@ mod math;
 mod members;
 mod truth;
 
+pub use aggregate::{Aggregate, Seen, pick};
 pub use calendar::whole_units;
 pub(crate) use calendar::{whole_days, whole_hours, whole_months, whole_weeks, whole_years};
 pub use censored::{Censor, Censored};

@@ -430,6 +430,7 @@ impl<'p> Emitter<'p> {
             }
             Num::Choose(choice) => self.choose_num(choice),
             Num::Formula(call) => self.num(&call.body),
+            Num::OverList(over) => self.over_num(over),
             Num::Call { func, args } => self.call(*func, args),
             Num::Count { list, condition } => {
                 let (counts, length) = self.list_counts(*list, condition);
@@ -459,7 +460,7 @@ impl<'p> Emitter<'p> {
 /// cannot.
 fn computed(n: &Num) -> bool {
     match n {
-        Num::Arith { .. } | Num::Call { .. } => true,
+        Num::Arith { .. } | Num::Call { .. } | Num::OverList(_) => true,
         Num::Neg(inner) | Num::Convert { inner, .. } => computed(inner),
         Num::Formula(call) => computed(&call.body),
         _ => false,

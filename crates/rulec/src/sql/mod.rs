@@ -39,6 +39,7 @@ mod emit;
 mod export;
 mod layout;
 mod moment;
+mod over;
 mod query;
 
 use std::path::Path;

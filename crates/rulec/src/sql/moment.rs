@@ -141,6 +141,7 @@ impl Emitter<'_> {
             }
             DateVal::Index => Moment::Const(DateTime::from(self.index)),
             DateVal::Choose(choice) => self.choose_moment(choice),
+            DateVal::OverList(over) => self.over_moment(over),
             DateVal::Define(id) => {
                 let column = self.define(id.0);
                 match self.date_defines.get(&id.0) {

@@ -24,15 +24,71 @@ use crate::diagnostic::Diagnostic;
 use crate::schema::FieldType;
 use crate::syntax::Section;
 
+/// The rows of a list's elements, one per element with the columns asked
+/// for, each keyed by the row it is asked about (`k0` the patient, `k1`
+/// … the enclosing elements' positions).
+pub(crate) struct Elements {
+    /// The key columns' names, quoted.
+    pub(crate) keys: Vec<String>,
+    /// The rows: `SELECT <keys>, <columns> FROM …`.
+    pub(crate) rows: String,
+    /// How many elements deep the list is asked about.
+    level: usize,
+    /// The list's name, for the table expression's.
+    list_name: String,
+}
+
 impl Emitter<'_> {
     /// The counts of a list query's elements, and its list's length.
     pub(crate) fn list_counts(&mut self, list: FieldRef, condition: &Cond) -> (Counts, String) {
         let d = self.dialect;
-        let zero = || Counts {
-            t: "0".to_owned(),
-            f: "0".to_owned(),
-            n: "0".to_owned(),
+        let v = d.ident("v");
+        let Some((elements, length)) =
+            self.elements(list, |em| vec![(em.cond(condition), v.clone())])
+        else {
+            let zero = || "0".to_owned();
+            let length = self.column(list, Source::Value);
+            return (
+                Counts {
+                    t: zero(),
+                    f: zero(),
+                    n: zero(),
+                },
+                length,
+            );
         };
+        let counts = format!(
+            "SELECT {keys}, {} AS {t}, {} AS {f}, count(*) AS {n} \
+             FROM ({rows}) x GROUP BY {keys}",
+            d.count_where(&v),
+            d.count_where(&format!("NOT {v}")),
+            keys = elements.keys.join(", "),
+            rows = elements.rows,
+            t = d.ident("t"),
+            f = d.ident("f"),
+            n = d.ident("n"),
+        );
+        let joined = self.join_per_row(&elements, counts);
+        let count = |c: &str| format!("COALESCE({joined}.{}, 0)", d.ident(c));
+        (
+            Counts {
+                t: count("t"),
+                f: count("f"),
+                n: count("n"),
+            },
+            length,
+        )
+    }
+
+    /// The rows of `list`'s elements with the columns `columns` writes in
+    /// the element's scope (value, name), and the list's length column;
+    /// `None` after a failure is noted.
+    pub(crate) fn elements(
+        &mut self,
+        list: FieldRef,
+        columns: impl FnOnce(&mut Self) -> Vec<(String, String)>,
+    ) -> Option<(Elements, String)> {
+        let d = self.dialect;
         let length = self.column(list, Source::Value);
         let level = self.frames.len();
         let owner = if list.depth == 0 {
@@ -42,7 +98,7 @@ impl Emitter<'_> {
         };
         let Some(owner) = owner else {
             self.fail("a list out of scope");
-            return (zero(), length);
+            return None;
         };
         let mut path = match owner.checked_sub(1) {
             None => Vec::new(),
@@ -59,7 +115,7 @@ impl Emitter<'_> {
         });
         let (Some(element), Some(table)) = (element, self.layout.table(&path)) else {
             self.fail("a list without its table");
-            return (zero(), length);
+            return None;
         };
         let alias = format!("e{}", level + 1);
         let mut on = Vec::new();
@@ -89,18 +145,18 @@ impl Emitter<'_> {
             path,
         };
 
-        // The element's condition, in a scope one element deeper, with
-        // the joins its own list queries need.
+        // The element's columns, in a scope one element deeper, with the
+        // joins their own list queries need.
         self.frames.push(frame);
         let outer_joins = std::mem::take(&mut self.joins);
         let outer_aliases = std::mem::replace(&mut self.aliases, 0);
         let outer_used = self.record_used.replace(false);
-        let value = self.cond(condition);
+        let columns = columns(self);
         let record_used = self.record_used.replace(outer_used);
         let inner_joins = std::mem::replace(&mut self.joins, outer_joins);
         self.aliases = outer_aliases;
         // The record's row (with its defines) is joined only when the
-        // condition reads it: the rows of the list alone are cheaper, and
+        // columns read it: the rows of the list alone are cheaper, and
         // the record's table expression is then read once.
         let mut from = String::new();
         for (i, frame) in self.frames.iter().enumerate() {
@@ -125,7 +181,7 @@ impl Emitter<'_> {
         }
 
         let keys: Vec<String> = (0..=level).map(|k| d.ident(&format!("k{k}"))).collect();
-        let key_values: Vec<String> = (0..=level)
+        let mut selected: Vec<String> = (0..=level)
             .map(|k| {
                 let value = if k == 0 {
                     patient(d, 1)
@@ -135,18 +191,29 @@ impl Emitter<'_> {
                 format!("{value} AS {}", d.ident(&format!("k{k}")))
             })
             .collect();
-        let v = d.ident("v");
-        let counts = format!(
-            "SELECT {keys}, {} AS {t}, {} AS {f}, count(*) AS {n} \
-             FROM (SELECT {key_values}, {value} AS {v} FROM {from}) x GROUP BY {keys}",
-            d.count_where(&v),
-            d.count_where(&format!("NOT {v}")),
-            keys = keys.join(", "),
-            key_values = key_values.join(", "),
-            t = d.ident("t"),
-            f = d.ident("f"),
-            n = d.ident("n"),
+        selected.extend(
+            columns
+                .into_iter()
+                .map(|(v, name)| format!("{v} AS {name}")),
         );
+        let rows = format!("SELECT {} FROM {from}", selected.join(", "));
+        Some((
+            Elements {
+                keys,
+                rows,
+                level,
+                list_name,
+            },
+            length,
+        ))
+    }
+
+    /// Joins a query grouped by the elements' keys to the row it is asked
+    /// about (a table expression of its own for the record's lists); the
+    /// joined alias.
+    pub(crate) fn join_per_row(&mut self, elements: &Elements, grouped: String) -> String {
+        let d = self.dialect;
+        let level = elements.level;
         self.aliases += 1;
         let joined = format!("a{}", self.aliases);
         let on: Vec<String> = (0..=level)
@@ -163,25 +230,17 @@ impl Emitter<'_> {
             // A query over the record's list: a table expression of its
             // own, readable on its own.
             self.queries += 1;
-            let name = format!("{list_name}:{}", self.queries);
-            self.ctes.push((name.clone(), counts));
+            let name = format!("{}:{}", elements.list_name, self.queries);
+            self.ctes.push((name.clone(), grouped));
             d.ident(&name)
         } else {
-            format!("({counts})")
+            format!("({grouped})")
         };
         self.joins.push(format!(
             "LEFT JOIN {source} {joined} ON {}",
             on.join(" AND ")
         ));
-        let count = |c: &str| format!("COALESCE({joined}.{}, 0)", d.ident(c));
-        (
-            Counts {
-                t: count("t"),
-                f: count("f"),
-                n: count("n"),
-            },
-            length,
-        )
+        joined
     }
 }
 

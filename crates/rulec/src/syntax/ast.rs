@@ -414,6 +414,9 @@ pub enum ExprKind {
         /// The arguments.
         args: Vec<Expr>,
     },
+    /// `mean(value of ecgs where c)`, `latest(weight by date of weights)`:
+    /// a function of the values of a list's elements.
+    Aggregate(Box<Aggregate>),
     /// `years between a and b` (also months, weeks, days)
     DateDiff {
         /// The calendar unit counted.
@@ -423,6 +426,22 @@ pub enum ExprKind {
         /// The later date.
         to: Box<Expr>,
     },
+}
+
+/// `mean(value of ecgs where c)`: a function of a list's elements.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Aggregate {
+    /// The function's name (`sum`, `mean`, `min`, `max`, `latest`,
+    /// `earliest`).
+    pub name: Name,
+    /// Each element's value, over the element's fields.
+    pub value: Expr,
+    /// The element's date field that orders them, if named.
+    pub by: Option<Name>,
+    /// The list.
+    pub list: Name,
+    /// The condition an element must meet to count, if any.
+    pub condition: Option<Expr>,
 }
 
 /// `ULN` or `LLN`.

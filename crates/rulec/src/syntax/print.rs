@@ -286,6 +286,7 @@ fn level(expr: &ExprKind) -> Level {
         | ExprKind::FirstKnown(_)
         | ExprKind::If { .. }
         | ExprKind::Call { .. }
+        | ExprKind::Aggregate(_)
         | ExprKind::DateDiff { .. } => Level::Primary,
     }
 }
@@ -548,6 +549,26 @@ fn write_bare(out: &mut String, expr: &ExprKind, follow: Follow) {
             out.push_str(&name.node);
             out.push('(');
             write_list(out, args);
+            out.push(')');
+        }
+        ExprKind::Aggregate(aggregate) => {
+            let Aggregate {
+                name,
+                value,
+                by,
+                list,
+                condition,
+            } = aggregate.as_ref();
+            let _ = write!(out, "{}(", name.node);
+            write_expr(out, value, Level::Sum, Follow::NotArithmetic);
+            if let Some(by) = by {
+                let _ = write!(out, " by {}", by.node);
+            }
+            let _ = write!(out, " of {}", list.node);
+            if let Some(condition) = condition {
+                out.push_str(" where ");
+                write_expr(out, condition, Level::Or, Follow::Nothing);
+            }
             out.push(')');
         }
         ExprKind::DateDiff { unit, from, to } => {

@@ -369,6 +369,17 @@ impl Walker<'_> {
                 then,
                 otherwise,
             } => sub(&[(cond, "cond"), (then, "then"), (otherwise, "else")]),
+            ExprKind::Aggregate(a) => {
+                self.name(span, &a.name, "function");
+                self.name(span, &a.list, "list");
+                let mut children = vec![(&a.value, "value")];
+                if let Some(c) = &a.condition {
+                    children.push((c, "condition"));
+                }
+                self.in_order(&[(a.name.span, "function"), (a.value.span, "value")]);
+                self.in_order(&[(a.value.span, "value"), (a.list.span, "list")]);
+                sub(&children);
+            }
             ExprKind::Call { name, args } => {
                 self.name(span, name, "function");
                 let children: Vec<(&Expr, &str)> = args.iter().map(|a| (a, "argument")).collect();

@@ -623,23 +623,7 @@ impl<'a> Ctx<'a> {
         list: &'a Name,
         condition: &'a Expr,
     ) -> Typed {
-        let typed = self.name(&list.node);
-        let Typed::List { field, .. } = typed else {
-            return match typed {
-                Typed::Error => Typed::Error,
-                Typed::Unresolved(n) => {
-                    self.unknown_name(&n, list.span);
-                    Typed::Error
-                }
-                other => self.error(CheckError::TypeMismatch {
-                    expected: "a `list of` field".to_owned(),
-                    found: describe(&other),
-                    span: list.span,
-                    help: Some("`where` looks at each element of a list".to_owned()),
-                }),
-            };
-        };
-        let Some(schema) = self.list_schema(field) else {
+        let Some((field, schema)) = self.list_named(list) else {
             return Typed::Error;
         };
         self.scopes.push(schema);
@@ -672,6 +656,28 @@ impl<'a> Ctx<'a> {
     }
 
     /// The element schema of a list field.
+    /// The list a name names, with its elements' schema; a diagnostic
+    /// where it names something else.
+    pub(super) fn list_named(&mut self, list: &Name) -> Option<(FieldRef, &'a Schema)> {
+        let typed = self.name(&list.node);
+        let Typed::List { field, .. } = typed else {
+            match typed {
+                Typed::Error => {}
+                Typed::Unresolved(n) => self.unknown_name(&n, list.span),
+                other => {
+                    self.error(CheckError::TypeMismatch {
+                        expected: "a `list of` field".to_owned(),
+                        found: describe(&other),
+                        span: list.span,
+                        help: Some("`where` looks at each element of a list".to_owned()),
+                    });
+                }
+            }
+            return None;
+        };
+        Some((field, self.list_schema(field)?))
+    }
+
     fn list_schema(&self, field: FieldRef) -> Option<&'a Schema> {
         let schema: &'a Schema = if field.depth == 0 {
             self.schema

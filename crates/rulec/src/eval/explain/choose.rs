@@ -261,6 +261,7 @@ impl Explainer<'_, '_> {
                 ..
             } => Some(None),
             Num::Formula(call) => Some(Unit::parse(call.unit()).ok()),
+            Num::OverList(over) => self.over_unit(over),
             _ => None,
         }
     }

@@ -87,7 +87,7 @@ pub(super) struct Explainer<'p, 'r> {
     pub(super) program: &'p Program,
     pub(super) walker: Walker<'p, 'r>,
     /// The element schemas of the lists being walked, innermost last.
-    schemas: Vec<&'p Schema>,
+    pub(super) schemas: Vec<&'p Schema>,
     /// Significant digits the values of a comparison are shown with.
     pub(super) digits: i32,
     /// The defines already explained in the current criterion's

@@ -80,7 +80,9 @@ impl Explainer<'_, '_> {
             } if conversion.is_identity() => Unit::parse(unit.as_str()).ok().map(Some),
             Num::Const(v) => self.written(*v).map(|w| w.unit.clone()),
             Num::Count { .. } => Some(None),
-            Num::Choose(_) | Num::Call { .. } | Num::Formula(_) => self.choice_unit(n),
+            Num::Choose(_) | Num::Call { .. } | Num::Formula(_) | Num::OverList(_) => {
+                self.choice_unit(n)
+            }
             Num::Neg(inner) => self.unit(inner),
             Num::Arith { op, lhs, rhs } => match op {
                 ArithOp::Add | ArithOp::Sub => self.unit(lhs),
@@ -375,6 +377,7 @@ impl Explainer<'_, '_> {
             }
             Num::Choose(choice) => self.choice_num_text(choice, v, unit),
             Num::Formula(call) => self.formula_text(call, v, unit),
+            Num::OverList(over) => self.over_num_text(over, v, unit),
             Num::Call { func, args } => self.call_text(*func, args, v, unit),
             Num::Count { list, .. } => {
                 let n = self.walker.elements_of(*list).map_or(0, <[_]>::len);
@@ -426,6 +429,7 @@ impl Explainer<'_, '_> {
             DateVal::Index => format!("index {value}"),
             DateVal::Define(id) => format!("{} {value}", self.define_name(*id)),
             DateVal::Choose(choice) => self.choice_date_text(choice, value),
+            DateVal::OverList(over) => self.over_date_text(over, value),
             DateVal::Shift { date, by } => {
                 let inner = match self.walker.date(date) {
                     Some(x) => self.date_text(date, x),
@@ -534,6 +538,7 @@ impl Explainer<'_, '_> {
             }
             Num::Choose(choice) => self.why_choice(choice, Self::why_num),
             Num::Formula(call) => self.why_formula(call),
+            Num::OverList(over) => self.why_over(over, |this, n| this.walker.num(n)),
             Num::Call { func, args } => self.why_call(*func, args),
         }
     }
@@ -547,6 +552,7 @@ impl Explainer<'_, '_> {
             DateVal::Field(f) => vec![self.missing(*f)],
             DateVal::Index => Vec::new(),
             DateVal::Choose(choice) => self.why_choice(choice, Self::why_date),
+            DateVal::OverList(over) => self.why_over(over, |this, d| this.walker.moment(d)),
             DateVal::Define(id) => {
                 if let Some(known) = self.reasons_of(*id) {
                     return known;
@@ -626,6 +632,7 @@ impl Explainer<'_, '_> {
             Num::Choose(choice) => self.choice_names(choice, names, Self::num_names),
             Num::Call { args, .. } => args.iter().for_each(|a| self.num_names(a, names)),
             Num::Formula(call) => self.formula_names(call, names),
+            Num::OverList(over) => self.over_names(over, names),
         }
     }
 
@@ -635,6 +642,7 @@ impl Explainer<'_, '_> {
             DateVal::Index => {}
             DateVal::Define(id) => push_unique(names, [self.define_name(*id)]),
             DateVal::Choose(choice) => self.choice_names(choice, names, Self::date_names),
+            DateVal::OverList(over) => self.over_names(over, names),
             DateVal::Shift { date, .. } => self.date_names(date, names),
             DateVal::ShiftBy { date, by, .. } => {
                 self.date_names(date, names);

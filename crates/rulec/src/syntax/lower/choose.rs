@@ -3,10 +3,10 @@
 
 use pest::iterators::Pair;
 
-use super::{Result, Rule, internal, lower_expr, span_of};
+use super::{Result, Rule, internal, lower_expr, lower_sum, span_of};
 use crate::syntax::ast::*;
 use crate::syntax::error::SyntaxError;
-use crate::syntax::span::Spanned;
+use crate::syntax::span::{Name, Span, Spanned};
 
 /// `if c then a else b` or `first known of (a, b, …)`.
 pub(super) fn lower(pair: Pair<'_, Rule>) -> Result<Expr> {
@@ -47,16 +47,46 @@ pub(super) fn call(callee: Expr, args: Pair<'_, Rule>) -> Result<Expr> {
             ),
         });
     };
+    let name = Spanned::new(name, callee.span);
+    if let Some(over) = args
+        .clone()
+        .into_inner()
+        .find(|p| p.as_rule() == Rule::over_list)
+    {
+        return over_list(name, over, span);
+    }
     let args = args
         .into_inner()
         .filter(|p| p.as_rule() == Rule::expr)
         .map(lower_expr)
         .collect::<Result<Vec<Expr>>>()?;
+    Ok(Spanned::new(ExprKind::Call { name, args }, span))
+}
+
+/// `mean(value of L where c)`.
+fn over_list(name: Name, over: Pair<'_, Rule>, span: Span) -> Result<Expr> {
+    let at = span_of(&over);
+    let mut value = None;
+    let mut names = Vec::new();
+    let mut condition = None;
+    for part in over.into_inner() {
+        match part.as_rule() {
+            Rule::sum => value = Some(lower_sum(part)?),
+            Rule::ident => names.push(super::name(&part)),
+            Rule::expr => condition = Some(lower_expr(part)?),
+            _ => {}
+        }
+    }
+    let list = names.pop().ok_or_else(|| internal(at))?;
+    let by = names.pop();
     Ok(Spanned::new(
-        ExprKind::Call {
-            name: Spanned::new(name, callee.span),
-            args,
-        },
+        ExprKind::Aggregate(Box::new(Aggregate {
+            name,
+            value: value.ok_or_else(|| internal(at))?,
+            by,
+            list,
+            condition,
+        })),
         span,
     ))
 }
