@@ -62,6 +62,7 @@ fn takes(ty: &FieldType) -> String {
         FieldType::Date => "a date".to_owned(),
         FieldType::Text => "text in quotes".to_owned(),
         FieldType::OneOf(members) => format!("one of {}", list(members)),
+        FieldType::Ordered(steps) => format!("a step of its scale {}", list(steps)),
         FieldType::SetOf(_) => "a set of its members, `{ … }`".to_owned(),
         FieldType::ListOf(_) => "a list of elements, `[ { … }, … ]`".to_owned(),
     }
@@ -183,12 +184,16 @@ impl Checker<'_> {
                     .collect();
                 Some(Given::List(elements))
             }
-            (FieldType::OneOf(members), ExampleValue::Expr(e)) => {
+            (FieldType::OneOf(members) | FieldType::Ordered(members), ExampleValue::Expr(e)) => {
+                // A member is written as a word, which may read as a
+                // number (`1`) or a number with a unit (`3a`): it is the
+                // member all the same, as beside the field in a rule.
                 let word = match &e.node {
-                    ExprKind::Name(name) => name.as_str(),
-                    ExprKind::Index => "index",
-                    ExprKind::Bool(true) => "true",
-                    ExprKind::Bool(false) => "false",
+                    ExprKind::Name(name) => name.clone(),
+                    ExprKind::Number(n) => n.as_str().to_owned(),
+                    ExprKind::Quantity(q) => format!("{}{}", q.value, q.unit.node),
+                    ExprKind::Index => "index".to_owned(),
+                    ExprKind::Bool(b) => b.to_string(),
                     ExprKind::Text(text) if members.contains(text) => {
                         let help = format!("write the member without quotes: `{text}`");
                         self.mismatch(field, "text", span, Some(help));
@@ -200,7 +205,7 @@ impl Checker<'_> {
                         return None;
                     }
                 };
-                let name = Spanned::new(word.to_owned(), span);
+                let name = Spanned::new(word, span);
                 let index = self.member(field, members, &name)?;
                 Some(Given::Value(FieldValue::Member(index)))
             }
