@@ -272,9 +272,14 @@ impl Formatter<'_, '_> {
             })
             .collect();
         let head = super::print::example_head(example);
+        let tail = super::print::example_tail(example);
         let mut lines = self.block(&head, &units, example.body.range());
+        // Nothing inside, not even a comment: `example "…" {} expect …`.
+        if lines.len() == 2 {
+            return vec![format!("{head} {{{tail}")];
+        }
         if let Some(last) = lines.last_mut() {
-            *last = super::print::example_tail(example);
+            *last = tail;
         }
         lines
     }

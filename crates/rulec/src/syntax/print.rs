@@ -105,6 +105,14 @@ fn print_item(out: &mut String, item: &Item) {
             }
             out.push_str("}\n");
         }
+        Item::Example(example) if example.entries.is_empty() => {
+            let _ = writeln!(
+                out,
+                "{} {{{}",
+                example::head(example),
+                example::tail(example)
+            );
+        }
         Item::Example(example) => {
             let _ = writeln!(out, "{} {{", example::head(example));
             for line in example::entry_lines(example).iter().flatten() {
