@@ -180,7 +180,10 @@ fn every_rule_file_has_examples_that_pass() {
                 && has(|e| matches!(e, Expected::Undetermined(missing) if !missing.is_empty())),
             "{name}: expected an eligible example, one ineligible `by` criteria and one \
              undetermined `missing` fields, found {:?}",
-            examples.iter().map(|e| e.expected.to_string()).collect::<Vec<_>>()
+            examples
+                .iter()
+                .map(|e| e.expected.to_string())
+                .collect::<Vec<_>>()
         );
         for index in [
             rulec::EXAMPLE_INDEX_DATE,
