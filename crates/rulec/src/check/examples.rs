@@ -107,13 +107,16 @@ pub(super) fn check_all(
             continue;
         };
         let label = &example.label;
-        if let Some(first) = labels.insert(&label.node, label.span) {
-            checker.diagnostics.push(CheckError::Duplicate {
+        match labels.get(label.node.as_str()) {
+            Some(first) => checker.diagnostics.push(CheckError::Duplicate {
                 what: "example",
                 name: label.node.clone(),
                 span: label.span,
-                first,
-            });
+                first: *first,
+            }),
+            None => {
+                labels.insert(&label.node, label.span);
+            }
         }
         let errors = checker.diagnostics.len();
         let at = example.at.as_ref().and_then(|at| checker.index_date(at));

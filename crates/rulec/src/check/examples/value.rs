@@ -114,15 +114,16 @@ impl Checker<'_> {
         let mut values = Vec::new();
         for entry in entries {
             let name = &entry.field;
-            if let Some(first) = seen.insert(&name.node, name.span) {
+            if let Some(first) = seen.get(name.node.as_str()) {
                 self.diagnostics.push(CheckError::Duplicate {
                     what: "value for the field",
                     name: name.node.clone(),
                     span: name.span,
-                    first,
+                    first: *first,
                 });
                 continue;
             }
+            seen.insert(&name.node, name.span);
             let Some(slot) = schema.slot(&name.node) else {
                 let fields = schema.fields.iter().map(|f| f.name.as_str());
                 let help = self.suggest(&name.node, fields);
