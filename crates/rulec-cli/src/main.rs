@@ -8,6 +8,7 @@
 //! | `eval.rs` | `rulec eval`: parallel, order-keeping screening; verdicts, data errors, funnel |
 //! | `explain.rs` | `rulec explain`: each record's verdict in words |
 //! | `fmt.rs` | `rulec fmt`: canonical layout, in place or `--check` |
+//! | `test.rs` | `rulec test`: each rule file's examples, run; a pass/fail table |
 //! | `input.rs` | records streamed from JSON Lines, a JSON array or CSV, in chunks |
 //! | `source.rs` | text made safe for a terminal, line and column of an offset |
 //! | `output.rs` | where results go: stdout, or `--output` written atomically or in place |
@@ -29,6 +30,7 @@ mod output;
 mod render;
 mod source;
 mod sql;
+mod test;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -70,6 +72,15 @@ enum Command {
     /// margin, and what data is missing. Exit codes as for `eval`; a `--id`
     /// that no record has is exit 2.
     Explain(ExplainArgs),
+
+    /// Run the examples written in rule files and check each gets the
+    /// verdict it expects.
+    ///
+    /// Prints a table (file, example, expected, got) on stdout and a
+    /// summary on stderr. Exits with 0 when every example passes, 1 when
+    /// one fails or a file does not check, and 2 when a file could not be
+    /// read.
+    Test(TestArgs),
 
     /// Rewrite rule files in the canonical layout, comments kept.
     ///
@@ -182,6 +193,28 @@ struct FmtArgs {
     /// formatted.
     #[arg(long)]
     check: bool,
+}
+
+/// Arguments of `rulec test`.
+#[derive(Debug, Args)]
+struct TestArgs {
+    /// The rule files whose examples to run.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+
+    /// The index date of the examples that do not fix theirs with `at`,
+    /// as YYYY-MM-DD; 2026-01-15 by default, so that runs do not depend
+    /// on the day.
+    #[arg(long, value_name = "DATE")]
+    index_date: Option<jiff::civil::Date>,
+
+    /// How to write the results.
+    #[arg(long, value_enum, default_value_t = test::TestFormat::Table)]
+    format: test::TestFormat,
+
+    /// Let `use` import files outside the rule file's folder.
+    #[arg(long)]
+    allow_imports_outside: bool,
 }
 
 /// Arguments of `rulec check`.
@@ -347,6 +380,14 @@ fn main() -> ExitCode {
             })
             .exit_code()
         }
+        Command::Test(args) => test::run(&test::Options {
+            files: args.files,
+            index: args.index_date,
+            format: args.format,
+            colour: use_colour(),
+            imports_outside: args.allow_imports_outside,
+        })
+        .exit_code(),
         Command::Fmt(args) => fmt::run(&args.files, args.check, use_colour()).exit_code(),
         Command::Sql(args) => {
             let what = if args.schema {

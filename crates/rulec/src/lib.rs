@@ -138,7 +138,9 @@ pub mod syntax;
 pub mod units;
 
 pub use diagnostic::{Diagnostic, FileRef, Label, Severity};
-pub use rules::{LoadOptions, ReadError, Rules, RulesError, Source, SourceFiles};
+pub use rules::{
+    EXAMPLE_INDEX_DATE, ExampleRun, LoadOptions, ReadError, Rules, RulesError, Source, SourceFiles,
+};
 
 /// `#[derive(rulec::Record)]`: see [`records::Bind`].
 #[cfg(feature = "derive")]

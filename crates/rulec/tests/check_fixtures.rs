@@ -12,6 +12,9 @@
 //!   conditions constants are already in the unit of the comparison (so
 //!   `hemoglobin > 8 g/dL` on a `g/L` field shows `hemoglobin > 80`), and a
 //!   value converted at evaluation shows its conversion as `(x × factor)`.
+//!   Then each example with its expectation and its values as the record
+//!   will hold them (quantities in the field's unit, dates counted from the
+//!   index date as durations).
 //! - err: whether a program came out, then every diagnostic with its code and
 //!   severity, rendered as a user sees it.
 //!
@@ -39,10 +42,10 @@ use std::path::Path;
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, NamedSource};
 use rulec::check::{
-    ArithOp, Checked, Choice, Cond, DateVal, Duration, DurationUnit, FieldRef, FormulaArg,
+    ArithOp, Checked, Choice, Cond, DateVal, Duration, DurationUnit, FieldRef, FormulaArg, Given,
     ListQuantifier, NoImports, Num, OverList, Program, Value, check,
 };
-use rulec::schema::{FieldType, Schema};
+use rulec::schema::{FieldType, FieldValue, Schema};
 use rulec::syntax::{Direction, GroupKind, Limit, RuleFile, parse};
 use rulec::units::Conversion;
 
@@ -249,7 +252,96 @@ fn program_text(program: &Program) -> String {
             printer.cond(&c.condition, &mut Vec::new())
         );
     }
+    if !program.examples.is_empty() {
+        out.push_str("examples\n");
+    }
+    for example in &program.examples {
+        let at = example.at.map(|d| format!(" at {d}")).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  {:?}{at}: expect {}",
+            example.label, example.expected
+        );
+        for line in given_lines(&program.schema, &example.values) {
+            let _ = writeln!(out, "    {line}");
+        }
+    }
     out
+}
+
+/// An example's values, one field a line, each in the form the record
+/// holds it: quantities in the field's unit, members by name, dates from
+/// the index date as durations.
+fn given_lines(schema: &Schema, values: &[(rulec::schema::Slot, Given)]) -> Vec<String> {
+    let mut lines = Vec::new();
+    for (slot, given) in values {
+        let Some(field) = schema.field(*slot) else {
+            lines.push(format!("<no field at slot {}>", slot.0));
+            continue;
+        };
+        let members = |ty: &FieldType| match ty {
+            FieldType::OneOf(m) | FieldType::SetOf(m) | FieldType::Ordered(m) => m.clone(),
+            _ => Vec::new(),
+        };
+        let name = |i: &u32| {
+            members(&field.ty)
+                .get(*i as usize)
+                .cloned()
+                .unwrap_or_else(|| format!("<member {i}>"))
+        };
+        let text = match given {
+            Given::Value(FieldValue::Quantity { value, low, high }) => {
+                let unit = match &field.ty {
+                    FieldType::Quantity { unit, .. } => unit.to_string(),
+                    _ => "<not a quantity>".to_owned(),
+                };
+                match (low, high) {
+                    (Some(low), Some(high)) => format!(
+                        "{} {unit}, normal range {}..{}",
+                        rounded(*value),
+                        rounded(*low),
+                        rounded(*high)
+                    ),
+                    _ => format!("{} {unit}", rounded(*value)),
+                }
+            }
+            Given::Value(FieldValue::Member(i)) => name(i),
+            Given::Value(FieldValue::Members(ms)) => {
+                let names: Vec<String> = ms.iter().map(name).collect();
+                format!("{{ {} }}", names.join(", "))
+            }
+            Given::Value(value) => format!("{value:?}"),
+            Given::FromIndex(shifts) => {
+                let mut text = "index".to_owned();
+                for shift in shifts {
+                    let sign = if shift.amount < 0.0 { '-' } else { '+' };
+                    let magnitude = Duration {
+                        amount: shift.amount.abs(),
+                        unit: shift.unit,
+                    };
+                    let _ = write!(text, " {sign} {}", duration(magnitude));
+                }
+                text
+            }
+            Given::List(elements) => {
+                let FieldType::ListOf(element) = &field.ty else {
+                    lines.push(format!("{}: <not a list>", field.name));
+                    continue;
+                };
+                lines.push(format!("{}: {} elements", field.name, elements.len()));
+                for (i, values) in elements.iter().enumerate() {
+                    lines.extend(
+                        given_lines(element, values)
+                            .into_iter()
+                            .map(|line| format!("  [{i}] {line}")),
+                    );
+                }
+                continue;
+            }
+        };
+        lines.push(format!("{}: {text}", field.name));
+    }
+    lines
 }
 
 fn field_type(ty: &FieldType) -> String {

@@ -1,6 +1,8 @@
-//! Every rule file in `examples/` checks with no error and no warning, and
-//! the sample patients beside it (`examples/patients/<name>.jsonl`) get
-//! snapshot-tested verdicts: one line per patient and the screening funnel.
+//! Every rule file in `examples/` checks with no error and no warning, its
+//! own examples (`example "…" { … } expect …`) give the verdicts they
+//! expect, and the sample patients beside it
+//! (`examples/patients/<name>.jsonl`) get snapshot-tested verdicts: one
+//! line per patient and the screening funnel.
 //!
 //! Each patient is evaluated three ways — the compiled closures, the
 //! reference evaluator and the explaining path — and the verdicts must
@@ -155,5 +157,47 @@ fn sample_patients_verdicts() {
         }, {
             insta::assert_snapshot!(stem.clone(), out);
         });
+    }
+}
+
+/// Each rule file's examples pass, at the default index date and at two
+/// others (the last day of February in a leap year among them): they are
+/// written from the index date, so their verdicts do not depend on it. Each
+/// file has an eligible patient, one ruled out by named criteria and one
+/// undetermined with its missing fields named.
+#[test]
+fn every_rule_file_has_examples_that_pass() {
+    use rulec::check::Expected;
+    for path in example_rules() {
+        let name = path.display();
+        let rules = rulec::Rules::load(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let examples = &rules.program().examples;
+        let has = |kind: fn(&Expected) -> bool| examples.iter().any(|e| kind(&e.expected));
+        assert!(
+            examples.len() >= 3
+                && has(|e| *e == Expected::Eligible)
+                && has(|e| matches!(e, Expected::Ineligible(by) if !by.is_empty()))
+                && has(|e| matches!(e, Expected::Undetermined(missing) if !missing.is_empty())),
+            "{name}: expected an eligible example, one ineligible `by` criteria and one \
+             undetermined `missing` fields, found {:?}",
+            examples
+                .iter()
+                .map(|e| e.expected.to_string())
+                .collect::<Vec<_>>()
+        );
+        for index in [
+            rulec::EXAMPLE_INDEX_DATE,
+            jiff::civil::date(2028, 2, 29),
+            jiff::civil::date(2031, 12, 31),
+        ] {
+            for run in rules.run_examples(index) {
+                assert!(
+                    run.passed(),
+                    "{name}: example {:?} at {index}: {}",
+                    run.example.label,
+                    run.failure.unwrap_or_default()
+                );
+            }
+        }
     }
 }

@@ -600,6 +600,24 @@ fn deeply_nested_where_clauses_are_a_diagnostic() {
     ));
 }
 
+/// A thousand lists, which pest parses on a main thread's stack (it
+/// refuses ten thousand, or a thousand on a small stack, itself): the
+/// nesting limit refuses them before any pass recurses through them.
+#[test]
+fn a_thousand_nested_example_lists_are_a_diagnostic() {
+    let (open, close) = ("[ { a: ".repeat(1_000), " } ]".repeat(1_000));
+    let source = format!("example \"deep\" {{ a: {open}1{close} }} expect eligible");
+    std::thread::Builder::new()
+        .stack_size(8 * 1024 * 1024)
+        .spawn(move || {
+            let error = parse(&source).unwrap_err();
+            assert!(matches!(error, SyntaxError::TooDeep { .. }), "{error:?}");
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
 /// `x` inside `depth` pairs of parentheses, as a criterion.
 fn parenthesised(depth: usize) -> String {
     format!(

@@ -346,6 +346,22 @@ pub enum CheckError {
         help: Option<String>,
     },
 
+    /// An `example` that cannot be run: a field that is not declared, a
+    /// value its field cannot hold or in a unit of another kind, a
+    /// criterion in `by` or a field in `missing` that does not exist.
+    #[error("{message}")]
+    #[diagnostic(code(rulec::check::example))]
+    Example {
+        /// What is wrong.
+        message: String,
+        /// Where.
+        #[label("here")]
+        span: Span,
+        /// A suggestion.
+        #[help]
+        help: Option<String>,
+    },
+
     /// A field that no criterion or define uses.
     #[error("field `{name}` is never used")]
     #[diagnostic(
@@ -470,6 +486,7 @@ impl CheckError {
             | CheckError::NotAField { span, .. }
             | CheckError::UnusedField { span, .. }
             | CheckError::Binding { span, .. }
+            | CheckError::Example { span, .. }
             | CheckError::ConstantCriterion { span, .. }
             | CheckError::ImpossibleRange { span, .. }
             | CheckError::BandGap { span, .. }

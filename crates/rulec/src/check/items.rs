@@ -235,9 +235,11 @@ pub(super) fn check_file(file: &RuleFile, imports: &dyn Imports) -> (Program, Ve
 
     let bindings =
         super::bindings::check_all(&imported, file, &schema, imports, &mut ctx.diagnostics);
+    let examples = super::examples::check_all(file, &schema, &ctx.poisoned, &mut ctx.diagnostics);
     let program = Program {
         trial,
         bindings,
+        examples,
         schema: schema.clone(),
         defines: std::mem::take(&mut ctx.defines),
         criteria,

@@ -30,6 +30,7 @@
 mod bindings;
 mod depth;
 mod diagnostic;
+mod examples;
 mod expr;
 mod items;
 mod lint;
@@ -39,6 +40,7 @@ pub use bindings::{
     Bindings, Bound, Code, CodeSet, Element, FieldBinding, Resource, SYSTEMS, Selection,
 };
 pub use diagnostic::{CheckError, ImportError};
+pub use examples::{Example, Expected, Given};
 pub use program::*;
 
 use crate::syntax::RuleFile;

@@ -31,6 +31,9 @@ pub struct Program {
     /// Where each field is taken from in FHIR R4 data (`fhir { … }`), if
     /// the file says.
     pub bindings: Option<super::bindings::Bindings>,
+    /// The patients the file writes out with the verdict each must get
+    /// (`example "…" { … } expect …`), in file order.
+    pub examples: Vec<super::Example>,
 }
 
 /// A constant as the rule wrote it, and the number it became.

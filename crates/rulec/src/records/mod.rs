@@ -392,6 +392,19 @@ struct QuantityField<'s> {
     plausible: Option<(f64, f64)>,
 }
 
+/// A quantity for `field` in its unit, refused as every reader refuses it
+/// (below zero, a range upside down, outside the plausible range): also
+/// what the checker holds an `example`'s values to.
+pub(crate) fn quantity(
+    field: &Field,
+    value: f64,
+    range: Option<(f64, f64)>,
+) -> Result<FieldValue, Reason> {
+    let q =
+        QuantityField::of(field).ok_or_else(|| format!("`{}` is not a quantity", field.name))?;
+    q.quantity(value, range.map(|r| r.0), range.map(|r| r.1))
+}
+
 /// Whether values in `unit` may be below zero.
 ///
 /// A concentration, mass, count, volume, amount, duration, rate, ratio or
@@ -666,40 +679,14 @@ pub(crate) fn number(value: f64) -> Result<FieldValue, Reason> {
     }
 }
 
-/// A date written `YYYY-MM-DD`.
+/// A date written `YYYY-MM-DD` ([`crate::schema::parse_date`]).
 pub(crate) fn date(text: &str) -> Result<FieldValue, Reason> {
-    let bytes = text.as_bytes();
-    let shaped = bytes.len() == 10
-        && bytes.iter().enumerate().all(|(i, b)| {
-            if i == 4 || i == 7 {
-                *b == b'-'
-            } else {
-                b.is_ascii_digit()
-            }
-        });
-    if !shaped {
-        return Err(format!("`{}` is not a date written YYYY-MM-DD", show(text)));
-    }
-    let day = text
-        .parse::<Date>()
-        .map_err(|_| format!("`{text}` is not a day of the calendar"))?;
-    known_date(day)
+    crate::schema::parse_date(text).map(FieldValue::Date)
 }
 
-/// A date a record can hold: any day of the calendar from year 1 on.
-///
-/// Year 0000 is where placeholders for an unknown date live (`0000-01-01`,
-/// the zero dates of some databases); read as a date, it would make a
-/// patient 2026 years old and decide every criterion on age. A real date
-/// that old has no place in a patient record, so the field is left missing
-/// instead; so are the years before it, which only the Rust API can give.
+/// A date a record can hold ([`crate::schema::known_date`]).
 fn known_date(day: Date) -> Result<FieldValue, Reason> {
-    if day.year() <= 0 {
-        return Err(format!(
-            "`{day}` is before year 1: year 0000 holds placeholders for unknown dates, not real ones"
-        ));
-    }
-    Ok(FieldValue::Date(day))
+    crate::schema::known_date(day).map(FieldValue::Date)
 }
 
 /// The index of a member by name.

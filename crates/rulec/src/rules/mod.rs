@@ -1,6 +1,7 @@
 //! The common path from a rule file to a program ready to screen records:
 //! read, parse, check, compile, with every problem as a [`Diagnostic`].
 
+mod examples;
 mod source;
 
 use std::cell::RefCell;
@@ -9,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
+pub use examples::{EXAMPLE_INDEX_DATE, ExampleRun};
 pub use source::{ReadError, Source};
 
 use crate::check::{FolderImports, Imports, NoImports, Program};

@@ -133,3 +133,42 @@ pub enum FieldType {
     /// A list of sub-records.
     ListOf(Schema),
 }
+
+/// A date written `YYYY-MM-DD`, as records and examples write one: exactly
+/// that shape, a day of the calendar, from year 1 on ([`known_date`]).
+pub(crate) fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {
+    let bytes = text.as_bytes();
+    let shaped = bytes.len() == 10
+        && bytes.iter().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                *b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    if !shaped {
+        let shown: String = text.chars().take(40).collect();
+        let cut = if shown.len() < text.len() { "…" } else { "" };
+        return Err(format!("`{shown}{cut}` is not a date written YYYY-MM-DD"));
+    }
+    let day = text
+        .parse::<jiff::civil::Date>()
+        .map_err(|_| format!("`{text}` is not a day of the calendar"))?;
+    known_date(day)
+}
+
+/// A date a record can hold: any day of the calendar from year 1 on.
+///
+/// Year 0000 is where placeholders for an unknown date live (`0000-01-01`,
+/// the zero dates of some databases); read as a date, it would make a
+/// patient 2026 years old and decide every criterion on age. A real date
+/// that old has no place in a patient record, so the field is left missing
+/// instead; so are the years before it, which only the Rust API can give.
+pub(crate) fn known_date(day: jiff::civil::Date) -> Result<jiff::civil::Date, String> {
+    if day.year() <= 0 {
+        return Err(format!(
+            "`{day}` is before year 1: year 0000 holds placeholders for unknown dates, not real ones"
+        ));
+    }
+    Ok(day)
+}

@@ -29,7 +29,9 @@ eq_ignoring_span! {
     Criterion { id, label, expr }
 }
 
+mod example;
 mod fhir;
+pub use example::*;
 pub use fhir::*;
 
 /// A parsed rule file.
@@ -54,6 +56,8 @@ pub enum Item {
     Criteria(CriteriaBlock),
     /// `fhir { … }`
     Fhir(FhirBlock),
+    /// `example "…" { … } expect …`
+    Example(Box<Example>),
 }
 
 impl Item {
@@ -67,6 +71,7 @@ impl Item {
             Item::Define(d) => d.span,
             Item::Criteria(c) => c.span,
             Item::Fhir(f) => f.span,
+            Item::Example(e) => e.span,
         }
     }
 }

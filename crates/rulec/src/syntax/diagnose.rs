@@ -41,6 +41,10 @@ enum Expect {
     Unit,
     NormalRange,
     MolarMass,
+    Expectation,
+    Verdict,
+    By,
+    Missing,
 }
 
 impl Expect {
@@ -76,6 +80,10 @@ impl Expect {
             Expect::Unit => "a unit such as `g/L`",
             Expect::NormalRange => "`with normal range`",
             Expect::MolarMass => "`molar mass` and a value such as `113.12 g/mol`",
+            Expect::Expectation => "`expect` and a verdict, such as `expect eligible`",
+            Expect::Verdict => "`eligible`, `ineligible` or `undetermined`",
+            Expect::By => "`by`",
+            Expect::Missing => "`missing`",
         }
     }
 }
@@ -180,6 +188,14 @@ fn expect_of(rule: Rule) -> Option<Expect> {
         R::unit | R::unit_start | R::uln_multiple | R::bad_unit => Expect::Unit,
         R::normal_range | R::ty_with | R::ty_normal | R::ty_range => Expect::NormalRange,
         R::molar_mass | R::ty_molar | R::ty_mass => Expect::MolarMass,
+        R::expectation | R::ty_expect => Expect::Expectation,
+        R::expect_eligible
+        | R::expect_ineligible
+        | R::ty_ineligible
+        | R::expect_undetermined
+        | R::ty_undetermined => Expect::Verdict,
+        R::ty_by => Expect::By,
+        R::ty_missing => Expect::Missing,
         _ => return None,
     })
 }
@@ -216,8 +232,16 @@ pub(crate) fn from_pest(source: &str, error: &pest::error::Error<Rule>) -> Synta
     let pos = if at_end { end_of_content(source) } else { pos };
     let token = token_at(source, pos);
     let word = source.get(token.range()).unwrap_or_default();
-    let starts_item =
-        ["trial", "use", "fields", "define", "inclusion", "exclusion"].contains(&word);
+    let starts_item = [
+        "trial",
+        "use",
+        "fields",
+        "define",
+        "inclusion",
+        "exclusion",
+        "example",
+    ]
+    .contains(&word);
     let open = open_brackets(source, pos);
     // A block or group left open shows up where the file ends, where the
     // next item starts, or (a group) where the enclosing block closes. A
@@ -259,8 +283,13 @@ pub(crate) fn from_pest(source: &str, error: &pest::error::Error<Rule>) -> Synta
     if expected.contains(&Expect::FieldType) {
         expected.remove(&Expect::Unit);
     }
-    if expected.contains(&Expect::Expression) || expected.contains(&Expect::And) {
-        // Inside an expression, the start of the next item is not the point.
+    if expected.contains(&Expect::Expression)
+        || expected.contains(&Expect::And)
+        || expected.contains(&Expect::By)
+        || expected.contains(&Expect::Missing)
+    {
+        // Inside an expression, or after `ineligible` or `undetermined`, the
+        // start of the next item is not the point.
         expected.remove(&Expect::Item);
     }
     if expected.contains(&Expect::Expression) {
@@ -325,6 +354,8 @@ fn help_for(
         "write `!=` for \"not equal\", or `not` before a condition to negate it"
     } else if (found == ":" || found.starts_with('"')) && number_then_word(before) {
         "a word right after a number on the same line is read as its unit: put each criterion on its own line"
+    } else if expected.contains(&Expect::OpenBrace) && before.ends_with('[') {
+        "the elements of a list are records of its fields: `[ { class: chemo }, … ]`"
     } else if found == "trial" {
         "the `trial` header comes first in the file"
     } else if found.starts_with('.') && in_integer_range(before) {

@@ -16,7 +16,7 @@
 //! inside a unit annotation, say) is returned as written, so formatting
 //! never changes what a file means or loses a word of it.
 
-use super::ast::{CriteriaBlock, Expr, FhirBlock, FhirEntry, FieldsBlock, Item, RuleFile};
+use super::ast::{CriteriaBlock, Example, Expr, FhirBlock, FhirEntry, FieldsBlock, Item, RuleFile};
 use super::print::{chain_parts, criterion_heads, print_expr, quote, type_text};
 use super::{SyntaxError, parse};
 
@@ -191,9 +191,14 @@ impl Formatter<'_, '_> {
             Item::Fields(block) => self.fields(block, span.clone()),
             Item::Criteria(block) => self.criteria(block, span.clone()),
             Item::Fhir(block) => self.fhir(block, span.clone()),
+            Item::Example(example) => self.example(example),
         };
-        let inner = matches!(item, Item::Fields(_) | Item::Criteria(_) | Item::Fhir(_))
-            .then(|| self.inside(span.clone()));
+        // An example's label may hold a `{`: its inside is its record's.
+        let inner = match item {
+            Item::Fields(_) | Item::Criteria(_) | Item::Fhir(_) => Some(self.inside(span.clone())),
+            Item::Example(example) => Some(self.inside(example.body.range())),
+            _ => None,
+        };
         Unit {
             start: span.start,
             end: span.end,
@@ -251,6 +256,32 @@ impl Formatter<'_, '_> {
             })
             .collect();
         self.block("fhir", &units, span)
+    }
+
+    fn example(&self, example: &Example) -> Vec<String> {
+        let units: Vec<Unit> = example
+            .entries
+            .iter()
+            .zip(super::print::example_entry_lines(example))
+            .map(|(entry, lines)| Unit {
+                start: entry.span.range().start,
+                end: entry.span.range().end,
+                lines,
+                // Comments inside a list go above its field.
+                inner: None,
+            })
+            .collect();
+        let head = super::print::example_head(example);
+        let tail = super::print::example_tail(example);
+        let mut lines = self.block(&head, &units, example.body.range());
+        // Nothing inside, not even a comment: `example "…" {} expect …`.
+        if lines.len() == 2 {
+            return vec![format!("{head} {{{tail}")];
+        }
+        if let Some(last) = lines.last_mut() {
+            *last = tail;
+        }
+        lines
     }
 
     fn criteria(&self, block: &CriteriaBlock, span: std::ops::Range<usize>) -> Vec<String> {

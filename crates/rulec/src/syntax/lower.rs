@@ -18,6 +18,7 @@ use super::span::{Name, Span, Spanned};
 use super::{MAX_DEPTH, MAX_NESTING};
 
 mod choose;
+mod example;
 mod fhir;
 
 mod grammar {
@@ -55,6 +56,7 @@ pub(crate) fn parse_file(source: &str) -> Result<RuleFile> {
             Rule::inclusion => Item::Criteria(lower_block(pair, Section::Inclusion)?),
             Rule::exclusion => Item::Criteria(lower_block(pair, Section::Exclusion)?),
             Rule::fhir_block => Item::Fhir(fhir::lower_fhir(pair)?),
+            Rule::example => Item::Example(Box::new(example::lower_example(pair)?)),
             _ => continue,
         };
         items.push(item);
@@ -147,7 +149,7 @@ fn check_nesting(pairs: Pairs<'_, Rule>) -> Result<()> {
     let mut children: Vec<(Pair<'_, Rule>, isize)> = Vec::new();
     while let Some((pair, depth, tree)) = stack.pop() {
         let rule = pair.as_rule();
-        let depth = depth + isize::from(rule == Rule::expr);
+        let depth = depth + isize::from(matches!(rule, Rule::expr | Rule::example_list));
         let mut operators = usize::from(matches!(
             rule,
             Rule::group | Rule::list_query | Rule::date_diff

@@ -3,8 +3,12 @@
 //! The printer writes exactly the parentheses precedence needs, so that
 //! `parse(print(tree)) == tree` for every tree the parser can produce.
 
+mod example;
 mod fhir;
 
+pub(super) use example::{
+    entry_lines as example_entry_lines, head as example_head, tail as example_tail,
+};
 pub(super) use fhir::entry_lines as fhir_entry_lines;
 
 use std::fmt::Write as _;
@@ -100,6 +104,21 @@ fn print_item(out: &mut String, item: &Item) {
                 let _ = writeln!(out, "  {line}");
             }
             out.push_str("}\n");
+        }
+        Item::Example(example) if example.entries.is_empty() => {
+            let _ = writeln!(
+                out,
+                "{} {{{}",
+                example::head(example),
+                example::tail(example)
+            );
+        }
+        Item::Example(example) => {
+            let _ = writeln!(out, "{} {{", example::head(example));
+            for line in example::entry_lines(example).iter().flatten() {
+                let _ = writeln!(out, "  {line}");
+            }
+            let _ = writeln!(out, "{}", example::tail(example));
         }
     }
 }

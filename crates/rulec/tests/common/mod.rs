@@ -186,6 +186,70 @@ impl Walker<'_> {
                     }
                 }
             }
+            Item::Example(example) => self.example(example),
+        }
+    }
+
+    /// An example: label, `at`, record and expectation in order, inside it.
+    fn example(&self, example: &Example) {
+        let w = self.at(&format!("example {:?}", example.label.node));
+        let span = example.span;
+        w.inside(span, example.label.span, "label");
+        let mut order = vec![(example.label.span, "label")];
+        if let Some(at) = &example.at {
+            w.string(span, at, "at");
+            order.push((at.span, "at"));
+        }
+        w.inside(span, example.body, "record");
+        w.inside(span, example.expect.span, "expectation");
+        order.extend([
+            (example.body, "record"),
+            (example.expect.span, "expectation"),
+        ]);
+        w.in_order(&order);
+        w.record(example.body, &example.entries);
+        let (Expectation::Ineligible(names) | Expectation::Undetermined(names)) =
+            &example.expect.node
+        else {
+            return;
+        };
+        w.members(example.expect.span, names);
+    }
+
+    /// A record's entries inside its braces: name, value and range in order.
+    fn record(&self, parent: Span, entries: &[ExampleEntry]) {
+        assert!(
+            self.text(parent).starts_with('{') && self.text(parent).ends_with('}'),
+            "{}: a record's span is {:?}, not its braces",
+            self.where_(),
+            self.text(parent)
+        );
+        let spans: Vec<(Span, &str)> = entries.iter().map(|e| (e.span, "entry")).collect();
+        self.in_order(&spans);
+        for entry in entries {
+            let w = self.at(&entry.field.node);
+            w.inside(parent, entry.span, "entry");
+            w.name(entry.span, &entry.field, "field");
+            w.inside(entry.span, entry.value.span, "value");
+            let mut order = vec![(entry.field.span, "field"), (entry.value.span, "value")];
+            if let Some(range) = &entry.range {
+                w.inside(entry.span, range.span, "normal range");
+                order.push((range.span, "normal range"));
+            }
+            w.in_order(&order);
+            match &entry.value.node {
+                ExampleValue::Expr(expr) => w.expr(expr),
+                ExampleValue::Members(members) => w.members(entry.value.span, members),
+                ExampleValue::List(elements) => {
+                    let spans: Vec<(Span, &str)> =
+                        elements.iter().map(|e| (e.span, "element")).collect();
+                    w.in_order(&spans);
+                    for element in elements {
+                        w.inside(entry.value.span, element.span, "element");
+                        w.record(element.span, &element.node);
+                    }
+                }
+            }
         }
     }
 
