@@ -22,7 +22,7 @@ pub(super) fn fields() -> impl Strategy<Value = String> {
                 "stage: ordered { 1, 2, 3a, 3b, IV }".to_owned(),
                 "tags: set of { a, b, c }".to_owned(),
                 "note: text".to_owned(),
-                "events: list of { flag: bool, n: integer 0..5, parts: list of { m: integer 0..3 } }"
+                "events: list of { flag: bool, n: integer 0..5, when: date, parts: list of { m: integer 0..3 } }"
                     .to_owned(),
             ];
             Just(decls).prop_shuffle()
@@ -120,6 +120,8 @@ pub(super) fn element_cond() -> impl Strategy<Value = String> {
         (op(), 0..=3_u8).prop_map(|(o, k)| format!("(any parts where m {o} {k})")),
         op().prop_map(|o| format!("(all parts where m {o} n)")),
         (op(), 0..=2_u8).prop_map(|(o, k)| format!("(count parts where m > n) {o} {k}")),
+        (op(), 0..=3_u8).prop_map(|(o, k)| format!("mean(m of parts) {o} {k}")),
+        (op(), 0..=6_u8).prop_map(|(o, k)| format!("sum(m of parts where m >= n) {o} {k}")),
     ];
     leaf.prop_recursive(2, 6, 2, |inner| {
         prop_oneof![
@@ -229,6 +231,30 @@ pub(super) fn leaf() -> impl Strategy<Value = String> {
             .prop_map(|(f, k)| format!("{f} is {k}")),
     ]
     .boxed();
+    let over = prop_oneof![
+        (
+            prop::sample::select(vec!["sum", "mean", "min", "max", "latest", "earliest"]),
+            prop::sample::select(vec![
+                "",
+                " where flag",
+                " where n > 1",
+                " where when within 6 months before index"
+            ]),
+            op(),
+            0..=10_u8,
+        )
+            .prop_map(|(f, w, o, k)| format!("{f}(n of events{w}) {o} {k}")),
+        (
+            prop::sample::select(vec!["latest", "earliest"]),
+            op(),
+            date_expr()
+        )
+            .prop_map(|(f, o, d)| format!("{f}(when of events) {o} {d}")),
+        (op(), duration()).prop_map(|(o, d)| {
+            format!("sum(days between when and index of events where flag) {o} {d}")
+        }),
+    ]
+    .boxed();
     let lists = prop_oneof![
         (
             prop::sample::select(vec!["any", "all", "no"]),
@@ -246,6 +272,7 @@ pub(super) fn leaf() -> impl Strategy<Value = String> {
         4 => dates,
         3 => members,
         3 => lists,
+        2 => over,
     ]
 }
 
@@ -340,6 +367,8 @@ pub(super) struct Gen {
 pub(super) struct Event {
     pub(super) flag: Option<bool>,
     pub(super) n: Option<u8>,
+    /// A date from a few, so that events tie on it.
+    pub(super) when: Option<Date>,
     pub(super) parts: Option<Vec<Option<u8>>>,
 }
 
@@ -356,9 +385,19 @@ pub(super) fn event() -> impl Strategy<Value = Event> {
     (
         maybe(prop::bool::ANY),
         maybe(0..=5_u8),
+        maybe(prop::sample::select(vec![
+            date(2025, 1, 1),
+            date(2025, 6, 1),
+            date(2025, 12, 31),
+        ])),
         maybe(prop::collection::vec(maybe(0..=3_u8), 0..3)),
     )
-        .prop_map(|(flag, n, parts)| Event { flag, n, parts })
+        .prop_map(|(flag, n, when, parts)| Event {
+            flag,
+            n,
+            when,
+            parts,
+        })
 }
 
 pub(super) fn index_date() -> impl Strategy<Value = Date> {
@@ -532,6 +571,7 @@ pub(super) fn build(program: &Program, g: &Gen) -> Record {
                     "n",
                     e.n.map(|n| FieldValue::Number(f64::from(n))),
                 );
+                set(&mut element, "when", e.when.map(FieldValue::Date));
                 let parts = list_schema(events, "parts");
                 let list = e.parts.as_ref().map(|ps| {
                     ps.iter()

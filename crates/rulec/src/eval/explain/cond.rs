@@ -388,9 +388,12 @@ impl<'p, 'r> Explainer<'p, 'r> {
         if !and && truth == Truth::False {
             return (truth, failures(texts));
         }
-        let texts: Vec<String> = (texts.into_iter())
+        let mut texts: Vec<String> = (texts.into_iter())
             .map(|(part, t, text)| part_text(part, t, text))
             .collect();
+        // Two parts unknown for one reason (the two ends of `x between a
+        // and b` with `x` missing) say it once.
+        texts.dedup();
         let mut text = texts.join(if and { " and " } else { " or " });
         let (shown, skipped) = parts.split_at_checked(decided).unwrap_or((&parts, &[]));
         if !skipped.is_empty() {

@@ -538,7 +538,7 @@ impl Explainer<'_, '_> {
             }
             Num::Choose(choice) => self.why_choice(choice, Self::why_num),
             Num::Formula(call) => self.why_formula(call),
-            Num::OverList(over) => self.why_over(over, |this, n| this.walker.num(n)),
+            Num::OverList(over) => self.why_over(over, |this, n| this.walker.num(n), Self::why_num),
             Num::Call { func, args } => self.why_call(*func, args),
         }
     }
@@ -552,7 +552,9 @@ impl Explainer<'_, '_> {
             DateVal::Field(f) => vec![self.missing(*f)],
             DateVal::Index => Vec::new(),
             DateVal::Choose(choice) => self.why_choice(choice, Self::why_date),
-            DateVal::OverList(over) => self.why_over(over, |this, d| this.walker.moment(d)),
+            DateVal::OverList(over) => {
+                self.why_over(over, |this, d| this.walker.moment(d), Self::why_date)
+            }
             DateVal::Define(id) => {
                 if let Some(known) = self.reasons_of(*id) {
                     return known;

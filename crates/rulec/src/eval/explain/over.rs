@@ -19,6 +19,7 @@ impl<'r> Explainer<'_, 'r> {
         &mut self,
         over: &OverList<T>,
         value: impl Fn(&mut Self, &T) -> Option<V>,
+        why: impl Fn(&mut Self, &T) -> Vec<String>,
     ) -> Option<Vec<(Seen<V>, String)>> {
         let elements = self.walker.elements_of(over.list)?;
         let Some(FieldType::ListOf(schema)) = self.field(over.list).map(|f| &f.ty) else {
@@ -28,7 +29,7 @@ impl<'r> Explainer<'_, 'r> {
         let mut all = Vec::with_capacity(elements.len());
         for element in elements {
             self.walker.enter(element);
-            let (counts, why) = match &over.condition {
+            let (counts, mut said) = match &over.condition {
                 Some(c) => self.cond(c),
                 None => (Truth::True, String::new()),
             };
@@ -36,7 +37,11 @@ impl<'r> Explainer<'_, 'r> {
                 (None, None)
             } else {
                 let at = over.at.as_ref().and_then(|d| self.walker.moment(d));
-                (at, value(self, &over.value))
+                let v = value(self, &over.value);
+                if counts == Truth::True && v.is_none() {
+                    said = why(self, &over.value).join(" and ");
+                }
+                (at, v)
             };
             self.walker.leave();
             all.push((
@@ -45,7 +50,7 @@ impl<'r> Explainer<'_, 'r> {
                     value: v,
                     at,
                 },
-                why,
+                said,
             ));
         }
         self.schemas.pop();
@@ -62,7 +67,7 @@ impl<'r> Explainer<'_, 'r> {
         unit: Option<&str>,
     ) -> String {
         let seen = self
-            .seen_with(over, |this, n| this.walker.num(n))
+            .seen_with(over, |this, n| this.walker.num(n), |_, _| Vec::new())
             .unwrap_or_default();
         let head = self.over_head(over);
         let value = super::qty_with(v, unit, 4);
@@ -95,7 +100,7 @@ impl<'r> Explainer<'_, 'r> {
         value: jiff::civil::Date,
     ) -> String {
         let seen = self
-            .seen_with(over, |this, d| this.walker.moment(d))
+            .seen_with(over, |this, d| this.walker.moment(d), |_, _| Vec::new())
             .unwrap_or_default();
         let head = self.over_head(over);
         let taken = self.taken_element(over.kind, &seen);
@@ -159,48 +164,77 @@ impl<'r> Explainer<'_, 'r> {
     }
 
     /// Why the function of a list's elements is unknown.
-    pub(super) fn why_over<T, V: PartialEq>(
+    pub(super) fn why_over<T, V: PartialEq + Copy>(
         &mut self,
         over: &OverList<T>,
         value: impl Fn(&mut Self, &T) -> Option<V>,
+        why: impl Fn(&mut Self, &T) -> Vec<String>,
     ) -> Vec<String> {
         let list = self.name(over.list);
-        let Some(seen) = self.seen_with(over, value) else {
+        let Some(seen) = self.seen_with(over, value, why) else {
             return vec![format!("{list} is missing{}", self.absent(over.list))];
         };
         let mut reasons = Vec::new();
-        for (i, (s, why)) in seen.iter().enumerate() {
+        for (i, (s, said)) in seen.iter().enumerate() {
             let reason = match s.counts {
                 Truth::Unknown => {
-                    let why = why.strip_suffix(": unknown").unwrap_or(why);
-                    Some(format!("whether {list}[{i}] counts is unknown ({why})"))
+                    let said = said.strip_suffix(": unknown").unwrap_or(said);
+                    Some(format!("whether {list}[{i}] counts is unknown ({said})"))
                 }
                 Truth::True if over.kind.dated() && s.at.is_none() => {
                     Some(format!("{list}[{i}] has no date"))
                 }
                 Truth::True if s.value.is_none() && !over.kind.dated() => {
-                    Some(format!("{list}[{i}] has no value"))
+                    Some(format!("{list}[{i}]: {said}"))
                 }
                 _ => None,
             };
             push_unique(&mut reasons, reason);
         }
-        if reasons.is_empty() {
-            let counted = seen.iter().filter(|(s, _)| s.counts == Truth::True).count();
-            reasons.push(match (counted, over.kind) {
-                (0, _) => format!("no element of {list} counts"),
-                (_, Aggregate::Latest | Aggregate::Earliest) => format!(
-                    "the element of {list} {} has no value, or elements tied on that date differ",
-                    if over.kind == Aggregate::Latest {
-                        "with the latest date"
-                    } else {
-                        "with the earliest date"
-                    }
-                ),
-                _ => format!("the {} of {list} overflows", over.kind.name()),
-            });
+        if !reasons.is_empty() {
+            return reasons;
         }
-        reasons
+        let counted: Vec<(usize, &Seen<V>, &String)> = (seen.iter().enumerate())
+            .filter(|(_, (s, _))| s.counts == Truth::True)
+            .map(|(i, (s, said))| (i, s, said))
+            .collect();
+        let best = counted
+            .iter()
+            .filter_map(|(_, s, _)| s.at)
+            .reduce(|a, b| match over.kind {
+                Aggregate::Latest if b > a => b,
+                Aggregate::Earliest if b < a => b,
+                _ => a,
+            });
+        let word = if over.kind == Aggregate::Latest {
+            "latest"
+        } else {
+            "earliest"
+        };
+        vec![match (counted.as_slice(), best) {
+            ([], _) => format!("no element of {list} counts"),
+            (_, Some(at)) if over.kind.dated() => {
+                let at_best: Vec<&(usize, &Seen<V>, &String)> = counted
+                    .iter()
+                    .filter(|(_, s, _)| s.at == Some(at))
+                    .collect();
+                match at_best.as_slice() {
+                    [(i, _, said)] => format!("{list}[{i}], the {word}, has no value ({said})"),
+                    _ => {
+                        let which: Vec<String> = at_best
+                            .iter()
+                            .map(|(i, _, _)| format!("{list}[{i}]"))
+                            .collect();
+                        format!(
+                            "{} share the {word} date, {}, with different values",
+                            super::join_and(&which),
+                            at.date()
+                        )
+                    }
+                }
+            }
+            _ => format!("the {} of {list} overflows", over.kind.name()),
+        }]
     }
 
     /// The names a function of a list's elements reads: the list's.
