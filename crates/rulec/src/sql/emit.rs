@@ -65,6 +65,11 @@ pub(crate) struct Emitter<'p> {
     /// Whether each date define's column holds a date (or milliseconds).
     pub(crate) date_defines: HashMap<u32, bool>,
     pub(crate) errors: Vec<Diagnostic>,
+    /// Values computed in a table expression of their own so far.
+    pub(crate) values: usize,
+    /// Whether the next number is written in place though it would be a
+    /// table expression's value: the one being written as that value.
+    pub(crate) inline_next: bool,
 }
 
 impl<'p> Emitter<'p> {
@@ -89,6 +94,8 @@ impl<'p> Emitter<'p> {
             aliases: 0,
             date_defines: HashMap::new(),
             errors: Vec::new(),
+            values: 0,
+            inline_next: false,
         }
     }
 
@@ -363,6 +370,32 @@ impl<'p> Emitter<'p> {
         format!("s.{}", self.ident(name))
     }
 
+    /// A number of the record computed once, in a table expression of its
+    /// own that the query reads from then on: its column, finite or NULL.
+    fn staged(&mut self, n: &Num) -> String {
+        let d = self.dialect;
+        let outer_joins = std::mem::take(&mut self.joins);
+        let outer_aliases = std::mem::replace(&mut self.aliases, 0);
+        self.inline_next = true;
+        let value = self.finite_num(n);
+        let joins: String = std::mem::replace(&mut self.joins, outer_joins)
+            .into_iter()
+            .map(|j| format!("\n    {j}"))
+            .collect();
+        self.aliases = outer_aliases;
+        self.values += 1;
+        let name = format!("value:{}", self.values);
+        let body = format!(
+            "SELECT s.*, {value} AS {} FROM {} s{joins}",
+            d.ident(&name),
+            self.record_source
+        );
+        self.ctes.push((name.clone(), body));
+        self.record_source = d.ident(&name);
+        self.record_used.set(true);
+        format!("s.{}", d.ident(&name))
+    }
+
     /// A number as rulec uses it: NULL when missing or not finite.
     pub(crate) fn finite_num(&mut self, n: &Num) -> String {
         let value = self.num(n);
@@ -376,6 +409,10 @@ impl<'p> Emitter<'p> {
     /// A number, which may be infinite or NaN where rulec's is missing if
     /// it is [`computed`]; [`Emitter::finite_num`] gives it as rulec uses it.
     pub(crate) fn num(&mut self, n: &Num) -> String {
+        let inline = std::mem::replace(&mut self.inline_next, false);
+        if !inline && self.frames.is_empty() && own_stage(n) {
+            return self.staged(n);
+        }
         let d = self.dialect;
         match n {
             Num::Const(v) if v.is_finite() => d.double(*v),
@@ -452,6 +489,16 @@ impl<'p> Emitter<'p> {
             }
         }
     }
+}
+
+/// Whether a number of the record (not of a list's element) is computed
+/// in a table expression of its own, read back by name: a choice, a
+/// function, a formula. Their SQL repeats their operands (`CASE WHEN a IS
+/// NULL … LEAST(a, …)`, a power's guards), so written in place, nested,
+/// the text would grow with the power of the depth (a CKD-EPI formula
+/// would be tens of kilobytes, which Spark's planner cannot hold).
+fn own_stage(n: &Num) -> bool {
+    matches!(n, Num::Choose(_) | Num::Call { .. } | Num::Formula(_))
 }
 
 /// Whether a number is computed with arithmetic, and so may come out

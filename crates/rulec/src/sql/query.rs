@@ -302,10 +302,12 @@ pub(crate) fn query(
             }
         };
         let name = format!("define:{}", define.name);
+        // The stage read is the last one written: a value of its own may
+        // have been put before it (see `Emitter::staged`).
+        let source = em.record_source.clone();
         let body = format!(
-            "SELECT s.*, {value} AS {} FROM {} s{}",
+            "SELECT s.*, {value} AS {} FROM {source} s{}",
             d.ident(&define.name),
-            d.ident(&previous),
             joins(&mut em)
         );
         em.ctes.push((name.clone(), body));
@@ -318,10 +320,10 @@ pub(crate) fn query(
         let value = em.cond(&criterion.condition);
         columns.push(format!("{value} AS {}", d.ident(&criterion.id)));
     }
+    let source = em.record_source.clone();
     let body = format!(
-        "SELECT {} FROM {} s{}",
+        "SELECT {} FROM {source} s{}",
         columns.join(",\n    "),
-        d.ident(&previous),
         joins(&mut em)
     );
     em.ctes.push(("screen:criteria".to_owned(), body));
