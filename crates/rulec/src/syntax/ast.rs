@@ -186,6 +186,10 @@ pub struct Quantity {
     pub value: Number,
     /// The unit as written.
     pub unit: Spanned<String>,
+    /// Whether the unit follows the number with no space (`3a`): a
+    /// one-letter unit so written is printed so, as a scale's step is
+    /// (`ckd < 3a`, a CKD stage, not 3 years).
+    pub tight: bool,
 }
 
 // Units compare by the form the printer gives them (`/mcL` is `/uL`, see

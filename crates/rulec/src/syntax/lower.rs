@@ -784,14 +784,20 @@ fn lower_primary(pair: Pair<'_, Rule>) -> Result<Expr> {
 fn lower_literal(pair: Pair<'_, Rule>) -> Result<Expr> {
     let span: Span = span_of(&pair);
     let mut inner = pair.into_inner();
-    let number = number_of(inner.next().ok_or_else(|| internal(span))?.as_str());
+    let number_pair = inner.next().ok_or_else(|| internal(span))?;
+    let number_end = span_of(&number_pair).end;
+    let number = number_of(number_pair.as_str());
     let kind = match inner.next() {
         None => ExprKind::Number(number),
         Some(suffix) => match suffix.as_rule() {
-            Rule::unit => ExprKind::Quantity(Quantity {
-                value: number,
-                unit: unit_name(&suffix),
-            }),
+            Rule::unit => {
+                let unit = unit_name(&suffix);
+                ExprKind::Quantity(Quantity {
+                    tight: unit.span.start == number_end,
+                    value: number,
+                    unit,
+                })
+            }
             Rule::uln_multiple => {
                 let limit = if suffix.into_inner().any(|p| p.as_rule() == Rule::kw_lln) {
                     Limit::Lower
