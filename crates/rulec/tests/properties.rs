@@ -70,10 +70,13 @@ fn text() -> impl Strategy<Value = String> {
 fn leaf() -> impl Strategy<Value = Expr> {
     prop_oneof![
         number().prop_map(|n| sp(ExprKind::Number(n))),
-        (number(), unit()).prop_map(|(value, unit)| sp(ExprKind::Quantity(Quantity {
-            value,
-            unit: sp(unit)
-        }))),
+        (number(), unit(), prop::bool::ANY).prop_map(|(value, unit, tight)| sp(
+            ExprKind::Quantity(Quantity {
+                value,
+                unit: sp(unit),
+                tight,
+            })
+        )),
         (number(), prop::bool::ANY).prop_map(|(factor, upper)| sp(ExprKind::Multiple {
             factor,
             limit: if upper { Limit::Upper } else { Limit::Lower },
@@ -241,6 +244,7 @@ fn field_type() -> impl Strategy<Value = Type> {
                         sp(Quantity {
                             value,
                             unit: sp("g/mol".to_owned()),
+                            tight: false,
                         })
                     }),
                     scale: scale.map(|(unit, slope, intercept)| {
@@ -262,6 +266,7 @@ fn field_type() -> impl Strategy<Value = Type> {
                             high: sp(ExprKind::Quantity(Quantity {
                                 value: high,
                                 unit: sp(u),
+                                tight: false,
                             })),
                         }))
                     }),

@@ -405,11 +405,12 @@ fn write_bare(out: &mut String, expr: &ExprKind, follow: Follow) {
         ExprKind::Number(n) => out.push_str(n.as_str()),
         ExprKind::Quantity(q) => {
             let unit = crate::units::canonical(&q.unit.node);
-            let space = if q.tight && unit.len() == 1 && unit.bytes().all(|b| b.is_ascii_alphabetic()) {
-                ""
-            } else {
-                " "
-            };
+            let space =
+                if q.tight && unit.len() == 1 && unit.bytes().all(|b| b.is_ascii_alphabetic()) {
+                    ""
+                } else {
+                    " "
+                };
             let _ = write!(out, "{}{space}{unit}", q.value);
         }
         ExprKind::Multiple { factor, limit } => {
