@@ -359,6 +359,60 @@ fn overflow() -> Case {
     }
 }
 
+/// Functions of columns that hold one value and NULLs: an engine that
+/// derives a function's range from its argument's (DuckDB does, for
+/// `cbrt`) must still answer.
+fn constant_columns() -> Case {
+    let source = "fields { rr: ms, ecgs: list of { qt: ms, rr: ms } }\n\
+                  inclusion {\n\
+                  root: cbrt(rr / 1 s) > 0.9\n\
+                  square: sqrt(rr / 1 s) > 0.9\n\
+                  qtc: mean(qtc_fridericia(qt, rr) of ecgs) <= 450 ms\n\
+                  peak: max(qtc_bazett(qt, rr) of ecgs) <= 470 ms\n\
+                  }\n";
+    let program = program(source).expect("the constant-columns file checks");
+    let FieldType::ListOf(ecg) = &program
+        .schema
+        .field(program.schema.slot("ecgs").unwrap())
+        .unwrap()
+        .ty
+    else {
+        panic!("`ecgs` is a list")
+    };
+    let q = |v| FieldValue::Quantity {
+        value: v,
+        low: None,
+        high: None,
+    };
+    let records = (0..4)
+        .map(|i| {
+            let mut r = Record::new(&program.schema);
+            if i != 2 {
+                r.set("rr", q(800.0)).unwrap();
+            }
+            let elements = (0..3)
+                .map(|k| {
+                    let mut e = Record::new(ecg);
+                    e.set("qt", q(400.0 + 10.0 * f64::from(k))).unwrap();
+                    if k != 1 || i == 0 {
+                        e.set("rr", q(800.0)).unwrap();
+                    }
+                    e
+                })
+                .collect();
+            r.set("ecgs", FieldValue::List(elements)).unwrap();
+            (format!("k{i}"), r)
+        })
+        .collect();
+    Case {
+        name: "constant-columns".to_owned(),
+        source: source.to_owned(),
+        program,
+        records,
+        index: INDEX,
+    }
+}
+
 /// The seed trial and a generated population of its patients.
 fn population() -> Case {
     let path = root().join("examples/nct03473496.rules");
@@ -616,6 +670,7 @@ fn engines_give_the_closures_verdicts() {
     cases.push(hostile());
     cases.push(calendar());
     cases.push(overflow());
+    cases.push(constant_columns());
     cases.push(population());
     let fixed = cases.len();
     cases.extend(generated(GENERATED));
