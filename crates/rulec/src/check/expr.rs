@@ -527,14 +527,7 @@ impl<'a> Ctx<'a> {
         // Years and months keep their calendar meaning, written in place or
         // computed; any other unit of time is an exact length, counted in
         // hours unless it is one of the units a duration is written in.
-        let named = match unit.ucum() {
-            "a" => Some(DurationUnit::Years),
-            "mo" => Some(DurationUnit::Months),
-            "wk" => Some(DurationUnit::Weeks),
-            "d" => Some(DurationUnit::Days),
-            "h" => Some(DurationUnit::Hours),
-            _ => None,
-        };
+        let named = DurationUnit::of_ucum(unit.ucum());
         let (num, unit_kind) = match named {
             Some(kind) => (num, kind),
             None => {

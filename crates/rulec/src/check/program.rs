@@ -525,6 +525,23 @@ pub enum DurationUnit {
     Hours,
 }
 
+impl DurationUnit {
+    /// The unit a duration written in the UCUM unit `ucum` counts (`a`
+    /// years, `mo` months, `wk`, `d`, `h`); `None` for other units of
+    /// time, which are counted as lengths of time in hours.
+    #[must_use]
+    pub fn of_ucum(ucum: &str) -> Option<DurationUnit> {
+        Some(match ucum {
+            "a" => DurationUnit::Years,
+            "mo" => DurationUnit::Months,
+            "wk" => DurationUnit::Weeks,
+            "d" => DurationUnit::Days,
+            "h" => DurationUnit::Hours,
+            _ => return None,
+        })
+    }
+}
+
 /// Milliseconds in a day: exact durations are counted to the millisecond,
 /// far below any time a protocol states, and far above the noise of
 /// binary floating point in `5 * half_life`.

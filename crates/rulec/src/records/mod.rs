@@ -612,9 +612,7 @@ fn read_number_text(text: &str) -> Result<f64, Reason> {
     }
 }
 
-/// The largest magnitude up to which every whole number has an exact
-/// `f64`: 2^53.
-const EXACT_WHOLE: u64 = 1 << 53;
+use crate::schema::EXACT_WHOLE;
 
 /// Why a whole number written `shown` cannot be an `integer` value: past
 /// ±2^53 neighbouring whole numbers share one `f64`, so comparisons with it
@@ -626,33 +624,13 @@ fn too_large_to_be_exact(shown: &str) -> Reason {
     )
 }
 
-/// A whole number within the declared bounds.
+/// A whole number within the declared bounds ([`crate::schema::integer_value`]).
 pub(crate) fn integer(
     value: f64,
     min: Option<i64>,
     max: Option<i64>,
 ) -> Result<FieldValue, Reason> {
-    if !value.is_finite() || value.fract() != 0.0 {
-        return Err(format!("{value} is not a whole number"));
-    }
-    #[expect(clippy::cast_precision_loss, reason = "2^53 is exact in an f64")]
-    if value.abs() > EXACT_WHOLE as f64 {
-        return Err(too_large_to_be_exact(&format!("{value:e}")));
-    }
-    #[expect(
-        clippy::cast_precision_loss,
-        reason = "bounds of clinical scales are small"
-    )]
-    let outside = min.is_some_and(|m| value < m as f64) || max.is_some_and(|m| value > m as f64);
-    if outside {
-        let bound = |b: Option<i64>| b.map_or_else(String::new, |b| b.to_string());
-        return Err(format!(
-            "{value} is outside the declared range {}..{}",
-            bound(min),
-            bound(max)
-        ));
-    }
-    Ok(FieldValue::Number(value))
+    crate::schema::integer_value(value, min, max)
 }
 
 /// A whole number written as text (a CSV cell), judged on its digits

@@ -172,3 +172,40 @@ pub(crate) fn known_date(day: jiff::civil::Date) -> Result<jiff::civil::Date, St
     }
     Ok(day)
 }
+
+/// The most a whole number may be, either way, and be held exactly: past
+/// ±2^53 neighbouring whole numbers share one `f64`.
+pub(crate) const EXACT_WHOLE: u64 = 1 << 53;
+
+/// An `integer` field's value from a number: whole, exact, and within the
+/// declared bounds. The one rule for every reader of record values and
+/// for the examples a rule file writes.
+pub(crate) fn integer_value(
+    value: f64,
+    min: Option<i64>,
+    max: Option<i64>,
+) -> Result<FieldValue, String> {
+    if !value.is_finite() || value.fract() != 0.0 {
+        return Err(format!("{value} is not a whole number"));
+    }
+    #[expect(clippy::cast_precision_loss, reason = "2^53 is exact in an f64")]
+    if value.abs() > EXACT_WHOLE as f64 {
+        return Err(format!(
+            "{value:e} is too large to be held exactly: whole numbers are compared exactly only up to ±2^53 (9007199254740992)"
+        ));
+    }
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "bounds of clinical scales are small"
+    )]
+    let outside = min.is_some_and(|m| value < m as f64) || max.is_some_and(|m| value > m as f64);
+    if outside {
+        let bound = |b: Option<i64>| b.map_or_else(String::new, |b| b.to_string());
+        return Err(format!(
+            "{value} is outside the declared range {}..{}",
+            bound(min),
+            bound(max)
+        ));
+    }
+    Ok(FieldValue::Number(value))
+}

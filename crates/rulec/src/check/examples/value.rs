@@ -236,7 +236,9 @@ impl Checker<'_> {
         let span = written.span;
         let value = match (&field.ty, constant) {
             (FieldType::Bool, Const::Bool(b)) => Ok(FieldValue::Bool(b)),
-            (FieldType::Integer { min, max }, Const::Number(v)) => whole(v, *min, *max),
+            (FieldType::Integer { min, max }, Const::Number(v)) => {
+                crate::schema::integer_value(v, *min, *max)
+            }
             (FieldType::Number, Const::Number(v)) => Ok(FieldValue::Number(v)),
             (FieldType::Text, Const::Text(text)) => Ok(FieldValue::Text(text)),
             (FieldType::Date, Const::Text(text)) => {
@@ -448,14 +450,7 @@ impl Checker<'_> {
     /// A quantity of time as the duration a date moves by: years and
     /// months in the calendar, shorter units as lengths of time.
     fn duration(&mut self, amount: f64, unit: &Unit, span: Span) -> Option<Duration> {
-        let named = match unit.ucum() {
-            "a" => Some(DurationUnit::Years),
-            "mo" => Some(DurationUnit::Months),
-            "wk" => Some(DurationUnit::Weeks),
-            "d" => Some(DurationUnit::Days),
-            "h" => Some(DurationUnit::Hours),
-            _ => None,
-        };
+        let named = DurationUnit::of_ucum(unit.ucum());
         let duration = match named {
             Some(unit) => Duration { amount, unit },
             None => {
@@ -486,27 +481,6 @@ impl Checker<'_> {
         }
         Some(duration)
     }
-}
-
-/// A whole number within the declared bounds of an `integer` field.
-fn whole(value: f64, min: Option<i64>, max: Option<i64>) -> Result<FieldValue, String> {
-    if value.fract() != 0.0 {
-        return Err(format!("{value} is not a whole number"));
-    }
-    #[expect(
-        clippy::cast_precision_loss,
-        reason = "bounds of clinical scales are small"
-    )]
-    let outside = min.is_some_and(|m| value < m as f64) || max.is_some_and(|m| value > m as f64);
-    if outside {
-        let bound = |b: Option<i64>| b.map_or_else(String::new, |b| b.to_string());
-        return Err(format!(
-            "{value} is outside the declared range {}..{}",
-            bound(min),
-            bound(max)
-        ));
-    }
-    Ok(FieldValue::Number(value))
 }
 
 const DURATION_HELP: &str = "write a duration such as `17 years`, `3 months` or `10 days`";
