@@ -321,18 +321,33 @@ fn item() -> impl Strategy<Value = Item> {
             expr,
             span: Span::default()
         })),
-        (prop::bool::ANY, prop::collection::vec(criterion(), 0..4)).prop_map(
-            |(inclusion, criteria)| Item::Criteria(CriteriaBlock {
-                section: if inclusion {
-                    Section::Inclusion
-                } else {
-                    Section::Exclusion
-                },
-                criteria,
+        criteria_block().prop_map(Item::Criteria),
+        (
+            name(),
+            prop::option::of(text()),
+            prop::collection::vec(criteria_block(), 0..3)
+        )
+            .prop_map(|(name, label, blocks)| Item::Cohort(CohortBlock {
+                name: sp(name),
+                label: label.map(sp),
+                blocks,
                 span: Span::default(),
-            })
-        ),
+            })),
     ]
+}
+
+fn criteria_block() -> impl Strategy<Value = CriteriaBlock> {
+    (prop::bool::ANY, prop::collection::vec(criterion(), 0..4)).prop_map(|(inclusion, criteria)| {
+        CriteriaBlock {
+            section: if inclusion {
+                Section::Inclusion
+            } else {
+                Section::Exclusion
+            },
+            criteria,
+            span: Span::default(),
+        }
+    })
 }
 
 fn rule_file() -> impl Strategy<Value = RuleFile> {
@@ -364,6 +379,7 @@ fn token_soup() -> impl Strategy<Value = String> {
         "define",
         "trial",
         "use",
+        "cohort",
         "{",
         "}",
         "(",

@@ -29,8 +29,10 @@ eq_ignoring_span! {
     Criterion { id, label, expr }
 }
 
+mod cohort;
 mod example;
 mod fhir;
+pub use cohort::*;
 pub use example::*;
 pub use fhir::*;
 
@@ -58,6 +60,8 @@ pub enum Item {
     Fhir(FhirBlock),
     /// `example "…" { … } expect …`
     Example(Box<Example>),
+    /// `cohort name "label" { … }`
+    Cohort(CohortBlock),
 }
 
 impl Item {
@@ -72,6 +76,7 @@ impl Item {
             Item::Criteria(c) => c.span,
             Item::Fhir(f) => f.span,
             Item::Example(e) => e.span,
+            Item::Cohort(c) => c.span,
         }
     }
 }

@@ -33,6 +33,7 @@ enum Expect {
     Arithmetic,
     Comma,
     OpenBrace,
+    Section,
     CloseBrace,
     OpenParen,
     String,
@@ -77,6 +78,7 @@ impl Expect {
             Expect::String => "a quoted string",
             Expect::Name => "a name",
             Expect::Item => "`trial`, `use`, `fields`, `define`, `inclusion` or `exclusion`",
+            Expect::Section => "`inclusion` or `exclusion`",
             Expect::Unit => "a unit such as `g/L`",
             Expect::NormalRange => "`with normal range`",
             Expect::MolarMass => "`molar mass` and a value such as `113.12 g/mol`",
@@ -184,6 +186,8 @@ fn expect_of(rule: Rule) -> Option<Expect> {
         | R::kw_inclusion
         | R::exclusion
         | R::kw_exclusion
+        | R::cohort
+        | R::kw_cohort
         | R::EOI => Expect::Item,
         R::unit | R::unit_start | R::uln_multiple | R::bad_unit => Expect::Unit,
         R::normal_range | R::ty_with | R::ty_normal | R::ty_range => Expect::NormalRange,
@@ -226,6 +230,14 @@ pub(crate) fn from_pest(source: &str, error: &pest::error::Error<Rule>) -> Synta
         return malformed_unit(source, pos);
     }
     let mut expected: BTreeSet<Expect> = positives.iter().filter_map(|r| expect_of(*r)).collect();
+    // Inside a cohort, where a block may start but no other item: only
+    // the two sections are items there.
+    let in_cohort =
+        positives.contains(&Rule::kw_inclusion) && !positives.contains(&Rule::kw_define);
+    if in_cohort {
+        expected.remove(&Expect::Item);
+        expected.insert(Expect::Section);
+    }
     let at_end = source.get(pos..).is_none_or(|rest| rest.trim().is_empty());
     // A parse that fails at the end of the file is reported right after the
     // last token, where the missing text belongs, not after blank lines.
@@ -356,6 +368,8 @@ fn help_for(
         "a word right after a number on the same line is read as its unit: put each criterion on its own line"
     } else if expected.contains(&Expect::OpenBrace) && before.ends_with('[') {
         "the elements of a list are records of its fields: `[ { class: chemo }, … ]`"
+    } else if expected.contains(&Expect::Section) {
+        "inside a cohort, criteria go in its `inclusion { … }` and `exclusion { … }` blocks; fields and defines go outside it"
     } else if found == "trial" {
         "the `trial` header comes first in the file"
     } else if found.starts_with('.') && in_integer_range(before) {

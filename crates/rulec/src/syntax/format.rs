@@ -16,7 +16,9 @@
 //! inside a unit annotation, say) is returned as written, so formatting
 //! never changes what a file means or loses a word of it.
 
-use super::ast::{CriteriaBlock, Example, Expr, FhirBlock, FhirEntry, FieldsBlock, Item, RuleFile};
+use super::ast::{
+    CohortBlock, CriteriaBlock, Example, Expr, FhirBlock, FhirEntry, FieldsBlock, Item, RuleFile,
+};
 use super::print::{chain_parts, criterion_heads, print_expr, quote, type_text};
 use super::{SyntaxError, parse};
 
@@ -189,15 +191,18 @@ impl Formatter<'_, '_> {
                 condition_lines(&head, &define.expr, 2, 0, true)
             }
             Item::Fields(block) => self.fields(block, span.clone()),
-            Item::Criteria(block) => self.criteria(block, span.clone()),
+            Item::Criteria(block) => self.criteria(block, span.clone(), 2),
             Item::Fhir(block) => self.fhir(block, span.clone()),
             Item::Example(example) => self.example(example),
+            Item::Cohort(cohort) => self.cohort(cohort),
         };
-        // An example's label may hold a `{`: its inside is its record's.
+        // An example's label may hold a `{`: its inside is its record's;
+        // a cohort's label too.
         let inner = match item {
             Item::Fields(_) | Item::Criteria(_) | Item::Fhir(_) => Some(self.inside(span.clone())),
             Item::Example(example) => Some(self.inside(example.body.range())),
-            _ => None,
+            Item::Cohort(cohort) => Some(self.cohort_inside(cohort)),
+            Item::Trial(_) | Item::Use(_) | Item::Define(_) => None,
         };
         Unit {
             start: span.start,
@@ -284,7 +289,45 @@ impl Formatter<'_, '_> {
         lines
     }
 
-    fn criteria(&self, block: &CriteriaBlock, span: std::ops::Range<usize>) -> Vec<String> {
+    /// `cohort name "label" {`, its blocks indented by two, `}`.
+    fn cohort(&self, cohort: &CohortBlock) -> Vec<String> {
+        let units: Vec<Unit> = cohort
+            .blocks
+            .iter()
+            .map(|block| {
+                let span = block.span.range();
+                Unit {
+                    start: span.start,
+                    end: span.end,
+                    // Its lines sit in the cohort's, two columns further in.
+                    lines: self.criteria(block, span.clone(), 4),
+                    inner: Some(self.inside(span)),
+                }
+            })
+            .collect();
+        let mut head = format!("cohort {}", cohort.name.node);
+        if let Some(label) = &cohort.label {
+            head.push(' ');
+            head.push_str(&quote(&label.node));
+        }
+        self.block_inside(&head, &units, self.cohort_inside(cohort))
+    }
+
+    /// A cohort's inside: from the `{` after its name and label, which may
+    /// hold a `{` of their own.
+    fn cohort_inside(&self, cohort: &CohortBlock) -> std::ops::Range<usize> {
+        let head = cohort.label.as_ref().map_or(cohort.name.span, |l| l.span);
+        let span = cohort.span.range();
+        self.inside(head.range().end.max(span.start)..span.end)
+    }
+
+    /// A criteria block whose criteria lines are `outer` columns in.
+    fn criteria(
+        &self,
+        block: &CriteriaBlock,
+        span: std::ops::Range<usize>,
+        outer: usize,
+    ) -> Vec<String> {
         let (id_width, heads) = criterion_heads(block);
         let conditions: Vec<String> = block.criteria.iter().map(|c| print_expr(&c.expr)).collect();
         let len = |s: &String| s.chars().count();
@@ -303,7 +346,7 @@ impl Formatter<'_, '_> {
         let fits = |column: usize, i: usize| {
             conditions
                 .get(i)
-                .is_some_and(|c| 2 + column + 1 + len(c) <= WIDTH)
+                .is_some_and(|c| outer + column + 1 + len(c) <= WIDTH)
         };
         // Drop the lines that do not fit until the column settles (it only
         // narrows), then take back those that fit beside it without
@@ -342,7 +385,7 @@ impl Formatter<'_, '_> {
                         super::print::pad_right(head, column)
                     )]
                 } else {
-                    condition_lines(head, &criterion.expr, indent, 2, false)
+                    condition_lines(head, &criterion.expr, indent, outer, false)
                 };
                 let span = criterion.span.range();
                 Unit {
@@ -358,7 +401,16 @@ impl Formatter<'_, '_> {
 
     /// `keyword {`, the units indented by two with their comments, `}`.
     fn block(&self, keyword: &str, units: &[Unit], span: std::ops::Range<usize>) -> Vec<String> {
-        let inside_range = self.inside(span);
+        self.block_inside(keyword, units, self.inside(span))
+    }
+
+    /// [`Formatter::block`] with the inside found already.
+    fn block_inside(
+        &self,
+        keyword: &str,
+        units: &[Unit],
+        inside_range: std::ops::Range<usize>,
+    ) -> Vec<String> {
         let mut inside = String::new();
         let forced = vec![false; units.len()];
         self.sequence(

@@ -18,6 +18,7 @@ use super::span::{Name, Span, Spanned};
 use super::{MAX_DEPTH, MAX_NESTING};
 
 mod choose;
+mod criteria;
 mod example;
 mod fhir;
 
@@ -53,10 +54,11 @@ pub(crate) fn parse_file(source: &str) -> Result<RuleFile> {
                 Item::Fields(FieldsBlock { fields, span })
             }
             Rule::define => Item::Define(lower_define(pair)?),
-            Rule::inclusion => Item::Criteria(lower_block(pair, Section::Inclusion)?),
-            Rule::exclusion => Item::Criteria(lower_block(pair, Section::Exclusion)?),
+            Rule::inclusion => Item::Criteria(criteria::lower_block(pair, Section::Inclusion)?),
+            Rule::exclusion => Item::Criteria(criteria::lower_block(pair, Section::Exclusion)?),
             Rule::fhir_block => Item::Fhir(fhir::lower_fhir(pair)?),
             Rule::example => Item::Example(Box::new(example::lower_example(pair)?)),
+            Rule::cohort => Item::Cohort(criteria::lower_cohort(pair)?),
             _ => continue,
         };
         items.push(item);
@@ -493,48 +495,6 @@ fn lower_define(pair: Pair<'_, Rule>) -> Result<Define> {
     Ok(Define {
         name: name_pair.ok_or_else(|| internal(span))?,
         unit,
-        expr: expr.ok_or_else(|| internal(span))?,
-        span,
-    })
-}
-
-fn lower_block(pair: Pair<'_, Rule>, section: Section) -> Result<CriteriaBlock> {
-    let span = span_of(&pair);
-    let criteria = pair
-        .into_inner()
-        .filter(|p| p.as_rule() == Rule::criterion)
-        .map(lower_criterion)
-        .collect::<Result<_>>()?;
-    Ok(CriteriaBlock {
-        section,
-        criteria,
-        span,
-    })
-}
-
-fn lower_criterion(pair: Pair<'_, Rule>) -> Result<Criterion> {
-    let span: Span = span_of(&pair);
-    let mut id = None;
-    let mut label = None;
-    let mut expr = None;
-    for part in pair.into_inner() {
-        match part.as_rule() {
-            Rule::ident => id = Some(name(&part)),
-            Rule::label => {
-                let label_span = span_of(&part);
-                let pieces = part
-                    .into_inner()
-                    .map(|s| lower_string(s).map(|s| s.node))
-                    .collect::<Result<Vec<_>>>()?;
-                label = Some(Spanned::new(pieces.join(" "), label_span));
-            }
-            Rule::expr => expr = Some(lower_expr(part)?),
-            _ => {}
-        }
-    }
-    Ok(Criterion {
-        id: id.ok_or_else(|| internal(span))?,
-        label,
         expr: expr.ok_or_else(|| internal(span))?,
         span,
     })

@@ -98,6 +98,21 @@ fn print_item(out: &mut String, item: &Item) {
             );
         }
         Item::Criteria(block) => print_block(out, block),
+        Item::Cohort(cohort) => {
+            let _ = write!(out, "cohort {}", cohort.name.node);
+            if let Some(label) = &cohort.label {
+                let _ = write!(out, " {}", quote(&label.node));
+            }
+            out.push_str(" {\n");
+            for block in &cohort.blocks {
+                let mut inner = String::new();
+                print_block(&mut inner, block);
+                for line in inner.lines() {
+                    let _ = writeln!(out, "  {line}");
+                }
+            }
+            out.push_str("}\n");
+        }
         Item::Fhir(block) => {
             out.push_str("fhir {\n");
             for line in fhir::entry_lines(block).iter().flatten() {

@@ -173,9 +173,17 @@ impl Walker<'_> {
                 w.in_order(&[(define.name.span, "name"), (define.expr.span, "expr")]);
                 w.expr(&define.expr);
             }
-            Item::Criteria(block) => {
-                let w = self.at(block.section.keyword());
-                w.children(span, &block.criteria, |c| c.span, Walker::criterion);
+            Item::Criteria(block) => self.block(block),
+            Item::Cohort(cohort) => {
+                let w = self.at(&format!("cohort {}", cohort.name.node));
+                w.name(span, &cohort.name, "name");
+                let mut order = vec![(cohort.name.span, "name")];
+                if let Some(label) = &cohort.label {
+                    w.inside(span, label.span, "label");
+                    order.push((label.span, "label"));
+                }
+                w.in_order(&order);
+                w.children(span, &cohort.blocks, |b| b.span, Walker::block);
             }
             Item::Fhir(block) => {
                 let w = self.at("fhir");
@@ -251,6 +259,11 @@ impl Walker<'_> {
                 }
             }
         }
+    }
+
+    fn block(&self, block: &CriteriaBlock) {
+        let w = self.at(block.section.keyword());
+        w.children(block.span, &block.criteria, |c| c.span, Walker::criterion);
     }
 
     fn criterion(&self, criterion: &Criterion) {
