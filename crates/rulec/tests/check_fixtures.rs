@@ -242,11 +242,24 @@ fn program_text(program: &Program) -> String {
             define.value.type_name()
         );
     }
+    if !program.cohorts.is_empty() {
+        out.push_str("cohorts\n");
+    }
+    for cohort in &program.cohorts {
+        let label = cohort.label.as_ref().map(|l| format!(" {l:?}"));
+        let _ = writeln!(out, "  {}{}", cohort.name, label.unwrap_or_default());
+    }
     out.push_str("criteria\n");
     for c in &program.criteria {
+        // A cohort's criteria are named with it; the others as they were.
+        let cohort = c
+            .cohort
+            .and_then(|i| program.cohorts.get(i))
+            .map(|k| format!("{} ", k.name))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "  {} {}\n    {}",
+            "  {cohort}{} {}\n    {}",
             c.section.keyword(),
             c.id,
             printer.cond(&c.condition, &mut Vec::new())

@@ -213,7 +213,7 @@ pub enum CheckError {
     #[error("duplicate {what} `{name}`")]
     #[diagnostic(code(rulec::check::duplicate))]
     Duplicate {
-        /// `field`, `define`, `criterion id` or `member`.
+        /// `field`, `define`, `criterion id`, `member` or `cohort`.
         what: &'static str,
         /// The name.
         name: String,
@@ -440,6 +440,24 @@ pub enum CheckError {
         next: Span,
     },
 
+    /// A file with one cohort: the status for it is the patient's status,
+    /// so the cohort tells nothing that criteria outside it would not.
+    #[error("cohort `{name}` is the file's only cohort")]
+    #[diagnostic(
+        code(rulec::check::lone_cohort),
+        severity(Warning),
+        help(
+            "a patient's status for the only cohort is their status: write its criteria outside it, or add the trial's other cohorts"
+        )
+    )]
+    LoneCohort {
+        /// The cohort.
+        name: String,
+        /// Its name.
+        #[label("the only cohort")]
+        span: Span,
+    },
+
     /// `all L where …` in an inclusion: an empty list meets it.
     #[error("inclusion `{id}` is met when `{list}` is empty")]
     #[diagnostic(
@@ -490,6 +508,7 @@ impl CheckError {
             | CheckError::ConstantCriterion { span, .. }
             | CheckError::ImpossibleRange { span, .. }
             | CheckError::BandGap { span, .. }
+            | CheckError::LoneCohort { span, .. }
             | CheckError::VacuousAll { span, .. } => *span,
         }
     }
@@ -515,6 +534,7 @@ impl CheckError {
                 | CheckError::ConstantCriterion { .. }
                 | CheckError::ImpossibleRange { .. }
                 | CheckError::BandGap { .. }
+                | CheckError::LoneCohort { .. }
                 | CheckError::VacuousAll { .. }
         )
     }

@@ -114,15 +114,11 @@ pub(super) fn check_file(file: &RuleFile, imports: &dyn Imports) -> (Program, Ve
         })
         .collect();
     let all_criteria: Vec<&syntax::Criterion> = file
-        .items
-        .iter()
-        .filter_map(|item| match item {
-            Item::Criteria(block) => Some(block),
-            _ => None,
-        })
-        .flat_map(|block| block.criteria.iter())
+        .criteria_blocks()
+        .flat_map(|(_, block)| block.criteria.iter())
         .collect();
     check_names(file, &mut diagnostics);
+    let cohorts = super::cohorts::cohorts(file, &mut diagnostics);
     let depth =
         super::depth::check_depth(&define_asts, &define_order, &all_criteria, &mut diagnostics);
     let mut failed: HashSet<String> = HashSet::new();
@@ -150,21 +146,26 @@ pub(super) fn check_file(file: &RuleFile, imports: &dyn Imports) -> (Program, Ve
         }
     }
 
-    let inclusions: Vec<&syntax::Expr> = file
-        .items
-        .iter()
-        .filter_map(|item| match item {
-            Item::Criteria(block) if block.section == Section::Inclusion => Some(block),
-            _ => None,
+    // Each criterion's block, with the cohort it applies to.
+    let blocks: Vec<(Option<usize>, &syntax::CriteriaBlock)> = file
+        .criteria_blocks()
+        .map(|(cohort, block)| {
+            let cohort = cohort.and_then(|c| super::cohorts::index_of(&cohorts, &c.name.node));
+            (cohort, block)
         })
-        .flat_map(|block| block.criteria.iter().map(|c| &c.expr))
         .collect();
     let mut criteria = Vec::new();
     let mut ids: HashMap<&str, Span> = HashMap::new();
-    for item in &file.items {
-        let Item::Criteria(block) = item else {
-            continue;
-        };
+    for &(cohort, block) in &blocks {
+        // The inclusions a patient of this criterion's cohort must meet
+        // too: those of every cohort and of its own.
+        let inclusions: Vec<&syntax::Expr> = blocks
+            .iter()
+            .filter(|(other, b)| {
+                b.section == Section::Inclusion && (other.is_none() || *other == cohort)
+            })
+            .flat_map(|(_, b)| b.criteria.iter().map(|c| &c.expr))
+            .collect();
         for c in &block.criteria {
             if let Some(first) = ids.get(c.id.node.as_str()) {
                 ctx.diagnostics.push(CheckError::Duplicate {
@@ -209,6 +210,7 @@ pub(super) fn check_file(file: &RuleFile, imports: &dyn Imports) -> (Program, Ve
                 id: c.id.node.clone(),
                 label: c.label.as_ref().map(|l| l.node.clone()),
                 section: block.section,
+                cohort,
                 condition,
                 span: c.span,
             });
@@ -243,6 +245,7 @@ pub(super) fn check_file(file: &RuleFile, imports: &dyn Imports) -> (Program, Ve
         schema: schema.clone(),
         defines: std::mem::take(&mut ctx.defines),
         criteria,
+        cohorts,
         written: std::mem::take(&mut ctx.written),
         imports: imported
             .iter()
@@ -261,12 +264,12 @@ fn check_names(file: &RuleFile, diagnostics: &mut Vec<CheckError>) {
         match item {
             Item::Fields(block) => decls.extend(block.fields.iter()),
             Item::Define(d) => check_name("define name", &d.name, diagnostics),
-            Item::Criteria(block) => {
-                for c in &block.criteria {
-                    check_name("criterion id", &c.id, diagnostics);
-                }
-            }
             _ => {}
+        }
+    }
+    for (_, block) in file.criteria_blocks() {
+        for c in &block.criteria {
+            check_name("criterion id", &c.id, diagnostics);
         }
     }
     // A list's element fields are declarations too, at any depth.

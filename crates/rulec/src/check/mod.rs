@@ -28,6 +28,7 @@
 //! ```
 
 mod bindings;
+mod cohorts;
 mod depth;
 mod diagnostic;
 mod examples;

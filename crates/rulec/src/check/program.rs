@@ -19,8 +19,12 @@ pub struct Program {
     /// Named expressions, each checked once, in an order where every define
     /// comes after those it uses.
     pub defines: Vec<Define>,
-    /// Inclusion and exclusion criteria in source order.
+    /// Inclusion and exclusion criteria in source order, those of cohorts
+    /// included.
     pub criteria: Vec<Criterion>,
+    /// The trial's cohorts (`cohort name { … }`) in source order; empty
+    /// for a file without, whose patients get one status.
+    pub cohorts: Vec<Cohort>,
     /// How the constants compared or computed with were written: a
     /// [`Num::Const`] keeps only the number converted into the unit it is
     /// used in, and explanations show the rule's own unit too.
@@ -64,6 +68,19 @@ pub struct Define {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct DefineId(pub u32);
 
+/// A cohort of the trial (a part, stage, arm or randomisation): the
+/// criteria outside every cohort and its own decide a patient's status
+/// for it.
+#[derive(Clone, Debug)]
+pub struct Cohort {
+    /// Its name.
+    pub name: String,
+    /// Its protocol wording.
+    pub label: Option<String>,
+    /// Where it was written.
+    pub span: Span,
+}
+
 /// A criterion, checked.
 #[derive(Clone, Debug)]
 pub struct Criterion {
@@ -73,6 +90,10 @@ pub struct Criterion {
     pub label: Option<String>,
     /// Inclusion or exclusion.
     pub section: Section,
+    /// The cohort it is written in, by its index in [`Program::cohorts`];
+    /// `None` for a criterion of every cohort (and of a file without
+    /// cohorts).
+    pub cohort: Option<usize>,
     /// The condition.
     pub condition: Cond,
     /// Where it was written.
