@@ -80,7 +80,7 @@ use jiff::civil::Date;
 pub use schema::SchemaMismatch;
 
 use crate::check::{Program, Value};
-use crate::eval::{Names, Outcome, Outcomes, Status, Verdict};
+use crate::eval::{GroupsMissing, Names, Outcome, Outcomes, Status, Statuses, Verdict};
 use crate::schema::Record;
 use crate::semantics::Truth;
 use crate::syntax::Section;
@@ -192,6 +192,24 @@ impl Compiled {
     /// the program this was compiled from.
     pub fn evaluate(&self, record: &Record, index: Date) -> Result<Verdict, SchemaMismatch> {
         self.shape.check(record)?;
+        let outcomes = self.outcomes(record, index);
+        let statuses = self.names.statuses(&outcomes);
+        let groups = if statuses.any_undetermined() {
+            self.explain_missing(record, index, &outcomes, &statuses)
+        } else {
+            GroupsMissing::new()
+        };
+        Ok(Verdict::new(
+            statuses,
+            Arc::clone(&self.names),
+            outcomes,
+            &groups,
+        ))
+    }
+
+    /// Every criterion's outcome for a record of the right schema: the
+    /// fast pass of [`Compiled::evaluate`].
+    fn outcomes(&self, record: &Record, index: Date) -> Outcomes {
         let mut outcomes = Outcomes::from_slice(&self.template);
         // The plan reads a censored value's word as missing: a record that
         // holds one is decided by the closures alone, which know it.
@@ -213,18 +231,7 @@ impl Compiled {
                 }
             });
         }
-        let status = self.names.status(&outcomes);
-        let missing = if status == Status::Undetermined {
-            self.explain_missing(record, index, &outcomes)
-        } else {
-            Vec::new()
-        };
-        Ok(Verdict::new(
-            status,
-            Arc::clone(&self.names),
-            outcomes,
-            missing,
-        ))
+        outcomes
     }
 
     /// The status alone: the fast path for screening many records. It
@@ -238,8 +245,12 @@ impl Compiled {
     /// the program this was compiled from.
     pub fn status(&self, record: &Record, index: Date) -> Result<Status, SchemaMismatch> {
         self.shape.check(record)?;
-        if record.has_censored() {
-            return self.evaluate(record, index).map(|v| v.status());
+        // The plan decides the program's criteria all together, and stops
+        // at the first that rules the patient out; with cohorts, a patient
+        // ruled out of one may be eligible for another: every outcome is
+        // needed.
+        if record.has_censored() || self.names.has_cohorts() {
+            return Ok(self.names.statuses(&self.outcomes(record, index)).overall);
         }
         let mut unknown = match self.plan.decide(record.words()) {
             Ok(unknown) => unknown,
@@ -311,22 +322,40 @@ impl Compiled {
     }
 
     /// The explaining pass: the record fields whose absence left an
-    /// unknown criterion unknown, in declaration order.
+    /// unknown criterion unknown, in declaration order, for each group of
+    /// criteria that leaves a status undetermined (all the criteria of a
+    /// program without cohorts).
     ///
-    /// It runs every unknown criterion again, each from an empty define
-    /// cache, with every operand evaluated, so that each field read while
-    /// missing is noted for every criterion that depends on it — through a
-    /// define too, whichever criterion computed the define first. Known
-    /// criteria report nothing, so they are not run.
-    fn explain_missing(&self, record: &Record, index: Date, outcomes: &[u8]) -> Vec<u32> {
-        let marks: Vec<Cell<bool>> = (0..self.shape.len()).map(|_| Cell::new(false)).collect();
-        let mut deciding = vec![false; self.shape.len()];
+    /// It runs every unknown criterion of those groups again, each from an
+    /// empty define cache, with every operand evaluated, so that each field
+    /// read while missing is noted for every criterion that depends on it
+    /// — through a define too, whichever criterion computed the define
+    /// first. Known criteria report nothing, so they are not run.
+    fn explain_missing(
+        &self,
+        record: &Record,
+        index: Date,
+        outcomes: &[u8],
+        statuses: &Statuses,
+    ) -> GroupsMissing {
+        let fields = self.shape.len();
+        let marks: Vec<Cell<bool>> = (0..fields).map(|_| Cell::new(false)).collect();
+        let mut deciding: smallvec::SmallVec<[Vec<bool>; 1]> = (0..self.names.groups())
+            .map(|g| vec![false; if statuses.wants(g) { fields } else { 0 }])
+            .collect();
         let unknown = self
             .criteria
             .iter()
+            .enumerate()
             .zip(outcomes)
             .filter(|(_, o)| **o == Outcome::Unknown.code());
-        for (criterion, _) in unknown {
+        for ((i, criterion), _) in unknown {
+            let Some(deciding) = deciding
+                .get_mut(self.names.group(i))
+                .filter(|d| !d.is_empty())
+            else {
+                continue;
+            };
             let unknown = self.with_cache(|cache| {
                 let ctx = Ctx::top(record, index, &self.defines, cache, Some(&marks));
                 (criterion.condition)(&ctx) == Truth::Unknown
@@ -336,10 +365,15 @@ impl Compiled {
                 mark.set(false);
             }
         }
-        (0_u32..)
-            .zip(deciding)
-            .filter(|(_, deciding)| *deciding)
-            .map(|(slot, _)| slot)
+        deciding
+            .into_iter()
+            .map(|deciding| {
+                (0_u32..)
+                    .zip(deciding)
+                    .filter(|(_, deciding)| *deciding)
+                    .map(|(slot, _)| slot)
+                    .collect()
+            })
             .collect()
     }
 

@@ -47,8 +47,27 @@ pub struct Funnel {
     /// Records with at least one data error (counted in the three above as
     /// well: a record with errors still gets a verdict).
     pub with_data_errors: u64,
+    /// Each cohort's statuses, in the program's order; none (and no key in
+    /// the serialized form) for a program without cohorts.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cohorts: Vec<CohortCount>,
     /// Every criterion, in the program's order.
     pub criteria: Vec<CriterionCount>,
+}
+
+/// How the records of a [`Funnel`] fared for one cohort.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CohortCount {
+    /// The cohort's name.
+    pub name: String,
+    /// Its protocol wording, if the rule file gives one.
+    pub label: Option<String>,
+    /// Records eligible for it.
+    pub eligible: u64,
+    /// Records ineligible for it.
+    pub ineligible: u64,
+    /// Records left undetermined for it.
+    pub undetermined: u64,
 }
 
 /// How one criterion fared over the records of a [`Funnel`].
@@ -61,6 +80,10 @@ pub struct CriterionCount {
     /// Inclusion or exclusion.
     #[serde(serialize_with = "section_name")]
     pub section: Section,
+    /// The cohort it is written in; `None` (and no key in the serialized
+    /// form) for a criterion every cohort shares.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cohort: Option<String>,
     /// Records for which the condition holds.
     pub met: u64,
     /// Records for which it does not.
@@ -90,6 +113,17 @@ impl Funnel {
             ineligible: 0,
             undetermined: 0,
             with_data_errors: 0,
+            cohorts: program
+                .cohorts
+                .iter()
+                .map(|c| CohortCount {
+                    name: c.name.clone(),
+                    label: c.label.clone(),
+                    eligible: 0,
+                    ineligible: 0,
+                    undetermined: 0,
+                })
+                .collect(),
             criteria: program
                 .criteria
                 .iter()
@@ -97,6 +131,10 @@ impl Funnel {
                     id: c.id.clone(),
                     label: c.label.clone(),
                     section: c.section,
+                    cohort: c
+                        .cohort
+                        .and_then(|k| program.cohorts.get(k))
+                        .map(|k| k.name.clone()),
                     met: 0,
                     not_met: 0,
                     unknown: 0,
@@ -113,10 +151,17 @@ impl Funnel {
     /// counted in the totals only as far as its criteria line up.
     pub fn add(&mut self, verdict: &Verdict, had_data_errors: bool) {
         self.records += 1;
-        match verdict.status() {
-            Status::Eligible => self.eligible += 1,
-            Status::Ineligible => self.ineligible += 1,
-            Status::Undetermined => self.undetermined += 1,
+        let (eligible, ineligible, undetermined) = counts(verdict.status());
+        (self.eligible, self.ineligible, self.undetermined) = (
+            self.eligible + eligible,
+            self.ineligible + ineligible,
+            self.undetermined + undetermined,
+        );
+        for (count, status) in self.cohorts.iter_mut().zip(verdict.cohort_statuses()) {
+            let (eligible, ineligible, undetermined) = counts(*status);
+            count.eligible += eligible;
+            count.ineligible += ineligible;
+            count.undetermined += undetermined;
         }
         if had_data_errors {
             self.with_data_errors += 1;
@@ -138,6 +183,11 @@ impl Funnel {
         self.ineligible += other.ineligible;
         self.undetermined += other.undetermined;
         self.with_data_errors += other.with_data_errors;
+        for (mine, theirs) in self.cohorts.iter_mut().zip(&other.cohorts) {
+            mine.eligible += theirs.eligible;
+            mine.ineligible += theirs.ineligible;
+            mine.undetermined += theirs.undetermined;
+        }
         for (mine, theirs) in self.criteria.iter_mut().zip(&other.criteria) {
             mine.met += theirs.met;
             mine.not_met += theirs.not_met;
@@ -146,9 +196,20 @@ impl Funnel {
     }
 }
 
-/// A plain-text table: the totals, then one row per criterion with the
-/// records it ruled out (an inclusion not met, an exclusion met) and those
-/// it left unknown.
+/// A record's status as one count of eligible, ineligible, undetermined.
+fn counts(status: Status) -> (u64, u64, u64) {
+    match status {
+        Status::Eligible => (1, 0, 0),
+        Status::Ineligible => (0, 1, 0),
+        Status::Undetermined => (0, 0, 1),
+    }
+}
+
+/// A plain-text table: the totals, then for a program with cohorts one row
+/// per cohort, then one row per criterion with the records it ruled out
+/// (an inclusion not met, an exclusion met) and those it left unknown
+/// (and, with cohorts, the cohort it is written in: `all` for those every
+/// cohort shares, as no cohort can be named so).
 impl fmt::Display for Funnel {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let share = |n: u64| {
@@ -175,21 +236,51 @@ impl fmt::Display for Funnel {
             self.with_data_errors,
             share(self.with_data_errors)
         )?;
+        let width = |names: &mut dyn Iterator<Item = &str>, least: usize| {
+            names
+                .map(|n| n.chars().count())
+                .chain([least])
+                .max()
+                .unwrap_or(least)
+        };
+        let cohort_width = width(&mut self.cohorts.iter().map(|c| c.name.as_str()), 6);
+        if !self.cohorts.is_empty() {
+            writeln!(f)?;
+            writeln!(
+                f,
+                "{:<cohort_width$}  {:>8}  {:>10}  {:>12}  label",
+                "cohort", "eligible", "ineligible", "undetermined"
+            )?;
+        }
+        for c in &self.cohorts {
+            let line = format!(
+                "{:<cohort_width$}  {:>8}  {:>10}  {:>12}  {}",
+                c.name,
+                c.eligible,
+                c.ineligible,
+                c.undetermined,
+                c.label.as_deref().unwrap_or("")
+            );
+            writeln!(f, "{}", line.trim_end())?;
+        }
         if self.criteria.is_empty() {
             return Ok(());
         }
-        let id_width = self
-            .criteria
-            .iter()
-            .map(|c| c.id.chars().count())
-            .chain([9])
-            .max()
-            .unwrap_or(9);
+        let id_width = width(&mut self.criteria.iter().map(|c| c.id.as_str()), 9);
+        // The cohort column, only in a program with cohorts.
+        let cohort = |name: Option<&str>| match self.cohorts.is_empty() {
+            true => String::new(),
+            false => format!("{:<cohort_width$}  ", name.unwrap_or("all")),
+        };
         writeln!(f)?;
         writeln!(
             f,
-            "{:<id_width$}  {:<9}  {:>9}  {:>8}  label",
-            "criterion", "section", "ruled out", "unknown"
+            "{:<id_width$}  {}{:<9}  {:>9}  {:>8}  label",
+            "criterion",
+            cohort(Some("cohort")),
+            "section",
+            "ruled out",
+            "unknown"
         )?;
         for c in &self.criteria {
             let ruled_out = match c.section {
@@ -198,8 +289,9 @@ impl fmt::Display for Funnel {
             };
             let label = c.label.as_deref().unwrap_or("");
             let line = format!(
-                "{:<id_width$}  {:<9}  {:>9}  {:>8}  {label}",
+                "{:<id_width$}  {}{:<9}  {:>9}  {:>8}  {label}",
                 c.id,
+                cohort(c.cohort.as_deref()),
                 section_str(c.section),
                 ruled_out,
                 c.unknown
@@ -213,7 +305,7 @@ impl fmt::Display for Funnel {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::eval::{Names, Verdict};
+    use crate::eval::{GroupsMissing, Names, Statuses, Verdict};
 
     fn program() -> Program {
         let file = crate::syntax::parse(
@@ -227,10 +319,10 @@ mod tests {
 
     fn verdict(status: Status, a: Outcome, b: Outcome) -> Verdict {
         Verdict::new(
-            status,
+            Statuses::single(status),
             Names::of(&program()),
             [a.code(), b.code()].into_iter().collect(),
-            Vec::new(),
+            &GroupsMissing::new(),
         )
     }
 
@@ -306,5 +398,83 @@ mod tests {
             "{table}"
         );
         assert!(table.contains("ineligible           2  100.0%"), "{table}");
+    }
+
+    #[test]
+    fn each_cohort_is_counted_and_the_table_names_the_cohorts() {
+        let file = crate::syntax::parse(
+            "fields { a: bool, b: bool }\ninclusion { shared: a }\n\
+             cohort one \"One\" { inclusion { ib: b } }\ncohort two { exclusion { eb: b } }",
+        )
+        .unwrap();
+        let program = crate::check::check(&file, &crate::check::NoImports)
+            .program
+            .unwrap();
+        let mut funnel = Funnel::new(&program);
+        let values = [
+            (Some(true), Some(true)),
+            (Some(true), Some(false)),
+            (Some(false), None),
+            (Some(true), None),
+            (None, Some(false)),
+        ];
+        for (a, b) in values {
+            let record = crate::records::RecordBuilder::new(&program)
+                .flag("a", a)
+                .and_then(|r| r.flag("b", b))
+                .unwrap()
+                .build();
+            let index = jiff::civil::date(2026, 1, 15);
+            funnel.add(&crate::eval::evaluate(&program, &record, index), false);
+        }
+        let totals = (funnel.eligible, funnel.ineligible, funnel.undetermined);
+        assert_eq!(totals, (2, 1, 2));
+        let cohorts: Vec<_> = funnel
+            .cohorts
+            .iter()
+            .map(|c| (c.name.as_str(), c.eligible, c.ineligible, c.undetermined))
+            .collect();
+        assert_eq!(cohorts, [("one", 1, 3, 1), ("two", 1, 2, 2)]);
+        let mut halves = (Funnel::new(&program), Funnel::new(&program));
+        halves.0.merge(&funnel);
+        halves.1.merge(&halves.0);
+        assert_eq!(halves.1, funnel);
+
+        let table = funnel.to_string();
+        assert!(
+            table.contains("cohort  eligible  ineligible  undetermined  label\n"),
+            "{table}"
+        );
+        assert!(
+            table.contains("one            1           3             1  One\n"),
+            "{table}"
+        );
+        assert!(
+            table.contains("two            1           2             2\n"),
+            "{table}"
+        );
+        assert!(
+            table.contains("criterion  cohort  section    ruled out   unknown  label\n"),
+            "{table}"
+        );
+        assert!(
+            table.contains("shared     all     inclusion          1         1\n"),
+            "{table}"
+        );
+        assert!(
+            table.contains("eb         two     exclusion          1         2\n"),
+            "{table}"
+        );
+        let json = serde_json::to_value(&funnel).unwrap();
+        assert_eq!(json["cohorts"][1]["undetermined"], 2);
+        assert_eq!(json["criteria"][2]["cohort"], "two");
+        assert!(json["criteria"][0].get("cohort").is_none());
+    }
+
+    #[test]
+    fn a_funnel_without_cohorts_serializes_no_cohort_keys() {
+        let json = serde_json::to_value(Funnel::new(&program())).unwrap();
+        assert!(json.get("cohorts").is_none());
+        assert!(json["criteria"][0].get("cohort").is_none());
     }
 }

@@ -44,9 +44,9 @@ use jiff::civil::Date;
 
 pub(crate) use explain::duration;
 pub use explain::{Explained, explain, explain_sourced, format_number};
-pub use funnel::{CriterionCount, Funnel};
-pub use verdict::{Criteria, CriterionOutcome, Verdict};
-pub(crate) use verdict::{Names, Outcomes, code};
+pub use funnel::{CohortCount, CriterionCount, Funnel};
+pub use verdict::{CohortVerdict, Criteria, CriterionOutcome, Verdict};
+pub(crate) use verdict::{GroupsMissing, Names, Outcomes, Statuses, code};
 
 use crate::check::Program;
 use crate::schema::Record;
@@ -120,22 +120,19 @@ pub fn evaluate(program: &Program, record: &Record, index: Date) -> Verdict {
     let mut walker = reference::Walker::new(program, record, index);
     let names = Names::of(program);
     let mut outcomes = names.unknown();
-    let mut deciding_missing: Vec<u32> = Vec::new();
-    for (criterion, code) in program.criteria.iter().zip(outcomes.iter_mut()) {
+    // The fields each group of criteria read while missing: the verdict
+    // keeps those of the groups that leave a status undetermined.
+    let mut groups: GroupsMissing = (0..names.groups()).map(|_| Vec::new()).collect();
+    for (i, (criterion, code)) in program.criteria.iter().zip(outcomes.iter_mut()).enumerate() {
         walker.missing.clear();
         let outcome = Outcome::from(walker.cond(&criterion.condition));
-        if outcome == Outcome::Unknown {
-            deciding_missing.extend(walker.missing.iter().copied());
+        if outcome == Outcome::Unknown
+            && let Some(group) = groups.get_mut(names.group(i))
+        {
+            group.extend(walker.missing.iter().copied());
         }
         *code = outcome.code();
     }
-    let status = names.status(&outcomes);
-    let missing = if status == Status::Undetermined {
-        deciding_missing.sort_unstable();
-        deciding_missing.dedup();
-        deciding_missing
-    } else {
-        Vec::new()
-    };
-    Verdict::new(status, names, outcomes, missing)
+    let statuses = names.statuses(&outcomes);
+    Verdict::new(statuses, names, outcomes, &groups)
 }

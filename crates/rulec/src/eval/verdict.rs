@@ -5,7 +5,11 @@
 //! slots of the missing fields. The criteria's ids and sections and the
 //! fields' names are the program's, shared by all its verdicts behind one
 //! `Arc`: a verdict of up to [`INLINE`] criteria is built without
-//! allocating, and one that lists missing fields allocates once.
+//! allocating, and one that lists missing fields allocates once. In a
+//! program with cohorts, a verdict holds each cohort's status too
+//! (`cohorts.rs`).
+
+mod cohorts;
 
 use std::fmt;
 use std::sync::Arc;
@@ -15,6 +19,9 @@ use smallvec::SmallVec;
 use super::{Outcome, Status};
 use crate::check::Program;
 use crate::syntax::Section;
+
+pub use cohorts::CohortVerdict;
+pub(crate) use cohorts::{GroupsMissing, Statuses};
 
 /// Criteria whose outcomes a verdict holds inline; more spill to the heap.
 const INLINE: usize = 32;
@@ -57,29 +64,72 @@ impl Outcome {
     }
 }
 
-/// What every verdict of one program shares: its criteria's ids and
-/// sections, and its fields' names by slot.
+/// A byte no outcome has, for the criteria a status does not read.
+const NO_OUTCOME: u8 = 0xFF;
+
+/// What every verdict of one program shares: its criteria's ids, sections
+/// and cohorts, its cohorts, and its fields' names by slot.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct Names {
-    criteria: Box<[(Box<str>, Section)]>,
+    /// Each criterion's id, section and cohort (by index in `cohorts`).
+    criteria: Box<[CriterionName]>,
     /// The code of each criterion's outcome that rules a patient out,
     /// padded like [`Outcomes`] with a byte no outcome has.
     ruling: Box<[u8]>,
     fields: Box<[Box<str>]>,
+    cohorts: Box<[CohortNames]>,
+}
+
+/// A cohort's name, and which criteria decide it: the shared ones and its
+/// own.
+#[derive(Debug, PartialEq, Eq)]
+struct CohortNames {
+    name: Box<str>,
+    label: Option<Box<str>>,
+    /// [`Names::ruling`], with [`NO_OUTCOME`] for the other cohorts'
+    /// criteria.
+    ruling: Box<[u8]>,
+    /// The unknown outcome's code for the criteria that decide it,
+    /// [`NO_OUTCOME`] for the others, padded likewise.
+    unknowns: Box<[u8]>,
 }
 
 impl Names {
-    /// The names of `program`'s criteria and fields.
+    /// The names of `program`'s criteria, cohorts and fields.
     pub(crate) fn of(program: &Program) -> Arc<Names> {
+        let in_cohort = |c: &crate::check::Criterion, k: usize| c.cohort.is_none_or(|o| o == k);
+        let cohorts = program
+            .cohorts
+            .iter()
+            .enumerate()
+            .map(|(k, cohort)| CohortNames {
+                name: Box::from(cohort.name.as_str()),
+                label: cohort.label.as_deref().map(Box::from),
+                ruling: padded(
+                    program.criteria.iter().map(|c| match in_cohort(c, k) {
+                        true => ruling(c.section).code(),
+                        false => NO_OUTCOME,
+                    }),
+                    NO_OUTCOME,
+                ),
+                unknowns: padded(
+                    program.criteria.iter().map(|c| match in_cohort(c, k) {
+                        true => code::UNKNOWN,
+                        false => NO_OUTCOME,
+                    }),
+                    NO_OUTCOME,
+                ),
+            })
+            .collect();
         Arc::new(Names {
             criteria: program
                 .criteria
                 .iter()
-                .map(|c| (Box::from(c.id.as_str()), c.section))
+                .map(|c| (Box::from(c.id.as_str()), c.section, c.cohort))
                 .collect(),
             ruling: padded(
                 program.criteria.iter().map(|c| ruling(c.section).code()),
-                0xFF,
+                NO_OUTCOME,
             ),
             fields: program
                 .schema
@@ -87,7 +137,41 @@ impl Names {
                 .iter()
                 .map(|f| Box::from(f.name.as_str()))
                 .collect(),
+            cohorts,
         })
+    }
+
+    /// Whether the program has cohorts.
+    pub(crate) fn has_cohorts(&self) -> bool {
+        !self.cohorts.is_empty()
+    }
+
+    /// The group of criterion `i` for [`Statuses::wants`]: 0 for the
+    /// criteria every cohort shares, `c + 1` for cohort `c`'s own.
+    pub(crate) fn group(&self, i: usize) -> usize {
+        self.criteria
+            .get(i)
+            .and_then(|(_, _, cohort)| *cohort)
+            .map_or(0, |c| c + 1)
+    }
+
+    /// How many groups of criteria [`Names::group`] tells apart.
+    pub(crate) fn groups(&self) -> usize {
+        self.cohorts.len() + 1
+    }
+
+    /// The statuses these outcomes give: the patient's and, in a program
+    /// with cohorts, each cohort's ([`Statuses`] has the rule).
+    pub(crate) fn statuses(&self, outcomes: &[u8]) -> Statuses {
+        if self.cohorts.is_empty() {
+            return Statuses::single(self.status(outcomes));
+        }
+        Statuses::of_cohorts(
+            self.cohorts
+                .iter()
+                .map(|c| decide(outcomes, &c.ruling, |i| word(c.unknowns.get(i..i + 8))))
+                .collect(),
+        )
     }
 
     /// Every criterion unknown: what a verdict starts from.
@@ -95,32 +179,53 @@ impl Names {
         padded(self.criteria.iter().map(|_| code::UNKNOWN), code::NONE)
     }
 
-    /// The status that these outcomes of the program's criteria give:
-    /// ineligible when one rules the patient out, else undetermined when
-    /// one is unknown, else eligible.
+    /// The status that these outcomes of the program's criteria give,
+    /// the cohorts aside: ineligible when one rules the patient out, else
+    /// undetermined when one is unknown, else eligible.
     pub(crate) fn status(&self, outcomes: &[u8]) -> Status {
-        // Eight outcomes at a time, with no branch: a byte of `a ^ b` is
-        // zero where `a` and `b` agree.
-        const ONES: u64 = u64::from_le_bytes([1; 8]);
-        const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
         const UNKNOWNS: u64 = u64::from_le_bytes([code::UNKNOWN; 8]);
-        let has_zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
-        // Both are padded to whole words.
-        let word = |bytes: &[u8]| u64::from_le_bytes(bytes.try_into().unwrap_or([code::NONE; 8]));
-        let (mut ruled_out, mut unknown) = (0, 0);
-        for (outcomes, ruling) in outcomes.chunks_exact(8).zip(self.ruling.chunks_exact(8)) {
-            let outcomes = word(outcomes);
-            ruled_out |= has_zero_byte(outcomes ^ word(ruling));
-            unknown |= has_zero_byte(outcomes ^ UNKNOWNS);
-        }
-        if ruled_out != 0 {
-            Status::Ineligible
-        } else if unknown != 0 {
-            Status::Undetermined
-        } else {
-            Status::Eligible
-        }
+        decide(outcomes, &self.ruling, |_| UNKNOWNS)
     }
+}
+
+/// The status of outcomes under a ruling mask: ineligible when an outcome
+/// equals its criterion's ruling byte, else undetermined when one equals
+/// its byte of `unknowns` (the word at each offset), else eligible.
+#[inline]
+fn decide(outcomes: &[u8], ruling: &[u8], unknowns: impl Fn(usize) -> u64) -> Status {
+    // Eight outcomes at a time, with no branch: a byte of `a ^ b` is
+    // zero where `a` and `b` agree.
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+    let has_zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let (mut ruled_out, mut unknown) = (0, 0);
+    // Both are padded to whole words.
+    for (i, (outcomes, ruling)) in outcomes
+        .chunks_exact(8)
+        .zip(ruling.chunks_exact(8))
+        .enumerate()
+    {
+        let outcomes = word(Some(outcomes));
+        ruled_out |= has_zero_byte(outcomes ^ word(Some(ruling)));
+        unknown |= has_zero_byte(outcomes ^ unknowns(i * 8));
+    }
+    if ruled_out != 0 {
+        Status::Ineligible
+    } else if unknown != 0 {
+        Status::Undetermined
+    } else {
+        Status::Eligible
+    }
+}
+
+/// Eight bytes as a word; a word of no outcome where there are none.
+#[inline]
+fn word(bytes: Option<&[u8]>) -> u64 {
+    u64::from_le_bytes(
+        bytes
+            .and_then(|b| b.try_into().ok())
+            .unwrap_or([code::NONE; 8]),
+    )
 }
 
 /// The bytes of `codes`, then `pad` up to a whole number of words of 8.
@@ -138,6 +243,9 @@ pub struct CriterionOutcome<'a> {
     pub id: &'a str,
     /// Inclusion or exclusion.
     pub section: Section,
+    /// The cohort it is written in; `None` for a criterion every cohort
+    /// shares (and in a program without cohorts).
+    pub cohort: Option<&'a str>,
     /// Met, not met or unknown.
     pub outcome: Outcome,
 }
@@ -196,26 +304,60 @@ pub struct Verdict {
     outcomes: Outcomes,
     /// Slots of the missing fields, ascending.
     missing: Vec<u32>,
+    /// Each cohort's status, in a program with cohorts.
+    cohorts: SmallVec<[Status; 8]>,
+    /// Each cohort's missing slots, ascending; empty unless a cohort is
+    /// undetermined.
+    cohorts_missing: Vec<Vec<u32>>,
 }
 
 impl Verdict {
-    /// A verdict of `status` with these outcomes and missing slots
-    /// (ascending), for the program `names` come from.
+    /// A verdict with these statuses and outcomes, for the program `names`
+    /// come from, `groups` holding the slots each group of criteria read
+    /// while missing (only those of the groups [`Statuses::wants`] are
+    /// read).
     pub(crate) fn new(
-        status: Status,
+        statuses: Statuses,
         names: Arc<Names>,
         outcomes: Outcomes,
-        missing: Vec<u32>,
+        groups: &GroupsMissing,
     ) -> Verdict {
+        let Statuses {
+            overall: status,
+            cohorts,
+        } = statuses;
+        let undetermined = |c: &usize| cohorts.get(*c) == Some(&Status::Undetermined);
+        let missing = if status == Status::Undetermined {
+            cohorts::union(
+                groups,
+                (0..cohorts.len()).filter(undetermined).map(|c| c + 1),
+            )
+        } else {
+            Vec::new()
+        };
+        let cohorts_missing = if cohorts.contains(&Status::Undetermined) {
+            (0..cohorts.len())
+                .map(|c| match undetermined(&c) {
+                    true => cohorts::union(groups, std::iter::once(c + 1)),
+                    false => Vec::new(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         Verdict {
             status,
             names,
             outcomes,
             missing,
+            cohorts,
+            cohorts_missing,
         }
     }
 
-    /// Eligible, ineligible or undetermined.
+    /// Eligible, ineligible or undetermined; in a program with cohorts,
+    /// eligible for one cohort at least, ineligible for every one, or
+    /// neither.
     #[must_use]
     pub fn status(&self) -> Status {
         self.status
@@ -226,7 +368,44 @@ impl Verdict {
     pub fn criteria(&self) -> Criteria<'_> {
         Criteria {
             inner: self.names.criteria.iter().zip(self.outcomes.iter()),
+            cohorts: &self.names.cohorts,
         }
+    }
+
+    /// Each cohort's status alone, in the program's order.
+    pub(crate) fn cohort_statuses(&self) -> &[Status] {
+        &self.cohorts
+    }
+
+    /// Each cohort's status, with what rules the patient out of it or
+    /// what is missing, in the program's order; none for a program
+    /// without cohorts.
+    pub fn cohorts(&self) -> impl ExactSizeIterator<Item = CohortVerdict<'_>> {
+        self.names
+            .cohorts
+            .iter()
+            .zip(&self.cohorts)
+            .enumerate()
+            .map(|(k, (cohort, status))| CohortVerdict {
+                name: &cohort.name,
+                label: cohort.label.as_deref(),
+                status: *status,
+                ruled_out: match status {
+                    Status::Ineligible => self
+                        .names
+                        .criteria
+                        .iter()
+                        .zip(&self.outcomes)
+                        .filter(|((_, section, cohort), code)| {
+                            cohort.is_none_or(|c| c == k)
+                                && rules_out(*section, Outcome::of_code(**code))
+                        })
+                        .map(|((id, _, _), _)| &**id)
+                        .collect(),
+                    _ => Vec::new(),
+                },
+                missing: self.names_of(self.cohorts_missing.get(k).map_or(&[], Vec::as_slice)),
+            })
     }
 
     /// The outcome of the criterion `id`, if the program has one.
@@ -240,8 +419,13 @@ impl Verdict {
     /// `docs/verdicts.md`); none for a decided verdict.
     #[must_use]
     pub fn missing(&self) -> Vec<&str> {
+        self.names_of(&self.missing)
+    }
+
+    /// The names of fields by slot.
+    fn names_of(&self, slots: &[u32]) -> Vec<&str> {
         // The slots come from the program the names do.
-        self.missing
+        slots
             .iter()
             .filter_map(|slot| self.names.fields.get(*slot as usize))
             .map(|name| &**name)
@@ -249,9 +433,13 @@ impl Verdict {
     }
 
     /// The ids of the criteria that rule the patient out, in the program's
-    /// order: empty unless the verdict is ineligible.
+    /// order: empty unless the verdict is ineligible (in a program with
+    /// cohorts, those that rule the patient out of each cohort).
     #[must_use]
     pub fn ruled_out(&self) -> Vec<&str> {
+        if self.status != Status::Ineligible {
+            return Vec::new();
+        }
         self.criteria()
             .filter(CriterionOutcome::rules_out)
             .map(|c| c.id)
@@ -261,25 +449,34 @@ impl Verdict {
 
 impl fmt::Debug for Verdict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Verdict")
+        let mut debug = f.debug_struct("Verdict");
+        debug
             .field("status", &self.status)
             .field("criteria", &self.criteria().collect::<Vec<_>>())
-            .field("missing", &self.missing())
-            .finish()
+            .field("missing", &self.missing());
+        if self.names.has_cohorts() {
+            debug.field("cohorts", &self.cohorts().collect::<Vec<_>>());
+        }
+        debug.finish()
     }
 }
 
 /// The criteria of a [`Verdict`], in the program's order.
 #[derive(Clone, Debug)]
 pub struct Criteria<'a> {
-    inner: std::iter::Zip<std::slice::Iter<'a, (Box<str>, Section)>, std::slice::Iter<'a, u8>>,
+    inner: std::iter::Zip<std::slice::Iter<'a, CriterionName>, std::slice::Iter<'a, u8>>,
+    cohorts: &'a [CohortNames],
 }
+
+/// A criterion's id, section and cohort.
+type CriterionName = (Box<str>, Section, Option<usize>);
 
 impl<'a> Iterator for Criteria<'a> {
     type Item = CriterionOutcome<'a>;
 
     fn next(&mut self) -> Option<CriterionOutcome<'a>> {
-        self.inner.next().map(outcome_of)
+        let cohorts = self.cohorts;
+        self.inner.next().map(|c| outcome_of(c, cohorts))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -289,16 +486,21 @@ impl<'a> Iterator for Criteria<'a> {
 
 impl DoubleEndedIterator for Criteria<'_> {
     fn next_back(&mut self) -> Option<Self::Item> {
-        self.inner.next_back().map(outcome_of)
+        let cohorts = self.cohorts;
+        self.inner.next_back().map(|c| outcome_of(c, cohorts))
     }
 }
 
 impl ExactSizeIterator for Criteria<'_> {}
 
-fn outcome_of<'a>(((id, section), code): (&'a (Box<str>, Section), &u8)) -> CriterionOutcome<'a> {
+fn outcome_of<'a>(
+    ((id, section, cohort), code): (&'a CriterionName, &u8),
+    cohorts: &'a [CohortNames],
+) -> CriterionOutcome<'a> {
     CriterionOutcome {
         id,
         section: *section,
+        cohort: cohort.and_then(|c| cohorts.get(c)).map(|c| &*c.name),
         outcome: Outcome::of_code(*code),
     }
 }
@@ -331,9 +533,10 @@ mod tests {
             criteria in proptest::collection::vec((section(), outcome()), 0..40)
         ) {
             let names = Names {
-                criteria: criteria.iter().map(|(s, _)| (Box::from("c"), *s)).collect(),
+                criteria: criteria.iter().map(|(s, _)| (Box::from("c"), *s, None)).collect(),
                 ruling: padded(criteria.iter().map(|(s, _)| ruling(*s).code()), 0xFF),
                 fields: Box::new([]),
+                cohorts: Box::new([]),
             };
             let mut outcomes = names.unknown();
             for (code, (_, outcome)) in outcomes.iter_mut().zip(&criteria) {
@@ -347,9 +550,87 @@ mod tests {
                 Status::Eligible
             };
             prop_assert_eq!(names.status(&outcomes), want);
-            let verdict = Verdict::new(want, Arc::new(names), outcomes, Vec::new());
+            let verdict = Verdict::new(
+                Statuses::single(want),
+                Arc::new(names),
+                outcomes,
+                &GroupsMissing::new(),
+            );
             let read: Vec<_> = verdict.criteria().map(|c| (c.section, c.outcome)).collect();
             prop_assert_eq!(read, criteria);
+        }
+    }
+
+    /// The names of a program of these criteria (section, cohort) and
+    /// `cohorts` cohorts. The criteria are put in their cohorts after
+    /// checking, so that they come in any order, which a file, whose
+    /// cohorts each hold their criteria together, could not write.
+    fn names(criteria: &[(Section, Option<usize>)], cohorts: usize) -> Names {
+        let mut source = String::from("fields { x: bool }\n");
+        for (i, (section, _)) in criteria.iter().enumerate() {
+            source.push_str(&format!("{} {{ c{i}: x }}\n", section.keyword()));
+        }
+        for k in 0..cohorts {
+            source.push_str(&format!("cohort k{k} {{}}\n"));
+        }
+        let file = crate::syntax::parse(&source).unwrap();
+        let mut program = crate::check::check(&file, &crate::check::NoImports)
+            .program
+            .unwrap();
+        for (criterion, (_, cohort)) in program.criteria.iter_mut().zip(criteria) {
+            criterion.cohort = *cohort;
+        }
+        Arc::try_unwrap(Names::of(&program)).unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Each cohort's status is the rule over the shared criteria and
+        /// its own, criterion by criterion; the patient's is eligible for
+        /// one, ineligible for all, else undetermined.
+        #[test]
+        fn cohort_statuses_are_the_rule_criterion_by_criterion(
+            cohorts in 2..5_usize,
+            criteria in proptest::collection::vec(
+                (section(), outcome(), proptest::option::of(0..5_usize)), 0..20,
+            )
+        ) {
+            let criteria: Vec<_> = criteria
+                .into_iter()
+                .map(|(s, o, c)| (s, o, c.filter(|c| *c < cohorts)))
+                .collect();
+            let all = criteria;
+            let shapes: Vec<(Section, Option<usize>)> =
+                all.iter().map(|(s, _, c)| (*s, *c)).collect();
+            let names = names(&shapes, cohorts);
+            let mut outcomes = names.unknown();
+            for (code, (_, outcome, _)) in outcomes.iter_mut().zip(&all) {
+                *code = outcome.code();
+            }
+            let want: Vec<Status> = (0..cohorts)
+                .map(|k| {
+                    let mine = all.iter().filter(|(_, _, c)| c.is_none_or(|c| c == k));
+                    let mine: Vec<_> = mine.collect();
+                    if mine.iter().any(|(s, o, _)| rules_out(*s, *o)) {
+                        Status::Ineligible
+                    } else if mine.iter().any(|(_, o, _)| *o == Outcome::Unknown) {
+                        Status::Undetermined
+                    } else {
+                        Status::Eligible
+                    }
+                })
+                .collect();
+            let statuses = names.statuses(&outcomes);
+            prop_assert_eq!(statuses.cohorts.as_slice(), want.as_slice());
+            let overall = if want.contains(&Status::Eligible) {
+                Status::Eligible
+            } else if want.iter().all(|s| *s == Status::Ineligible) {
+                Status::Ineligible
+            } else {
+                Status::Undetermined
+            };
+            prop_assert_eq!(statuses.overall, overall);
         }
     }
 

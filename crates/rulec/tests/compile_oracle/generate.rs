@@ -302,16 +302,18 @@ pub(super) fn cond() -> impl Strategy<Value = String> {
 
 /// A whole rule file: fields, defines (each used from several criteria
 /// through the leaves `cond`, `either`, `age`, `total`, `double` and
-/// `later`), and one to five criteria in either section.
+/// `later`), and one to five criteria in either section; in half the
+/// files, two cohorts, each criterion shared or in one of them.
 pub(super) fn source() -> impl Strategy<Value = String> {
     (
         fields(),
         leaf(),
         leaf(),
         duration(),
-        prop::collection::vec((prop::bool::ANY, cond()), 1..6),
+        prop::collection::vec((prop::bool::ANY, cond(), 0..4_u8), 1..6),
+        prop::bool::ANY,
     )
-        .prop_map(|(fields, c1, c2, shift, criteria)| {
+        .prop_map(|(fields, c1, c2, shift, criteria, cohorts)| {
             // Defines may not use defines declared after them, nor
             // themselves: the leaves of these two use only the earlier
             // ones, or fail to check (and are skipped).
@@ -326,16 +328,26 @@ pub(super) fn source() -> impl Strategy<Value = String> {
                  define cond: {c1}\n\
                  define either: ({c2}) or cond\n"
             );
-            let block = |inclusion: bool| {
+            // Cohort 0 is the criteria every cohort shares; without
+            // cohorts, all of them.
+            let cohort = |k: u8| if cohorts { k.saturating_sub(1) } else { 0 };
+            let block = |inclusion: bool, k: u8| {
                 criteria
                     .iter()
                     .enumerate()
-                    .filter(|(_, (inc, _))| *inc == inclusion)
-                    .map(|(i, (_, c))| format!("  c{i}: {c}\n"))
+                    .filter(|(_, (inc, _, c))| *inc == inclusion && cohort(*c) == k)
+                    .map(|(i, (_, c, _))| format!("  c{i}: {c}\n"))
                     .collect::<String>()
             };
-            text.push_str(&format!("inclusion {{\n{}}}\n", block(true)));
-            text.push_str(&format!("exclusion {{\n{}}}\n", block(false)));
+            text.push_str(&format!("inclusion {{\n{}}}\n", block(true, 0)));
+            text.push_str(&format!("exclusion {{\n{}}}\n", block(false, 0)));
+            for k in (1..=2).filter(|_| cohorts) {
+                text.push_str(&format!(
+                    "cohort k{k} {{\ninclusion {{\n{}}}\nexclusion {{\n{}}}\n}}\n",
+                    block(true, k),
+                    block(false, k)
+                ));
+            }
             text
         })
 }
