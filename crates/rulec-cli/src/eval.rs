@@ -322,10 +322,15 @@ impl Screening<'_> {
         );
         let unreadable = errors.iter().any(|e| e.field == WHOLE_RECORD);
         let mut why = match verdict.status() {
-            Verdicts::Eligible => String::new(),
-            Verdicts::Ineligible => format!("ruled out by {}", verdict.ruled_out().join(", ")),
             // Every field is missing: the data error says why.
             Verdicts::Undetermined if unreadable => "record not read (data error)".to_owned(),
+            _ if verdict.cohorts().len() > 0 => {
+                let cohorts: Vec<String> =
+                    cohort_words(verdict).into_iter().map(|(_, w)| w).collect();
+                cohorts.join("; ")
+            }
+            Verdicts::Eligible => String::new(),
+            Verdicts::Ineligible => format!("ruled out by {}", verdict.ruled_out().join(", ")),
             Verdicts::Undetermined => format!("missing {}", few(&verdict.missing())),
         };
         if !errors.is_empty() && !unreadable {
@@ -357,6 +362,12 @@ impl Screening<'_> {
                 *label = printable(label).into_owned();
             }
         }
+        for cohort in &mut funnel.cohorts {
+            cohort.name = printable(&cohort.name).into_owned();
+            if let Some(label) = &mut cohort.label {
+                *label = printable(label).into_owned();
+            }
+        }
         let mut out = format!(
             "\nscreened {} against {}{trial}, index date {}\n\n{funnel}",
             printable(&self.options.input.name()),
@@ -375,6 +386,36 @@ impl Screening<'_> {
         }
         eprintln_quiet(out.trim_end());
     }
+}
+
+/// The cohorts' statuses in words, the cohorts with the same status for
+/// the same reasons together, in the order of the first of each:
+/// `eligible for stage_1, stage_2`, `ineligible for renal: ruled out by
+/// renal_impaired`, `undetermined for expansion: missing ecog` (not yet
+/// [`printable`]); none for a program without cohorts.
+pub fn cohort_words(verdict: &Verdict) -> Vec<(Verdicts, String)> {
+    let mut groups: Vec<(Verdicts, Vec<&str>, String)> = Vec::new();
+    for cohort in verdict.cohorts() {
+        let reason = match cohort.status {
+            Verdicts::Eligible => String::new(),
+            Verdicts::Ineligible => format!(": ruled out by {}", cohort.ruled_out.join(", ")),
+            Verdicts::Undetermined => format!(": missing {}", few(&cohort.missing)),
+        };
+        match groups
+            .iter_mut()
+            .find(|(status, _, why)| *status == cohort.status && *why == reason)
+        {
+            Some((_, names, _)) => names.push(cohort.name),
+            None => groups.push((cohort.status, vec![cohort.name], reason)),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(status, names, reason)| {
+            let words = format!("{} for {}{reason}", status.as_str(), names.join(", "));
+            (status, words)
+        })
+        .collect()
 }
 
 /// Up to five names, then how many more: a table line stays readable.
@@ -411,11 +452,18 @@ pub fn verdict_line(json: &VerdictJson<'_>) -> String {
     line
 }
 
-/// `id,position,status,<criterion>…,missing,errors,index_date`.
+/// `id,position,status,<criterion>…,missing,errors,index_date`, then for
+/// a program with cohorts `status:<cohort>…`.
 fn csv_header(program: &Program, raw: bool) -> String {
+    let cohorts: Vec<String> = program
+        .cohorts
+        .iter()
+        .map(|c| format!("status:{}", c.name))
+        .collect();
     let mut fields = vec!["id", "position", "status"];
     fields.extend(program.criteria.iter().map(|c| c.id.as_str()));
     fields.extend(["missing", "errors", "index_date"]);
+    fields.extend(cohorts.iter().map(String::as_str));
     csv_row(&fields, raw)
 }
 
@@ -441,6 +489,7 @@ impl CsvRow<'_> {
         let mut fields = vec![self.id.unwrap_or(""), &position, verdict.status().as_str()];
         fields.extend(verdict.criteria().map(|c| c.outcome.as_str()));
         fields.extend([missing.as_str(), errors.as_str(), index.as_str()]);
+        fields.extend(verdict.cohorts().map(|c| c.status.as_str()));
         csv_row(&fields, self.raw)
     }
 }

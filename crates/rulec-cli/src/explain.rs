@@ -117,6 +117,15 @@ fn json(read: &ReadRecord, explained: &Explained, index: Date) -> String {
     )
 }
 
+/// The colour of a status.
+fn status_style_of(status: Verdicts) -> Style {
+    match status {
+        Verdicts::Eligible => GREEN.bold(),
+        Verdicts::Ineligible => RED.bold(),
+        Verdicts::Undetermined => YELLOW.bold(),
+    }
+}
+
 const BOLD: Style = Style::new().bold();
 const DIM: Style = Style::new().dimmed();
 const GREEN: Style = AnsiColor::Green.on_default();
@@ -134,6 +143,10 @@ const YELLOW: Style = AnsiColor::Yellow.on_default();
 ///         hemoglobin 79.9 g/L is not > 80 g/L (0.1 g/L short)
 /// ```
 ///
+/// In a program with cohorts, lines of the cohorts' statuses follow the
+/// first (`ineligible for stage_2: ruled out by ecog2`), and a cohort's own
+/// criteria come under its name (`stage_2 inclusion`).
+///
 /// `✓` marks a criterion that lets the patient through (an inclusion met,
 /// an exclusion not met), `✗` one that rules the patient out, `?` one left
 /// unknown. Everything from the records or the rules is made
@@ -145,15 +158,17 @@ fn text(program: &Program, options: &Options, read: &ReadRecord, explained: &Exp
         Some(id) => format!("{} ({place})", printable(id)),
         None => place,
     };
-    let status_style = match verdict.status() {
-        Verdicts::Eligible => GREEN.bold(),
-        Verdicts::Ineligible => RED.bold(),
-        Verdicts::Undetermined => YELLOW.bold(),
-    };
+    let status_style = status_style_of(verdict.status());
     let mut out = format!(
         "{BOLD}── {name}{BOLD:#}: {status_style}{}{status_style:#} ──\n",
         verdict.status().as_str()
     );
+    for (status, words) in crate::eval::cohort_words(verdict) {
+        let style = status_style_of(status);
+        let words = printable(&words).into_owned();
+        let rest = words.strip_prefix(status.as_str()).unwrap_or(&words);
+        out.push_str(&format!("  {style}{}{style:#}{rest}\n", status.as_str()));
+    }
     let width = verdict
         .criteria()
         .map(|c| printable(c.id).chars().count())
@@ -161,9 +176,17 @@ fn text(program: &Program, options: &Options, read: &ReadRecord, explained: &Exp
         .unwrap_or(0);
     let mut section = None;
     for (i, outcome) in verdict.criteria().enumerate() {
-        if section != Some(outcome.section) {
-            section = Some(outcome.section);
-            out.push_str(&format!("  {DIM}{}{DIM:#}\n", outcome.section.keyword()));
+        if section != Some((outcome.cohort, outcome.section)) {
+            section = Some((outcome.cohort, outcome.section));
+            // A cohort's own criteria under its name.
+            let cohort = outcome
+                .cohort
+                .map(|c| format!("{} ", printable(c)))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "  {DIM}{cohort}{}{DIM:#}\n",
+                outcome.section.keyword()
+            ));
         }
         let (mark, style) = match outcome.outcome {
             Outcome::Unknown => ("?", YELLOW),

@@ -10,9 +10,12 @@
 //! which must agree. The
 //! snapshot in `tests/snapshots/eval/` shows the rules as its description,
 //! then one block per record: its name and line, the note and input line,
-//! the status, every criterion's outcome (`in` for inclusion, `ex` for
-//! exclusion) with its explanation, the fields an undetermined verdict is missing and the data
-//! errors met while reading the record.
+//! the status (and in a file with cohorts each cohort's, with what rules
+//! the patient out of it or what it is missing), every criterion's outcome
+//! (`in` for inclusion, `ex` for exclusion, a cohort's own criterion
+//! followed by the cohort in brackets) with its explanation, the fields an
+//! undetermined verdict is missing and the data errors met while reading
+//! the record.
 //!
 //! Never accept a snapshot without reading it: a snapshot is a claim that
 //! every verdict in it is right. `cargo test -p rulec --test eval_fixtures`
@@ -145,13 +148,26 @@ fn block(
     }
     let _ = writeln!(out, "input:    {input}");
     let _ = writeln!(out, "status:   {}", status(verdict.status()));
+    // A program with cohorts: each cohort's status, and why.
+    if verdict.cohorts().len() > 0 {
+        let _ = writeln!(out, "cohorts:");
+    }
+    for c in verdict.cohorts() {
+        let why = match c.status {
+            Status::Eligible => String::new(),
+            Status::Ineligible => format!(", ruled out by {}", c.ruled_out.join(", ")),
+            Status::Undetermined => format!(", missing {}", c.missing.join(", ")),
+        };
+        let _ = writeln!(out, "  {}: {}{why}", c.name, status(c.status));
+    }
     let _ = writeln!(out, "criteria:");
     for (c, why) in verdict.criteria().zip(explanations) {
         let section = match c.section {
             Section::Inclusion => "in",
             Section::Exclusion => "ex",
         };
-        let _ = writeln!(out, "  {section} {}: {}", c.id, outcome(c.outcome));
+        let cohort = c.cohort.map(|k| format!(" [{k}]")).unwrap_or_default();
+        let _ = writeln!(out, "  {section} {}{cohort}: {}", c.id, outcome(c.outcome));
         let _ = writeln!(out, "      {why}");
     }
     let missing = if verdict.missing().is_empty() {

@@ -114,7 +114,7 @@ pub use self::csv::{CsvError, CsvRecords, MAX_CSV_CELL, MAX_CSV_COLUMNS, MAX_CSV
 pub use self::json::{from_json, from_json_str};
 pub use self::rust::{FieldError, RecordBuilder, ToRecord};
 pub(crate) use self::ucum::{censored_from_ucum, from_ucum, integer_from_ucum};
-pub use self::verdict::{CriterionJson, ErrorJson, VerdictJson, verdict_json};
+pub use self::verdict::{CohortJson, CriterionJson, ErrorJson, VerdictJson, verdict_json};
 
 /// The field a [`DataError`] names when the whole record could not be read
 /// (invalid JSON, not an object, a ragged CSV row).

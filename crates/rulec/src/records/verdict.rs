@@ -26,6 +26,10 @@ pub struct VerdictJson<'a> {
     pub index_date: Option<Date>,
     /// `eligible`, `ineligible` or `undetermined`.
     pub status: &'static str,
+    /// For a program with cohorts, each cohort's status, in the program's
+    /// order; absent for a program without.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cohorts: Vec<CohortJson<'a>>,
     /// Every criterion, in the program's order.
     pub criteria: Vec<CriterionJson<'a>>,
     /// For an undetermined verdict, the fields whose values would decide it.
@@ -45,11 +49,31 @@ pub struct CriterionJson<'a> {
     pub id: &'a str,
     /// `inclusion` or `exclusion`.
     pub section: &'static str,
+    /// The cohort it is written in; absent for a criterion every cohort
+    /// shares, and in a program without cohorts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cohort: Option<&'a str>,
     /// `met`, `not_met` or `unknown`.
     pub outcome: &'static str,
     /// The explanation, for an explained verdict.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<&'a str>,
+}
+
+/// One cohort in a [`VerdictJson`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CohortJson<'a> {
+    /// The cohort's name in the rule file.
+    pub name: &'a str,
+    /// `eligible`, `ineligible` or `undetermined`: the patient's status for
+    /// it.
+    pub status: &'static str,
+    /// For an ineligible status, the criteria that rule the patient out of
+    /// it, shared or its own, in the program's order.
+    pub ruled_out: Vec<&'a str>,
+    /// For an undetermined status, the fields whose values would decide
+    /// it.
+    pub missing: Vec<&'a str>,
 }
 
 /// One data error in a [`VerdictJson`].
@@ -93,8 +117,18 @@ impl<'a> VerdictJson<'a> {
             .map(|c| CriterionJson {
                 id: c.id,
                 section: c.section.keyword(),
+                cohort: c.cohort,
                 outcome: c.outcome.as_str(),
                 explanation: None,
+            })
+            .collect();
+        let cohorts = verdict
+            .cohorts()
+            .map(|c| CohortJson {
+                name: c.name,
+                status: c.status.as_str(),
+                ruled_out: c.ruled_out,
+                missing: c.missing,
             })
             .collect();
         let errors = errors
@@ -109,6 +143,7 @@ impl<'a> VerdictJson<'a> {
             position: None,
             index_date: None,
             status: verdict.status().as_str(),
+            cohorts,
             criteria,
             missing: verdict.missing(),
             errors,
