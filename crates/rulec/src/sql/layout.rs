@@ -113,6 +113,12 @@ impl Layout {
         let mut results = Names::default();
         results.add("id", || "the result column `id`".to_owned());
         results.add("status", || "the result column `status`".to_owned());
+        for cohort in &program.cohorts {
+            let column = super::query::cohort_column(&cohort.name);
+            results.add(&column, || {
+                format!("the status column of cohort `{}`", cohort.name)
+            });
+        }
         for criterion in &program.criteria {
             results.add(&criterion.id, || format!("criterion `{}`", criterion.id));
         }

@@ -93,8 +93,10 @@ impl<'p> Sql<'p> {
     /// The screening query at an index date: one `SELECT` (no temporary
     /// table, no session state: it can be a view) giving a row per
     /// patient — `id`, `status` (`eligible`, `ineligible`,
-    /// `undetermined`), and a column per criterion, named by its id,
-    /// holding `met`, `not_met` or `unknown`.
+    /// `undetermined`), for a program with cohorts a column
+    /// `status:<cohort>` per cohort holding the patient's status for it,
+    /// and a column per criterion, named by its id, holding `met`,
+    /// `not_met` or `unknown`.
     ///
     /// # Errors
     ///
@@ -109,7 +111,9 @@ impl<'p> Sql<'p> {
     /// The funnel query: columns `position`, `criterion`, `section`,
     /// `met`, `not_met`, `unknown`; first a row `(verdict)` counting
     /// eligible, ineligible and undetermined patients in the last three,
-    /// then a row per criterion in the program's order.
+    /// for a program with cohorts a row per cohort counting the same for
+    /// it (its name as `criterion`, `cohort` as `section`), then a row per
+    /// criterion in the program's order.
     ///
     /// # Errors
     ///

@@ -337,8 +337,10 @@ pub(crate) fn query(
         Shape::Screen => verdicts,
         Shape::Funnel => {
             // Read once per criterion by the counts.
-            em.reads
-                .insert(d.ident("screen:verdicts"), program.criteria.len() + 1);
+            em.reads.insert(
+                d.ident("screen:verdicts"),
+                program.criteria.len() + program.cohorts.len() + 1,
+            );
             ctes.push(("screen:verdicts".to_owned(), verdicts));
             funnel(program, d)
         }
@@ -375,42 +377,34 @@ fn joins(em: &mut Emitter<'_>) -> String {
         .collect()
 }
 
-/// The final select: the id, the status, and each criterion's outcome.
+/// The final select: the id, the status, each cohort's status (a program
+/// with cohorts), and each criterion's outcome.
 fn verdicts(program: &Program, d: Dialect) -> String {
-    let column = |id: &str| d.ident(id);
-    let mut parts: Vec<String> = program
-        .criteria
-        .iter()
-        .filter(|c| c.section == Section::Inclusion)
-        .map(|c| column(&c.id))
-        .collect();
-    let exclusions: Vec<String> = program
-        .criteria
-        .iter()
-        .filter(|c| c.section == Section::Exclusion)
-        .map(|c| column(&c.id))
-        .collect();
-    if !exclusions.is_empty() {
-        parts.push(format!("NOT ({})", exclusions.join(" OR ")));
-    }
-    // Kleene: false when an inclusion is not met or an exclusion is,
-    // true when every criterion is decided the right way, else unknown —
-    // the status rule of a verdict.
-    let status = if parts.is_empty() {
-        "TRUE".to_owned()
-    } else {
-        format!("({})", parts.join(" AND "))
-    };
-    let mut columns = vec![
-        d.ident("id"),
+    let status_of = |status: &str, name: &str| {
         format!(
             "CASE WHEN {status} THEN 'eligible' WHEN NOT {status} THEN 'ineligible' \
              ELSE 'undetermined' END AS {}",
-            d.ident("status")
-        ),
-    ];
+            d.ident(name)
+        )
+    };
+    // Each cohort's eligibility, from the shared criteria and its own; a
+    // patient is eligible for one cohort at least, ineligible for every
+    // one, else undetermined: Kleene `or`, as SQL's, over the cohorts —
+    // the rule of `rulec::eval`'s verdicts.
+    let cohorts: Vec<String> = (0..program.cohorts.len())
+        .map(|k| eligible(program, d, |c| c.is_none_or(|c| c == k)))
+        .collect();
+    let status = if cohorts.is_empty() {
+        eligible(program, d, |_| true)
+    } else {
+        format!("({})", cohorts.join(" OR "))
+    };
+    let mut columns = vec![d.ident("id"), status_of(&status, "status")];
+    for (cohort, status) in program.cohorts.iter().zip(&cohorts) {
+        columns.push(status_of(status, &cohort_column(&cohort.name)));
+    }
     for criterion in &program.criteria {
-        let c = column(&criterion.id);
+        let c = d.ident(&criterion.id);
         columns.push(format!(
             "CASE WHEN {c} THEN 'met' WHEN NOT {c} THEN 'not_met' ELSE 'unknown' END AS {c}"
         ));
@@ -422,8 +416,39 @@ fn verdicts(program: &Program, d: Dialect) -> String {
     )
 }
 
-/// The per-criterion counts: a row of verdict counts, then a row per
-/// criterion, in order. The verdicts are counted in one pass (one row of
+/// The name of a cohort's status column: `status:stage_1`.
+pub(crate) fn cohort_column(cohort: &str) -> String {
+    format!("status:{cohort}")
+}
+
+/// Whether the patient is eligible as far as the criteria of the cohorts
+/// `of` accepts decide (`None` a criterion every cohort shares): false
+/// when an inclusion is not met or an exclusion is, true when every one is
+/// decided the right way, else unknown (NULL) — Kleene, the status rule of
+/// a verdict.
+fn eligible(program: &Program, d: Dialect, of: impl Fn(Option<usize>) -> bool) -> String {
+    let column = |id: &str| d.ident(id);
+    let mine = || program.criteria.iter().filter(|c| of(c.cohort));
+    let mut parts: Vec<String> = mine()
+        .filter(|c| c.section == Section::Inclusion)
+        .map(|c| column(&c.id))
+        .collect();
+    let exclusions: Vec<String> = mine()
+        .filter(|c| c.section == Section::Exclusion)
+        .map(|c| column(&c.id))
+        .collect();
+    if !exclusions.is_empty() {
+        parts.push(format!("NOT ({})", exclusions.join(" OR ")));
+    }
+    if parts.is_empty() {
+        "TRUE".to_owned()
+    } else {
+        format!("({})", parts.join(" AND "))
+    }
+}
+
+/// The per-criterion counts: a row of verdict counts, a row per cohort
+/// (a program with cohorts), then a row per criterion, in order. The verdicts are counted in one pass (one row of
 /// every count), then spread into rows by position: a union of a select
 /// per criterion would have the engine plan the verdicts once per
 /// criterion (Spark runs out of memory on a file of 200).
@@ -434,6 +459,15 @@ fn funnel(program: &Program, d: Dialect) -> String {
         "status".to_owned(),
         ["eligible", "ineligible", "undetermined"],
     )];
+    // A cohort's statuses, counted as the verdict's are.
+    for cohort in &program.cohorts {
+        rows.push((
+            cohort.name.clone(),
+            "cohort",
+            cohort_column(&cohort.name),
+            ["eligible", "ineligible", "undetermined"],
+        ));
+    }
     for criterion in &program.criteria {
         let section = match criterion.section {
             Section::Inclusion => "inclusion",

@@ -1,8 +1,9 @@
 //! The SQL back end against the closures, on real engines: programs and
 //! records are exported as `rulec export` writes them (schema.sql,
 //! load.sql, screen.sql and CSV files), run on PostgreSQL, DuckDB and
-//! Spark SQL by `scripts/sql_run.py`, and every patient's status and every
-//! criterion's outcome must equal `Compiled::evaluate`'s.
+//! Spark SQL by `scripts/sql_run.py`, and every patient's status (each
+//! cohort's too) and every criterion's outcome must equal
+//! `Compiled::evaluate`'s.
 //!
 //! The cases: every trial in `examples/` with its sample patients; the
 //! oracle's generated programs with generated records (those of
@@ -160,7 +161,8 @@ fn generated(count: usize) -> Vec<Case> {
     cases
 }
 
-/// Names that are SQL keywords, ids and texts that are SQL.
+/// Names that are SQL keywords (cohorts' too), ids and texts that are
+/// SQL.
 fn hostile() -> Case {
     let source = r#"
 fields {
@@ -174,12 +176,20 @@ fields {
 define case: order > 80 g/L
 inclusion {
   table: case and select
-  join: user = "'); DROP TABLE patients; --"
 }
-exclusion {
-  union: group in { from, table } or end has or
-  having: any from where select and limit > 2
-  limit: order < 2 x ULN
+cohort select "\"); DROP TABLE patients; --" {
+  inclusion {
+    join: user = "'); DROP TABLE patients; --"
+  }
+  exclusion {
+    union: group in { from, table } or end has or
+  }
+}
+cohort Group {
+  exclusion {
+    having: any from where select and limit > 2
+    limit: order < 2 x ULN
+  }
 }
 "#;
     let program = program(source).expect("the hostile file checks");
@@ -550,13 +560,24 @@ fn compare_funnel(case: &Case, dialect: Dialect, dir: &Path) -> Vec<String> {
         funnel.ineligible.to_string(),
         funnel.undetermined.to_string(),
     ]];
+    for c in &funnel.cohorts {
+        want.push(vec![
+            want.len().to_string(),
+            c.name.clone(),
+            "cohort".to_owned(),
+            c.eligible.to_string(),
+            c.ineligible.to_string(),
+            c.undetermined.to_string(),
+        ]);
+    }
+    let before = want.len();
     for (i, c) in funnel.criteria.iter().enumerate() {
         let section = match c.section {
             rulec::syntax::Section::Inclusion => "inclusion",
             rulec::syntax::Section::Exclusion => "exclusion",
         };
         want.push(vec![
-            (i + 1).to_string(),
+            (i + before).to_string(),
             c.id.clone(),
             section.to_owned(),
             c.met.to_string(),
@@ -626,6 +647,8 @@ fn compare(case: &Case, dialect: Dialect, dir: &Path) -> (Vec<String>, usize) {
     let mut wrong = Vec::new();
     let mut compared = 0;
     let mut want_header = vec!["id".to_owned(), "status".to_owned()];
+    let cohorts = case.program.cohorts.iter();
+    want_header.extend(cohorts.map(|c| format!("status:{}", c.name)));
     want_header.extend(case.program.criteria.iter().map(|c| c.id.clone()));
     if header != want_header {
         wrong.push(format!("columns {header:?}, not {want_header:?}"));
@@ -644,6 +667,7 @@ fn compare(case: &Case, dialect: Dialect, dir: &Path) -> (Vec<String>, usize) {
             continue;
         };
         let mut want = vec![id.clone(), verdict.status().as_str().to_owned()];
+        want.extend(verdict.cohorts().map(|c| c.status.as_str().to_owned()));
         want.extend(verdict.criteria().map(|c| c.outcome.as_str().to_owned()));
         compared += want.len() - 1;
         if *row != want {
