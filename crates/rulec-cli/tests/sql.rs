@@ -60,6 +60,19 @@ fn names_that_would_clash_in_sql_are_refused_with_exit_1() {
     ]));
 }
 
+/// Cohorts whose status columns would be one column.
+#[test]
+fn cohorts_whose_columns_would_clash_are_refused_with_exit_1() {
+    assert_cmd_snapshot!(rulec(&[
+        "sql",
+        "tests/inputs/sql/clash-cohorts.rules",
+        "--dialect",
+        "postgres",
+        "--index-date",
+        INDEX
+    ]));
+}
+
 /// Every record is kept: malformed values become NULL (and data errors),
 /// a repeated id is renamed, a missing one is the position; texts are
 /// quoted so that an empty one is not NULL; lists get their table.
