@@ -60,6 +60,21 @@ fn names_that_would_clash_in_sql_are_refused_with_exit_1() {
     ]));
 }
 
+/// A file with cohorts: a status column per cohort, the patient's status
+/// the `OR` of theirs, and a funnel row per cohort.
+#[test]
+fn cohorts_have_a_status_column_and_a_funnel_row_each() {
+    assert_cmd_snapshot!(rulec(&[
+        "sql",
+        "tests/inputs/eval/cohorts.rules",
+        "--dialect",
+        "duckdb",
+        "--funnel",
+        "--index-date",
+        INDEX
+    ]));
+}
+
 /// Cohorts whose status columns would be one column.
 #[test]
 fn cohorts_whose_columns_would_clash_are_refused_with_exit_1() {
