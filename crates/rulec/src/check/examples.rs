@@ -56,6 +56,10 @@ pub enum Expected {
     /// Undetermined; when the fields are given, exactly those are the
     /// verdict's missing fields.
     Undetermined(Vec<String>),
+    /// Several verdicts, in a file with cohorts: each holds, the
+    /// patient's (cohort `None`) and each cohort's named; each part's
+    /// verdict is one of the three above.
+    Parts(Vec<(Option<String>, Expected)>),
 }
 
 /// `eligible`, `ineligible by adult, renal`, `undetermined missing creatinine`:
@@ -69,6 +73,18 @@ impl fmt::Display for Expected {
             Expected::Undetermined(missing) if missing.is_empty() => f.write_str("undetermined"),
             Expected::Undetermined(missing) => {
                 write!(f, "undetermined missing {}", missing.join(", "))
+            }
+            Expected::Parts(parts) => {
+                for (i, (cohort, verdict)) in parts.iter().enumerate() {
+                    let verdict = verdict.to_string();
+                    let text = match (cohort, verdict.split_once(' ')) {
+                        (None, _) => verdict,
+                        (Some(cohort), Some((word, rest))) => format!("{word} for {cohort} {rest}"),
+                        (Some(cohort), None) => format!("{verdict} for {cohort}"),
+                    };
+                    write!(f, "{}{text}", if i == 0 { "" } else { ", " })?;
+                }
+                Ok(())
             }
         }
     }
@@ -86,14 +102,24 @@ pub(super) fn check_all(
     poisoned: &HashSet<String>,
     diagnostics: &mut Vec<CheckError>,
 ) -> Vec<Example> {
-    let criteria: Vec<&str> = file
+    // Each criterion with the cohort it is written in.
+    let criteria: Vec<(&str, Option<&str>)> = file
+        .criteria_blocks()
+        .flat_map(|(cohort, block)| {
+            let cohort = cohort.map(|c| c.name.node.as_str());
+            block
+                .criteria
+                .iter()
+                .map(move |c| (c.id.node.as_str(), cohort))
+        })
+        .collect();
+    let cohorts: Vec<&str> = file
         .items
         .iter()
         .filter_map(|item| match item {
-            Item::Criteria(block) => Some(block),
+            Item::Cohort(cohort) => Some(cohort.name.node.as_str()),
             _ => None,
         })
-        .flat_map(|block| block.criteria.iter().map(|c| c.id.node.as_str()))
         .collect();
     let mut checker = value::Checker {
         poisoned,
@@ -121,7 +147,7 @@ pub(super) fn check_all(
         let errors = checker.diagnostics.len();
         let at = example.at.as_ref().and_then(|at| checker.index_date(at));
         let values = checker.record(schema, None, &example.entries);
-        let expected = checker.expectation(&example.expect.node, schema, &criteria);
+        let expected = checker.expectation(&example.expect, schema, &criteria, &cohorts);
         if checker.diagnostics.len() == errors {
             examples.push(Example {
                 label: label.node.clone(),
@@ -152,19 +178,70 @@ impl value::Checker<'_> {
     }
 
     /// The expectation, with every criterion in `by` and field in
-    /// `missing` checked to exist, each named once.
+    /// `missing` checked to exist, each named once; each cohort named
+    /// once, and the criteria of its `by` those that can rule a patient
+    /// out of it (its own and those of every cohort).
     fn expectation(
+        &mut self,
+        expect: &syntax::Spanned<Expectation>,
+        schema: &Schema,
+        criteria: &[(&str, Option<&str>)],
+        cohorts: &[&str],
+    ) -> Expected {
+        let Expectation::Parts(parts) = &expect.node else {
+            let all: Vec<&str> = criteria.iter().map(|(id, _)| *id).collect();
+            return self.verdict(&expect.node, schema, &all, "a criterion");
+        };
+        let mut seen: HashSet<Option<&str>> = HashSet::new();
+        let mut checked = Vec::new();
+        for part in parts {
+            let cohort = part.cohort.as_ref().map(|c| c.node.as_str());
+            if !seen.insert(cohort) {
+                let what = cohort.map_or("the patient".to_owned(), |c| format!("cohort `{c}`"));
+                let span = part.cohort.as_ref().map_or(expect.span, |c| c.span);
+                self.report(format!("the verdict for {what} is given twice"), span, None);
+            }
+            let (known, a) = match &part.cohort {
+                None => (
+                    criteria.iter().map(|(id, _)| *id).collect(),
+                    "a criterion".to_owned(),
+                ),
+                Some(name) => {
+                    let own = |c: &Option<&str>| c.is_none_or(|c| c == name.node);
+                    let known: Vec<&str> = criteria
+                        .iter()
+                        .filter(|(_, c)| own(c))
+                        .map(|(id, _)| *id)
+                        .collect();
+                    // A file without cohorts knows none.
+                    if !cohorts.contains(&name.node.as_str()) {
+                        let help = self.suggest(&name.node, cohorts.iter().copied());
+                        self.report(format!("`{}` is not a cohort", name.node), name.span, help);
+                    }
+                    (
+                        known,
+                        format!("a criterion of cohort `{}` or of every cohort", name.node),
+                    )
+                }
+            };
+            let verdict = self.verdict(&part.verdict, schema, &known, &a);
+            checked.push((cohort.map(str::to_owned), verdict));
+        }
+        Expected::Parts(checked)
+    }
+
+    /// A verdict of the three, its criteria among `criteria` (each `a`).
+    fn verdict(
         &mut self,
         expect: &Expectation,
         schema: &Schema,
         criteria: &[&str],
+        a: &str,
     ) -> Expected {
         let fields: Vec<&str> = schema.fields.iter().map(|f| f.name.as_str()).collect();
         match expect {
-            Expectation::Eligible => Expected::Eligible,
-            Expectation::Ineligible(by) => {
-                Expected::Ineligible(self.names(by, criteria, "a criterion"))
-            }
+            Expectation::Eligible | Expectation::Parts(_) => Expected::Eligible,
+            Expectation::Ineligible(by) => Expected::Ineligible(self.names(by, criteria, a)),
             Expectation::Undetermined(missing) => {
                 Expected::Undetermined(self.names(missing, &fields, "a field"))
             }

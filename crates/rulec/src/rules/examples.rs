@@ -38,7 +38,9 @@ impl ExampleRun<'_> {
 
     /// The verdict the rules gave, in the words of an expectation:
     /// `eligible`, `ineligible by adult, renal`, `undetermined missing
-    /// creatinine`; `no verdict` when there is none.
+    /// creatinine`; in a file with cohorts, the patient's verdict then each
+    /// cohort's (`eligible, ineligible for stage_1 by ecog, eligible for
+    /// stage_2`); `no verdict` when there is none.
     #[must_use]
     pub fn got(&self) -> String {
         self.verdict
@@ -47,13 +49,29 @@ impl ExampleRun<'_> {
     }
 }
 
-/// The verdict in the words of an expectation.
+/// The verdict in the words of an expectation; with cohorts, the
+/// patient's and each cohort's.
 fn as_expected(verdict: &Verdict) -> Expected {
+    let own = expected(verdict.status(), verdict.ruled_out(), verdict.missing());
+    if verdict.cohorts().len() == 0 {
+        return own;
+    }
+    let cohorts = verdict.cohorts().map(|c| {
+        (
+            Some(c.name.to_owned()),
+            expected(c.status, c.ruled_out, c.missing),
+        )
+    });
+    Expected::Parts(std::iter::once((None, own)).chain(cohorts).collect())
+}
+
+/// A status with what rules the patient out or is missing, as expected.
+fn expected(status: Status, ruled_out: Vec<&str>, missing: Vec<&str>) -> Expected {
     let names = |names: Vec<&str>| names.into_iter().map(str::to_owned).collect();
-    match verdict.status() {
+    match status {
         Status::Eligible => Expected::Eligible,
-        Status::Ineligible => Expected::Ineligible(names(verdict.ruled_out())),
-        Status::Undetermined => Expected::Undetermined(names(verdict.missing())),
+        Status::Ineligible => Expected::Ineligible(names(ruled_out)),
+        Status::Undetermined => Expected::Undetermined(names(missing)),
     }
 }
 
@@ -65,7 +83,8 @@ impl Rules {
     /// An example passes when the status is the one expected and, where
     /// the example names them, the criteria that rule the patient out
     /// (`by`) or the fields the verdict names as missing (`missing`) are
-    /// exactly those, in any order. A value a record could not hold (a
+    /// exactly those, in any order; in a file with cohorts, so is each
+    /// verdict it gives for a cohort (`ineligible for stage_1 by ecog`). A value a record could not hold (a
     /// concentration below zero, a value outside the field's plausible
     /// range, a date of birth after the index date) fails the example, as
     /// it would be a data error in a record.
@@ -142,20 +161,38 @@ impl Rules {
 }
 
 /// Whether `verdict` is the one expected: the same status and, where the
-/// expectation names them, the same criteria or fields, in any order.
+/// expectation names them, the same criteria or fields, in any order; for
+/// each part of an expectation with cohorts, the patient's or the cohort's.
 fn meets(expected: &Expected, verdict: &Verdict) -> bool {
-    let same = |want: &[String], got: Vec<&str>| {
+    let Expected::Parts(parts) = expected else {
+        return holds(
+            expected,
+            verdict.status(),
+            &verdict.ruled_out(),
+            &verdict.missing(),
+        );
+    };
+    parts.iter().all(|(cohort, part)| match cohort {
+        None => meets(part, verdict),
+        Some(name) => verdict
+            .cohorts()
+            .find(|c| c.name == name)
+            .is_some_and(|c| holds(part, c.status, &c.ruled_out, &c.missing)),
+    })
+}
+
+/// Whether a status with what rules the patient out or is missing is the
+/// verdict expected.
+fn holds(expected: &Expected, status: Status, ruled_out: &[&str], missing: &[&str]) -> bool {
+    let same = |want: &[String], got: &[&str]| {
         want.is_empty()
             || (want.len() == got.len() && want.iter().all(|w| got.contains(&w.as_str())))
     };
     match expected {
-        Expected::Eligible => verdict.status() == Status::Eligible,
-        Expected::Ineligible(by) => {
-            verdict.status() == Status::Ineligible && same(by, verdict.ruled_out())
-        }
-        Expected::Undetermined(missing) => {
-            verdict.status() == Status::Undetermined && same(missing, verdict.missing())
-        }
+        Expected::Eligible => status == Status::Eligible,
+        Expected::Ineligible(by) => status == Status::Ineligible && same(by, ruled_out),
+        Expected::Undetermined(fields) => status == Status::Undetermined && same(fields, missing),
+        Expected::Parts(_) => false,
     }
 }
 

@@ -194,6 +194,7 @@ fn expect_of(rule: Rule) -> Option<Expect> {
         R::molar_mass | R::ty_molar | R::ty_mass => Expect::MolarMass,
         R::expectation | R::ty_expect => Expect::Expectation,
         R::expect_eligible
+        | R::ty_eligible
         | R::expect_ineligible
         | R::ty_ineligible
         | R::expect_undetermined

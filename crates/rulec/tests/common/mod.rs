@@ -216,12 +216,21 @@ impl Walker<'_> {
         ]);
         w.in_order(&order);
         w.record(example.body, &example.entries);
-        let (Expectation::Ineligible(names) | Expectation::Undetermined(names)) =
-            &example.expect.node
-        else {
-            return;
+        let parts = match &example.expect.node {
+            Expectation::Parts(parts) => parts
+                .iter()
+                .map(|p| (p.cohort.as_ref(), &p.verdict))
+                .collect(),
+            verdict => vec![(None, verdict)],
         };
-        w.members(example.expect.span, names);
+        for (cohort, verdict) in parts {
+            if let Some(cohort) = cohort {
+                w.name(example.expect.span, cohort, "cohort");
+            }
+            if let Expectation::Ineligible(names) | Expectation::Undetermined(names) = verdict {
+                w.members(example.expect.span, names);
+            }
+        }
     }
 
     /// A record's entries inside its braces: name, value and range in order.

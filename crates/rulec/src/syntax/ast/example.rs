@@ -69,4 +69,18 @@ pub enum Expectation {
     /// `undetermined`, or `undetermined missing f, g`: exactly the fields
     /// the verdict names as missing.
     Undetermined(Vec<Name>),
+    /// Several verdicts, for a file with cohorts: `eligible for initial,
+    /// ineligible for once_daily by arrow_od`, the patient's own verdict
+    /// (one without a cohort), if given, first. Each part's verdict is one
+    /// of the three above.
+    Parts(Vec<ExpectPart>),
+}
+
+/// One verdict of [`Expectation::Parts`].
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ExpectPart {
+    /// The cohort it is for (`for once_daily`); `None` for the patient's.
+    pub cohort: Option<Name>,
+    /// The verdict expected.
+    pub verdict: Expectation,
 }

@@ -6,7 +6,7 @@ use super::{
     Result, Rule, internal, lower_members, lower_plausible, lower_string, lower_sum, name, span_of,
 };
 use crate::syntax::ast::*;
-use crate::syntax::span::{Name, Spanned};
+use crate::syntax::span::Spanned;
 
 pub(super) fn lower_example(pair: Pair<'_, Rule>) -> Result<Example> {
     let span = span_of(&pair);
@@ -106,21 +106,40 @@ fn lower_entry(pair: Pair<'_, Rule>) -> Result<ExampleEntry> {
 
 fn lower_expectation(pair: Pair<'_, Rule>) -> Result<Spanned<Expectation>> {
     let span = span_of(&pair);
-    let verdict = pair
-        .into_inner()
-        .find(|p| p.as_rule() != Rule::ty_expect)
-        .ok_or_else(|| internal(span))?;
-    let names = |pair: Pair<'_, Rule>| -> Vec<Name> {
-        pair.into_inner()
-            .filter(|p| p.as_rule() == Rule::ident)
-            .map(|p| name(&p))
-            .collect()
-    };
-    let expect = match verdict.as_rule() {
-        Rule::expect_eligible => Expectation::Eligible,
-        Rule::expect_ineligible => Expectation::Ineligible(names(verdict)),
-        Rule::expect_undetermined => Expectation::Undetermined(names(verdict)),
-        _ => return Err(internal(span)),
+    let mut parts = Vec::new();
+    for verdict in pair.into_inner().filter(|p| p.as_rule() != Rule::ty_expect) {
+        let mut cohort = None;
+        let mut names = Vec::new();
+        let rule = verdict.as_rule();
+        for part in verdict.into_inner() {
+            match part.as_rule() {
+                Rule::expect_for => {
+                    cohort = part
+                        .into_inner()
+                        .find(|p| p.as_rule() == Rule::ident)
+                        .map(|p| name(&p));
+                }
+                Rule::ident => names.push(name(&part)),
+                _ => {}
+            }
+        }
+        let verdict = match rule {
+            Rule::expect_eligible => Expectation::Eligible,
+            Rule::expect_ineligible => Expectation::Ineligible(names),
+            Rule::expect_undetermined => Expectation::Undetermined(names),
+            _ => return Err(internal(span)),
+        };
+        parts.push(ExpectPart { cohort, verdict });
+    }
+    // The patient's own verdict first, as the printer writes it: after a
+    // list of names, a verdict without a cohort would read as a name.
+    parts.sort_by_key(|p| p.cohort.is_some());
+    let expect = match parts.as_slice() {
+        [ExpectPart { cohort: None, .. }] => parts
+            .pop()
+            .map(|p| p.verdict)
+            .ok_or_else(|| internal(span))?,
+        _ => Expectation::Parts(parts),
     };
     Ok(Spanned::new(expect, span))
 }

@@ -19,19 +19,40 @@ pub(in crate::syntax) fn head(example: &Example) -> String {
 
 /// `} expect ineligible by adult`: the line that closes the record.
 pub(in crate::syntax) fn tail(example: &Example) -> String {
+    format!("}} expect {}", expectation(&example.expect.node))
+}
+
+/// `ineligible by adult, renal`; `eligible, ineligible for b by x`: the
+/// patient's own verdict first, as the parser reads it.
+fn expectation(expect: &Expectation) -> String {
     let names = |names: &[crate::syntax::Name]| {
         let names: Vec<&str> = names.iter().map(|n| n.node.as_str()).collect();
         names.join(", ")
     };
-    match &example.expect.node {
-        Expectation::Eligible => "} expect eligible".to_owned(),
-        Expectation::Ineligible(by) if by.is_empty() => "} expect ineligible".to_owned(),
-        Expectation::Ineligible(by) => format!("}} expect ineligible by {}", names(by)),
-        Expectation::Undetermined(missing) if missing.is_empty() => {
-            "} expect undetermined".to_owned()
-        }
-        Expectation::Undetermined(missing) => {
-            format!("}} expect undetermined missing {}", names(missing))
+    match expect {
+        Expectation::Eligible => "eligible".to_owned(),
+        Expectation::Ineligible(by) if by.is_empty() => "ineligible".to_owned(),
+        Expectation::Ineligible(by) => format!("ineligible by {}", names(by)),
+        Expectation::Undetermined(missing) if missing.is_empty() => "undetermined".to_owned(),
+        Expectation::Undetermined(missing) => format!("undetermined missing {}", names(missing)),
+        Expectation::Parts(parts) => {
+            let own = parts.iter().filter(|p| p.cohort.is_none());
+            let cohorts = parts.iter().filter(|p| p.cohort.is_some());
+            let parts: Vec<String> = own
+                .chain(cohorts)
+                .map(|part| {
+                    let verdict = expectation(&part.verdict);
+                    match &part.cohort {
+                        // `for` comes right after the verdict's word.
+                        Some(cohort) => match verdict.split_once(' ') {
+                            Some((word, rest)) => format!("{word} for {} {rest}", cohort.node),
+                            None => format!("{verdict} for {}", cohort.node),
+                        },
+                        None => verdict,
+                    }
+                })
+                .collect();
+            parts.join(", ")
         }
     }
 }
