@@ -78,11 +78,18 @@ fn every_example_has_sample_patients() {
     }
 }
 
-/// The ids of the criteria left unknown.
+/// The ids of the criteria left unknown (in a file with cohorts, those of
+/// the cohorts left undetermined: the others are decided anyway).
 fn unknown(verdict: &rulec::eval::Verdict) -> String {
+    let open: Vec<&str> = verdict
+        .cohorts()
+        .filter(|c| c.status == Status::Undetermined)
+        .map(|c| c.name)
+        .collect();
     let ids: Vec<&str> = verdict
         .criteria()
         .filter(|c| c.outcome == Outcome::Unknown)
+        .filter(|c| c.cohort.is_none_or(|k| open.contains(&k)))
         .map(|c| c.id)
         .collect();
     ids.join(", ")
@@ -144,6 +151,19 @@ fn sample_patients_verdicts() {
                     );
                 }
             }
+            // A file with cohorts: each cohort's status, and why.
+            for cohort in verdict.cohorts() {
+                let _ = write!(out, "\n    {}: {}", cohort.name, cohort.status.as_str());
+                match cohort.status {
+                    Status::Eligible => {}
+                    Status::Ineligible => {
+                        let _ = write!(out, " by {}", cohort.ruled_out.join(", "));
+                    }
+                    Status::Undetermined => {
+                        let _ = write!(out, "; missing {}", cohort.missing.join(", "));
+                    }
+                }
+            }
             for error in &read.errors {
                 let _ = write!(out, "\n    data error: {}: {}", error.field, error.reason);
             }
@@ -164,7 +184,9 @@ fn sample_patients_verdicts() {
 /// others (the last day of February in a leap year among them): they are
 /// written from the index date, so their verdicts do not depend on it. Each
 /// file has an eligible patient, one ruled out by named criteria and one
-/// undetermined with its missing fields named.
+/// undetermined with its missing fields named (in a file with cohorts, the
+/// patient's or a cohort's verdict), and a file with cohorts an example
+/// that gives cohorts' verdicts.
 #[test]
 fn every_rule_file_has_examples_that_pass() {
     use rulec::check::Expected;
@@ -172,7 +194,24 @@ fn every_rule_file_has_examples_that_pass() {
         let name = path.display();
         let rules = rulec::Rules::load(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
         let examples = &rules.program().examples;
-        let has = |kind: fn(&Expected) -> bool| examples.iter().any(|e| kind(&e.expected));
+        // The verdicts an example gives: its one, or each of its parts.
+        let verdicts = |e: &Expected| match e {
+            Expected::Parts(parts) => parts.iter().map(|(_, v)| v.clone()).collect(),
+            one => vec![one.clone()],
+        };
+        let has = |kind: fn(&Expected) -> bool| {
+            examples
+                .iter()
+                .any(|e| verdicts(&e.expected).iter().any(kind))
+        };
+        if !rules.program().cohorts.is_empty() {
+            assert!(
+                examples
+                    .iter()
+                    .any(|e| matches!(&e.expected, Expected::Parts(p) if p.iter().any(|(c, _)| c.is_some()))),
+                "{name} has cohorts, but no example gives a cohort's verdict"
+            );
+        }
         assert!(
             examples.len() >= 3
                 && has(|e| *e == Expected::Eligible)

@@ -555,7 +555,10 @@ fn push_line(out: &mut String, indent: &str, line: &str, blank_before: bool) {
     if blank_before {
         out.push('\n');
     }
-    out.push_str(indent);
+    // A blank line of a block inside a block (a cohort's) stays blank.
+    if !line.is_empty() {
+        out.push_str(indent);
+    }
     out.push_str(line);
     out.push('\n');
 }
