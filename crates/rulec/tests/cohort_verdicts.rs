@@ -3,6 +3,11 @@
 //! gives, and the JSON of a file without cohorts has no `cohorts` or
 //! `cohort` key.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers fail the test by panicking, as an assertion would"
+)]
+
 use rulec::check::{NoImports, check};
 use rulec::eval::explain;
 use rulec::records::{VerdictJson, from_json_str};
@@ -83,5 +88,8 @@ fn a_file_without_cohorts_has_no_cohort_keys() {
     );
     assert!(!output.contains("cohort"), "{output}");
     let with = json(DOC_RULES, DOC_RECORD);
-    assert!(with.contains("\"cohorts\"") && with.contains("\"cohort\": \"stage_2\""), "{with}");
+    assert!(
+        with.contains("\"cohorts\"") && with.contains("\"cohort\": \"stage_2\""),
+        "{with}"
+    );
 }

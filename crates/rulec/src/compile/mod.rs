@@ -203,7 +203,7 @@ impl Compiled {
             statuses,
             Arc::clone(&self.names),
             outcomes,
-            &groups,
+            groups,
         ))
     }
 

@@ -322,7 +322,7 @@ mod tests {
             Statuses::single(status),
             Names::of(&program()),
             [a.code(), b.code()].into_iter().collect(),
-            &GroupsMissing::new(),
+            GroupsMissing::new(),
         )
     }
 

@@ -134,5 +134,5 @@ pub fn evaluate(program: &Program, record: &Record, index: Date) -> Verdict {
         *code = outcome.code();
     }
     let statuses = names.statuses(&outcomes);
-    Verdict::new(statuses, names, outcomes, &groups)
+    Verdict::new(statuses, names, outcomes, groups)
 }

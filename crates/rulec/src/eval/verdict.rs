@@ -315,33 +315,34 @@ impl Verdict {
     /// A verdict with these statuses and outcomes, for the program `names`
     /// come from, `groups` holding the slots each group of criteria read
     /// while missing (only those of the groups [`Statuses::wants`] are
-    /// read).
+    /// read; the shared group's list becomes the verdict's `missing`).
     pub(crate) fn new(
         statuses: Statuses,
         names: Arc<Names>,
         outcomes: Outcomes,
-        groups: &GroupsMissing,
+        mut groups: GroupsMissing,
     ) -> Verdict {
         let Statuses {
             overall: status,
             cohorts,
         } = statuses;
         let undetermined = |c: &usize| cohorts.get(*c) == Some(&Status::Undetermined);
-        let missing = if status == Status::Undetermined {
-            cohorts::union(
-                groups,
-                (0..cohorts.len()).filter(undetermined).map(|c| c + 1),
-            )
-        } else {
-            Vec::new()
-        };
+        let shared = |groups: &GroupsMissing| groups.first().cloned().unwrap_or_default();
         let cohorts_missing = if cohorts.contains(&Status::Undetermined) {
             (0..cohorts.len())
                 .map(|c| match undetermined(&c) {
-                    true => cohorts::union(groups, std::iter::once(c + 1)),
+                    true => cohorts::union(shared(&groups), &groups, std::iter::once(c + 1)),
                     false => Vec::new(),
                 })
                 .collect()
+        } else {
+            Vec::new()
+        };
+        let missing = if status == Status::Undetermined {
+            // The shared group's own list, taken rather than copied.
+            let shared = groups.first_mut().map(std::mem::take).unwrap_or_default();
+            let open = (0..cohorts.len()).filter(undetermined).map(|c| c + 1);
+            cohorts::union(shared, &groups, open)
         } else {
             Vec::new()
         };
@@ -554,7 +555,7 @@ mod tests {
                 Statuses::single(want),
                 Arc::new(names),
                 outcomes,
-                &GroupsMissing::new(),
+                GroupsMissing::new(),
             );
             let read: Vec<_> = verdict.criteria().map(|c| (c.section, c.outcome)).collect();
             prop_assert_eq!(read, criteria);

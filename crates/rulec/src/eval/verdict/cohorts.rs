@@ -75,16 +75,20 @@ fn overall(cohorts: &[Status]) -> Status {
 /// criteria (see [`Statuses::wants`]), in any order, repeats allowed.
 pub(crate) type GroupsMissing = SmallVec<[Vec<u32>; 1]>;
 
-/// The missing slots a status lists: those of group 0 and of the groups
-/// `also` names, ascending, each once.
-pub(crate) fn union(groups: &GroupsMissing, also: impl Iterator<Item = usize>) -> Vec<u32> {
-    let mut slots: Vec<u32> = groups.first().cloned().unwrap_or_default();
+/// The missing slots a status lists: those of group 0 (`shared`, taken
+/// over: a program without cohorts allocates nothing more) and of the
+/// groups `also` names, ascending, each once.
+pub(crate) fn union(
+    mut shared: Vec<u32>,
+    groups: &GroupsMissing,
+    also: impl Iterator<Item = usize>,
+) -> Vec<u32> {
     for group in also {
-        slots.extend(groups.get(group).into_iter().flatten());
+        shared.extend(groups.get(group).into_iter().flatten());
     }
-    slots.sort_unstable();
-    slots.dedup();
-    slots
+    shared.sort_unstable();
+    shared.dedup();
+    shared
 }
 
 /// One cohort's status in a verdict.
@@ -158,7 +162,7 @@ mod tests {
         assert!(!Statuses::single(Status::Ineligible).wants(0));
         assert!(Statuses::single(Status::Undetermined).wants(0));
         let groups: GroupsMissing = [vec![3, 1], vec![9], vec![1, 2]].into_iter().collect();
-        assert_eq!(union(&groups, [2].into_iter()), [1, 2, 3]);
-        assert_eq!(union(&groups, std::iter::empty()), [1, 3]);
+        assert_eq!(union(vec![3, 1], &groups, [2].into_iter()), [1, 2, 3]);
+        assert_eq!(union(vec![3, 1], &groups, std::iter::empty()), [1, 3]);
     }
 }
