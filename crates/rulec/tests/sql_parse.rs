@@ -110,5 +110,6 @@ fn every_dialect_parses_its_own_sql() {
             }
         }
     }
-    assert!(parsed >= 10 * 48, "{parsed}");
+    // 10 texts for each of the 6 example files and 40 generated ones.
+    assert!(parsed >= 10 * 46, "{parsed}");
 }
