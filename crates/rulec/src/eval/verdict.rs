@@ -381,6 +381,26 @@ impl Verdict {
     /// Each cohort's status, with what rules the patient out of it or
     /// what is missing, in the program's order; none for a program
     /// without cohorts.
+    ///
+    /// ```
+    /// use rulec::eval::Status;
+    ///
+    /// let rules = rulec::Rules::from_source(r#"
+    /// fields { ecog: integer 0..5, measurable: bool }
+    /// cohort stage_1 { inclusion { ecog: ecog <= 1 } }
+    /// cohort stage_2 { inclusion { measurable_disease: measurable } }
+    /// "#)?;
+    /// let record = rulec::records::RecordBuilder::new(rules.program())
+    ///     .integer("ecog", 1)?
+    ///     .build();
+    /// let verdict = rules.compiled().evaluate(&record, jiff::civil::date(2026, 1, 15))?;
+    /// let stage_2 = verdict.cohorts().nth(1).ok_or("two cohorts")?;
+    /// assert_eq!((stage_2.status, stage_2.missing), (Status::Undetermined, vec!["measurable"]));
+    /// // Eligible for stage 1: eligible.
+    /// assert_eq!(verdict.status(), Status::Eligible);
+    /// assert!(verdict.missing().is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn cohorts(&self) -> impl ExactSizeIterator<Item = CohortVerdict<'_>> {
         self.names
             .cohorts
