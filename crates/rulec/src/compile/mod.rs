@@ -80,7 +80,7 @@ use jiff::civil::Date;
 pub use schema::SchemaMismatch;
 
 use crate::check::{Program, Value};
-use crate::eval::{GroupsMissing, Names, Outcome, Outcomes, Status, Statuses, Verdict};
+use crate::eval::{GroupsMissing, Names, Outcome, Outcomes, Status, Verdict};
 use crate::schema::Record;
 use crate::semantics::Truth;
 use crate::syntax::Section;
@@ -192,25 +192,55 @@ impl Compiled {
     /// the program this was compiled from.
     pub fn evaluate(&self, record: &Record, index: Date) -> Result<Verdict, SchemaMismatch> {
         self.shape.check(record)?;
-        let outcomes = self.outcomes(record, index);
-        let statuses = self.names.statuses(&outcomes);
-        let groups = if statuses.any_undetermined() {
-            self.explain_missing(record, index, &outcomes, &statuses)
+        let mut outcomes = Outcomes::from_slice(&self.template);
+        self.write_outcomes(record, index, &mut outcomes);
+        if self.names.has_cohorts() {
+            return Ok(self.cohort_verdict(record, index, outcomes));
+        }
+        let status = self.names.status(&outcomes);
+        let missing = if status == Status::Undetermined {
+            self.explain_missing(record, index, &outcomes, |_| true)
         } else {
-            GroupsMissing::new()
+            Vec::new()
         };
         Ok(Verdict::new(
-            statuses,
+            status,
             Arc::clone(&self.names),
             outcomes,
-            groups,
+            missing,
         ))
     }
 
-    /// Every criterion's outcome for a record of the right schema: the
-    /// fast pass of [`Compiled::evaluate`].
+    /// The verdict of a program with cohorts: each cohort's status, and
+    /// the fields missing for each group of criteria that leaves one
+    /// undetermined. Apart, so that the verdicts of other programs are
+    /// built as before cohorts.
+    #[inline(never)]
+    fn cohort_verdict(&self, record: &Record, index: Date, outcomes: Outcomes) -> Verdict {
+        let statuses = self.names.statuses(&outcomes);
+        let groups: GroupsMissing = (0..self.names.groups())
+            .map(|g| match statuses.wants(g) {
+                true => {
+                    self.explain_missing(record, index, &outcomes, |i| self.names.group(i) == g)
+                }
+                false => Vec::new(),
+            })
+            .collect();
+        Verdict::with_cohorts(statuses, Arc::clone(&self.names), outcomes, groups)
+    }
+
+    /// Every criterion's outcome for a record of the right schema.
     fn outcomes(&self, record: &Record, index: Date) -> Outcomes {
         let mut outcomes = Outcomes::from_slice(&self.template);
+        self.write_outcomes(record, index, &mut outcomes);
+        outcomes
+    }
+
+    /// Writes every criterion's outcome into `outcomes`, a copy of the
+    /// template: the fast pass of [`Compiled::evaluate`], in place, as it
+    /// builds its verdict around them.
+    #[inline]
+    fn write_outcomes(&self, record: &Record, index: Date, outcomes: &mut Outcomes) {
         // The plan reads a censored value's word as missing: a record that
         // holds one is decided by the closures alone, which know it.
         let every: Vec<usize>;
@@ -218,7 +248,7 @@ impl Compiled {
             every = (0..self.criteria.len()).collect();
             &every
         } else {
-            self.plan.write_outcomes(record.words(), &mut outcomes);
+            self.plan.write_outcomes(record.words(), outcomes);
             &self.plan.outcomes.rest
         };
         if !rest.is_empty() {
@@ -231,7 +261,6 @@ impl Compiled {
                 }
             });
         }
-        outcomes
     }
 
     /// The status alone: the fast path for screening many records. It
@@ -322,40 +351,30 @@ impl Compiled {
     }
 
     /// The explaining pass: the record fields whose absence left an
-    /// unknown criterion unknown, in declaration order, for each group of
-    /// criteria that leaves a status undetermined (all the criteria of a
-    /// program without cohorts).
+    /// unknown criterion of those `take` accepts (by index) unknown, in
+    /// declaration order.
     ///
-    /// It runs every unknown criterion of those groups again, each from an
-    /// empty define cache, with every operand evaluated, so that each field
-    /// read while missing is noted for every criterion that depends on it
-    /// — through a define too, whichever criterion computed the define
+    /// It runs every such unknown criterion again, each from an empty
+    /// define cache, with every operand evaluated, so that each field read
+    /// while missing is noted for every criterion that depends on it —
+    /// through a define too, whichever criterion computed the define
     /// first. Known criteria report nothing, so they are not run.
     fn explain_missing(
         &self,
         record: &Record,
         index: Date,
         outcomes: &[u8],
-        statuses: &Statuses,
-    ) -> GroupsMissing {
-        let fields = self.shape.len();
-        let marks: Vec<Cell<bool>> = (0..fields).map(|_| Cell::new(false)).collect();
-        let mut deciding: smallvec::SmallVec<[Vec<bool>; 1]> = (0..self.names.groups())
-            .map(|g| vec![false; if statuses.wants(g) { fields } else { 0 }])
-            .collect();
+        take: impl Fn(usize) -> bool,
+    ) -> Vec<u32> {
+        let marks: Vec<Cell<bool>> = (0..self.shape.len()).map(|_| Cell::new(false)).collect();
+        let mut deciding = vec![false; self.shape.len()];
         let unknown = self
             .criteria
             .iter()
             .enumerate()
             .zip(outcomes)
-            .filter(|(_, o)| **o == Outcome::Unknown.code());
-        for ((i, criterion), _) in unknown {
-            let Some(deciding) = deciding
-                .get_mut(self.names.group(i))
-                .filter(|d| !d.is_empty())
-            else {
-                continue;
-            };
+            .filter(|((i, _), o)| **o == Outcome::Unknown.code() && take(*i));
+        for ((_, criterion), _) in unknown {
             let unknown = self.with_cache(|cache| {
                 let ctx = Ctx::top(record, index, &self.defines, cache, Some(&marks));
                 (criterion.condition)(&ctx) == Truth::Unknown
@@ -365,15 +384,10 @@ impl Compiled {
                 mark.set(false);
             }
         }
-        deciding
-            .into_iter()
-            .map(|deciding| {
-                (0_u32..)
-                    .zip(deciding)
-                    .filter(|(_, deciding)| *deciding)
-                    .map(|(slot, _)| slot)
-                    .collect()
-            })
+        (0_u32..)
+            .zip(deciding)
+            .filter(|(_, deciding)| *deciding)
+            .map(|(slot, _)| slot)
             .collect()
     }
 

@@ -305,7 +305,7 @@ impl fmt::Display for Funnel {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::eval::{GroupsMissing, Names, Statuses, Verdict};
+    use crate::eval::{Names, Verdict};
 
     fn program() -> Program {
         let file = crate::syntax::parse(
@@ -319,10 +319,10 @@ mod tests {
 
     fn verdict(status: Status, a: Outcome, b: Outcome) -> Verdict {
         Verdict::new(
-            Statuses::single(status),
+            status,
             Names::of(&program()),
             [a.code(), b.code()].into_iter().collect(),
-            GroupsMissing::new(),
+            Vec::new(),
         )
     }
 

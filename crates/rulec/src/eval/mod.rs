@@ -46,7 +46,7 @@ pub(crate) use explain::duration;
 pub use explain::{Explained, explain, explain_sourced, format_number};
 pub use funnel::{CohortCount, CriterionCount, Funnel};
 pub use verdict::{CohortVerdict, Criteria, CriterionOutcome, Verdict};
-pub(crate) use verdict::{GroupsMissing, Names, Outcomes, Statuses, code};
+pub(crate) use verdict::{GroupsMissing, Names, Outcomes, code};
 
 use crate::check::Program;
 use crate::schema::Record;
@@ -133,6 +133,18 @@ pub fn evaluate(program: &Program, record: &Record, index: Date) -> Verdict {
         }
         *code = outcome.code();
     }
-    let statuses = names.statuses(&outcomes);
-    Verdict::new(statuses, names, outcomes, groups)
+    if names.has_cohorts() {
+        let statuses = names.statuses(&outcomes);
+        return Verdict::with_cohorts(statuses, names, outcomes, groups);
+    }
+    let status = names.status(&outcomes);
+    let missing = match groups.into_iter().next() {
+        Some(mut missing) if status == Status::Undetermined => {
+            missing.sort_unstable();
+            missing.dedup();
+            missing
+        }
+        _ => Vec::new(),
+    };
+    Verdict::new(status, names, outcomes, missing)
 }

@@ -7,7 +7,7 @@
 //! `Arc`: a verdict of up to [`INLINE`] criteria is built without
 //! allocating, and one that lists missing fields allocates once. In a
 //! program with cohorts, a verdict holds each cohort's status too
-//! (`cohorts.rs`).
+//! (`cohorts.rs`), in one allocation more.
 
 mod cohorts;
 
@@ -169,7 +169,11 @@ impl Names {
         Statuses::of_cohorts(
             self.cohorts
                 .iter()
-                .map(|c| decide(outcomes, &c.ruling, |i| word(c.unknowns.get(i..i + 8))))
+                .map(|c| {
+                    decide(outcomes, &c.ruling, |i| {
+                        word(c.unknowns.get(i..i + 8), NO_OUTCOME)
+                    })
+                })
                 .collect(),
         )
     }
@@ -205,8 +209,8 @@ fn decide(outcomes: &[u8], ruling: &[u8], unknowns: impl Fn(usize) -> u64) -> St
         .zip(ruling.chunks_exact(8))
         .enumerate()
     {
-        let outcomes = word(Some(outcomes));
-        ruled_out |= has_zero_byte(outcomes ^ word(Some(ruling)));
+        let outcomes = word(Some(outcomes), code::NONE);
+        ruled_out |= has_zero_byte(outcomes ^ word(Some(ruling), code::NONE));
         unknown |= has_zero_byte(outcomes ^ unknowns(i * 8));
     }
     if ruled_out != 0 {
@@ -218,13 +222,13 @@ fn decide(outcomes: &[u8], ruling: &[u8], unknowns: impl Fn(usize) -> u64) -> St
     }
 }
 
-/// Eight bytes as a word; a word of no outcome where there are none.
+/// Eight bytes as a word; a word of `missing` bytes where there are none.
 #[inline]
-fn word(bytes: Option<&[u8]>) -> u64 {
+fn word(bytes: Option<&[u8]>, missing: u8) -> u64 {
     u64::from_le_bytes(
         bytes
             .and_then(|b| b.try_into().ok())
-            .unwrap_or([code::NONE; 8]),
+            .unwrap_or([missing; 8]),
     )
 }
 
@@ -304,19 +308,45 @@ pub struct Verdict {
     outcomes: Outcomes,
     /// Slots of the missing fields, ascending.
     missing: Vec<u32>,
-    /// Each cohort's status, in a program with cohorts.
-    cohorts: SmallVec<[Status; 8]>,
+    /// In a program with cohorts, each cohort's status and missing slots:
+    /// boxed, so that the verdict of a program without is no larger, and
+    /// no slower to build and move, than before cohorts.
+    cohorts: Option<Box<CohortStates>>,
+}
+
+/// Each cohort's status and missing slots in a [`Verdict`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct CohortStates {
+    statuses: SmallVec<[Status; 8]>,
     /// Each cohort's missing slots, ascending; empty unless a cohort is
     /// undetermined.
-    cohorts_missing: Vec<Vec<u32>>,
+    missing: Vec<Vec<u32>>,
 }
 
 impl Verdict {
-    /// A verdict with these statuses and outcomes, for the program `names`
-    /// come from, `groups` holding the slots each group of criteria read
-    /// while missing (only those of the groups [`Statuses::wants`] are
-    /// read; the shared group's list becomes the verdict's `missing`).
+    /// A verdict of a program without cohorts: `status`, with these
+    /// outcomes and missing slots (ascending), for the program `names`
+    /// come from.
     pub(crate) fn new(
+        status: Status,
+        names: Arc<Names>,
+        outcomes: Outcomes,
+        missing: Vec<u32>,
+    ) -> Verdict {
+        Verdict {
+            status,
+            names,
+            outcomes,
+            missing,
+            cohorts: None,
+        }
+    }
+
+    /// A verdict of a program with cohorts, with these statuses and
+    /// outcomes, `groups` holding the slots each group of criteria read
+    /// while missing (only those of the groups [`Statuses::wants`] are
+    /// read).
+    pub(crate) fn with_cohorts(
         statuses: Statuses,
         names: Arc<Names>,
         outcomes: Outcomes,
@@ -351,8 +381,10 @@ impl Verdict {
             names,
             outcomes,
             missing,
-            cohorts,
-            cohorts_missing,
+            cohorts: Some(Box::new(CohortStates {
+                statuses: cohorts,
+                missing: cohorts_missing,
+            })),
         }
     }
 
@@ -375,7 +407,7 @@ impl Verdict {
 
     /// Each cohort's status alone, in the program's order.
     pub(crate) fn cohort_statuses(&self) -> &[Status] {
-        &self.cohorts
+        self.cohorts.as_ref().map_or(&[], |c| &c.statuses)
     }
 
     /// Each cohort's status, with what rules the patient out of it or
@@ -405,7 +437,7 @@ impl Verdict {
         self.names
             .cohorts
             .iter()
-            .zip(&self.cohorts)
+            .zip(self.cohort_statuses())
             .enumerate()
             .map(|(k, (cohort, status))| CohortVerdict {
                 name: &cohort.name,
@@ -425,7 +457,12 @@ impl Verdict {
                         .collect(),
                     _ => Vec::new(),
                 },
-                missing: self.names_of(self.cohorts_missing.get(k).map_or(&[], Vec::as_slice)),
+                missing: self.names_of(
+                    self.cohorts
+                        .as_ref()
+                        .and_then(|c| c.missing.get(k))
+                        .map_or(&[], Vec::as_slice),
+                ),
             })
     }
 
@@ -571,12 +608,7 @@ mod tests {
                 Status::Eligible
             };
             prop_assert_eq!(names.status(&outcomes), want);
-            let verdict = Verdict::new(
-                Statuses::single(want),
-                Arc::new(names),
-                outcomes,
-                GroupsMissing::new(),
-            );
+            let verdict = Verdict::new(want, Arc::new(names), outcomes, Vec::new());
             let read: Vec<_> = verdict.criteria().map(|c| (c.section, c.outcome)).collect();
             prop_assert_eq!(read, criteria);
         }
