@@ -173,6 +173,10 @@ def spark_session():
              .config("spark.sql.session.timeZone", "UTC")
              .config("spark.sql.warehouse.dir", warehouse)
              .config("spark.ui.showConsoleProgress", "false")
+             # The generated screens (200 criteria, aggregates' windows,
+             # cohorts' status columns) are large plans: Spark's default
+             # heap of 1 GiB ran out in CI, and the machine has 24.
+             .config("spark.driver.memory", "4g")
              .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={log4j}")
              .getOrCreate())
     spark.sparkContext.setLogLevel("OFF")
