@@ -11,7 +11,7 @@ const RES = `(?:${RESERVED})`;
 const UNIT_CHAR = `[A-Za-z0-9_%'µμ\\[\\]/.*^]`;
 const NAME = '[A-Za-z_][A-Za-z0-9_]*';
 // An unsigned decimal, or a power of ten as a number (`10^-3`).
-const NUM = `(?<![A-Za-z0-9_.])(?:10\\^[+-]?\\d+(?!${UNIT_CHAR})|\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?)`;
+const NUM = `(?<![A-Za-z0-9_])(?:10\\^[+-]?\\d+(?!${UNIT_CHAR})|\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?)`;
 // Unit parts (see grammar/rules.pest, `unit`).
 const ANN = '\\{[^{}\\s]*\\}';
 const POW = '\\d+[*^E][+-]?\\d+';

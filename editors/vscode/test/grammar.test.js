@@ -152,6 +152,14 @@ function has(scopes, prefix) {
     assert.ok(has(scopesOf(grammar, src, 'ULN'), 'constant.language'));
     assert.ok(!tokenize(grammar, src).some((t) => has(t.scopes, 'keyword.other.unit')), 'a unit token');
   });
+  check('both ends of a range are numbers, with their units', () => {
+    const src = 'fields {\n  gvhd: integer 0..4\n}\nexample "e" {\n  ast: 28 U/L, normal range 10 U/L..40 U/L\n}';
+    const toks = tokenize(grammar, src);
+    const nums = toks.filter((t) => has(t.scopes, 'constant.numeric')).map((t) => t.text);
+    assert.deepStrictEqual(nums, ['0', '4', '28', '10', '40']);
+    const units = toks.filter((t) => has(t.scopes, 'keyword.other.unit')).map((t) => t.text);
+    assert.deepStrictEqual(units, ['U/L', 'U/L', 'U/L']);
+  });
   check('a reserved word after a number is not a unit', () => {
     const src = inclusion('adult: age >= 18 and consent');
     const s = scopesOf(grammar, src, 'and');
