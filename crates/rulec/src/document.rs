@@ -106,14 +106,15 @@ fn build(rules: &Rules) -> Doc {
         .into_iter()
         .filter_map(|text| syntax::parse(text).ok())
         .collect();
-    let mut dates = Dates(
-        program
+    let mut dates = Names {
+        dates: program
             .defines
             .iter()
             .filter(|d| matches!(d.value, crate::check::Value::Date(_)))
             .map(|d| d.name.clone())
             .collect(),
-    );
+        units: std::collections::HashMap::new(),
+    };
     for file in &parsed {
         for item in &file.items {
             if let Item::Fields(block) = item {
@@ -159,7 +160,7 @@ fn build(rules: &Rules) -> Doc {
     doc
 }
 
-fn add_block(part: &mut Part, block: &CriteriaBlock, dates: &Dates) {
+fn add_block(part: &mut Part, block: &CriteriaBlock, dates: &Names) {
     let entries = block.criteria.iter().map(|c| Entry {
         name: c.id.node.clone(),
         label: c.label.as_ref().map(|l| l.node.clone()),
@@ -191,16 +192,23 @@ fn field_row(field: &syntax::FieldDecl) -> FieldRow {
     }
 }
 
-/// The names that stand for dates (date fields, those of list elements
-/// too, and date defines): their comparisons read `before` and `after`,
-/// not `below` and `above`.
-struct Dates(std::collections::HashSet<String>);
+/// What the document needs to know of the names a rule uses.
+struct Names {
+    /// Those that stand for dates (date fields, those of list elements
+    /// too, and date defines): their comparisons read `before` and
+    /// `after`, not `below` and `above`.
+    dates: std::collections::HashSet<String>,
+    /// The unit of each quantity field, for a threshold written in
+    /// another unit to be shown in the field's too; `None` for a name two
+    /// fields (a record's and a list element's) declare.
+    units: std::collections::HashMap<String, Option<crate::units::Unit>>,
+}
 
-impl Dates {
+impl Names {
     fn is_date(&self, expr: &Expr) -> bool {
         match &expr.node {
             ExprKind::Index => true,
-            ExprKind::Name(name) => self.0.contains(name),
+            ExprKind::Name(name) => self.dates.contains(name),
             // A date moved by a duration: `birth_date + 18 years`.
             ExprKind::Binary {
                 op: BinaryOp::Add | BinaryOp::Sub,
@@ -214,11 +222,45 @@ impl Dates {
         }
     }
 
+    /// `threshold` in words, and in the unit of the field `subject` too
+    /// when it is written in another: `80 g/L (8 g/dL)`, as explanations
+    /// show it. A unit that needs a molar mass is left as written.
+    fn threshold(&self, subject: &Expr, threshold: &Expr) -> String {
+        let written = value(threshold, self);
+        let (ExprKind::Name(name), ExprKind::Quantity(q)) = (&subject.node, &threshold.node) else {
+            return written;
+        };
+        let Some(Some(unit)) = self.units.get(name) else {
+            return written;
+        };
+        let converted = crate::units::Unit::parse(&q.unit.node)
+            .ok()
+            .filter(|from| from.ucum() != unit.ucum())
+            .and_then(|from| from.conversion_to(unit).ok())
+            .zip(q.value.as_str().parse::<f64>().ok())
+            .map(|(conversion, v)| conversion.apply(v));
+        match converted {
+            Some(v) if v.is_finite() => format!(
+                "{written} ({} {})",
+                crate::eval::format_number(v),
+                crate::units::canonical(unit.as_str())
+            ),
+            _ => written,
+        }
+    }
+
     fn add_fields(&mut self, fields: &[syntax::FieldDecl]) {
         for field in fields {
             match &field.ty.node {
                 Type::Date => {
-                    self.0.insert(field.name.node.clone());
+                    self.dates.insert(field.name.node.clone());
+                }
+                Type::Quantity(q) => {
+                    let unit = crate::units::Unit::parse(&q.unit.node).ok();
+                    self.units
+                        .entry(field.name.node.clone())
+                        .and_modify(|seen| *seen = None)
+                        .or_insert(unit);
                 }
                 Type::ListOf(inner) => self.add_fields(inner),
                 _ => {}
@@ -228,7 +270,7 @@ impl Dates {
 }
 
 /// An expression in words; rule text for the forms without a wording.
-fn words(expr: &Expr, dates: &Dates) -> String {
+fn words(expr: &Expr, dates: &Names) -> String {
     match &expr.node {
         ExprKind::Index => "the index date".to_owned(),
         ExprKind::Unary {
@@ -261,7 +303,7 @@ fn words(expr: &Expr, dates: &Dates) -> String {
                 (CompareOp::Eq, _) => "is",
                 (CompareOp::Ne, _) => "is not",
             };
-            format!("{} {word} {}", value(lhs, dates), value(rhs, dates))
+            format!("{} {word} {}", value(lhs, dates), dates.threshold(lhs, rhs))
         }
         ExprKind::Between {
             value: v,
@@ -271,8 +313,8 @@ fn words(expr: &Expr, dates: &Dates) -> String {
             format!(
                 "{} between {} and {}",
                 value(v, dates),
-                value(low, dates),
-                value(high, dates)
+                dates.threshold(v, low),
+                dates.threshold(v, high)
             )
         }
         ExprKind::Member {
@@ -349,7 +391,7 @@ fn words(expr: &Expr, dates: &Dates) -> String {
 
 /// An operand of a comparison: the index date in words, the rest (names,
 /// numbers with their units, arithmetic, functions) as written.
-fn value(expr: &Expr, dates: &Dates) -> String {
+fn value(expr: &Expr, dates: &Names) -> String {
     match &expr.node {
         ExprKind::Index => "the index date".to_owned(),
         ExprKind::Group { .. } | ExprKind::ListQuery { .. } => words(expr, dates),
@@ -382,7 +424,7 @@ fn value(expr: &Expr, dates: &Dates) -> String {
 
 /// An operand of `and` or `or`, in parentheses where it is the other
 /// operator, so that the grouping stays the rule's.
-fn operand(expr: &Expr, op: BinaryOp, dates: &Dates) -> String {
+fn operand(expr: &Expr, op: BinaryOp, dates: &Names) -> String {
     match &expr.node {
         ExprKind::Binary {
             op: inner @ (BinaryOp::And | BinaryOp::Or),
@@ -394,7 +436,7 @@ fn operand(expr: &Expr, op: BinaryOp, dates: &Dates) -> String {
 }
 
 /// The operand of `not`: in parentheses unless it is one word.
-fn nested(expr: &Expr, dates: &Dates) -> String {
+fn nested(expr: &Expr, dates: &Names) -> String {
     let text = words(expr, dates);
     if text.contains(' ') {
         format!("({text})")
@@ -589,12 +631,15 @@ mod tests {
         let rules = Rules::from_source(
             "fields { a: bool\n b: bool\n c: bool\n hb: g/L\n visit: date }\n\
              inclusion { x: (a or b) and not c\n y: hb between 80 g/L and 120 g/L\n\
-             z: visit within 28 days before index }\n",
+             z: visit within 28 days before index\n hb_dl: hb >= 8 g/dL\n\
+             recent: visit > index - 1 a }\n",
         )
         .expect("checks");
         let text = document(&rules, Format::Markdown);
         assert!(text.contains("(a or b) and not c"), "{text}");
         assert!(text.contains("hb between 80 g/L and 120 g/L"), "{text}");
+        assert!(text.contains("hb at least 8 g/dL (80 g/L)"), "{text}");
+        assert!(text.contains("visit after index - 1 a"), "{text}");
         assert!(
             text.contains("visit within 28 days before the index date"),
             "{text}"
