@@ -13,6 +13,7 @@
 //! | `source.rs` | text made safe for a terminal, line and column of an offset |
 //! | `output.rs` | where results go: stdout, or `--output` written atomically or in place |
 //! | `sql.rs` | `rulec sql` and `rulec export`: the rules as SQL, records as CSV tables to load |
+//! | `document.rs` | `rulec render`: the criteria as a Markdown or HTML document for a review board |
 //! | `render.rs` | every `rulec::Diagnostic`, in whichever file it points, for people (miette's graphical report) and for tools (JSON); text made safe for a terminal |
 //!
 //! Exit status: 0 when no file has an error (warnings alone do not fail a
@@ -22,6 +23,7 @@
 //! only machine output (`--format json`).
 
 mod check;
+mod document;
 mod eval;
 mod explain;
 mod fmt;
@@ -105,6 +107,35 @@ enum Command {
     /// `schema.sql`, `load.sql` (with absolute paths), `screen.sql` and a
     /// CSV file per table: run the three files in order in the engine.
     Export(ExportArgs),
+
+    /// Write the criteria as a document for a review board.
+    ///
+    /// The trial, the fields with their units, the defines, and each
+    /// criterion's label with its rule in words, shared criteria first,
+    /// then each cohort's. Exits with 0 when written, 1 when the rules do
+    /// not check (their diagnostics shown as by `check`), and 2 when the
+    /// file could not be read or the output written.
+    Render(RenderArgs),
+}
+
+/// Arguments of `rulec render`.
+#[derive(Debug, Args)]
+struct RenderArgs {
+    /// The rule file.
+    #[arg(value_name = "RULES")]
+    rules: PathBuf,
+
+    /// How to write the document.
+    #[arg(long, value_enum, default_value_t = document::DocumentFormat::Md)]
+    format: document::DocumentFormat,
+
+    /// Write the document to this file instead of stdout (`-`).
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+
+    /// Let `use` import files outside the rule file's folder.
+    #[arg(long)]
+    allow_imports_outside: bool,
 }
 
 /// The rule file and the SQL wanted (shared by sql and export).
@@ -403,6 +434,14 @@ fn main() -> ExitCode {
             let input = input::Input::new(args.records, args.input_format);
             sql::run_export(&args.target.target(), &input, &args.to).exit_code()
         }
+        Command::Render(args) => document::run(&document::Options {
+            rules: args.rules,
+            format: args.format,
+            output: args.output,
+            colour: use_colour(),
+            imports_outside: args.allow_imports_outside,
+        })
+        .exit_code(),
     }
 }
 

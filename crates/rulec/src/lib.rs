@@ -120,12 +120,15 @@
 //! [`schema`] (fields, their slots, and the packed [`schema::Record`]) and
 //! [`semantics`] (the language's rules — Kleene logic, comparison with
 //! ties, calendar arithmetic — written once for every evaluator).
+//! Beside the pipeline, [`document`] writes the criteria as a Markdown or
+//! HTML document for a review board.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 pub mod check;
 pub mod compile;
 pub mod diagnostic;
+pub mod document;
 pub mod eval;
 pub mod fhir;
 pub mod records;

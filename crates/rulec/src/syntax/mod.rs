@@ -28,6 +28,7 @@ pub use ast::*;
 pub use error::SyntaxError;
 pub use format::format;
 pub use hidden::is_hidden_character;
+pub(crate) use print::type_text;
 pub use print::{print, print_expr};
 pub use span::{Name, Span, Spanned};
 

@@ -188,7 +188,7 @@ pub(super) fn criterion_heads(block: &CriteriaBlock) -> (usize, Vec<String>) {
     (id_width, heads)
 }
 
-pub(super) fn type_text(ty: &Type) -> String {
+pub(crate) fn type_text(ty: &Type) -> String {
     match ty {
         Type::Bool => "bool".to_owned(),
         Type::Integer { range: None } => "integer".to_owned(),
