@@ -146,7 +146,7 @@ function svg(tag, attrs, text) {
 function renderFunnel(f) {
   const width = 640, left = 150, row = 18, bar = left + 10;
   const scale = (width - bar - 60) / Math.max(1, f.records);
-  const rows = f.criteria.length + 2;
+  const rows = f.criteria.length + 3;
   const chart = svg("svg", { viewBox: `0 0 ${width} ${rows * row + 10}`, role: "img", "aria-label": "screening funnel" });
   let x = bar;
   chart.append(svg("text", { x: 4, y: 14 }, `all ${f.records} patients`));
@@ -157,9 +157,15 @@ function renderFunnel(f) {
     chart.append(rect);
     x += w;
   }
-  chart.append(svg("text", { x: x + 4, y: 14 }, `${f.eligible} / ${f.ineligible} / ${f.undetermined}`));
+  let legend = bar;
+  for (const [key, colour] of [["eligible", "#1b7f3b"], ["ineligible", "#b3261e"], ["undetermined", "#a66b00"]]) {
+    const words = `${f[key]} ${key}`;
+    chart.append(svg("text", { x: legend, y: row + 12, fill: colour, style: `fill:${colour}` }, words));
+    legend += words.length * 6.5 + 14;
+  }
+  chart.append(svg("text", { x: 4, y: 2 * row + 12 }, "per criterion: ruled out · unknown"));
   f.criteria.forEach((c, i) => {
-    const y = (i + 2) * row;
+    const y = (i + 3) * row;
     const out = c.section === "inclusion" ? c.not_met : c.met;
     chart.append(svg("text", { x: 4, y: y + 10 }, c.id.length > 22 ? c.id.slice(0, 21) + "…" : c.id));
     const solid = svg("rect", { x: bar, y, width: out * scale, height: 11, fill: "#b3261e" });
