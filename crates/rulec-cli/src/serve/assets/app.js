@@ -263,6 +263,7 @@ async function explain(n) {
     parts.push(el("h3", { text: "Sources" }), list);
   }
   box.replaceChildren(...parts);
+  box.scrollIntoView({ block: "nearest" });
 }
 
 // ---------------------------------------------------------------- editor
