@@ -27,7 +27,11 @@ fn total(served: &Served, query: &str) -> u64 {
 #[test]
 fn the_workbench_listens_on_loopback_and_gives_evals_verdicts() {
     let served = Served::seed();
-    assert!(served.url.starts_with("http://127.0.0.1:"), "{}", served.url);
+    assert!(
+        served.url.starts_with("http://127.0.0.1:"),
+        "{}",
+        served.url
+    );
     let status = served.wait_done();
     let counts = eval_counts();
     let funnel = &status["funnel"];
@@ -156,9 +160,8 @@ fn bad_requests_get_a_4xx_with_a_reason() {
     ));
     assert_eq!(status, 415);
     // DNS rebinding: another name for 127.0.0.1.
-    let (status, _) = served.exchange(
-        "GET /api/status HTTP/1.1\r\nHost: evil.example:80\r\nConnection: close\r\n\r\n",
-    );
+    let (status, _) = served
+        .exchange("GET /api/status HTTP/1.1\r\nHost: evil.example:80\r\nConnection: close\r\n\r\n");
     assert_eq!(status, 403);
     let (status, body) = served.exchange(&format!(
         "POST /api/check HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
@@ -200,7 +203,10 @@ fn an_edit_is_checked_and_when_it_checks_rescreened() {
         .unwrap()
         .clone();
     assert_eq!(hb["not_met"], 0, "{hb}");
-    assert_eq!(served.get("/api/rules").1["source"].as_str(), Some(&*lowered));
+    assert_eq!(
+        served.get("/api/rules").1["source"].as_str(),
+        Some(&*lowered)
+    );
 }
 
 #[test]
@@ -212,7 +218,13 @@ fn the_page_and_its_assets_load_nothing_from_elsewhere() {
             served.host
         ));
         assert_eq!(status, 200, "{path}");
-        for outside in ["src=\"http", "href=\"http", "@import", "url(http", "fetch(\"http"] {
+        for outside in [
+            "src=\"http",
+            "href=\"http",
+            "@import",
+            "url(http",
+            "fetch(\"http",
+        ] {
             assert!(!body.contains(outside), "{path} has {outside}");
         }
     }

@@ -90,7 +90,9 @@ fn screenshot_dir() -> PathBuf {
         })
         .expect("a target directory");
     let target = if target.is_relative() {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(target)
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../..")
+            .join(target)
     } else {
         target
     };
@@ -187,9 +189,16 @@ async fn steps(
     counts: &std::collections::BTreeMap<String, usize>,
 ) {
     // 1. The seed trial loads and is screened, with progress shown.
-    browser.client.goto(&served.url).await.expect("the page loads");
     browser
-        .wait("screening to finish", "document.querySelector('#progress[data-done=\"true\"]')")
+        .client
+        .goto(&served.url)
+        .await
+        .expect("the page loads");
+    browser
+        .wait(
+            "screening to finish",
+            "document.querySelector('#progress[data-done=\"true\"]')",
+        )
         .await;
     let progress = browser.text("#progress-text").await;
     assert!(progress.contains("screened 320 patients"), "{progress}");
@@ -199,12 +208,17 @@ async fn steps(
     let (_, status) = served.get("/api/status");
     for criterion in status["funnel"]["criteria"].as_array().unwrap() {
         let id = criterion["id"].as_str().unwrap();
-        let shown = browser.text(&format!("#checklist li[data-id=\"{id}\"] .label")).await;
+        let shown = browser
+            .text(&format!("#checklist li[data-id=\"{id}\"] .label"))
+            .await;
         let label = criterion["label"].as_str().unwrap_or(id);
         assert_eq!(shown, label, "criterion {id}");
     }
     let bars = browser
-        .run("return document.querySelectorAll('#funnel svg rect').length;", vec![])
+        .run(
+            "return document.querySelectorAll('#funnel svg rect').length;",
+            vec![],
+        )
         .await;
     assert!(bars.as_u64().unwrap() > 3, "the funnel has bars: {bars}");
 
@@ -236,7 +250,10 @@ async fn steps(
         assert_eq!(shown, "undetermined");
     }
     browser
-        .run("document.getElementById('patients').scrollIntoView();", vec![])
+        .run(
+            "document.getElementById('patients').scrollIntoView();",
+            vec![],
+        )
         .await;
     browser.shot("02-undetermined").await;
 
@@ -257,7 +274,10 @@ async fn steps(
     let n = row.attr("data-n").await.unwrap().unwrap();
     row.click().await.unwrap();
     browser
-        .wait("the explanation", "document.querySelector('#explanation .missing')")
+        .wait(
+            "the explanation",
+            "document.querySelector('#explanation .missing')",
+        )
         .await;
     let (_, explained) = served.get(&format!("/api/patients/{n}"));
     let missing = browser.text("#explanation .missing").await;
@@ -294,14 +314,26 @@ async fn steps(
     );
     let unknown = "#diagnostics li[data-code=\"rulec::check::unknown_name\"]";
     browser
-        .wait("the diagnostic", &format!("document.querySelector('{unknown}')"))
+        .wait(
+            "the diagnostic",
+            &format!("document.querySelector('{unknown}')"),
+        )
         .await;
     let diagnostic = browser.text(unknown).await;
-    assert!(diagnostic.contains("unknown name `hemoglobinx`"), "{diagnostic}");
-    assert!(diagnostic.contains("did you mean `hemoglobin`?"), "{diagnostic}");
+    assert!(
+        diagnostic.contains("unknown name `hemoglobinx`"),
+        "{diagnostic}"
+    );
+    assert!(
+        diagnostic.contains("did you mean `hemoglobin`?"),
+        "{diagnostic}"
+    );
     assert_eq!(browser.text("#backdrop mark").await, "hemoglobinx");
     let marked = browser
-        .run("return document.querySelectorAll('#gutter .bad').length;", vec![])
+        .run(
+            "return document.querySelectorAll('#gutter .bad').length;",
+            vec![],
+        )
         .await;
     assert_eq!(marked, json!(1));
     browser.shot("04-typo-diagnostic").await;
@@ -318,7 +350,10 @@ async fn steps(
         )
         .await;
     browser
-        .wait("screening to finish", "document.querySelector('#progress[data-done=\"true\"]')")
+        .wait(
+            "screening to finish",
+            "document.querySelector('#progress[data-done=\"true\"]')",
+        )
         .await;
     let (_, status) = served.get("/api/status");
     assert_eq!(status["generation"], 2, "the fixed rules were screened");

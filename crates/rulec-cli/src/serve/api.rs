@@ -48,8 +48,16 @@ pub fn rules(state: &State) -> Reply {
     let job = state.job();
     let rules = &job.rules;
     let program = &rules.program;
-    let fields: Vec<&str> = program.schema.fields.iter().map(|f| f.name.as_str()).collect();
-    let trial = program.trial.as_ref().map(|(id, title)| json!({ "id": id, "title": title }));
+    let fields: Vec<&str> = program
+        .schema
+        .fields
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect();
+    let trial = program
+        .trial
+        .as_ref()
+        .map(|(id, title)| json!({ "id": id, "title": title }));
     Reply::ok(json!({
         "file": state.rules_name(),
         "records": state.input.name(),
@@ -114,7 +122,11 @@ impl Filter {
             return false;
         }
         if let Some(id) = &self.id
-            && !row.read.id.as_deref().is_some_and(|i| i.contains(id.as_str()))
+            && !row
+                .read
+                .id
+                .as_deref()
+                .is_some_and(|i| i.contains(id.as_str()))
         {
             return false;
         }
@@ -253,7 +265,11 @@ pub fn patient(state: &State, n: &str) -> Reply {
         .at(read.position)
         .on(state.index)
         .from_sources(&read.sources);
-    let labels: Vec<Option<&str>> = program.criteria.iter().map(|c| c.label.as_deref()).collect();
+    let labels: Vec<Option<&str>> = program
+        .criteria
+        .iter()
+        .map(|c| c.label.as_deref())
+        .collect();
     Reply::ok(json!({
         "n": n,
         "generation": job.generation,

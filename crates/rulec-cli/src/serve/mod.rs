@@ -138,7 +138,10 @@ fn respond(state: &Arc<State>, mut request: Request, address: SocketAddr, loopba
     let response = if loopback_only && !host_is_ours(&request, address) {
         // A page of another site reaching this server through a name that
         // resolves to 127.0.0.1 (DNS rebinding) sends its own host name.
-        json_response(Reply::error(403, "the Host header does not name this server"))
+        json_response(Reply::error(
+            403,
+            "the Host header does not name this server",
+        ))
     } else {
         route(state, &mut request)
     };
@@ -195,9 +198,10 @@ fn route(state: &Arc<State>, request: &mut Request) -> Answer {
 /// (`{"source": "…"}`); a form or plain text another site could post
 /// without asking is refused.
 fn check(state: &Arc<State>, request: &mut Request) -> Reply {
-    let json = request.headers().iter().any(|h| {
-        h.field.equiv("Content-Type") && h.value.as_str().starts_with("application/json")
-    });
+    let json = request
+        .headers()
+        .iter()
+        .any(|h| h.field.equiv("Content-Type") && h.value.as_str().starts_with("application/json"));
     if !json {
         return Reply::error(415, "send the rules as JSON: {\"source\": \"…\"}");
     }
@@ -258,12 +262,13 @@ fn with_headers(response: Answer, content_type: &str) -> Answer {
         ("Cache-Control", "no-store"),
         ("Referrer-Policy", "no-referrer"),
     ];
-    headers.into_iter().fold(response, |response, (name, value)| {
-        match Header::from_bytes(name.as_bytes(), value.as_bytes()) {
+    headers.into_iter().fold(
+        response,
+        |response, (name, value)| match Header::from_bytes(name.as_bytes(), value.as_bytes()) {
             Ok(header) => response.with_header(header),
             Err(()) => response,
-        }
-    })
+        },
+    )
 }
 
 /// `a=1&b=x%20y` as pairs, percent-decoded (`+` as a space).

@@ -167,10 +167,7 @@ impl State {
     /// Checks an edited text; when it checks, screens the records with it
     /// in place of the rules before, and gives the new job.
     pub fn edit(self: &Arc<Self>, source: &str) -> Result<Arc<Job>, Checked> {
-        let folder = self
-            .rules_path
-            .parent()
-            .unwrap_or(std::path::Path::new(""));
+        let folder = self.rules_path.parent().unwrap_or(std::path::Path::new(""));
         let checked = check(source, &self.rules_name(), folder, self.imports_outside);
         let Checked::Rules(loaded) = checked else {
             return Err(checked);

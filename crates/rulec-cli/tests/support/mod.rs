@@ -59,9 +59,7 @@ impl Served {
             .write_all(request.as_bytes())
             .expect("the request is sent");
         let mut answer = Vec::new();
-        stream
-            .read_to_end(&mut answer)
-            .expect("the answer is read");
+        stream.read_to_end(&mut answer).expect("the answer is read");
         let answer = String::from_utf8(answer).expect("the answer is UTF-8");
         let (head, body) = answer
             .split_once("\r\n\r\n")
