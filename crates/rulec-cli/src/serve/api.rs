@@ -80,7 +80,8 @@ pub fn status(state: &State) -> Reply {
         "done": job.done.load(Ordering::Acquire),
         "records": job.records.load(Ordering::Acquire),
         "bytes": job.bytes.load(Ordering::Relaxed),
-        "total_bytes": state.input.len(),
+        // A folder (FHIR) has no size to show progress against.
+        "total_bytes": state.input.len().filter(|_| state.input.path.is_file()),
         "read_error": *lock(&job.read_error),
         "funnel": funnel,
     }))
@@ -234,9 +235,15 @@ fn summary(n: usize, row: &Row) -> Value {
         .iter()
         .map(|e| json!({ "field": e.field, "reason": e.reason }))
         .collect();
+    // A program with cohorts: each cohort's status in `rulec eval`'s words.
+    let cohorts: Vec<String> = crate::eval::cohort_words(verdict)
+        .into_iter()
+        .map(|(_, words)| words)
+        .collect();
     json!({
         "n": n,
         "id": row.read.id,
+        "cohorts": cohorts,
         "position": row.read.position,
         "status": verdict.status().as_str(),
         "ruled_out": verdict.ruled_out(),

@@ -54,6 +54,13 @@ pub const LOOPBACK: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 /// Runs `rulec serve` until the process is stopped.
 pub fn run(options: Options) -> Status {
     let name = options.rules.display().to_string();
+    if options.input.path.as_os_str() == "-" {
+        // Every edit that checks reads the records again; stdin reads once.
+        eprintln_quiet(
+            "error: rulec serve reads the records again after every edit: give a file, not `-`",
+        );
+        return Status::Trouble;
+    }
     let source = match rulec::Source::read(&options.rules) {
         Ok(source) => source.text().to_owned(),
         Err(e) => {

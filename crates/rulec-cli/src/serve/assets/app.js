@@ -141,31 +141,40 @@ function svg(tag, attrs, text) {
   return node;
 }
 
-// The overall split as one stacked bar, then each criterion's patients
-// ruled out (solid) and left unknown (light), on the same scale.
+const STATUSES = [["eligible", "#1b7f3b"], ["ineligible", "#b3261e"], ["undetermined", "#a66b00"]];
+
+// The overall split as one stacked bar (and each cohort's, in a trial
+// with cohorts), then each criterion's patients ruled out (solid) and
+// left unknown (light), all on the same scale.
 function renderFunnel(f) {
   const width = 640, left = 150, row = 18, bar = left + 10;
   const scale = (width - bar - 60) / Math.max(1, f.records);
-  const rows = f.criteria.length + 3;
+  const cohorts = f.cohorts || [];
+  const rows = f.criteria.length + cohorts.length + 3;
   const chart = svg("svg", { viewBox: `0 0 ${width} ${rows * row + 10}`, role: "img", "aria-label": "screening funnel" });
-  let x = bar;
-  chart.append(svg("text", { x: 4, y: 14 }, `all ${f.records} patients`));
-  for (const [key, colour] of [["eligible", "#1b7f3b"], ["ineligible", "#b3261e"], ["undetermined", "#a66b00"]]) {
-    const w = f[key] * scale;
-    const rect = svg("rect", { x, y: 4, width: Math.max(0, w), height: 12, fill: colour, "data-status": key });
-    rect.append(svg("title", {}, `${key}: ${f[key]}`));
-    chart.append(rect);
-    x += w;
-  }
+  const split = (y, name, counts) => {
+    chart.append(svg("text", { x: 4, y: y + 10 }, name.length > 22 ? name.slice(0, 21) + "…" : name));
+    let x = bar;
+    for (const [key, colour] of STATUSES) {
+      const w = counts[key] * scale;
+      const rect = svg("rect", { x, y, width: Math.max(0, w), height: 12, fill: colour, "data-status": key });
+      rect.append(svg("title", {}, `${name}: ${counts[key]} ${key}`));
+      chart.append(rect);
+      x += w;
+    }
+  };
+  split(4, `all ${f.records} patients`, f);
   let legend = bar;
-  for (const [key, colour] of [["eligible", "#1b7f3b"], ["ineligible", "#b3261e"], ["undetermined", "#a66b00"]]) {
+  for (const [key, colour] of STATUSES) {
     const words = `${f[key]} ${key}`;
-    chart.append(svg("text", { x: legend, y: row + 12, fill: colour, style: `fill:${colour}` }, words));
+    chart.append(svg("text", { x: legend, y: row + 12, style: `fill:${colour}` }, words));
     legend += words.length * 6.5 + 14;
   }
-  chart.append(svg("text", { x: 4, y: 2 * row + 12 }, "per criterion: ruled out · unknown"));
+  cohorts.forEach((c, i) => split((i + 2) * row, `cohort ${c.name}`, c));
+  const first = cohorts.length + 2;
+  chart.append(svg("text", { x: 4, y: first * row + 12 }, "per criterion: ruled out · unknown"));
   f.criteria.forEach((c, i) => {
-    const y = (i + 3) * row;
+    const y = (i + first + 1) * row;
     const out = c.section === "inclusion" ? c.not_met : c.met;
     chart.append(svg("text", { x: 4, y: y + 10 }, c.id.length > 22 ? c.id.slice(0, 21) + "…" : c.id));
     const solid = svg("rect", { x: bar, y, width: out * scale, height: 11, fill: "#b3261e" });
@@ -199,9 +208,9 @@ async function loadPatients() {
   const body = $("patients").querySelector("tbody");
   body.replaceChildren();
   for (const p of page.patients) {
-    const why = [];
-    if (p.ruled_out.length) why.push(`ruled out by ${p.ruled_out.join(", ")}`);
-    if (p.missing.length) why.push(`missing ${p.missing.join(", ")}`);
+    const why = [...p.cohorts];
+    if (p.ruled_out.length && !p.cohorts.length) why.push(`ruled out by ${p.ruled_out.join(", ")}`);
+    if (p.missing.length && !p.cohorts.length) why.push(`missing ${p.missing.join(", ")}`);
     if (p.errors.length) why.push(`data errors in ${p.errors.map((e) => e.field).join(", ")}`);
     const row = el("tr", { "data-n": p.n, "data-status": p.status, onclick: () => explain(p.n) },
       el("td", { text: p.position }),
