@@ -32,6 +32,20 @@ fn the_workbench_listens_on_loopback_and_gives_evals_verdicts() {
         "{}",
         served.url
     );
+    // This machine's address on its network, if it has one: the server
+    // must not answer there. (Connecting a UDP socket sends nothing.)
+    let outward = std::net::UdpSocket::bind("0.0.0.0:0")
+        .and_then(|s| s.connect("192.0.2.1:9").and(s.local_addr()))
+        .map(|a| a.ip())
+        .ok()
+        .filter(|ip| !ip.is_loopback() && !ip.is_unspecified());
+    if let Some(ip) = outward {
+        let port: u16 = served.host.rsplit(':').next().unwrap().parse().unwrap();
+        assert!(
+            std::net::TcpStream::connect((ip, port)).is_err(),
+            "rulec serve answers on {ip}"
+        );
+    }
     let status = served.wait_done();
     let counts = eval_counts();
     let funnel = &status["funnel"];

@@ -116,6 +116,12 @@ pub fn run(options: Options) -> Status {
         "rulec serve: screening {} against {name} at {url} (Ctrl-C stops it)",
         state.input.name()
     ));
+    if !loopback_only {
+        eprintln_quiet(&format!(
+            "warning: listening on {}: whoever can reach it sees the patients, without a login",
+            address.ip()
+        ));
+    }
     let handlers: Vec<_> = (0..HANDLERS)
         .filter_map(|i| {
             let server = Arc::clone(&server);
