@@ -351,8 +351,9 @@ async fn steps(
         .await;
     browser
         .wait(
-            "screening to finish",
-            "document.querySelector('#progress[data-done=\"true\"]')",
+            "the patients screened with the fixed rules",
+            "document.querySelector('#count[data-generation=\"2\"][data-done=\"true\"]') && \
+             document.querySelector('#progress[data-done=\"true\"]')",
         )
         .await;
     let (_, status) = served.get("/api/status");

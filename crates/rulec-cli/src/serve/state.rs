@@ -168,11 +168,13 @@ impl State {
     /// in place of the rules before, and gives the new job.
     pub fn edit(self: &Arc<Self>, source: &str) -> Result<Arc<Job>, Checked> {
         let folder = self.rules_path.parent().unwrap_or(std::path::Path::new(""));
+        // Held while checking: two edits checked at once could otherwise
+        // finish out of order, and the older text would be screened last.
+        let mut generation = lock(&self.checking);
         let checked = check(source, &self.rules_name(), folder, self.imports_outside);
         let Checked::Rules(loaded) = checked else {
             return Err(checked);
         };
-        let mut generation = lock(&self.checking);
         *generation += 1;
         let job = Arc::new(Job::new(*generation, Arc::new(*loaded)));
         let old = std::mem::replace(&mut *lock(&self.current), Arc::clone(&job));

@@ -288,7 +288,17 @@ function onEdit() {
   checkTimer = setTimeout(checkNow, 300);
 }
 
+let checking = false;
+
 async function checkNow() {
+  // One check at a time, the newest text next: the server then screens
+  // the texts in the order they were typed.
+  if (checking) {
+    clearTimeout(checkTimer);
+    checkTimer = setTimeout(checkNow, 100);
+    return;
+  }
+  checking = true;
   const seq = ++checkSeq;
   let answer;
   try {
@@ -299,6 +309,8 @@ async function checkNow() {
     });
   } catch (e) {
     answer = { ok: false, diagnostics: [], failure: e.message };
+  } finally {
+    checking = false;
   }
   if (seq !== checkSeq) return; // a newer edit is being checked
   showDiagnostics(answer.diagnostics, answer.ok, answer.failure);
