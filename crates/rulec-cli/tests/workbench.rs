@@ -194,6 +194,16 @@ async fn steps(
         .goto(&served.url)
         .await
         .expect("the page loads");
+    // What the page's Content-Security-Policy blocks, from here on (the
+    // whole page is drawn again after the edit below).
+    browser
+        .run(
+            "window.blocked = [];
+             document.addEventListener('securitypolicyviolation',
+               e => window.blocked.push(e.violatedDirective + ' ' + e.blockedURI));",
+            vec![],
+        )
+        .await;
     browser
         .wait(
             "screening to finish",
@@ -360,4 +370,10 @@ async fn steps(
     assert_eq!(status["generation"], 2, "the fixed rules were screened");
     assert_eq!(browser.text("#total-count").await, expected.to_string());
     browser.shot("05-fixed").await;
+    let blocked = browser.run("return window.blocked;", vec![]).await;
+    assert_eq!(
+        blocked,
+        json!([]),
+        "the page did what its own policy forbids"
+    );
 }

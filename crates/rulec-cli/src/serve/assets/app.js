@@ -167,7 +167,7 @@ function renderFunnel(f) {
   let legend = bar;
   for (const [key, colour] of STATUSES) {
     const words = `${f[key]} ${key}`;
-    chart.append(svg("text", { x: legend, y: row + 12, style: `fill:${colour}` }, words));
+    chart.append(svg("text", { x: legend, y: row + 12, fill: colour, class: "legend" }, words));
     legend += words.length * 6.5 + 14;
   }
   cohorts.forEach((c, i) => split((i + 2) * row, `cohort ${c.name}`, c));
