@@ -175,12 +175,17 @@ async fn the_workbench_in_a_real_browser() {
         .await
         .expect("a browser session");
     let browser = Browser {
-        client,
+        client: client.clone(),
         shots: screenshot_dir(),
     };
-    let result = steps(&browser, &served, &counts).await;
-    let _ = browser.client.close().await;
-    result
+    // The steps run as a task of their own so that a failed step still
+    // ends the session: closing it quits Chromium, which would otherwise
+    // outlive chromedriver.
+    let outcome = tokio::spawn(async move { steps(&browser, &served, &counts).await }).await;
+    let _ = client.close().await;
+    if let Err(failure) = outcome {
+        std::panic::resume_unwind(failure.into_panic());
+    }
 }
 
 async fn steps(
