@@ -14,6 +14,7 @@
 //! | `output.rs` | where results go: stdout, or `--output` written atomically or in place |
 //! | `sql.rs` | `rulec sql` and `rulec export`: the rules as SQL, records as CSV tables to load |
 //! | `document.rs` | `rulec render`: the criteria as a Markdown or HTML document for a review board |
+//! | `serve/` | `rulec serve`: the screening workbench in the browser (HTTP on loopback, JSON API, embedded page) |
 //! | `render.rs` | every `rulec::Diagnostic`, in whichever file it points, for people (miette's graphical report) and for tools (JSON); text made safe for a terminal |
 //!
 //! Exit status: 0 when no file has an error (warnings alone do not fail a
@@ -30,6 +31,7 @@ mod fmt;
 mod input;
 mod output;
 mod render;
+mod serve;
 mod source;
 mod sql;
 mod test;
@@ -116,6 +118,34 @@ enum Command {
     /// not check (their diagnostics shown as by `check`), and 2 when the
     /// file could not be read or the output written.
     Render(RenderArgs),
+
+    /// Open a screening workbench in the browser, on this machine only.
+    ///
+    /// Serves the criteria as a checklist, the funnel, the patients with
+    /// filters and explanations, and an editor whose edits re-check and
+    /// re-screen live. Listens on 127.0.0.1 unless `--bind` says
+    /// otherwise; prints the URL on stdout and runs until stopped.
+    /// Exits with 1 when the rules do not check and 2 when a file cannot
+    /// be read or the port cannot be opened.
+    Serve(ServeArgs),
+}
+
+/// Arguments of `rulec serve`.
+#[derive(Debug, Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    records: RecordArgs,
+
+    /// The port to listen on; 0 picks a free one (the URL printed says
+    /// which).
+    #[arg(long, default_value_t = 8484)]
+    port: u16,
+
+    /// The address to listen on. The default, 127.0.0.1, lets only this
+    /// machine in; any other address shows the patients to whoever can
+    /// reach it, without a password.
+    #[arg(long, value_name = "ADDR", default_value_t = serve::LOOPBACK)]
+    bind: std::net::IpAddr,
 }
 
 /// Arguments of `rulec render`.
@@ -442,6 +472,18 @@ fn main() -> ExitCode {
             imports_outside: args.allow_imports_outside,
         })
         .exit_code(),
+        Command::Serve(args) => {
+            let index = args.records.index();
+            serve::run(serve::Options {
+                input: args.records.input(),
+                rules: args.records.rules,
+                index,
+                bind: args.bind,
+                port: args.port,
+                imports_outside: args.records.allow_imports_outside,
+            })
+            .exit_code()
+        }
     }
 }
 

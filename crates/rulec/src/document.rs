@@ -46,6 +46,56 @@ pub fn document(rules: &Rules, format: Format) -> String {
     }
 }
 
+/// One criterion as the document words it, for a checklist (the
+/// `rulec serve` workbench): the same words as [`document`], from one
+/// place.
+///
+/// ```
+/// let rules = rulec::Rules::from_source(r#"
+///     fields { hemoglobin: g/L }
+///     inclusion { hb "Hb > 80 g/L": hemoglobin > 80 g/L }
+/// "#)?;
+/// let items = rulec::document::checklist(&rules);
+/// assert_eq!(items[0].id, "hb");
+/// assert_eq!(items[0].label.as_deref(), Some("Hb > 80 g/L"));
+/// assert_eq!(items[0].words, "hemoglobin above 80 g/L");
+/// # Ok::<(), rulec::RulesError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ChecklistItem {
+    /// The criterion's id.
+    pub id: String,
+    /// Its protocol wording, if it has one.
+    pub label: Option<String>,
+    /// `inclusion` or `exclusion`.
+    pub section: &'static str,
+    /// The cohort's heading (`name: label`); `None` for criteria every
+    /// cohort shares.
+    pub cohort: Option<String>,
+    /// The rule in words.
+    pub words: String,
+}
+
+/// The criteria of a checked rule file in document order, shared ones
+/// first, each worded as [`document`] words it.
+#[must_use]
+pub fn checklist(rules: &Rules) -> Vec<ChecklistItem> {
+    let doc = build(rules);
+    let mut items = Vec::new();
+    for part in doc.parts {
+        for (section, entries) in [("inclusion", part.inclusion), ("exclusion", part.exclusion)] {
+            items.extend(entries.into_iter().map(|entry| ChecklistItem {
+                id: entry.name,
+                label: entry.label,
+                section,
+                cohort: part.cohort.clone(),
+                words: entry.words,
+            }));
+        }
+    }
+    items
+}
+
 /// What the document says, before it is written in a format.
 struct Doc {
     title: String,

@@ -1,0 +1,342 @@
+//! `rulec serve`: a local screening workbench in the browser.
+//!
+//! A small blocking HTTP server (`tiny_http`) on 127.0.0.1 unless
+//! `--bind` says otherwise, serving a page embedded in the binary and the
+//! JSON API of [`api`]; screening runs in the background ([`state`]).
+//!
+//! | file | what it does |
+//! |---|---|
+//! | `mod.rs` | options, the listening socket, routing, headers |
+//! | `state.rs` | the rules that checked and the screening job |
+//! | `api.rs` | the JSON answers |
+//! | `assets/` | the page: HTML, JavaScript and CSS, no framework, no CDN |
+
+mod api;
+mod state;
+
+use std::io::Read;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use jiff::civil::Date;
+use tiny_http::{Header, Method, Request, Response, Server};
+
+use crate::check::{Status, eprintln_quiet};
+use crate::input::Input;
+use api::Reply;
+use state::{Checked, State};
+
+/// Threads answering requests: a slow explanation does not hold up the
+/// progress the page polls.
+const HANDLERS: usize = 4;
+
+/// What `rulec serve` was asked to do.
+#[derive(Debug)]
+pub struct Options {
+    /// The rule file.
+    pub rules: PathBuf,
+    /// The records.
+    pub input: Input,
+    /// The screening date.
+    pub index: Date,
+    /// The address to listen on; loopback unless the user says.
+    pub bind: IpAddr,
+    /// The port; 0 picks a free one.
+    pub port: u16,
+    /// Whether `use` may import files outside the rule file's folder.
+    pub imports_outside: bool,
+}
+
+/// The loopback address the workbench listens on by default.
+pub const LOOPBACK: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
+
+/// Runs `rulec serve` until the process is stopped.
+pub fn run(options: Options) -> Status {
+    let name = options.rules.display().to_string();
+    if options.input.path.as_os_str() == "-" {
+        // Every edit that checks reads the records again; stdin reads once.
+        eprintln_quiet(
+            "error: rulec serve reads the records again after every edit: give a file, not `-`",
+        );
+        return Status::Trouble;
+    }
+    let source = match rulec::Source::read(&options.rules) {
+        Ok(source) => source.text().to_owned(),
+        Err(e) => {
+            eprintln_quiet(&format!("error: cannot read `{name}`: {e}"));
+            return Status::Trouble;
+        }
+    };
+    let folder = options
+        .rules
+        .parent()
+        .unwrap_or(std::path::Path::new(""))
+        .to_owned();
+    let loaded = match state::check(&source, &name, &folder, options.imports_outside) {
+        Checked::Rules(loaded) => *loaded,
+        Checked::Invalid(_) => {
+            // Shown as `rulec check` shows them, then the same exit status.
+            return match crate::check::load(&options.rules, false, options.imports_outside) {
+                Ok(_) => Status::Errors,
+                Err(status) => status,
+            };
+        }
+        Checked::Failed(reason) => {
+            eprintln_quiet(&format!("error: cannot read `{name}`: {reason}"));
+            return Status::Trouble;
+        }
+    };
+    let server = match Server::http(SocketAddr::new(options.bind, options.port)) {
+        Ok(server) => Arc::new(server),
+        Err(e) => {
+            eprintln_quiet(&format!(
+                "error: cannot listen on {}:{}: {e}",
+                options.bind, options.port
+            ));
+            return Status::Trouble;
+        }
+    };
+    let Some(address) = server.server_addr().to_ip() else {
+        eprintln_quiet("error: the server is not listening on an IP address");
+        return Status::Trouble;
+    };
+    let loopback_only = options.bind.is_loopback();
+    let state = State::start(
+        options.rules,
+        options.input,
+        options.index,
+        options.imports_outside,
+        loaded,
+    );
+    let url = format!("http://{address}/");
+    // The URL alone on stdout, for scripts and tests; words on stderr.
+    println!("{url}");
+    eprintln_quiet(&format!(
+        "rulec serve: screening {} against {name} at {url} (Ctrl-C stops it)",
+        state.input.name()
+    ));
+    if !loopback_only {
+        eprintln_quiet(&format!(
+            "warning: listening on {}: whoever can reach it sees the patients, without a login",
+            address.ip()
+        ));
+    }
+    let handlers: Vec<_> = (0..HANDLERS)
+        .filter_map(|i| {
+            let server = Arc::clone(&server);
+            let state = Arc::clone(&state);
+            std::thread::Builder::new()
+                .name(format!("http {i}"))
+                .spawn(move || {
+                    while let Ok(request) = server.recv() {
+                        respond(&state, request, address, loopback_only);
+                    }
+                })
+                .ok()
+        })
+        .collect();
+    if handlers.is_empty() {
+        eprintln_quiet("error: cannot start the threads that answer requests");
+        return Status::Trouble;
+    }
+    for handler in handlers {
+        let _ = handler.join();
+    }
+    Status::Clean
+}
+
+/// Answers one request; a client gone before the answer is not an error.
+fn respond(state: &Arc<State>, mut request: Request, address: SocketAddr, loopback_only: bool) {
+    let response = if loopback_only && !host_is_ours(&request, address) {
+        // A page of another site reaching this server through a name that
+        // resolves to 127.0.0.1 (DNS rebinding) sends its own host name.
+        json_response(Reply::error(
+            403,
+            "the Host header does not name this server",
+        ))
+    } else {
+        route(state, &mut request)
+    };
+    let _ = request.respond(response);
+}
+
+/// Whether the request's Host header names the loopback address we
+/// listen on (or `localhost`).
+fn host_is_ours(request: &Request, address: SocketAddr) -> bool {
+    let port = address.port();
+    let Some(host) = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Host"))
+        .map(|h| h.value.as_str().to_ascii_lowercase())
+    else {
+        return false;
+    };
+    [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("[::1]:{port}"),
+        format!("{address}"),
+    ]
+    .contains(&host)
+}
+
+type Answer = Response<std::io::Cursor<Vec<u8>>>;
+
+fn route(state: &Arc<State>, request: &mut Request) -> Answer {
+    let url = request.url().to_owned();
+    let (path, query) = url.split_once('?').unwrap_or((&url, ""));
+    let query = parse_query(query);
+    match (request.method(), path) {
+        (Method::Get, "/") => asset(ASSETS.index, "text/html; charset=utf-8"),
+        (Method::Get, "/app.js") => asset(ASSETS.script, "text/javascript; charset=utf-8"),
+        (Method::Get, "/style.css") => asset(ASSETS.style, "text/css; charset=utf-8"),
+        (Method::Get, "/api/rules") => json_response(api::rules(state)),
+        (Method::Get, "/api/status") => json_response(api::status(state)),
+        (Method::Get, "/api/patients") => json_response(api::patients(state, &query)),
+        (Method::Get, p) if p.starts_with("/api/patients/") => {
+            let n = p.trim_start_matches("/api/patients/");
+            json_response(api::patient(state, n))
+        }
+        (Method::Post, "/api/check") => json_response(check(state, request)),
+        (_, "/" | "/app.js" | "/style.css" | "/api/rules" | "/api/status" | "/api/patients") => {
+            json_response(Reply::error(405, "method not allowed"))
+        }
+        _ => json_response(Reply::error(404, format!("nothing at `{path}`"))),
+    }
+}
+
+/// `POST /api/check`: the body is the rule text, sent as JSON
+/// (`{"source": "…"}`); a form or plain text another site could post
+/// without asking is refused.
+fn check(state: &Arc<State>, request: &mut Request) -> Reply {
+    let json = request
+        .headers()
+        .iter()
+        .any(|h| h.field.equiv("Content-Type") && h.value.as_str().starts_with("application/json"));
+    if !json {
+        return Reply::error(415, "send the rules as JSON: {\"source\": \"…\"}");
+    }
+    // The rule text's limit, and room for JSON's escapes.
+    let limit = rulec::syntax::MAX_SOURCE_LEN as u64 * 2 + 1024;
+    let mut body = Vec::new();
+    if let Err(e) = request.as_reader().take(limit + 1).read_to_end(&mut body) {
+        return Reply::error(400, format!("cannot read the request: {e}"));
+    }
+    if body.len() as u64 > limit {
+        return Reply::error(413, "the rules are too long");
+    }
+    #[derive(serde::Deserialize)]
+    struct Edit {
+        source: String,
+    }
+    match serde_json::from_slice::<Edit>(&body) {
+        Ok(edit) => api::check(state, &edit.source),
+        Err(e) => Reply::error(400, format!("the body is not {{\"source\": \"…\"}}: {e}")),
+    }
+}
+
+/// The page's files, compiled into the binary.
+struct Assets {
+    index: &'static str,
+    script: &'static str,
+    style: &'static str,
+}
+
+const ASSETS: Assets = Assets {
+    index: include_str!("assets/index.html"),
+    script: include_str!("assets/app.js"),
+    style: include_str!("assets/style.css"),
+};
+
+fn asset(text: &'static str, content_type: &str) -> Answer {
+    with_headers(Response::from_data(text.as_bytes().to_vec()), content_type)
+}
+
+fn json_response(reply: Reply) -> Answer {
+    let body = serde_json::to_vec(&reply.body).unwrap_or_default();
+    with_headers(
+        Response::from_data(body).with_status_code(reply.status),
+        "application/json",
+    )
+}
+
+/// The content type, and headers that keep the page to its own files: no
+/// script, style or request goes anywhere else.
+fn with_headers(response: Answer, content_type: &str) -> Answer {
+    let headers = [
+        ("Content-Type", content_type),
+        (
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
+        ),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Cache-Control", "no-store"),
+        ("Referrer-Policy", "no-referrer"),
+    ];
+    headers.into_iter().fold(
+        response,
+        |response, (name, value)| match Header::from_bytes(name.as_bytes(), value.as_bytes()) {
+            Ok(header) => response.with_header(header),
+            Err(()) => response,
+        },
+    )
+}
+
+/// `a=1&b=x%20y` as pairs, percent-decoded (`+` as a space).
+fn parse_query(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (decode(key), decode(value))
+        })
+        .collect()
+}
+
+fn decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = bytes
+                    .get(i + 1..i + 3)
+                    .and_then(|h| std::str::from_utf8(h).ok())
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
+                if let Some(byte) = hex {
+                    out.push(byte);
+                    i += 2;
+                } else {
+                    out.push(b'%');
+                }
+            }
+            _ => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_are_percent_decoded() {
+        assert_eq!(
+            parse_query("status=undetermined&missing=birth%5Fdate&id=a+b&x"),
+            [
+                ("status".to_owned(), "undetermined".to_owned()),
+                ("missing".to_owned(), "birth_date".to_owned()),
+                ("id".to_owned(), "a b".to_owned()),
+                ("x".to_owned(), String::new()),
+            ]
+        );
+        assert_eq!(decode("%zz%4"), "%zz%4");
+    }
+}
