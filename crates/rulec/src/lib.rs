@@ -137,6 +137,7 @@ pub mod schema;
 pub mod semantics;
 pub mod sql;
 mod suggest;
+pub mod symbols;
 pub mod syntax;
 pub mod units;
 
