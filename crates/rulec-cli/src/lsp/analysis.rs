@@ -1,0 +1,121 @@
+//! A document as the library sees it: checked (every diagnostic, of the
+//! file and of the files it `use`s), parsed, its names resolved. Rebuilt
+//! whole on every change: rule files are small, and the library checks a
+//! protocol in well under a millisecond.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rulec::check::{FolderImports, Imports, Program};
+use rulec::symbols::Symbols;
+use rulec::syntax::{Item, RuleFile};
+use rulec::{Diagnostic, FileRef, SourceFiles};
+
+/// What the server knows of one open document.
+#[derive(Debug)]
+pub struct Analysis {
+    /// The file's text as the editor holds it.
+    pub text: String,
+    /// The file's text without a byte order mark: what offsets count in.
+    pub body: String,
+    /// Every diagnostic of the file and its imports, in source order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The texts the diagnostics point into.
+    pub files: Option<SourceFiles>,
+    /// The file's syntax tree, when it parses.
+    pub file: Option<RuleFile>,
+    /// Its names; empty when it does not parse.
+    pub symbols: Symbols,
+    /// The checked program, when there is no error: the types of defines.
+    pub program: Option<Program>,
+    /// The folder `use` paths are relative to (none for an unsaved file).
+    pub folder: Option<PathBuf>,
+}
+
+impl Analysis {
+    /// The text of a file a label points into.
+    pub fn text(&self, file: &FileRef) -> Option<&str> {
+        match file {
+            FileRef::Main => Some(&self.text),
+            other => self.files.as_ref()?.text(other),
+        }
+    }
+
+    /// The path of a file a label points into.
+    pub fn path(&self, file: &FileRef, main: Option<&Path>) -> Option<PathBuf> {
+        match file {
+            FileRef::Main => main.map(Path::to_path_buf),
+            FileRef::Import(path) => Some(self.folder.as_ref()?.join(path)),
+            _ => None,
+        }
+    }
+}
+
+/// `use` as the editor sees it: relative to the document's folder and
+/// kept inside it, as `rulec check` reads it, but an imported file open in
+/// the editor is read as it stands there, saved or not.
+struct EditorImports<'a> {
+    folder: Option<&'a Path>,
+    open: &'a HashMap<PathBuf, String>,
+}
+
+impl Imports for EditorImports<'_> {
+    fn load(&self, path: &str) -> Result<String, String> {
+        let Some(folder) = self.folder else {
+            return rulec::check::NoImports.load(path);
+        };
+        // The folder's rules decide what may be read, open or not.
+        let on_disk = FolderImports::new(folder).load(path)?;
+        Ok(self
+            .open
+            .get(&folder.join(path))
+            .cloned()
+            .unwrap_or(on_disk))
+    }
+}
+
+/// Checks and reads `text`, the document at `path` (none for an unsaved
+/// one); `open` holds the other open documents' texts by path.
+pub fn analyse(text: &str, path: Option<&Path>, open: &HashMap<PathBuf, String>) -> Analysis {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text).to_owned();
+    let folder = path.map(|p| p.parent().unwrap_or(Path::new("")).to_path_buf());
+    let imports = EditorImports {
+        folder: folder.as_deref(),
+        open,
+    };
+    let (diagnostics, files, program) = match rulec::Rules::from_source_with_imports(&body, &imports)
+    {
+        Ok(rules) => {
+            let (diagnostics, files) = (rules.warnings().to_vec(), rules.files().clone());
+            (diagnostics, Some(files), Some(rules.into_parts().0))
+        }
+        Err(rulec::RulesError::Invalid { diagnostics, files }) => (diagnostics, Some(files), None),
+        Err(other) => (other.diagnostics().to_vec(), None, None),
+    };
+    let file = rulec::syntax::parse(&body).ok();
+    let symbols = file.as_ref().map_or_else(Symbols::default, |file| {
+        let imported: Vec<(String, RuleFile)> = file
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Use(u) => {
+                    let text = files.as_ref()?.text(&FileRef::Import(u.path.node.clone()))?;
+                    let parsed = rulec::syntax::parse(text).ok()?;
+                    Some((u.path.node.clone(), parsed))
+                }
+                _ => None,
+            })
+            .collect();
+        Symbols::new(file, &imported)
+    });
+    Analysis {
+        text: text.to_owned(),
+        body,
+        diagnostics,
+        files,
+        file,
+        symbols,
+        program,
+        folder,
+    }
+}
