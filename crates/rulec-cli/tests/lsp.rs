@@ -113,7 +113,8 @@ fn exit_without_shutdown_is_exit_1_and_unknown_requests_are_method_not_found() {
 #[test]
 fn an_error_is_published_with_its_code_range_help_and_cleared_when_fixed() {
     let dir = tempfile::tempdir().unwrap();
-    let text = "fields { hemoglobin: g/L }\ninclusion {\n  hb \"Hb > 80 g/L\": hemoglobin > 80\n}\n";
+    let text =
+        "fields { hemoglobin: g/L }\ninclusion {\n  hb \"Hb > 80 g/L\": hemoglobin > 80\n}\n";
     let (_, uri) = scratch(&dir, "hb.rules", text);
     let (mut client, _) = Client::start();
     client.open(&uri, text);
@@ -230,7 +231,14 @@ fn diagnostics_of_a_used_file_are_published_there_and_cleared_when_fixed() {
     );
 
     // Go to definition of the imported field lands in the used file.
-    let definition = at(&mut client, "textDocument/definition", &main_uri, main, "hemoglobin", 0);
+    let definition = at(
+        &mut client,
+        "textDocument/definition",
+        &main_uri,
+        main,
+        "hemoglobin",
+        0,
+    );
     assert_eq!(definition["uri"], lab_uri.as_str());
     assert_eq!(covered(lab, &definition["range"]), "hemoglobin");
 
@@ -308,8 +316,14 @@ fn hover_tells_types_units_normal_ranges_labels() {
     );
     // Nothing: a comment, a position past the end of the file.
     assert_eq!(client.at("textDocument/hover", &uri, 0, 3), Value::Null);
-    assert_eq!(client.at("textDocument/hover", &uri, 100_000, 7), Value::Null);
-    assert_eq!(client.at("textDocument/hover", &uri, 3, 100_000), Value::Null);
+    assert_eq!(
+        client.at("textDocument/hover", &uri, 100_000, 7),
+        Value::Null
+    );
+    assert_eq!(
+        client.at("textDocument/hover", &uri, 3, 100_000),
+        Value::Null
+    );
     client.finish(true);
 }
 
@@ -331,8 +345,14 @@ fn completion_offers_members_units_and_names_even_while_the_file_is_broken() {
         let (l, c) = position(&edited, end);
         client.at("textDocument/completion", &uri, l, c)
     };
-    assert_eq!(labels(&complete("  x: diagnosis has ")), ["rrmm", "mm", "amyloidosis"]);
-    assert_eq!(labels(&complete("  x: diagnosis has am")), ["rrmm", "mm", "amyloidosis"]);
+    assert_eq!(
+        labels(&complete("  x: diagnosis has ")),
+        ["rrmm", "mm", "amyloidosis"]
+    );
+    assert_eq!(
+        labels(&complete("  x: diagnosis has am")),
+        ["rrmm", "mm", "amyloidosis"]
+    );
     assert_eq!(labels(&complete("  x: sex = ")), ["female", "male"]);
     assert_eq!(labels(&complete("  x: sex in { fem")), ["female", "male"]);
     assert_eq!(
@@ -342,21 +362,45 @@ fn completion_offers_members_units_and_names_even_while_the_file_is_broken() {
     // A list element's field, by its name.
     assert_eq!(
         labels(&complete("  x: any therapies where class = ")),
-        ["car_t", "other_cell_therapy", "anti_bcma", "anti_cd38", "other"]
+        [
+            "car_t",
+            "other_cell_therapy",
+            "anti_bcma",
+            "anti_cd38",
+            "other"
+        ]
     );
     let units = labels(&complete("  x: hemoglobin > 80 "));
     // The file's own units first, as declared, then common ones.
     assert_eq!(
         units[..9],
-        ["months", "g/L", "%", "umol/L", "U/L", "mg/dL", "Cel", "days", "years"]
+        [
+            "months", "g/L", "%", "umol/L", "U/L", "mg/dL", "Cel", "days", "years"
+        ]
     );
     let all = complete("  x: hemoglobin > 80 g");
-    let gl = all.as_array().unwrap().iter().find(|i| i["label"] == "g/L").unwrap();
+    let gl = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "g/L")
+        .unwrap();
     assert_eq!(gl["detail"], "mass concentration");
     assert_eq!(gl["kind"], json!(11), "a unit");
     let names = labels(&complete("  x: "));
-    for expected in ["hemoglobin", "creatinine", "therapies", "age", "fever", "and", "has"] {
-        assert!(names.contains(&expected.to_owned()), "{expected}: {names:?}");
+    for expected in [
+        "hemoglobin",
+        "creatinine",
+        "therapies",
+        "age",
+        "fever",
+        "and",
+        "has",
+    ] {
+        assert!(
+            names.contains(&expected.to_owned()),
+            "{expected}: {names:?}"
+        );
     }
     // A list element's field is not a name at file level.
     assert!(!names.contains(&"class".to_owned()), "{names:?}");
@@ -388,7 +432,14 @@ fn definition_and_references_of_fields_defines_and_members() {
     client.open(&uri, SMALL);
     assert_eq!(client.diagnostics(&uri), Vec::<Value>::new());
     let mut definition = |needle: &str, nth: usize| {
-        let found = at(&mut client, "textDocument/definition", &uri, SMALL, needle, nth);
+        let found = at(
+            &mut client,
+            "textDocument/definition",
+            &uri,
+            SMALL,
+            needle,
+            nth,
+        );
         assert_eq!(found["uri"], uri.as_str());
         (
             found["range"]["start"]["line"].as_u64().unwrap(),
@@ -405,7 +456,14 @@ fn definition_and_references_of_fields_defines_and_members() {
     assert_eq!(definition(" male", 1), (1, "male".to_owned()));
     // Nothing at a keyword.
     assert_eq!(
-        at(&mut client, "textDocument/definition", &uri, SMALL, "inclusion", 0),
+        at(
+            &mut client,
+            "textDocument/definition",
+            &uri,
+            SMALL,
+            "inclusion",
+            0
+        ),
         Value::Null
     );
 
@@ -430,7 +488,11 @@ fn definition_and_references_of_fields_defines_and_members() {
     );
     assert_eq!(
         references("sex =", 0, true),
-        [(1, "sex".to_owned()), (6, "sex".to_owned()), (7, "sex".to_owned())]
+        [
+            (1, "sex".to_owned()),
+            (6, "sex".to_owned()),
+            (7, "sex".to_owned())
+        ]
     );
     assert_eq!(
         references("female", 0, true),
@@ -483,7 +545,11 @@ fn rename_edits_every_place_a_name_is_written() {
         SMALL.replace("women \"", "woman \"")
     );
     // Names the language refuses, and nothing to rename.
-    for (new, words) in [("and", "reserved word"), ("2x", "is not a name"), ("a-b", "is not a name")] {
+    for (new, words) in [
+        ("and", "reserved word"),
+        ("2x", "is not a name"),
+        ("a-b", "is not a name"),
+    ] {
         let response = rename("hb >", 0, new);
         assert_eq!(response["error"]["code"], json!(-32803), "{response}");
         let message = response["error"]["message"].as_str().unwrap();
@@ -546,7 +612,12 @@ fn document_symbols_are_sections_criteria_and_cohorts() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| (s["name"].as_str().unwrap().to_owned(), s["kind"].as_u64().unwrap()))
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap().to_owned(),
+                s["kind"].as_u64().unwrap(),
+            )
+        })
         .filter(|(_, kind)| *kind != 13 && *kind != 23) // defines and fields aside
         .collect();
     let names: Vec<&str> = top.iter().map(|(n, _)| n.as_str()).collect();
@@ -575,9 +646,17 @@ fn document_symbols_are_sections_criteria_and_cohorts() {
         .map(|s| s["name"].as_str().unwrap())
         .collect();
     assert!(!sections.is_empty());
-    assert!(sections.iter().all(|s| *s == "inclusion" || *s == "exclusion"), "{sections:?}");
+    assert!(
+        sections
+            .iter()
+            .all(|s| *s == "inclusion" || *s == "exclusion"),
+        "{sections:?}"
+    );
     let first = &cohort["children"][0]["children"][0];
-    assert_eq!(covered(&text, &first["selectionRange"]), first["name"].as_str().unwrap());
+    assert_eq!(
+        covered(&text, &first["selectionRange"]),
+        first["name"].as_str().unwrap()
+    );
 
     // Shared sections at the top, their criteria with their labels.
     let path = example(SEED);
@@ -594,7 +673,10 @@ fn document_symbols_are_sections_criteria_and_cohorts() {
         .iter()
         .filter(|s| s["kind"] == json!(3))
         .collect();
-    let names: Vec<&str> = sections.iter().map(|s| s["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = sections
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["inclusion", "exclusion"]);
     let adult = &sections[0]["children"][0];
     assert_eq!(adult["name"], "adult");
@@ -613,8 +695,14 @@ fn a_broken_file_never_stops_the_server() {
     assert_eq!(client.diagnostics(&uri), Vec::<Value>::new());
     let hb = find(&text, "hemoglobin > 80", 0);
     let broken = [
-        ("unterminated string", text.replacen("\"18 years and older\"", "\"18 years and older", 1)),
-        ("garbage", "}{ ≥≥ \u{0} \"\"\" :: µ 𝛼 ### \n\t{{{{ 80 g//L x ULN".to_owned()),
+        (
+            "unterminated string",
+            text.replacen("\"18 years and older\"", "\"18 years and older", 1),
+        ),
+        (
+            "garbage",
+            "}{ ≥≥ \u{0} \"\"\" :: µ 𝛼 ### \n\t{{{{ 80 g//L x ULN".to_owned(),
+        ),
         ("empty", String::new()),
         ("no braces", text.replace(['{', '}'], "")),
         ("half a file", text[..text.len() / 2].to_owned()),
@@ -624,20 +712,37 @@ fn a_broken_file_never_stops_the_server() {
         let found = client.diagnostics(&uri);
         if !broken.is_empty() {
             assert!(!found.is_empty(), "{what}: no diagnostic");
-            assert!(found.iter().all(|d| d["severity"] == json!(1) || d["severity"] == json!(2)), "{what}");
+            assert!(
+                found
+                    .iter()
+                    .all(|d| d["severity"] == json!(1) || d["severity"] == json!(2)),
+                "{what}"
+            );
         }
         // Still answering, wherever asked.
-        let hover = client.request("textDocument/hover", json!({
-            "textDocument": { "uri": uri }, "position": { "line": hb.0, "character": hb.1 },
-        }));
+        let hover = client.request(
+            "textDocument/hover",
+            json!({
+                "textDocument": { "uri": uri }, "position": { "line": hb.0, "character": hb.1 },
+            }),
+        );
         assert!(hover.get("error").is_none(), "{what}: {hover}");
         for method in ["textDocument/definition", "textDocument/completion"] {
-            let response = client.request(method, json!({
-                "textDocument": { "uri": uri }, "position": { "line": 3, "character": 99 },
-            }));
-            assert!(response.get("error").is_none(), "{what}: {method}: {response}");
+            let response = client.request(
+                method,
+                json!({
+                    "textDocument": { "uri": uri }, "position": { "line": 3, "character": 99 },
+                }),
+            );
+            assert!(
+                response.get("error").is_none(),
+                "{what}: {method}: {response}"
+            );
         }
-        let symbols = client.request_ok("textDocument/documentSymbol", json!({ "textDocument": { "uri": uri } }));
+        let symbols = client.request_ok(
+            "textDocument/documentSymbol",
+            json!({ "textDocument": { "uri": uri } }),
+        );
         assert!(symbols.is_array(), "{what}");
         let edits = client.request_ok(
             "textDocument/formatting",
@@ -649,6 +754,11 @@ fn a_broken_file_never_stops_the_server() {
     client.change(&uri, 100, &text);
     assert_eq!(client.diagnostics(&uri), Vec::<Value>::new());
     let hover = client.at("textDocument/hover", &uri, hb.0, hb.1);
-    assert!(hover["contents"]["value"].as_str().unwrap().starts_with("**field** `hemoglobin`"));
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .starts_with("**field** `hemoglobin`")
+    );
     assert_eq!(client.finish(true).code(), Some(0));
 }

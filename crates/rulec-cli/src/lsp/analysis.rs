@@ -83,15 +83,17 @@ pub fn analyse(text: &str, path: Option<&Path>, open: &HashMap<PathBuf, String>)
         folder: folder.as_deref(),
         open,
     };
-    let (diagnostics, files, program) = match rulec::Rules::from_source_with_imports(&body, &imports)
-    {
-        Ok(rules) => {
-            let (diagnostics, files) = (rules.warnings().to_vec(), rules.files().clone());
-            (diagnostics, Some(files), Some(rules.into_parts().0))
-        }
-        Err(rulec::RulesError::Invalid { diagnostics, files }) => (diagnostics, Some(files), None),
-        Err(other) => (other.diagnostics().to_vec(), None, None),
-    };
+    let (diagnostics, files, program) =
+        match rulec::Rules::from_source_with_imports(&body, &imports) {
+            Ok(rules) => {
+                let (diagnostics, files) = (rules.warnings().to_vec(), rules.files().clone());
+                (diagnostics, Some(files), Some(rules.into_parts().0))
+            }
+            Err(rulec::RulesError::Invalid { diagnostics, files }) => {
+                (diagnostics, Some(files), None)
+            }
+            Err(other) => (other.diagnostics().to_vec(), None, None),
+        };
     let file = rulec::syntax::parse(&body).ok();
     let symbols = file.as_ref().map_or_else(Symbols::default, |file| {
         let imported: Vec<(String, RuleFile)> = file
@@ -99,7 +101,9 @@ pub fn analyse(text: &str, path: Option<&Path>, open: &HashMap<PathBuf, String>)
             .iter()
             .filter_map(|item| match item {
                 Item::Use(u) => {
-                    let text = files.as_ref()?.text(&FileRef::Import(u.path.node.clone()))?;
+                    let text = files
+                        .as_ref()?
+                        .text(&FileRef::Import(u.path.node.clone()))?;
                     let parsed = rulec::syntax::parse(text).ok()?;
                     Some((u.path.node.clone(), parsed))
                 }

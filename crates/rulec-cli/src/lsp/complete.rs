@@ -12,9 +12,29 @@ use rulec::units::Unit;
 /// Units offered after a number besides those the file's fields use: the
 /// ones criteria are most often written in.
 const COMMON_UNITS: &[&str] = &[
-    "years", "months", "weeks", "days", "hours", "g/L", "g/dL", "mg/dL", "umol/L", "mmol/L",
-    "10^9/L", "/uL", "%", "U/L", "mL/min", "mL/min/1.73 m2", "mmHg", "kg", "cm", "kg/m2", "Cel",
-    "ms", "ng/mL",
+    "years",
+    "months",
+    "weeks",
+    "days",
+    "hours",
+    "g/L",
+    "g/dL",
+    "mg/dL",
+    "umol/L",
+    "mmol/L",
+    "10^9/L",
+    "/uL",
+    "%",
+    "U/L",
+    "mL/min",
+    "mL/min/1.73 m2",
+    "mmHg",
+    "kg",
+    "cm",
+    "kg/m2",
+    "Cel",
+    "ms",
+    "ng/mL",
 ];
 
 /// The completions at byte `offset` of `body`, from `symbols`.
@@ -71,10 +91,12 @@ fn names(symbols: &Symbols) -> Vec<CompletionItem> {
 }
 
 fn units(symbols: &Symbols) -> Vec<CompletionItem> {
-    let declared = symbols.of_kind(SymbolKind::Field).filter_map(|(_, s)| match &s.ty {
-        Some(Type::Quantity(q)) => Some(rulec::units::canonical(&q.unit.node)),
-        _ => None,
-    });
+    let declared = symbols
+        .of_kind(SymbolKind::Field)
+        .filter_map(|(_, s)| match &s.ty {
+            Some(Type::Quantity(q)) => Some(rulec::units::canonical(&q.unit.node)),
+            _ => None,
+        });
     let mut seen = std::collections::HashSet::new();
     declared
         .chain(COMMON_UNITS.iter().map(|u| (*u).to_owned()))

@@ -47,9 +47,12 @@ pub fn by_file(
                 })
                 .collect()
         };
-        out.entry(file.clone())
-            .or_default()
-            .push(convert(diagnostic, range, diagnostic.message(), related(primary)));
+        out.entry(file.clone()).or_default().push(convert(
+            diagnostic,
+            range,
+            diagnostic.message(),
+            related(primary),
+        ));
         // A problem inside an imported file is shown at the `use` too,
         // where the document's author sees it.
         if file != *uri {

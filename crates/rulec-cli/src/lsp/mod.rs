@@ -13,6 +13,13 @@
 //! answers with an error, one that panics (a bug) answers with an internal
 //! error and the server goes on.
 
+// `lsp_types::Uri` holds a parse cache in a cell, but hashes and orders by
+// its text alone: as a key it does not change.
+#![allow(
+    clippy::mutable_key_type,
+    reason = "lsp_types::Uri hashes and orders by its text"
+)]
+
 mod analysis;
 mod complete;
 mod diagnostics;
@@ -64,9 +71,7 @@ pub fn run() -> Status {
 /// What the server does, for the client to know.
 fn capabilities() -> ServerCapabilities {
     ServerCapabilities {
-        text_document_sync: Some(TextDocumentSyncCapability::Kind(
-            TextDocumentSyncKind::FULL,
-        )),
+        text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
         completion_provider: Some(CompletionOptions {
             trigger_characters: Some(vec![" ".to_owned(), "{".to_owned(), ",".to_owned()]),

@@ -109,13 +109,18 @@ impl Server {
     }
 
     fn answer(&mut self, request: Request) -> Result<serde_json::Value, RequestError> {
-        let Request { method, params: p, .. } = request;
+        let Request {
+            method, params: p, ..
+        } = request;
         let json = |v: serde_json::Value| Ok(v);
-        let value = |r: Result<serde_json::Value, serde_json::Error>| r.map_err(RequestError::Result);
+        let value =
+            |r: Result<serde_json::Value, serde_json::Error>| r.map_err(RequestError::Result);
         match method.as_str() {
             HoverRequest::METHOD => {
                 let p: lsp_types::HoverParams = params(&method, p)?;
-                value(serde_json::to_value(self.hover(&p.text_document_position_params)))
+                value(serde_json::to_value(
+                    self.hover(&p.text_document_position_params),
+                ))
             }
             Completion::METHOD => {
                 let p: lsp_types::CompletionParams = params(&method, p)?;
@@ -134,7 +139,9 @@ impl Server {
                 let p: lsp_types::GotoDefinitionParams = params(&method, p)?;
                 let found = self.locations(&p.text_document_position_params, true);
                 let first = found.into_iter().next();
-                value(serde_json::to_value(first.map(GotoDefinitionResponse::Scalar)))
+                value(serde_json::to_value(
+                    first.map(GotoDefinitionResponse::Scalar),
+                ))
             }
             References::METHOD => {
                 let p: lsp_types::ReferenceParams = params(&method, p)?;
@@ -150,7 +157,8 @@ impl Server {
                     return Err(navigate::RenameError::NothingHere.into());
                 };
                 let uri = &at.text_document.uri;
-                let edit = navigate::rename(&doc.analysis, uri, path.as_deref(), offset, &p.new_name)?;
+                let edit =
+                    navigate::rename(&doc.analysis, uri, path.as_deref(), offset, &p.new_name)?;
                 value(serde_json::to_value(edit))
             }
             Formatting::METHOD => {
@@ -188,7 +196,8 @@ impl Server {
     fn hover(&self, at: &TextDocumentPositionParams) -> Option<Hover> {
         let (doc, _, offset) = self.locate(at)?;
         let (text, span) = hover::at(&doc.analysis, offset)?;
-        let range = LineIndex::new(&doc.analysis.text).range(span.start as usize, span.end as usize);
+        let range =
+            LineIndex::new(&doc.analysis.text).range(span.start as usize, span.end as usize);
         Some(Hover {
             contents: HoverContents::Markup(MarkupContent {
                 kind: MarkupKind::Markdown,
@@ -222,8 +231,7 @@ impl Server {
                 }
             }
             DidChangeTextDocument::METHOD => {
-                if let Ok(p) = serde_json::from_value::<lsp_types::DidChangeTextDocumentParams>(p)
-                {
+                if let Ok(p) = serde_json::from_value::<lsp_types::DidChangeTextDocumentParams>(p) {
                     // Full synchronisation: the last change is the text.
                     if let Some(change) = p.content_changes.into_iter().last() {
                         let doc = p.text_document;

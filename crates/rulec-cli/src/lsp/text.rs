@@ -94,7 +94,7 @@ fn to_u32(n: usize) -> u32 {
 pub fn file_path(uri: &Uri) -> Option<PathBuf> {
     let rest = uri.as_str().strip_prefix("file://")?;
     // `file:///x` has an empty authority, `file://localhost/x` a host.
-    let path = &rest[rest.find('/')?..];
+    let path = rest.get(rest.find('/')?..)?;
     let path = path.split(['?', '#']).next().unwrap_or_default();
     let mut bytes = Vec::with_capacity(path.len());
     let mut raw = path.bytes();
@@ -170,7 +170,10 @@ mod tests {
         assert_eq!(index.offset(Position::new(0, 99)), 2);
         assert_eq!(index.offset(Position::new(7, 0)), text.len());
         assert_eq!(index.position(1000), Position::new(1, 2));
-        assert_eq!(index.whole(), Range::new(Position::new(0, 0), Position::new(1, 2)));
+        assert_eq!(
+            index.whole(),
+            Range::new(Position::new(0, 0), Position::new(1, 2))
+        );
     }
 
     #[test]

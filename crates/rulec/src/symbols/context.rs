@@ -57,15 +57,18 @@ pub fn expected_at(text: &str, offset: usize) -> Expected {
     {
         tokens.pop();
     }
-    let subject = |tokens: &[Token<'_>], at: usize| match at.checked_sub(1).and_then(|i| tokens.get(i)) {
-        Some(Token::Word(word)) => Some(Expected::Members {
-            subject: (*word).to_owned(),
-        }),
-        _ => None,
-    };
+    let subject =
+        |tokens: &[Token<'_>], at: usize| match at.checked_sub(1).and_then(|i| tokens.get(i)) {
+            Some(Token::Word(word)) => Some(Expected::Members {
+                subject: (*word).to_owned(),
+            }),
+            _ => None,
+        };
     let last = tokens.len().saturating_sub(1);
     let found = match tokens.last() {
-        Some(Token::Number) if !line.ends_with(|c: char| c.is_ascii_digit()) => Some(Expected::Unit),
+        Some(Token::Number) if !line.ends_with(|c: char| c.is_ascii_digit()) => {
+            Some(Expected::Unit)
+        }
         Some(Token::Word("has" | "in") | Token::Compare) => subject(&tokens, last),
         Some(Token::Open | Token::Comma | Token::Word(_)) => in_braces(&tokens),
         _ => None,
@@ -161,7 +164,10 @@ mod tests {
         assert_eq!(at_end("  x: sex in "), members("sex"));
         assert_eq!(at_end("  x: sex != "), members("sex"));
         assert_eq!(at_end("  x: sex ≠ ma"), members("sex"));
-        assert_eq!(at_end("  x: markers has any of { BCMA, "), members("markers"));
+        assert_eq!(
+            at_end("  x: markers has any of { BCMA, "),
+            members("markers")
+        );
         assert_eq!(at_end("  x: markers has all of {"), members("markers"));
         assert_eq!(at_end("  x: sex in { female, ma"), members("sex"));
     }

@@ -219,7 +219,9 @@ impl Symbols {
     /// element's.
     #[must_use]
     pub fn field(&self, name: &str) -> Option<(SymbolId, &Symbol)> {
-        let mut fields = self.of_kind(SymbolKind::Field).filter(|(_, s)| s.name == name);
+        let mut fields = self
+            .of_kind(SymbolKind::Field)
+            .filter(|(_, s)| s.name == name);
         let first = fields.next()?;
         if first.1.parent.is_none() {
             return Some(first);

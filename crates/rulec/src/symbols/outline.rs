@@ -56,7 +56,10 @@ pub fn outline(file: &RuleFile) -> Vec<Outline> {
 
 /// The first `len` bytes of `span`: the keyword that opens a block.
 fn head(span: Span, len: usize) -> Span {
-    Span::new(span.start as usize, (span.start as usize + len).min(span.end as usize))
+    Span::new(
+        span.start as usize,
+        (span.start as usize + len).min(span.end as usize),
+    )
 }
 
 fn item(item: &Item) -> Option<Outline> {

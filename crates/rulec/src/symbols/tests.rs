@@ -117,7 +117,13 @@ fn units_are_found_where_written() {
     let unit = symbols.unit_at(at + 2).unwrap();
     assert_eq!(unit.text, "mg/dL");
     assert_eq!(&SOURCE[unit.span.range()], "mg/dL");
-    assert_eq!(symbols.unit_at(SOURCE.find("umol/L").unwrap()).unwrap().text, "umol/L");
+    assert_eq!(
+        symbols
+            .unit_at(SOURCE.find("umol/L").unwrap())
+            .unwrap()
+            .text,
+        "umol/L"
+    );
     assert!(symbols.unit_at(0).is_none());
 }
 

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use super::{Symbol, SymbolId, SymbolKind, Symbols};
 use crate::diagnostic::FileRef;
 use crate::syntax::{
-    CriteriaBlock, Example, ExampleEntry, ExampleValue, Expectation, Expr, ExprKind,
-    FhirEntry, Item, RuleFile,
+    CriteriaBlock, Example, ExampleEntry, ExampleValue, Expectation, Expr, ExprKind, FhirEntry,
+    Item, RuleFile,
 };
 
 /// The names visible at file level, and each list's element fields.
@@ -80,7 +80,10 @@ fn declare_criteria(
         symbol.section = Some(block.section);
         symbol.parent = cohort;
         let id = symbols.push(symbol);
-        scope.criteria.entry(criterion.id.node.clone()).or_insert(id);
+        scope
+            .criteria
+            .entry(criterion.id.node.clone())
+            .or_insert(id);
     }
 }
 
@@ -311,8 +314,7 @@ impl Resolver<'_> {
                 }
                 ExampleValue::Members(members) => {
                     for name in members {
-                        if let Some(member) =
-                            field.and_then(|f| self.symbols.member(f, &name.node))
+                        if let Some(member) = field.and_then(|f| self.symbols.member(f, &name.node))
                         {
                             self.symbols.refer(member, name.span);
                         }
