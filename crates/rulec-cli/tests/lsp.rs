@@ -250,6 +250,76 @@ fn diagnostics_of_a_used_file_are_published_there_and_cleared_when_fixed() {
 }
 
 #[test]
+fn an_open_used_file_is_read_as_the_editor_holds_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let lab = "fields {\n  hemoglobin: g/L\n}\n";
+    let (_, lab_uri) = scratch(&dir, "lab.rules", lab);
+    let main = "use \"./lab.rules\"\ninclusion { hb: hemoglobin > 80 g/L }\n";
+    let (_, main_uri) = scratch(&dir, "main.rules", main);
+    let (mut client, _) = Client::start();
+    // A file of shared fields, checked on its own, uses none of them.
+    let unused = |found: Vec<Value>| {
+        let codes: Vec<&str> = found.iter().map(|d| d["code"].as_str().unwrap()).collect();
+        assert_eq!(codes, ["rulec::check::unused_field"]);
+    };
+    client.open(&lab_uri, lab);
+    unused(client.diagnostics(&lab_uri));
+    client.open(&main_uri, main);
+    assert_eq!(client.diagnostics(&main_uri), Vec::<Value>::new());
+
+    // The used file edited, not saved: the file that uses it is checked
+    // again against the new text.
+    let renamed = lab.replace("hemoglobin", "hb_level");
+    client.change(&lab_uri, 2, &renamed);
+    unused(client.diagnostics(&lab_uri));
+    let found = client.diagnostics(&main_uri);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["code"], "rulec::check::unknown_name");
+    assert_eq!(covered(main, &found[0]["range"]), "hemoglobin");
+    client.change(&lab_uri, 3, lab);
+    client.diagnostics(&lab_uri);
+    assert_eq!(client.diagnostics(&main_uri), Vec::<Value>::new());
+
+    // Renaming the imported field edits both files.
+    let (line, character) = find(main, "hemoglobin", 0);
+    let edit = client.request_ok(
+        "textDocument/rename",
+        json!({
+            "textDocument": { "uri": main_uri },
+            "position": { "line": line, "character": character },
+            "newName": "hgb",
+        }),
+    );
+    let changes = edit["changes"].as_object().unwrap();
+    assert_eq!(changes.len(), 2, "{changes:?}");
+    assert_eq!(
+        apply(lab, changes[&lab_uri].as_array().unwrap()),
+        lab.replace("hemoglobin", "hgb")
+    );
+    assert_eq!(
+        apply(main, changes[&main_uri].as_array().unwrap()),
+        main.replace("hemoglobin", "hgb")
+    );
+    // References from the main file include the declaration there.
+    let found = client.request_ok(
+        "textDocument/references",
+        json!({
+            "textDocument": { "uri": main_uri },
+            "position": { "line": line, "character": character },
+            "context": { "includeDeclaration": true },
+        }),
+    );
+    let uris: Vec<&str> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["uri"].as_str().unwrap())
+        .collect();
+    assert_eq!(uris, [lab_uri.as_str(), main_uri.as_str()]);
+    client.finish(true);
+}
+
+#[test]
 fn hover_tells_types_units_normal_ranges_labels() {
     let path = example(SEED);
     let text = std::fs::read_to_string(&path).unwrap();
@@ -308,6 +378,12 @@ fn hover_tells_types_units_normal_ranges_labels() {
     assert_eq!(
         hover("hemoglobin  \"Hb", 4, "hemoglobin"),
         "**inclusion criterion** `hemoglobin`\n\n\"Hb > 80 g/L\""
+    );
+    // A list element's field, inside `where`.
+    assert_eq!(
+        hover("where class in", 6, "class"),
+        "**field** `class`: `one of { car_t, other_cell_therapy, anti_bcma, anti_cd38, other }`\n\n\
+         field of each element of `therapies`"
     );
     // A member, after `has`.
     assert_eq!(

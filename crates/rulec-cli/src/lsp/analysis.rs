@@ -30,6 +30,8 @@ pub struct Analysis {
     pub program: Option<Program>,
     /// The folder `use` paths are relative to (none for an unsaved file).
     pub folder: Option<PathBuf>,
+    /// The files its `use` items name, by path.
+    pub uses: Vec<PathBuf>,
 }
 
 impl Analysis {
@@ -45,7 +47,7 @@ impl Analysis {
     pub fn path(&self, file: &FileRef, main: Option<&Path>) -> Option<PathBuf> {
         match file {
             FileRef::Main => main.map(Path::to_path_buf),
-            FileRef::Import(path) => Some(self.folder.as_ref()?.join(path)),
+            FileRef::Import(path) => Some(self.folder.as_ref()?.join(path).components().collect()),
             _ => None,
         }
     }
@@ -68,7 +70,7 @@ impl Imports for EditorImports<'_> {
         let on_disk = FolderImports::new(folder).load(path)?;
         Ok(self
             .open
-            .get(&folder.join(path))
+            .get(&folder.join(path).components().collect::<PathBuf>())
             .cloned()
             .unwrap_or(on_disk))
     }
@@ -112,8 +114,21 @@ pub fn analyse(text: &str, path: Option<&Path>, open: &HashMap<PathBuf, String>)
             .collect();
         Symbols::new(file, &imported)
     });
+    let uses = match (&file, &folder) {
+        (Some(file), Some(folder)) => file
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                // `components` drops the `.` of `./lab.rules`.
+                Item::Use(u) => Some(folder.join(&u.path.node).components().collect()),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
     Analysis {
         text: text.to_owned(),
+        uses,
         body,
         diagnostics,
         files,

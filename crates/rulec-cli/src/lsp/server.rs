@@ -263,6 +263,23 @@ impl Server {
     }
 
     fn update(&mut self, uri: Uri, version: i32, text: String) {
+        self.reanalyse(uri.clone(), version, text);
+        // The open documents that `use` this one see its new text.
+        let Some(path) = file_path(&uri) else {
+            return;
+        };
+        let users: Vec<(Uri, i32, String)> = self
+            .documents
+            .iter()
+            .filter(|(other, doc)| **other != uri && doc.analysis.uses.contains(&path))
+            .map(|(other, doc)| (other.clone(), doc.version, doc.analysis.text.clone()))
+            .collect();
+        for (user, version, text) in users {
+            self.reanalyse(user, version, text);
+        }
+    }
+
+    fn reanalyse(&mut self, uri: Uri, version: i32, text: String) {
         let path = file_path(&uri);
         let analysis = analyse(&text, path.as_deref(), &self.open_texts());
         let names = match (analysis.file.is_some(), self.documents.remove(&uri)) {
