@@ -482,6 +482,27 @@ fn completion_offers_members_units_and_names_even_while_the_file_is_broken() {
     assert!(!names.contains(&"class".to_owned()), "{names:?}");
     // Nothing in a comment.
     assert_eq!(labels(&complete("  # x has ")), Vec::<String>::new());
+    // Typing a space asks only where the space says what comes next.
+    let spaced = |client: &mut Client, line: &str, version: i32| {
+        let edited = text.replacen("inclusion {\n", &format!("inclusion {{\n{line}\n"), 1);
+        client.change(&uri, version, &edited);
+        let (l, c) = position(&edited, edited.find(line).unwrap() + line.len());
+        labels(&client.request_ok(
+            "textDocument/completion",
+            json!({
+                "textDocument": { "uri": uri },
+                "position": { "line": l, "character": c },
+                "context": { "triggerKind": 2, "triggerCharacter": " " },
+            }),
+        ))
+    };
+    assert_eq!(spaced(&mut client, "  x: sex = ", 50), ["female", "male"]);
+    assert_eq!(
+        spaced(&mut client, "  x: kps > 60 and ", 51),
+        Vec::<String>::new()
+    );
+    assert_eq!(spaced(&mut client, "  x: kps = ", 52), Vec::<String>::new());
+    assert_eq!(spaced(&mut client, "  x: kps > 60 ", 53)[0], "months");
     client.finish(true);
 }
 

@@ -4,12 +4,17 @@
 //! protocol in well under a millisecond.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::path::{Path, PathBuf};
+
+use lsp_types::{Location, Uri};
 
 use rulec::check::{FolderImports, Imports, Program};
 use rulec::symbols::Symbols;
 use rulec::syntax::{Item, RuleFile};
 use rulec::{Diagnostic, FileRef, SourceFiles};
+
+use super::text::{LineIndex, file_uri};
 
 /// What the server knows of one open document.
 #[derive(Debug)]
@@ -50,6 +55,41 @@ impl Analysis {
             FileRef::Import(path) => Some(self.folder.as_ref()?.join(path).components().collect()),
             _ => None,
         }
+    }
+}
+
+/// Where the spans of a document's files are, in the protocol's terms:
+/// each file's URI, and its line index built once.
+pub struct Places<'a> {
+    analysis: &'a Analysis,
+    uri: &'a Uri,
+    path: Option<&'a Path>,
+    indexes: HashMap<FileRef, LineIndex<'a>>,
+}
+
+impl<'a> Places<'a> {
+    /// The places of `analysis`, the document at `uri` (and `path`).
+    pub fn new(analysis: &'a Analysis, uri: &'a Uri, path: Option<&'a Path>) -> Self {
+        Places {
+            analysis,
+            uri,
+            path,
+            indexes: HashMap::new(),
+        }
+    }
+
+    /// The location of bytes `start..end` of `file`; `None` for a file
+    /// whose text or place is not known.
+    pub fn location(&mut self, file: &FileRef, start: usize, end: usize) -> Option<Location> {
+        let uri = match file {
+            FileRef::Main => self.uri.clone(),
+            other => file_uri(&self.analysis.path(other, self.path)?)?,
+        };
+        let index = match self.indexes.entry(file.clone()) {
+            Entry::Occupied(found) => found.into_mut(),
+            Entry::Vacant(slot) => slot.insert(LineIndex::new(self.analysis.text(file)?)),
+        };
+        Some(Location::new(uri, index.range(start, end)))
     }
 }
 

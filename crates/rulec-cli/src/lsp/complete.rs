@@ -37,10 +37,12 @@ const COMMON_UNITS: &[&str] = &[
     "ng/mL",
 ];
 
-/// The completions at byte `offset` of `body`, from `symbols`.
-pub fn at(body: &str, offset: usize, symbols: &Symbols) -> Vec<CompletionItem> {
+/// The completions at byte `offset` of `body`, from `symbols`; with
+/// `spaced` (asked for by typing a space), only members and units.
+pub fn at(body: &str, offset: usize, symbols: &Symbols, spaced: bool) -> Vec<CompletionItem> {
     match rulec::symbols::expected_at(body, offset) {
         Expected::Nothing => Vec::new(),
+        Expected::Name if spaced => Vec::new(),
         Expected::Unit => units(symbols),
         Expected::Members { subject } => {
             let members = symbols
@@ -48,7 +50,7 @@ pub fn at(body: &str, offset: usize, symbols: &Symbols) -> Vec<CompletionItem> {
                 .map(|(_, field)| field.members())
                 .unwrap_or_default();
             if members.is_empty() {
-                return names(symbols);
+                return if spaced { Vec::new() } else { names(symbols) };
             }
             members
                 .into_iter()

@@ -10,8 +10,7 @@ use lsp_types::{
 };
 use rulec::{Diagnostic, FileRef, Label, Severity};
 
-use super::analysis::Analysis;
-use super::text::{LineIndex, file_uri};
+use super::analysis::{Analysis, Places};
 
 /// Every diagnostic of a document, by the URI it is to be published at;
 /// the document's own URI is always there (with nothing, once fixed).
@@ -20,28 +19,31 @@ pub fn by_file(
     uri: &Uri,
     path: Option<&Path>,
 ) -> BTreeMap<Uri, Vec<lsp_types::Diagnostic>> {
-    let locate = Locator {
-        analysis,
-        uri,
-        path,
-    };
+    let mut places = Places::new(analysis, uri, path);
+    let mut locate =
+        |label: &Label| places.location(label.file(), label.start() as usize, label.end() as usize);
     let mut out: BTreeMap<Uri, Vec<lsp_types::Diagnostic>> = BTreeMap::new();
     out.insert(uri.clone(), Vec::new());
     for diagnostic in &analysis.diagnostics {
         let primary = diagnostic.primary();
-        let at = primary.and_then(|l| locate.label(l));
-        let (file, range) = match &at {
-            Some(location) => (location.uri.clone(), location.range),
+        // Every label's location, the primary's among them.
+        let located: Vec<(&Label, Option<Location>)> =
+            diagnostic.labels().iter().map(|l| (l, locate(l))).collect();
+        let at = located
+            .iter()
+            .find(|(l, _)| Some(*l) == primary)
+            .and_then(|(_, location)| location.clone());
+        let (file, range) = match at {
+            Some(location) => (location.uri, location.range),
             None => (uri.clone(), Range::default()),
         };
         let related = |skip: Option<&Label>| -> Vec<DiagnosticRelatedInformation> {
-            diagnostic
-                .labels()
+            located
                 .iter()
-                .filter(|l| Some(*l) != skip)
-                .filter_map(|l| {
+                .filter(|(l, _)| Some(*l) != skip)
+                .filter_map(|(l, location)| {
                     Some(DiagnosticRelatedInformation {
-                        location: locate.label(l)?,
+                        location: location.clone()?,
                         message: l.text().unwrap_or("here").to_owned(),
                     })
                 })
@@ -56,11 +58,10 @@ pub fn by_file(
         // A problem inside an imported file is shown at the `use` too,
         // where the document's author sees it.
         if file != *uri {
-            let at_use = diagnostic
-                .labels()
+            let at_use = located
                 .iter()
-                .find(|l| *l.file() == FileRef::Main)
-                .and_then(|l| locate.label(l));
+                .find(|(l, _)| *l.file() == FileRef::Main)
+                .and_then(|(_, location)| location.clone());
             if let Some(at_use) = at_use {
                 let imported = match primary.map(Label::file) {
                     Some(FileRef::Import(path)) => path.as_str(),
@@ -102,25 +103,5 @@ fn convert(
         message,
         related_information: (!related.is_empty()).then_some(related),
         ..lsp_types::Diagnostic::default()
-    }
-}
-
-/// Labels to locations: the document's own, and those of its imports.
-struct Locator<'a> {
-    analysis: &'a Analysis,
-    uri: &'a Uri,
-    path: Option<&'a Path>,
-}
-
-impl Locator<'_> {
-    fn label(&self, label: &Label) -> Option<Location> {
-        let text = self.analysis.text(label.file())?;
-        let index = LineIndex::new(text);
-        let range = index.range(label.start() as usize, label.end() as usize);
-        let uri = match label.file() {
-            FileRef::Main => self.uri.clone(),
-            other => file_uri(&self.analysis.path(other, self.path)?)?,
-        };
-        Some(Location::new(uri, range))
     }
 }

@@ -5,11 +5,10 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use lsp_types::{DocumentSymbol, Location, TextEdit, Uri, WorkspaceEdit};
-use rulec::FileRef;
 use rulec::symbols::{Outline, OutlineKind};
 
-use super::analysis::Analysis;
-use super::text::{LineIndex, file_uri};
+use super::analysis::{Analysis, Places};
+use super::text::LineIndex;
 
 /// Why a rename is refused.
 #[derive(Debug, thiserror::Error)]
@@ -43,31 +42,13 @@ pub fn locations(
     let Some(found) = analysis.symbols.at(offset) else {
         return Vec::new();
     };
+    let mut places = Places::new(analysis, uri, path);
     analysis
         .symbols
         .locations(found.symbol)
         .skip(usize::from(!declaration))
-        .filter_map(|(file, span)| {
-            let (uri, text) = place(analysis, uri, path, &file)?;
-            let range = LineIndex::new(text).range(span.start as usize, span.end as usize);
-            Some(Location::new(uri, range))
-        })
+        .filter_map(|(file, span)| places.location(&file, span.start as usize, span.end as usize))
         .collect()
-}
-
-/// The URI and text of a file a symbol is in.
-fn place<'a>(
-    analysis: &'a Analysis,
-    uri: &Uri,
-    path: Option<&Path>,
-    file: &FileRef,
-) -> Option<(Uri, &'a str)> {
-    let text = analysis.text(file)?;
-    let uri = match file {
-        FileRef::Main => uri.clone(),
-        other => file_uri(&analysis.path(other, path)?)?,
-    };
-    Some((uri, text))
 }
 
 /// Renames the name at `offset` to `new`, everywhere it is written.
@@ -91,14 +72,16 @@ pub fn rename(
         .symbols
         .at(offset)
         .ok_or(RenameError::NothingHere)?;
+    let mut places = Places::new(analysis, uri, path);
     let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
     for (file, span) in analysis.symbols.locations(found.symbol) {
-        let (uri, text) = place(analysis, uri, path, &file).ok_or(RenameError::Unplaced)?;
-        let range = LineIndex::new(text).range(span.start as usize, span.end as usize);
+        let location = places
+            .location(&file, span.start as usize, span.end as usize)
+            .ok_or(RenameError::Unplaced)?;
         changes
-            .entry(uri)
+            .entry(location.uri)
             .or_default()
-            .push(TextEdit::new(range, new.to_owned()));
+            .push(TextEdit::new(location.range, new.to_owned()));
     }
     Ok(WorkspaceEdit::new(changes))
 }

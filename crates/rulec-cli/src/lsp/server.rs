@@ -125,12 +125,19 @@ impl Server {
             Completion::METHOD => {
                 let p: lsp_types::CompletionParams = params(&method, p)?;
                 let position = &p.text_document_position;
+                // Typing a space asks only where the space says what
+                // comes next (`has `, `80 `), not after every word.
+                let spaced = p
+                    .context
+                    .as_ref()
+                    .and_then(|c| c.trigger_character.as_deref())
+                    == Some(" ");
                 let items = self
                     .documents
                     .get(&position.text_document.uri)
                     .map(|doc| {
                         let offset = LineIndex::new(&doc.analysis.text).offset(position.position);
-                        complete::at(&doc.analysis.body, offset, &doc.names)
+                        complete::at(&doc.analysis.body, offset, &doc.names, spaced)
                     })
                     .unwrap_or_default();
                 value(serde_json::to_value(CompletionResponse::Array(items)))
@@ -244,10 +251,12 @@ impl Server {
                     let uri = p.text_document.uri;
                     self.documents.remove(&uri);
                     let mut cleared = self.published.remove(&uri).unwrap_or_default();
-                    cleared.insert(uri);
+                    cleared.insert(uri.clone());
                     for uri in cleared {
                         self.publish(uri, Vec::new(), None);
                     }
+                    // Those that use it read it from disk again.
+                    self.reanalyse_users(&uri);
                 }
             }
             _ => {}
@@ -265,13 +274,18 @@ impl Server {
     fn update(&mut self, uri: Uri, version: i32, text: String) {
         self.reanalyse(uri.clone(), version, text);
         // The open documents that `use` this one see its new text.
-        let Some(path) = file_path(&uri) else {
+        self.reanalyse_users(&uri);
+    }
+
+    /// Checks again the open documents that `use` the file at `uri`.
+    fn reanalyse_users(&mut self, uri: &Uri) {
+        let Some(path) = file_path(uri) else {
             return;
         };
         let users: Vec<(Uri, i32, String)> = self
             .documents
             .iter()
-            .filter(|(other, doc)| **other != uri && doc.analysis.uses.contains(&path))
+            .filter(|(other, doc)| *other != uri && doc.analysis.uses.contains(&path))
             .map(|(other, doc)| (other.clone(), doc.version, doc.analysis.text.clone()))
             .collect();
         for (user, version, text) in users {
