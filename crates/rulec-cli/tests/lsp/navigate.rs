@@ -280,3 +280,47 @@ fn document_symbols_are_sections_criteria_and_cohorts() {
     assert_eq!(covered(&text, &sections[0]["selectionRange"]), "inclusion");
     client.finish(true);
 }
+
+/// A rename leaves no use behind: the seed trial, with a field, a member,
+/// a define, a list element's field and a criterion renamed where the
+/// checker would miss any (criteria, examples, the `fhir` block and its
+/// maps), still checks without a diagnostic.
+#[test]
+fn renaming_in_the_seed_trial_leaves_it_checking() {
+    let path = example(SEED);
+    let original = std::fs::read_to_string(&path).unwrap();
+    let uri = uri(&path);
+    let (mut client, _) = Client::start();
+    client.open(&uri, &original);
+    assert_eq!(client.diagnostics(&uri), Vec::<Value>::new());
+    let mut text = original.clone();
+    for (version, (context, skip, new)) in [
+        ("hemoglobin > 80", 0, "haemoglobin"),
+        ("has rrmm", 4, "relapsed_refractory"),
+        ("age >= 18", 0, "age_years"),
+        ("where class in", 6, "kind"),
+        ("  renal ", 2, "kidneys"),
+        ("  diagnosis: ", 2, "dx"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let (line, character) = client::position(&text, text.find(context).unwrap() + skip);
+        let edit = client.request_ok(
+            "textDocument/rename",
+            json!({
+                "textDocument": { "uri": uri },
+                "position": { "line": line, "character": character },
+                "newName": new,
+            }),
+        );
+        let edits = edit["changes"][uri.as_str()].as_array().unwrap().clone();
+        assert!(edits.len() >= 2, "{new}: {edits:?}");
+        text = apply(&text, &edits);
+        assert!(text.contains(new));
+        client.change(&uri, version as i32 + 2, &text);
+        assert_eq!(client.diagnostics(&uri), Vec::<Value>::new(), "after {new}");
+    }
+    assert_ne!(text, original);
+    client.finish(true);
+}

@@ -186,3 +186,26 @@ fn the_outline_nests_cohorts_sections_and_criteria() {
     assert_eq!(late.children[0].children[0].name, "women");
     assert_eq!(&SOURCE[outline[3].selection.range()], "inclusion");
 }
+
+#[test]
+fn a_bindings_map_names_members_and_the_bound_field() {
+    let source = "fields { dx: set of { a, b } }\n\
+                  fhir { dx: Condition { a: icd10cm \"C1\"\n b: icd10cm \"C2\" } }\n\
+                  inclusion { x: dx has a }";
+    let symbols = Symbols::new(&parse(source).unwrap(), &[]);
+    let a = symbols.at(source.find("a, b").unwrap()).unwrap();
+    let places: Vec<usize> = symbols
+        .locations(a.symbol)
+        .map(|(_, s)| s.start as usize)
+        .collect();
+    assert_eq!(
+        places,
+        [
+            source.find("a, b").unwrap(),
+            source.find("a: icd").unwrap(),
+            source.rfind("has a").unwrap() + 4
+        ]
+    );
+    let dx = symbols.field("dx").unwrap().0;
+    assert_eq!(symbols.locations(dx).count(), 3);
+}

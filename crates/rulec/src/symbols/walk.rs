@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use super::{Symbol, SymbolId, SymbolKind, Symbols};
 use crate::diagnostic::FileRef;
 use crate::syntax::{
-    CriteriaBlock, Example, ExampleEntry, ExampleValue, Expectation, Expr, ExprKind, FhirEntry,
-    Item, RuleFile,
+    BindSource, CriteriaBlock, Example, ExampleEntry, ExampleValue, Expectation, Expr, ExprKind,
+    FhirEntry, Item, MapEntry, MapValue, RuleFile,
 };
 
 /// The names visible at file level, and each list's element fields.
@@ -97,7 +97,12 @@ pub(super) fn resolve(symbols: &mut Symbols, file: &RuleFile, scope: &Scope) {
             Item::Fhir(block) => {
                 for entry in &block.entries {
                     if let FhirEntry::Binding(binding) = entry {
-                        resolver.name(&binding.field, &[]);
+                        let field = resolver.name(&binding.field, &[]);
+                        if let (Some(field), BindSource::Select(select)) = (field, &binding.source)
+                            && let Some(map) = &select.map
+                        {
+                            resolver.map(field, map);
+                        }
                     }
                 }
             }
@@ -275,6 +280,29 @@ impl Resolver<'_> {
         let mut inner = lists.to_vec();
         inner.extend(self.name(list, lists));
         inner
+    }
+
+    /// A binding's `map { … }`: its keys are the field's members, or its
+    /// list element's fields (each with a map of its own).
+    fn map(&mut self, field: SymbolId, entries: &[MapEntry]) {
+        for entry in entries {
+            if let Some(member) = self.symbols.member(field, &entry.key.node) {
+                self.symbols.refer(member, entry.key.span);
+                continue;
+            }
+            let element = self
+                .scope
+                .elements
+                .get(&field)
+                .and_then(|e| e.get(&entry.key.node))
+                .copied();
+            if let Some(element) = element {
+                self.symbols.refer(element, entry.key.span);
+                if let MapValue::Word { map: Some(map), .. } = &entry.value {
+                    self.map(element, map);
+                }
+            }
+        }
     }
 
     fn example(&mut self, example: &Example) {
