@@ -114,6 +114,22 @@ fn exit_without_shutdown_is_exit_1_and_unknown_requests_are_method_not_found() {
 }
 
 #[test]
+fn a_client_that_breaks_the_framing_ends_the_server_with_exit_2() {
+    let (mut client, _) = Client::start();
+    client.send_raw(b"Content-Length: 5\r\n\r\n{{{{{");
+    assert_eq!(client.wait().code(), Some(2));
+}
+
+#[test]
+fn input_closed_without_exit_is_exit_1() {
+    let (mut client, _) = Client::start();
+    client.open("file:///tmp/x.rules", "inclusion { x: true }");
+    client.diagnostics("file:///tmp/x.rules");
+    client.close_input();
+    assert_eq!(client.wait().code(), Some(1));
+}
+
+#[test]
 fn an_error_is_published_with_its_code_range_help_and_cleared_when_fixed() {
     let dir = tempfile::tempdir().unwrap();
     let text =

@@ -99,6 +99,33 @@ impl Client {
         stdin.flush().unwrap();
     }
 
+    /// Writes bytes as they are, framing or not.
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().unwrap();
+        stdin.write_all(bytes).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// Closes the server's input, as a client that dies does.
+    pub fn close_input(&mut self) {
+        drop(self.stdin.take());
+    }
+
+    /// Waits for the server to end by itself; its exit status.
+    pub fn wait(mut self) -> ExitStatus {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("rulec lsp did not exit");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     fn receive(&mut self) -> Value {
         match self.incoming.recv_timeout(TIMEOUT) {
             Ok(message) => message,
@@ -183,17 +210,7 @@ impl Client {
         }
         self.notify("exit", Value::Null);
         drop(self.stdin.take());
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            if Instant::now() > deadline {
-                let _ = self.child.kill();
-                panic!("rulec lsp did not exit");
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        self.wait()
     }
 }
 
