@@ -112,7 +112,6 @@ impl Server {
         let Request {
             method, params: p, ..
         } = request;
-        let json = |v: serde_json::Value| Ok(v);
         let value =
             |r: Result<serde_json::Value, serde_json::Error>| r.map_err(RequestError::Result);
         match method.as_str() {
@@ -184,8 +183,6 @@ impl Server {
                     .map(|doc| DocumentSymbolResponse::Nested(navigate::symbols(&doc.analysis)));
                 value(serde_json::to_value(found))
             }
-            // Requests a client may send that ask for nothing here.
-            "textDocument/codeAction" | "textDocument/documentLink" => json(serde_json::json!([])),
             _ => Err(RequestError::Unknown(method)),
         }
     }
