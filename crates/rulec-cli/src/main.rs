@@ -15,6 +15,7 @@
 //! | `sql.rs` | `rulec sql` and `rulec export`: the rules as SQL, records as CSV tables to load |
 //! | `document.rs` | `rulec render`: the criteria as a Markdown or HTML document for a review board |
 //! | `serve/` | `rulec serve`: the screening workbench in the browser (HTTP on loopback, JSON API, embedded page) |
+//! | `lsp/` | `rulec lsp`: the language server over stdio (diagnostics, hover, completion, definition, references, rename, formatting, outline); its own module table in `lsp/mod.rs` |
 //! | `render.rs` | every `rulec::Diagnostic`, in whichever file it points, for people (miette's graphical report) and for tools (JSON); text made safe for a terminal |
 //!
 //! Exit status: 0 when no file has an error (warnings alone do not fail a
@@ -29,6 +30,7 @@ mod eval;
 mod explain;
 mod fmt;
 mod input;
+mod lsp;
 mod output;
 mod render;
 mod serve;
@@ -128,6 +130,16 @@ enum Command {
     /// Exits with 1 when the rules do not check and 2 when a file cannot
     /// be read or the port cannot be opened.
     Serve(ServeArgs),
+
+    /// Serve editors as a language server over stdio.
+    ///
+    /// Speaks the Language Server Protocol on stdin and stdout:
+    /// diagnostics as you type, hover, completion, definition,
+    /// references, rename, formatting and the outline (docs/editors.md).
+    /// Exits with 0 after the client's `shutdown` and `exit`, 1 on an
+    /// `exit` without `shutdown`, and 2 when the client breaks the
+    /// protocol.
+    Lsp,
 }
 
 /// Arguments of `rulec serve`.
@@ -464,6 +476,7 @@ fn main() -> ExitCode {
             let input = input::Input::new(args.records, args.input_format);
             sql::run_export(&args.target.target(), &input, &args.to).exit_code()
         }
+        Command::Lsp => lsp::run().exit_code(),
         Command::Render(args) => document::run(&document::Options {
             rules: args.rules,
             format: args.format,

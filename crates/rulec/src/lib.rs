@@ -121,7 +121,8 @@
 //! [`semantics`] (the language's rules — Kleene logic, comparison with
 //! ties, calendar arithmetic — written once for every evaluator).
 //! Beside the pipeline, [`document`] writes the criteria as a Markdown or
-//! HTML document for a review board.
+//! HTML document for a review board, and [`symbols`] gives an editor a
+//! file's names: where each is declared and used, and what is at a cursor.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -137,6 +138,7 @@ pub mod schema;
 pub mod semantics;
 pub mod sql;
 mod suggest;
+pub mod symbols;
 pub mod syntax;
 pub mod units;
 
