@@ -129,3 +129,62 @@ fn an_imported_file_may_start_with_a_byte_order_mark() {
     };
     assert_eq!(rules.program().schema.fields.len(), 2);
 }
+
+/// `use` reads regular files only, and no more than a rule file may hold:
+/// a named pipe would wait for a writer and a device might never end,
+/// hanging whatever checks the file (an editor's language server, the
+/// workbench) on one line.
+#[test]
+fn a_use_of_a_pipe_a_folder_or_a_large_file_is_refused_at_once() {
+    let dir = std::env::temp_dir().join(format!("rulec-use-special-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("folder.rules")).unwrap();
+    std::fs::write(
+        dir.join("large.rules"),
+        " ".repeat(rulec::syntax::MAX_SOURCE_LEN + 1),
+    )
+    .unwrap();
+    let mut cases = vec![
+        ("folder.rules", "is not a regular file"),
+        (
+            "large.rules",
+            "is larger than 8 MiB, the most a rule file may be",
+        ),
+    ];
+    #[cfg(unix)]
+    {
+        let made = std::process::Command::new("mkfifo")
+            .arg(dir.join("pipe.rules"))
+            .status()
+            .unwrap();
+        assert!(made.success());
+        cases.push(("pipe.rules", "is not a regular file"));
+    }
+    for (name, reason) in cases {
+        let main = dir.join("main.rules");
+        std::fs::write(
+            &main,
+            format!("use \"{name}\"\ninclusion {{\n  c: true\n}}\n"),
+        )
+        .unwrap();
+        // On a thread, so that a read that never ends fails the test
+        // instead of hanging it.
+        let (send, receive) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = send.send(Rules::load(&main).map(|_| ()));
+        });
+        let result = receive
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .unwrap_or_else(|_| panic!("`use \"{name}\"` did not answer within 10 s"));
+        let error = result.expect_err(name);
+        let messages: Vec<String> = error
+            .diagnostics()
+            .iter()
+            .map(|d| d.message().to_owned())
+            .collect();
+        assert!(
+            messages.iter().any(|m| m.contains(reason)),
+            "{name}: {messages:?}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -131,6 +131,7 @@ impl FolderImports {
 
 impl Imports for FolderImports {
     fn load(&self, path: &str) -> Result<String, String> {
+        use std::io::Read;
         use std::path::{Component, Path};
         let full = self.folder.join(path);
         let cannot = |e: std::io::Error| format!("cannot read `{}`: {e}", full.display());
@@ -160,15 +161,30 @@ impl Imports for FolderImports {
                 return Err(outside());
             }
         }
-        let size = std::fs::metadata(&full).map_err(cannot)?.len();
-        if size > crate::syntax::MAX_SOURCE_LEN as u64 {
+        // Only a regular file: opening a named pipe waits for a writer
+        // and a device may never end, which would hang an editor's
+        // language server or the workbench on one `use`.
+        if !std::fs::metadata(&full).map_err(cannot)?.is_file() {
             return Err(format!(
-                "`{}` is {size} bytes; rule files are at most {} bytes",
-                full.display(),
-                crate::syntax::MAX_SOURCE_LEN
+                "`{}` is not a regular file; `use` imports rule files",
+                full.display()
             ));
         }
-        std::fs::read_to_string(&full).map_err(cannot)
+        // Read with the limit rather than trusting the size asked first:
+        // the file may grow in between.
+        let limit = crate::syntax::MAX_SOURCE_LEN;
+        let mut text = String::new();
+        std::fs::File::open(&full)
+            .and_then(|file| file.take(limit as u64 + 1).read_to_string(&mut text))
+            .map_err(cannot)?;
+        if text.len() > limit {
+            return Err(format!(
+                "`{}` is larger than {} MiB, the most a rule file may be",
+                full.display(),
+                limit >> 20
+            ));
+        }
+        Ok(text)
     }
 }
 
