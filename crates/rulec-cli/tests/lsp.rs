@@ -338,6 +338,69 @@ fn an_open_used_file_is_read_as_the_editor_holds_it() {
     client.finish(true);
 }
 
+/// The codes of diagnostics.
+fn codes(found: &[Value]) -> Vec<&str> {
+    found.iter().map(|d| d["code"].as_str().unwrap()).collect()
+}
+
+#[test]
+fn a_used_file_shows_its_problems_whoever_opens_or_closes_what() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = "fields {\n  hb: gg/L\n}\n";
+    let (lab_path, lab_uri) = scratch(&dir, "lab.rules", bad);
+    let user = "use \"lab.rules\"\nfields { a: bool }\ninclusion { c: a }\n";
+    let (_, main_uri) = scratch(&dir, "main.rules", user);
+    let (_, other_uri) = scratch(&dir, "other.rules", user);
+    let unit = ["rulec::check::unit"];
+    let (mut client, _) = Client::start();
+    client.open(&main_uri, user);
+    assert_eq!(codes(&client.settled(&lab_uri).unwrap()), unit);
+
+    // Opened, the file shows its own analysis: the error stays.
+    client.open(&lab_uri, bad);
+    let shown = client.settled(&lab_uri).unwrap();
+    assert_eq!(codes(&shown), unit);
+    assert_eq!(covered(bad, &shown[0]["range"]), "gg/L");
+    // Closed, what the file that uses it reports there.
+    client.close(&lab_uri);
+    let shown = client.settled(&lab_uri).unwrap();
+    assert_eq!(codes(&shown), unit);
+    assert_eq!(
+        shown[0]["relatedInformation"][0]["message"],
+        "imported here"
+    );
+
+    // Two users: the problem once, with both `use`s; closing one keeps it.
+    client.open(&other_uri, user);
+    let shown = client.settled(&lab_uri).unwrap();
+    assert_eq!(codes(&shown), unit);
+    let back: Vec<&str> = shown[0]["relatedInformation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["location"]["uri"].as_str().unwrap())
+        .collect();
+    assert_eq!(back, [main_uri.as_str(), other_uri.as_str()]);
+    client.close(&main_uri);
+    assert_eq!(client.settled(&main_uri), Some(Vec::new()));
+    assert_eq!(codes(&client.settled(&lab_uri).unwrap()), unit);
+
+    // Fixed in the editor, not saved: cleared there and at the user.
+    client.open(&lab_uri, bad);
+    client.settled(&lab_uri);
+    client.change(&lab_uri, 2, "fields {\n  hb: g/L\n}\n");
+    assert_eq!(
+        codes(&client.settled(&lab_uri).unwrap()),
+        ["rulec::check::unused_field"]
+    );
+    assert_eq!(client.settled(&other_uri), Some(Vec::new()));
+    // Saved and closed: nobody reports anything there any more.
+    std::fs::write(&lab_path, "fields {\n  hb: g/L\n}\n").unwrap();
+    client.close(&lab_uri);
+    assert_eq!(client.settled(&lab_uri), Some(Vec::new()));
+    client.finish(true);
+}
+
 #[test]
 fn hover_tells_types_units_normal_ranges_labels() {
     let path = example(SEED);
