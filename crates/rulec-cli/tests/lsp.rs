@@ -402,6 +402,43 @@ fn a_used_file_shows_its_problems_whoever_opens_or_closes_what() {
 }
 
 #[test]
+fn an_open_used_file_never_saved_is_read_from_the_editor() {
+    let dir = tempfile::tempdir().unwrap();
+    let main = "use \"new.rules\"\ninclusion { hb: hemoglobin > 80 g/L }\n";
+    let (main_path, main_uri) = scratch(&dir, "main.rules", main);
+    let new_uri = uri(&main_path.with_file_name("new.rules"));
+    let (mut client, _) = Client::start();
+    client.open(&new_uri, "fields {\n  hemoglobin: g/L\n}\n");
+    client.open(&main_uri, main);
+    assert_eq!(client.settled(&main_uri), Some(Vec::new()));
+    // Closed, it is not on disk.
+    client.close(&new_uri);
+    let found = client.settled(&main_uri).unwrap();
+    assert!(
+        codes(&found).contains(&"rulec::check::use_failed"),
+        "{found:?}"
+    );
+
+    // Outside the folder, open or not, it stays out of reach.
+    let inner = "use \"../up.rules\"\ninclusion { hb: hemoglobin > 80 g/L }\n";
+    let sub = dir.path().canonicalize().unwrap().join("sub");
+    std::fs::create_dir(&sub).unwrap();
+    let inner_uri = uri(&sub.join("inner.rules"));
+    std::fs::write(sub.join("inner.rules"), inner).unwrap();
+    client.open(
+        &uri(&main_path.with_file_name("up.rules")),
+        "fields {\n  hemoglobin: g/L\n}\n",
+    );
+    client.open(&inner_uri, inner);
+    let found = client.settled(&inner_uri).unwrap();
+    assert!(
+        codes(&found).contains(&"rulec::check::use_failed"),
+        "{found:?}"
+    );
+    client.finish(true);
+}
+
+#[test]
 fn hover_tells_types_units_normal_ranges_labels() {
     let path = example(SEED);
     let text = std::fs::read_to_string(&path).unwrap();
