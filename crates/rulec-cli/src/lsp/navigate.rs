@@ -113,10 +113,16 @@ pub fn rename(
 /// `rulec fmt` writes); none when it is already so or does not parse.
 pub fn format(analysis: &Analysis) -> Vec<TextEdit> {
     match rulec::syntax::format(&analysis.body) {
-        Ok(formatted) if formatted != analysis.text => {
+        Ok(formatted) if formatted != analysis.body => {
+            // As `rulec fmt`: the byte order mark stays.
+            let mark = if analysis.text.len() > analysis.body.len() {
+                "\u{feff}"
+            } else {
+                ""
+            };
             vec![TextEdit::new(
                 LineIndex::new(&analysis.text).whole(),
-                formatted,
+                format!("{mark}{formatted}"),
             )]
         }
         _ => Vec::new(),

@@ -271,6 +271,40 @@ fn rename_refuses_a_name_already_declared_where_it_would_clash() {
 }
 
 #[test]
+fn formatting_keeps_a_byte_order_mark() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, uri) = scratch(&dir, "bom.rules", SMALL);
+    let fmt = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_rulec"))
+            .args(args)
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+    };
+    fmt(&["fmt"]);
+    let canonical = format!("\u{feff}{}", std::fs::read_to_string(&path).unwrap());
+    std::fs::write(&path, &canonical).unwrap();
+    fmt(&["fmt", "--check"]);
+    let (mut client, _) = Client::start();
+    client.open(&uri, &canonical);
+    let format = |client: &mut Client| {
+        client.request_ok(
+            "textDocument/formatting",
+            json!({ "textDocument": { "uri": uri }, "options": { "tabSize": 2, "insertSpaces": true } }),
+        )
+    };
+    // Canonical, as `rulec fmt --check` says: no edit.
+    assert_eq!(format(&mut client), json!([]));
+    let messy = canonical.replace("  sex:", "sex:");
+    assert_ne!(messy, canonical);
+    client.change(&uri, 2, &messy);
+    let edits = format(&mut client);
+    assert_eq!(apply(&messy, edits.as_array().unwrap()), canonical);
+    client.finish(true);
+}
+
+#[test]
 fn document_symbols_are_sections_criteria_and_cohorts() {
     let path = example(COHORTS);
     let text = std::fs::read_to_string(&path).unwrap();
