@@ -439,6 +439,15 @@ fn an_open_used_file_never_saved_is_read_from_the_editor() {
 }
 
 #[test]
+fn exit_before_initialize_is_exit_1_and_requests_before_it_are_refused() {
+    let mut client = Client::spawn();
+    let response = client.request("textDocument/hover", json!({}));
+    assert_eq!(response["error"]["code"], json!(-32002), "{response}");
+    client.notify("exit", Value::Null);
+    assert_eq!(client.wait().code(), Some(1));
+}
+
+#[test]
 fn hover_tells_types_units_normal_ranges_labels() {
     let path = example(SEED);
     let text = std::fs::read_to_string(&path).unwrap();
