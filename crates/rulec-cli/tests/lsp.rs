@@ -402,6 +402,34 @@ fn a_used_file_shows_its_problems_whoever_opens_or_closes_what() {
 }
 
 #[test]
+fn a_used_file_open_under_another_spelling_of_its_uri_shows_its_own_analysis() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = "fields {\n  hb: gg/L\n}\n";
+    let (lab_path, lab_uri) = scratch(&dir, "lab.rules", bad);
+    let user = "use \"lab.rules\"\nfields { a: bool }\ninclusion { c: a }\n";
+    let (_, main_uri) = scratch(&dir, "main.rules", user);
+    let (mut client, _) = Client::start();
+    client.open(&main_uri, user);
+    assert_eq!(
+        codes(&client.settled(&lab_uri).unwrap()),
+        ["rulec::check::unit"]
+    );
+    // The editor names it `file://localhost/…`: its diagnostics go there,
+    // and the other spelling is cleared.
+    let spelled = format!("file://localhost{}", lab_path.to_str().unwrap());
+    client.open(&spelled, bad);
+    assert_eq!(client.settled(&lab_uri), Some(Vec::new()));
+    assert_eq!(
+        codes(&client.settled(&spelled).unwrap()),
+        ["rulec::check::unit"]
+    );
+    client.change(&spelled, 2, "fields {\n  hb: g/L\n}\n");
+    assert_eq!(client.settled(&lab_uri), None);
+    assert_eq!(client.settled(&main_uri), Some(Vec::new()));
+    client.finish(true);
+}
+
+#[test]
 fn an_open_used_file_never_saved_is_read_from_the_editor() {
     let dir = tempfile::tempdir().unwrap();
     let main = "use \"new.rules\"\ninclusion { hb: hemoglobin > 80 g/L }\n";

@@ -305,7 +305,21 @@ impl Server {
     fn reanalyse(&mut self, uri: Uri, version: i32, text: String, touched: &mut BTreeSet<Uri>) {
         let path = file_path(&uri);
         let analysis = analyse(&text, path.as_deref(), &self.open_texts());
-        let report = diagnostics::by_file(&analysis, &uri, path.as_deref());
+        // A file open in the editor is named by the editor's URI, however
+        // that spells its path (`file://localhost/…`, `%3a` …).
+        let open: HashMap<PathBuf, &Uri> = self
+            .documents
+            .keys()
+            .filter_map(|open| Some((file_path(open)?, open)))
+            .collect();
+        let mut report: BTreeMap<Uri, Vec<lsp_types::Diagnostic>> = BTreeMap::new();
+        for (at, found) in diagnostics::by_file(&analysis, &uri, path.as_deref()) {
+            let at = match file_path(&at).and_then(|p| open.get(&p).copied()) {
+                Some(open) if at != uri => open.clone(),
+                _ => at,
+            };
+            report.entry(at).or_default().extend(found);
+        }
         touched.extend(report.keys().cloned());
         if let Some(before) = self.reports.insert(uri.clone(), report) {
             touched.extend(before.into_keys());
