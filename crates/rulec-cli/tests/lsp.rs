@@ -338,6 +338,143 @@ fn an_open_used_file_is_read_as_the_editor_holds_it() {
     client.finish(true);
 }
 
+/// The codes of diagnostics.
+fn codes(found: &[Value]) -> Vec<&str> {
+    found.iter().map(|d| d["code"].as_str().unwrap()).collect()
+}
+
+#[test]
+fn a_used_file_shows_its_problems_whoever_opens_or_closes_what() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = "fields {\n  hb: gg/L\n}\n";
+    let (lab_path, lab_uri) = scratch(&dir, "lab.rules", bad);
+    let user = "use \"lab.rules\"\nfields { a: bool }\ninclusion { c: a }\n";
+    let (_, main_uri) = scratch(&dir, "main.rules", user);
+    let (_, other_uri) = scratch(&dir, "other.rules", user);
+    let unit = ["rulec::check::unit"];
+    let (mut client, _) = Client::start();
+    client.open(&main_uri, user);
+    assert_eq!(codes(&client.settled(&lab_uri).unwrap()), unit);
+
+    // Opened, the file shows its own analysis: the error stays.
+    client.open(&lab_uri, bad);
+    let shown = client.settled(&lab_uri).unwrap();
+    assert_eq!(codes(&shown), unit);
+    assert_eq!(covered(bad, &shown[0]["range"]), "gg/L");
+    // Closed, what the file that uses it reports there.
+    client.close(&lab_uri);
+    let shown = client.settled(&lab_uri).unwrap();
+    assert_eq!(codes(&shown), unit);
+    assert_eq!(
+        shown[0]["relatedInformation"][0]["message"],
+        "imported here"
+    );
+
+    // Two users: the problem once, with both `use`s; closing one keeps it.
+    client.open(&other_uri, user);
+    let shown = client.settled(&lab_uri).unwrap();
+    assert_eq!(codes(&shown), unit);
+    let back: Vec<&str> = shown[0]["relatedInformation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["location"]["uri"].as_str().unwrap())
+        .collect();
+    assert_eq!(back, [main_uri.as_str(), other_uri.as_str()]);
+    client.close(&main_uri);
+    assert_eq!(client.settled(&main_uri), Some(Vec::new()));
+    assert_eq!(codes(&client.settled(&lab_uri).unwrap()), unit);
+
+    // Fixed in the editor, not saved: cleared there and at the user.
+    client.open(&lab_uri, bad);
+    client.settled(&lab_uri);
+    client.change(&lab_uri, 2, "fields {\n  hb: g/L\n}\n");
+    assert_eq!(
+        codes(&client.settled(&lab_uri).unwrap()),
+        ["rulec::check::unused_field"]
+    );
+    assert_eq!(client.settled(&other_uri), Some(Vec::new()));
+    // Saved and closed: nobody reports anything there any more.
+    std::fs::write(&lab_path, "fields {\n  hb: g/L\n}\n").unwrap();
+    client.close(&lab_uri);
+    assert_eq!(client.settled(&lab_uri), Some(Vec::new()));
+    client.finish(true);
+}
+
+#[test]
+fn a_used_file_open_under_another_spelling_of_its_uri_shows_its_own_analysis() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = "fields {\n  hb: gg/L\n}\n";
+    let (lab_path, lab_uri) = scratch(&dir, "lab.rules", bad);
+    let user = "use \"lab.rules\"\nfields { a: bool }\ninclusion { c: a }\n";
+    let (_, main_uri) = scratch(&dir, "main.rules", user);
+    let (mut client, _) = Client::start();
+    client.open(&main_uri, user);
+    assert_eq!(
+        codes(&client.settled(&lab_uri).unwrap()),
+        ["rulec::check::unit"]
+    );
+    // The editor names it `file://localhost/…`: its diagnostics go there,
+    // and the other spelling is cleared.
+    let spelled = format!("file://localhost{}", lab_path.to_str().unwrap());
+    client.open(&spelled, bad);
+    assert_eq!(client.settled(&lab_uri), Some(Vec::new()));
+    assert_eq!(
+        codes(&client.settled(&spelled).unwrap()),
+        ["rulec::check::unit"]
+    );
+    client.change(&spelled, 2, "fields {\n  hb: g/L\n}\n");
+    assert_eq!(client.settled(&lab_uri), None);
+    assert_eq!(client.settled(&main_uri), Some(Vec::new()));
+    client.finish(true);
+}
+
+#[test]
+fn an_open_used_file_never_saved_is_read_from_the_editor() {
+    let dir = tempfile::tempdir().unwrap();
+    let main = "use \"new.rules\"\ninclusion { hb: hemoglobin > 80 g/L }\n";
+    let (main_path, main_uri) = scratch(&dir, "main.rules", main);
+    let new_uri = uri(&main_path.with_file_name("new.rules"));
+    let (mut client, _) = Client::start();
+    client.open(&new_uri, "fields {\n  hemoglobin: g/L\n}\n");
+    client.open(&main_uri, main);
+    assert_eq!(client.settled(&main_uri), Some(Vec::new()));
+    // Closed, it is not on disk.
+    client.close(&new_uri);
+    let found = client.settled(&main_uri).unwrap();
+    assert!(
+        codes(&found).contains(&"rulec::check::use_failed"),
+        "{found:?}"
+    );
+
+    // Outside the folder, open or not, it stays out of reach.
+    let inner = "use \"../up.rules\"\ninclusion { hb: hemoglobin > 80 g/L }\n";
+    let sub = dir.path().canonicalize().unwrap().join("sub");
+    std::fs::create_dir(&sub).unwrap();
+    let inner_uri = uri(&sub.join("inner.rules"));
+    std::fs::write(sub.join("inner.rules"), inner).unwrap();
+    client.open(
+        &uri(&main_path.with_file_name("up.rules")),
+        "fields {\n  hemoglobin: g/L\n}\n",
+    );
+    client.open(&inner_uri, inner);
+    let found = client.settled(&inner_uri).unwrap();
+    assert!(
+        codes(&found).contains(&"rulec::check::use_failed"),
+        "{found:?}"
+    );
+    client.finish(true);
+}
+
+#[test]
+fn exit_before_initialize_is_exit_1_and_requests_before_it_are_refused() {
+    let mut client = Client::spawn();
+    let response = client.request("textDocument/hover", json!({}));
+    assert_eq!(response["error"]["code"], json!(-32002), "{response}");
+    client.notify("exit", Value::Null);
+    assert_eq!(client.wait().code(), Some(1));
+}
+
 #[test]
 fn hover_tells_types_units_normal_ranges_labels() {
     let path = example(SEED);

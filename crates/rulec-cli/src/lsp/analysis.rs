@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use lsp_types::{Location, Uri};
 
@@ -95,10 +95,41 @@ impl<'a> Places<'a> {
 
 /// `use` as the editor sees it: relative to the document's folder and
 /// kept inside it, as `rulec check` reads it, but an imported file open in
-/// the editor is read as it stands there, saved or not.
+/// the editor is read as it stands there, saved or not (even never saved:
+/// the open text comes first, the disk after).
 struct EditorImports<'a> {
     folder: Option<&'a Path>,
     open: &'a HashMap<PathBuf, String>,
+}
+
+impl EditorImports<'_> {
+    /// The open document `path` names, when the folder's rules let it be
+    /// read: no `..`, root or prefix in `path`, and, if it is on disk too,
+    /// no link out of the folder on the way (as `FolderImports` asks).
+    fn open_text(&self, folder: &Path, path: &str) -> Option<&String> {
+        let full: PathBuf = folder.join(path).components().collect();
+        let text = self.open.get(&full)?;
+        let climbs = Path::new(path)
+            .components()
+            .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir));
+        if climbs || text.len() > rulec::syntax::MAX_SOURCE_LEN {
+            return None;
+        }
+        if std::fs::symlink_metadata(&full).is_ok() {
+            let base = if folder.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                folder
+            };
+            let (Ok(base), Ok(real)) = (base.canonicalize(), full.canonicalize()) else {
+                return None;
+            };
+            if !real.starts_with(base) {
+                return None;
+            }
+        }
+        Some(text)
+    }
 }
 
 impl Imports for EditorImports<'_> {
@@ -106,13 +137,11 @@ impl Imports for EditorImports<'_> {
         let Some(folder) = self.folder else {
             return rulec::check::NoImports.load(path);
         };
-        // The folder's rules decide what may be read, open or not.
-        let on_disk = FolderImports::new(folder).load(path)?;
-        Ok(self
-            .open
-            .get(&folder.join(path).components().collect::<PathBuf>())
-            .cloned()
-            .unwrap_or(on_disk))
+        match self.open_text(folder, path) {
+            Some(text) => Ok(text.clone()),
+            // The folder's rules decide what may be read, and say why not.
+            None => FolderImports::new(folder).load(path),
+        }
     }
 }
 

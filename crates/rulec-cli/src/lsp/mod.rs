@@ -30,7 +30,7 @@ mod text;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use lsp_server::{Connection, ErrorCode, Message, Response};
+use lsp_server::{Connection, ErrorCode, Message, RequestId, Response};
 use lsp_types::{
     CompletionOptions, HoverProviderCapability, OneOf, ServerCapabilities,
     TextDocumentSyncCapability, TextDocumentSyncKind,
@@ -86,8 +86,32 @@ fn capabilities() -> ServerCapabilities {
     }
 }
 
+/// Waits for `initialize`: requests before it are answered
+/// `ServerNotInitialized`, notifications dropped; `exit` (or the input
+/// closed) ends the server with 1, as after it.
+fn initialize(connection: &Connection) -> Option<RequestId> {
+    for message in &connection.receiver {
+        match message {
+            Message::Request(request) if request.method == "initialize" => return Some(request.id),
+            Message::Request(request) => {
+                let error = Response::new_err(
+                    request.id,
+                    ErrorCode::ServerNotInitialized as i32,
+                    format!("`{}` before `initialize`", request.method),
+                );
+                let _ = connection.sender.send(error.into());
+            }
+            Message::Notification(notification) if notification.method == "exit" => return None,
+            Message::Notification(_) | Message::Response(_) => {}
+        }
+    }
+    None
+}
+
 fn serve(connection: &Connection) -> Result<Status, LspError> {
-    let (id, _params) = connection.initialize_start()?;
+    let Some(id) = initialize(connection) else {
+        return Ok(Status::Errors);
+    };
     let result = serde_json::json!({
         "capabilities": serde_json::to_value(capabilities())?,
         "serverInfo": { "name": "rulec", "version": env!("CARGO_PKG_VERSION") },

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use lsp_types::{DocumentSymbol, Location, TextEdit, Uri, WorkspaceEdit};
-use rulec::symbols::{Outline, OutlineKind};
+use rulec::symbols::{Outline, OutlineKind, SymbolKind};
 
 use super::analysis::{Analysis, Places};
 use super::text::LineIndex;
@@ -25,6 +25,15 @@ pub enum RenameError {
     /// The new name is a reserved word.
     #[error("`{0}` is a reserved word of the language")]
     Reserved(String),
+    /// The new name is already that of a name the renamed one would
+    /// clash with (the checker's `rulec::check::duplicate`).
+    #[error("`{name}` is already the name of a {what} here; the file would declare it twice")]
+    Taken {
+        /// The new name.
+        name: String,
+        /// What already has it.
+        what: &'static str,
+    },
     /// The name is declared in a file that cannot be edited from here.
     #[error("the name is declared in a file whose place is not known")]
     Unplaced,
@@ -72,6 +81,20 @@ pub fn rename(
         .symbols
         .at(offset)
         .ok_or(RenameError::NothingHere)?;
+    if let Some((_, taken)) = analysis.symbols.clash(found.symbol, new) {
+        let what = match taken.kind {
+            SymbolKind::Field if taken.parent.is_some() => "field of the same list",
+            SymbolKind::Field => "field",
+            SymbolKind::Define => "define",
+            SymbolKind::Member => "member of the same field",
+            SymbolKind::Criterion => "criterion",
+            SymbolKind::Cohort => "cohort",
+        };
+        return Err(RenameError::Taken {
+            name: new.to_owned(),
+            what,
+        });
+    }
     let mut places = Places::new(analysis, uri, path);
     let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
     for (file, span) in analysis.symbols.locations(found.symbol) {
@@ -90,10 +113,16 @@ pub fn rename(
 /// `rulec fmt` writes); none when it is already so or does not parse.
 pub fn format(analysis: &Analysis) -> Vec<TextEdit> {
     match rulec::syntax::format(&analysis.body) {
-        Ok(formatted) if formatted != analysis.text => {
+        Ok(formatted) if formatted != analysis.body => {
+            // As `rulec fmt`: the byte order mark stays.
+            let mark = if analysis.text.len() > analysis.body.len() {
+                "\u{feff}"
+            } else {
+                ""
+            };
             vec![TextEdit::new(
                 LineIndex::new(&analysis.text).whole(),
-                formatted,
+                format!("{mark}{formatted}"),
             )]
         }
         _ => Vec::new(),

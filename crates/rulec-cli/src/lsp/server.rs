@@ -1,7 +1,15 @@
-//! The server's state (the open documents, what was published where) and
+//! The server's state (the open documents, what each reports where) and
 //! the dispatch of each request and notification to its handler.
+//!
+//! What is shown at a URI is a function of the open documents: for an
+//! open document, its own analysis (it is checked as a file of its own, so
+//! its problems are all there); for a file that is not open, what every
+//! open document that `use`s it reports there, each problem once (with
+//! the `use` of every one of them as related information). Each
+//! change recomputes and republishes every URI whose reports it touched;
+//! a URI nobody reports on any more is sent `[]`, once.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use crossbeam_channel::Sender;
@@ -71,9 +79,9 @@ impl RequestError {
 pub struct Server {
     sender: Sender<Message>,
     documents: HashMap<Uri, Document>,
-    /// For each document, the other files its diagnostics were last
-    /// published at (its imports), to clear them once fixed.
-    published: HashMap<Uri, BTreeSet<Uri>>,
+    /// For each open document, its diagnostics by the URI they point
+    /// into: its own, and those in the files it `use`s.
+    reports: HashMap<Uri, BTreeMap<Uri, Vec<lsp_types::Diagnostic>>>,
 }
 
 fn params<P: DeserializeOwned>(method: &str, value: serde_json::Value) -> Result<P, RequestError> {
@@ -89,7 +97,7 @@ impl Server {
         Server {
             sender,
             documents: HashMap::new(),
-            published: HashMap::new(),
+            reports: HashMap::new(),
         }
     }
 
@@ -247,13 +255,13 @@ impl Server {
                 if let Ok(p) = serde_json::from_value::<lsp_types::DidCloseTextDocumentParams>(p) {
                     let uri = p.text_document.uri;
                     self.documents.remove(&uri);
-                    let mut cleared = self.published.remove(&uri).unwrap_or_default();
-                    cleared.insert(uri.clone());
-                    for uri in cleared {
-                        self.publish(uri, Vec::new(), None);
+                    let mut touched = BTreeSet::from([uri.clone()]);
+                    if let Some(before) = self.reports.remove(&uri) {
+                        touched.extend(before.into_keys());
                     }
                     // Those that use it read it from disk again.
-                    self.reanalyse_users(&uri);
+                    self.reanalyse_users(&uri, &mut touched);
+                    self.publish(touched);
                 }
             }
             _ => {}
@@ -269,13 +277,15 @@ impl Server {
     }
 
     fn update(&mut self, uri: Uri, version: i32, text: String) {
-        self.reanalyse(uri.clone(), version, text);
+        let mut touched = BTreeSet::new();
+        self.reanalyse(uri.clone(), version, text, &mut touched);
         // The open documents that `use` this one see its new text.
-        self.reanalyse_users(&uri);
+        self.reanalyse_users(&uri, &mut touched);
+        self.publish(touched);
     }
 
     /// Checks again the open documents that `use` the file at `uri`.
-    fn reanalyse_users(&mut self, uri: &Uri) {
+    fn reanalyse_users(&mut self, uri: &Uri, touched: &mut BTreeSet<Uri>) {
         let Some(path) = file_path(uri) else {
             return;
         };
@@ -286,65 +296,108 @@ impl Server {
             .map(|(other, doc)| (other.clone(), doc.version, doc.analysis.text.clone()))
             .collect();
         for (user, version, text) in users {
-            self.reanalyse(user, version, text);
+            self.reanalyse(user, version, text, touched);
         }
     }
 
-    fn reanalyse(&mut self, uri: Uri, version: i32, text: String) {
+    /// Analyses a document again; the URIs its reports were or are at go
+    /// into `touched`.
+    fn reanalyse(&mut self, uri: Uri, version: i32, text: String, touched: &mut BTreeSet<Uri>) {
         let path = file_path(&uri);
         let analysis = analyse(&text, path.as_deref(), &self.open_texts());
+        // A file open in the editor is named by the editor's URI, however
+        // that spells its path (`file://localhost/…`, `%3a` …).
+        let open: HashMap<PathBuf, &Uri> = self
+            .documents
+            .keys()
+            .filter_map(|open| Some((file_path(open)?, open)))
+            .collect();
+        let mut report: BTreeMap<Uri, Vec<lsp_types::Diagnostic>> = BTreeMap::new();
+        for (at, found) in diagnostics::by_file(&analysis, &uri, path.as_deref()) {
+            let at = match file_path(&at).and_then(|p| open.get(&p).copied()) {
+                Some(open) if at != uri => open.clone(),
+                _ => at,
+            };
+            report.entry(at).or_default().extend(found);
+        }
+        touched.extend(report.keys().cloned());
+        if let Some(before) = self.reports.insert(uri.clone(), report) {
+            touched.extend(before.into_keys());
+        }
         let names = match (analysis.file.is_some(), self.documents.remove(&uri)) {
             (false, Some(old)) => old.names,
             _ => analysis.symbols.clone(),
         };
         self.documents.insert(
-            uri.clone(),
+            uri,
             Document {
                 version,
                 analysis,
                 names,
             },
         );
-        self.publish_all(&uri);
     }
 
-    /// Publishes a document's diagnostics: its own, and those in the files
-    /// it imports that are not open (an open file has its own).
-    fn publish_all(&mut self, uri: &Uri) {
-        let Some(doc) = self.documents.get(uri) else {
-            return;
-        };
-        let path = file_path(uri);
-        let by_file = diagnostics::by_file(&doc.analysis, uri, path.as_deref());
-        let version = doc.version;
-        let mut now = BTreeSet::new();
-        let mut sends = Vec::new();
-        for (file, found) in by_file {
-            if file == *uri {
-                sends.push((file, found, Some(version)));
-            } else if !self.documents.contains_key(&file) {
-                now.insert(file.clone());
-                sends.push((file, found, None));
+    /// What is shown at `uri` now, and the version it is of: the
+    /// document's own diagnostics if it is open, else those every open
+    /// document reports there, each once (in the order of their URIs).
+    fn shown(&self, uri: &Uri) -> (Vec<lsp_types::Diagnostic>, Option<i32>) {
+        if let Some(doc) = self.documents.get(uri) {
+            let own = self
+                .reports
+                .get(uri)
+                .and_then(|report| report.get(uri))
+                .cloned()
+                .unwrap_or_default();
+            return (own, Some(doc.version));
+        }
+        let mut from: Vec<(&Uri, &Vec<lsp_types::Diagnostic>)> = self
+            .reports
+            .iter()
+            .filter_map(|(by, report)| Some((by, report.get(uri)?)))
+            .collect();
+        from.sort_by(|a, b| a.0.cmp(b.0));
+        let mut all: Vec<lsp_types::Diagnostic> = Vec::new();
+        for diagnostic in from.into_iter().flat_map(|(_, found)| found) {
+            // The same problem seen through two `use`s: once, with the
+            // places of both (each user's `use`) as related information.
+            let same = all.iter_mut().find(|d| {
+                (&d.range, d.severity, &d.code, &d.message)
+                    == (
+                        &diagnostic.range,
+                        diagnostic.severity,
+                        &diagnostic.code,
+                        &diagnostic.message,
+                    )
+            });
+            match same {
+                Some(same) => {
+                    let related = same.related_information.get_or_insert_with(Vec::new);
+                    for info in diagnostic.related_information.iter().flatten() {
+                        if !related.contains(info) {
+                            related.push(info.clone());
+                        }
+                    }
+                }
+                None => all.push(diagnostic.clone()),
             }
         }
-        let before = self.published.insert(uri.clone(), now.clone());
-        for stale in before.unwrap_or_default().difference(&now) {
-            sends.push((stale.clone(), Vec::new(), None));
-        }
-        for (file, found, version) in sends {
-            self.publish(file, found, version);
-        }
+        (all, None)
     }
 
-    fn publish(&self, uri: Uri, diagnostics: Vec<lsp_types::Diagnostic>, version: Option<i32>) {
-        let params = PublishDiagnosticsParams {
-            uri,
-            diagnostics,
-            version,
-        };
-        self.send(Notification::new(
-            PublishDiagnostics::METHOD.to_owned(),
-            params,
-        ));
+    /// Publishes what is shown at each URI of `touched`.
+    fn publish(&self, touched: BTreeSet<Uri>) {
+        for uri in touched {
+            let (diagnostics, version) = self.shown(&uri);
+            let params = PublishDiagnosticsParams {
+                uri,
+                diagnostics,
+                version,
+            };
+            self.send(Notification::new(
+                PublishDiagnostics::METHOD.to_owned(),
+                params,
+            ));
+        }
     }
 }

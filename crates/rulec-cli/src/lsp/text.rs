@@ -24,8 +24,13 @@ impl<'t> LineIndex<'t> {
     /// The index of `text` as the editor holds it.
     pub fn new(text: &'t str) -> Self {
         let shift = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        // Lines end at `\n`, `\r\n` or a lone `\r`, as the protocol counts.
+        let bytes = text.as_bytes();
         let starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .chain(bytes.iter().enumerate().filter_map(|(i, b)| {
+                let ends = *b == b'\n' || (*b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+                ends.then_some(i + 1)
+            }))
             .collect();
         LineIndex {
             text,
@@ -71,8 +76,7 @@ impl<'t> LineIndex<'t> {
             return self.text.len().saturating_sub(self.shift);
         };
         let line = self.text.get(start..).unwrap_or_default();
-        let line = line.split('\n').next().unwrap_or_default();
-        let line = line.strip_suffix('\r').unwrap_or(line);
+        let line = line.split(['\n', '\r']).next().unwrap_or_default();
         let mut units = 0;
         let mut within = line.len();
         for (at, c) in line.char_indices() {
@@ -174,6 +178,21 @@ mod tests {
             index.whole(),
             Range::new(Position::new(0, 0), Position::new(1, 2))
         );
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        let text = "ab\rcd\r\nef\ngh";
+        let index = LineIndex::new(text);
+        assert_eq!(index.position(3), Position::new(1, 0));
+        assert_eq!(index.position(7), Position::new(2, 0));
+        assert_eq!(index.position(10), Position::new(3, 0));
+        assert_eq!(index.offset(Position::new(0, 99)), 2);
+        assert_eq!(index.offset(Position::new(1, 1)), 4);
+        assert_eq!(index.offset(Position::new(1, 99)), 5);
+        for offset in [0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12] {
+            assert_eq!(index.offset(index.position(offset)), offset);
+        }
     }
 
     #[test]

@@ -177,6 +177,38 @@ impl Client {
         }
     }
 
+    /// What is shown at `uri` once the server has handled everything sent
+    /// so far: the last diagnostics published there since the last look
+    /// (`None` if none was).
+    pub fn settled(&mut self, uri: &str) -> Option<Vec<Value>> {
+        // The server handles messages in order: the answer to a request
+        // comes after every publication of what came before it.
+        self.request(
+            "textDocument/hover",
+            json!({
+                "textDocument": { "uri": "file:///settled.rules" },
+                "position": { "line": 0, "character": 0 },
+            }),
+        );
+        let mut last = None;
+        self.pending.retain(|m| {
+            let is_for =
+                m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri;
+            if is_for {
+                last = Some(m["params"]["diagnostics"].as_array().unwrap().clone());
+            }
+            !is_for
+        });
+        last
+    }
+
+    pub fn close(&mut self, uri: &str) {
+        self.notify(
+            "textDocument/didClose",
+            json!({ "textDocument": { "uri": uri } }),
+        );
+    }
+
     pub fn open(&mut self, uri: &str, text: &str) {
         self.notify(
             "textDocument/didOpen",

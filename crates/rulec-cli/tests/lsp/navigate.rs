@@ -193,6 +193,117 @@ fn formatting_gives_what_rulec_fmt_writes() {
     client.finish(true);
 }
 
+/// A file with names in every scope: the record's, a list element's,
+/// members, criteria across cohorts, cohorts.
+const SCOPES: &str = r#"fields {
+  sex: one of { female, male }
+  markers: set of { BCMA, CD38 }
+  creatinine: umol/L
+  therapies: list of { class: one of { car_t, other }, failed: bool }
+  age: integer
+}
+define woman: sex = female
+inclusion {
+  adult "Adults": age >= 18
+  bcma: markers has any of { BCMA } and sex != male
+  renal: creatinine < 130 umol/L
+  cart: no therapies where class = car_t and failed
+}
+cohort early "Early" {
+  exclusion { women: woman }
+}
+cohort late "Late" {
+  exclusion { old: age > 80 }
+}
+"#;
+
+#[test]
+fn rename_refuses_a_name_already_declared_where_it_would_clash() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, uri) = scratch(&dir, "scopes.rules", SCOPES);
+    let (mut client, _) = Client::start();
+    client.open(&uri, SCOPES);
+    assert_eq!(client.diagnostics(&uri), Vec::<Value>::new());
+    let mut rename = |needle: &str, new: &str| {
+        let (line, character) = find(SCOPES, needle, 0);
+        client.request(
+            "textDocument/rename",
+            json!({
+                "textDocument": { "uri": uri },
+                "position": { "line": line, "character": character },
+                "newName": new,
+            }),
+        )
+    };
+    for (needle, new, what) in [
+        ("sex", "markers", "a field"),
+        ("sex", "woman", "a define"),
+        ("woman", "age", "a field"),
+        ("adult", "renal", "a criterion"),
+        ("adult", "old", "a criterion"),
+        ("early", "late", "a cohort"),
+        ("female", "male", "a member of the same field"),
+        ("class", "failed", "a field of the same list"),
+    ] {
+        let response = rename(needle, new);
+        assert_eq!(
+            response["error"]["code"],
+            json!(-32803),
+            "{needle}: {response}"
+        );
+        let message = response["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains(&format!("`{new}` is already the name of {what}")),
+            "{message}"
+        );
+    }
+    // Names of other scopes are free.
+    for (needle, new) in [
+        ("female", "BCMA"),
+        ("class", "sex"),
+        ("adult", "late"),
+        ("sex", "adult"),
+    ] {
+        let response = rename(needle, new);
+        assert!(response.get("error").is_none(), "{needle}: {response}");
+    }
+    client.finish(true);
+}
+
+#[test]
+fn formatting_keeps_a_byte_order_mark() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, uri) = scratch(&dir, "bom.rules", SMALL);
+    let fmt = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_rulec"))
+            .args(args)
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+    };
+    fmt(&["fmt"]);
+    let canonical = format!("\u{feff}{}", std::fs::read_to_string(&path).unwrap());
+    std::fs::write(&path, &canonical).unwrap();
+    fmt(&["fmt", "--check"]);
+    let (mut client, _) = Client::start();
+    client.open(&uri, &canonical);
+    let format = |client: &mut Client| {
+        client.request_ok(
+            "textDocument/formatting",
+            json!({ "textDocument": { "uri": uri }, "options": { "tabSize": 2, "insertSpaces": true } }),
+        )
+    };
+    // Canonical, as `rulec fmt --check` says: no edit.
+    assert_eq!(format(&mut client), json!([]));
+    let messy = canonical.replace("  sex:", "sex:");
+    assert_ne!(messy, canonical);
+    client.change(&uri, 2, &messy);
+    let edits = format(&mut client);
+    assert_eq!(apply(&messy, edits.as_array().unwrap()), canonical);
+    client.finish(true);
+}
+
 #[test]
 fn document_symbols_are_sections_criteria_and_cohorts() {
     let path = example(COHORTS);

@@ -34,6 +34,7 @@
 //! # Ok::<(), rulec::syntax::SyntaxError>(())
 //! ```
 
+mod clash;
 mod context;
 mod outline;
 mod walk;

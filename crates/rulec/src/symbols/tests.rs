@@ -209,3 +209,39 @@ fn a_bindings_map_names_members_and_the_bound_field() {
     let dx = symbols.field("dx").unwrap().0;
     assert_eq!(symbols.locations(dx).count(), 3);
 }
+
+/// The kind of the symbol that renaming the `nth` `name` to `new` clashes
+/// with.
+fn clash(name: &str, nth: usize, new: &str) -> Option<SymbolKind> {
+    let symbols = symbols();
+    let at = SOURCE.match_indices(name).nth(nth).unwrap().0;
+    let found = symbols.at(at).unwrap();
+    symbols.clash(found.symbol, new).map(|(_, s)| s.kind)
+}
+
+#[test]
+fn a_new_name_clashes_with_one_declared_in_the_same_scope() {
+    // The record's fields and the defines share one scope.
+    assert_eq!(clash("sex", 0, "markers"), Some(SymbolKind::Field));
+    assert_eq!(clash("sex", 0, "age"), Some(SymbolKind::Define));
+    assert_eq!(clash("woman", 0, "birth_date"), Some(SymbolKind::Field));
+    assert_eq!(clash("woman", 0, "age"), Some(SymbolKind::Define));
+    // Criteria across cohorts; cohorts.
+    assert_eq!(clash("adult", 0, "renal"), Some(SymbolKind::Criterion));
+    assert_eq!(clash("adult", 0, "women"), Some(SymbolKind::Criterion));
+    // Members within one field.
+    assert_eq!(clash("female", 0, "male"), Some(SymbolKind::Member));
+    // A list element's fields, among themselves.
+    assert_eq!(clash("class", 0, "failed"), Some(SymbolKind::Field));
+    // Free names, and names of other scopes.
+    assert_eq!(clash("sex", 0, "gender"), None);
+    assert_eq!(clash("sex", 0, "male"), None);
+    assert_eq!(clash("sex", 0, "adult"), None);
+    assert_eq!(clash("female", 0, "BCMA"), None);
+    assert_eq!(clash("female", 0, "sex"), None);
+    assert_eq!(clash("class", 0, "sex"), None);
+    assert_eq!(clash("adult", 0, "late"), None);
+    assert_eq!(clash("late", 0, "adult"), None);
+    // A name is not a clash with itself.
+    assert_eq!(clash("sex", 0, "sex"), None);
+}
