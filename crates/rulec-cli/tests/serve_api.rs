@@ -343,6 +343,29 @@ fn clients_that_never_send_their_body_hold_up_nothing_else() {
     }
 }
 
+#[test]
+fn an_absurd_content_length_is_refused_and_the_server_goes_on() {
+    let served = Served::seed();
+    let mut stream = TcpStream::connect(&served.host).unwrap();
+    write!(
+        stream,
+        "POST /api/check HTTP/1.1\r\nHost: {}\r\nContent-Type: text/plain\r\n\
+         Content-Length: 400000000000000\r\n\r\nabc",
+        served.host
+    )
+    .unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut answer = String::new();
+    BufReader::new(&stream).read_line(&mut answer).unwrap();
+    // 413 (415 before the server looked at the length).
+    assert!(answer.starts_with("HTTP/1.1 4"), "{answer:?}");
+    drop(stream);
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(status_within(&served, 10), 200);
+}
+
 /// Threads of process `pid` (Linux), or none where /proc does not say.
 fn threads(pid: u32) -> Option<usize> {
     std::fs::read_to_string(format!("/proc/{pid}/status"))

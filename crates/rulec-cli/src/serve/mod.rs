@@ -218,8 +218,21 @@ fn busy_response() -> Answer {
     json_response(Reply::error(503, "busy: too many requests at once"))
 }
 
+/// A body announced longer than this is not read at all (see [`respond`]).
+const ABSURD_BODY: usize = 1 << 30;
+
 /// Answers one request; a client gone before the answer is not an error.
 fn respond(state: &Arc<State>, mut request: Request, address: SocketAddr, loopback_only: bool) {
+    if request.body_length().is_some_and(|n| n > ABSURD_BODY) {
+        // `tiny_http` 0.12 reads what is left of a dropped request's body
+        // into one buffer of the size announced: a `Content-Length` of
+        // 400 GB aborts the process, failing to allocate it. Such a
+        // request is answered and its connection kept, never dropped (a
+        // leak, for a request no browser sends).
+        let answer = json_response(Reply::error(413, "the request is too large"));
+        std::mem::forget(request.upgrade("rulec", answer));
+        return;
+    }
     let response = if loopback_only && !host_is_ours(&request, address) {
         // A page of another site reaching this server through a name that
         // resolves to 127.0.0.1 (DNS rebinding) sends its own host name.
