@@ -14,9 +14,14 @@
 mod support;
 
 use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
+use insta_cmd::get_cargo_bin;
 use serde_json::Value;
-use support::{Served, eval_counts};
+use support::{INDEX, SEED, SEED_PATIENTS, Served, eval_counts};
 
 fn total(served: &Served, query: &str) -> u64 {
     let (status, page) = served.get(&format!("/api/patients?{query}"));
@@ -160,6 +165,9 @@ fn bad_requests_get_a_4xx_with_a_reason() {
         ("/api/patients?outcome=met", 400),
         ("/api/patients/not-a-number", 400),
         ("/api/patients/99999999", 404),
+        ("/api/patients/+5", 400),
+        ("/api/patients/-0", 400),
+        ("/api/patients/", 400),
         ("/api/nothing", 404),
     ] {
         let (status, body) = served.get(path);
@@ -173,6 +181,42 @@ fn bad_requests_get_a_4xx_with_a_reason() {
         served.host
     ));
     assert_eq!(status, 415);
+    // The media type whole, in any case.
+    for (content_type, expected) in [
+        ("application/jsonp", 415),
+        ("application/json-seq", 415),
+        ("APPLICATION/JSON; charset=utf-8", 400),
+        (" application/json ", 400),
+    ] {
+        let (status, body) = served.exchange(&format!(
+            "POST /api/check HTTP/1.1\r\nHost: {}\r\nContent-Type: {content_type}\r\n\
+             Content-Length: 2\r\nConnection: close\r\n\r\n{{}}",
+            served.host
+        ));
+        assert_eq!(status, expected, "{content_type}: {body}");
+    }
+    // A method the path does not take: 405, saying which it takes.
+    for (method, path, allow) in [
+        ("GET", "/api/check", "POST"),
+        ("OPTIONS", "/api/check", "POST"),
+        ("POST", "/api/status", "GET"),
+        ("DELETE", "/api/patients/1", "GET"),
+    ] {
+        let (status, head, _) = served.exchange_within(
+            &format!(
+                "{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Length: 0\r\n\
+                 Connection: close\r\n\r\n",
+                served.host
+            ),
+            Duration::from_secs(30),
+        );
+        assert_eq!(status, 405, "{method} {path}");
+        assert!(
+            head.lines()
+                .any(|l| l.eq_ignore_ascii_case(&format!("allow: {allow}"))),
+            "{method} {path}: {head}"
+        );
+    }
     // DNS rebinding: another name for 127.0.0.1.
     let (status, _) = served
         .exchange("GET /api/status HTTP/1.1\r\nHost: evil.example:80\r\nConnection: close\r\n\r\n");
@@ -242,4 +286,260 @@ fn the_page_and_its_assets_load_nothing_from_elsewhere() {
             assert!(!body.contains(outside), "{path} has {outside}");
         }
     }
+}
+
+/// `GET /api/status`, answered within `seconds`: its status code.
+fn status_within(served: &Served, seconds: u64) -> u16 {
+    let started = Instant::now();
+    let (status, _, _) = served.exchange_within(
+        &format!(
+            "GET /api/status HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            served.host
+        ),
+        Duration::from_secs(seconds),
+    );
+    assert!(started.elapsed() < Duration::from_secs(seconds));
+    status
+}
+
+/// Connections that announce a body and never send it (over 1024 bytes:
+/// `tiny_http` reads a smaller body itself before handing the request on).
+fn slow_posts(served: &Served, n: usize) -> Vec<TcpStream> {
+    (0..n)
+        .map(|_| {
+            let mut stream = TcpStream::connect(&served.host).unwrap();
+            stream
+                .write_all(
+                    format!(
+                        "POST /api/check HTTP/1.1\r\nHost: {}\r\n\
+                         Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n",
+                        served.host
+                    )
+                    .as_bytes(),
+                )
+                .unwrap();
+            stream
+        })
+        .collect()
+}
+
+#[test]
+fn clients_that_never_send_their_body_hold_up_nothing_else() {
+    let served = Served::seed();
+    served.wait_done();
+    let held = slow_posts(&served, 16);
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(status_within(&served, 5), 200);
+    // Past the requests answered at once, a request is refused at once,
+    // not queued behind them.
+    let more = slow_posts(&served, 64);
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(status_within(&served, 5), 503);
+    drop((held, more));
+    let started = Instant::now();
+    while status_within(&served, 5) != 200 {
+        assert!(started.elapsed() < Duration::from_secs(10), "still busy");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn an_absurd_content_length_is_refused_and_the_server_goes_on() {
+    let served = Served::seed();
+    let mut stream = TcpStream::connect(&served.host).unwrap();
+    write!(
+        stream,
+        "POST /api/check HTTP/1.1\r\nHost: {}\r\nContent-Type: text/plain\r\n\
+         Content-Length: 400000000000000\r\n\r\nabc",
+        served.host
+    )
+    .unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut answer = String::new();
+    BufReader::new(&stream).read_line(&mut answer).unwrap();
+    // 413 (415 before the server looked at the length).
+    assert!(answer.starts_with("HTTP/1.1 4"), "{answer:?}");
+    drop(stream);
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(status_within(&served, 10), 200);
+}
+
+/// Threads of process `pid` (Linux), or none where /proc does not say.
+fn threads(pid: u32) -> Option<usize> {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix("Threads:"))?
+        .trim()
+        .parse()
+        .ok()
+}
+
+#[test]
+fn an_edit_stops_the_screenings_it_replaces() {
+    let served = Served::seed();
+    served.wait_done();
+    // Rules slow to screen the seed patients with (another trial's: most
+    // fields are missing), each edit differing by a comment.
+    let slow = std::fs::read_to_string(format!(
+        "{}/../../examples/NCT02028676.rules",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let edit = |i: usize| {
+        let (status, answer) = served.check(&format!("{slow}\n# edit {i}\n"));
+        assert_eq!(
+            (status, &answer["ok"]),
+            (200, &Value::Bool(true)),
+            "{answer}"
+        );
+        answer["generation"].clone()
+    };
+    // The counts /api/status gives always agree with each other.
+    let agree = |status: &Value| {
+        assert_eq!(status["records"], status["funnel"]["records"], "{status}");
+    };
+    let started = Instant::now();
+    let generation = edit(0);
+    let status = served.wait_done_checking(agree);
+    assert_eq!(status["generation"], generation);
+    let alone = started.elapsed();
+    let before = served.pid();
+    let baseline = threads(before);
+
+    let mut generation = Value::Null;
+    for i in 1..=20 {
+        generation = edit(i);
+    }
+    let started = Instant::now();
+    let mut peak = 0;
+    let status = served.wait_done_checking(|status| {
+        agree(status);
+        peak = peak.max(threads(before).unwrap_or(0));
+    });
+    let after_all = started.elapsed();
+    assert_eq!(status["generation"], generation);
+    assert!(
+        after_all < alone * 2 + Duration::from_secs(8),
+        "the newest screening took {after_all:?}, one alone {alone:?}"
+    );
+    if let Some(baseline) = baseline {
+        assert!(peak < baseline + 20, "{peak} threads, {baseline} before");
+        // The replaced screenings' threads end.
+        let started = Instant::now();
+        while threads(before).unwrap_or(0) > baseline + 2 {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "{:?} threads, {baseline} before",
+                threads(before)
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+#[test]
+fn an_ipv4_mapped_loopback_address_is_loopback() {
+    let served = Served::seed_with(&["--bind", "::ffff:127.0.0.1"]);
+    assert!(
+        served.url.starts_with("http://[::ffff:127.0.0.1]:"),
+        "{}",
+        served.url
+    );
+    assert_eq!(status_within(&served, 30), 200);
+    // So the Host header is checked, as on 127.0.0.1.
+    let (status, _) = served
+        .exchange("GET /api/status HTTP/1.1\r\nHost: evil.example:80\r\nConnection: close\r\n\r\n");
+    assert_eq!(status, 403);
+}
+
+#[test]
+fn a_closed_stdout_loses_the_url_line_only() {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let mut child = Command::new(get_cargo_bin("rulec"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["serve", SEED, "--records", SEED_PATIENTS])
+        .args(["--index-date", INDEX, "--port", "0"])
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stderr.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no URL on stderr: {line:?}"));
+    let host = url.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = TcpStream::connect(host).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        stream,
+        "GET /api/status HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    let _ = BufReader::new(stream).read_line(&mut answer);
+    let running = child.try_wait().unwrap().is_none();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer:?}");
+    assert!(running, "rulec serve exited");
+}
+
+#[test]
+fn the_server_stops_with_an_error_when_it_cannot_accept_any_more() {
+    if !cfg!(target_os = "linux") {
+        return;
+    }
+    // Few file descriptors, and more idle connections than they allow:
+    // tiny_http's accept thread fails (it panics in tiny_http 0.12).
+    let mut child = Command::new("sh")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .arg("-c")
+        .arg("ulimit -n 48 && exec \"$0\" \"$@\"")
+        .arg(get_cargo_bin("rulec"))
+        .args(["serve", SEED, "--records", SEED_PATIENTS])
+        .args(["--index-date", INDEX, "--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let host = line
+        .trim()
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
+    let held: Vec<TcpStream> = (0..60)
+        .filter_map(|_| TcpStream::connect(&host).ok())
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    drop(held);
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(15) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("rulec serve neither answers nor stops");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("stopped accepting connections"), "{stderr}");
 }

@@ -375,6 +375,37 @@ async fn steps(
     assert_eq!(status["generation"], 2, "the fixed rules were screened");
     assert_eq!(browser.text("#total-count").await, expected.to_string());
     browser.shot("05-fixed").await;
+
+    // 7. Answers out of order: the eligible patients are asked for first
+    // but answered last (the page's fetch slowed for them); the table
+    // shows the ineligible ones, asked for last.
+    browser
+        .run(
+            "const fetch = window.fetch.bind(window);
+             window.fetch = async (url, options) => {
+               const answer = await fetch(url, options);
+               if (String(url).includes('status=eligible')) {
+                 await new Promise((resolve) => setTimeout(resolve, 1500));
+               }
+               return answer;
+             };",
+            vec![],
+        )
+        .await;
+    select.select_by_value("eligible").await.unwrap();
+    select.select_by_value("ineligible").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let ineligible = counts.get("ineligible").copied().unwrap_or(0);
+    assert_eq!(browser.text("#total-count").await, ineligible.to_string());
+    let statuses = browser
+        .run(
+            "return [...document.querySelectorAll('#patients tbody tr')].map(r => r.dataset.status);",
+            vec![],
+        )
+        .await;
+    for shown in statuses.as_array().unwrap() {
+        assert_eq!(shown, "ineligible", "a stale page of patients is shown");
+    }
     let blocked = browser.run("return window.blocked;", vec![]).await;
     assert_eq!(
         blocked,

@@ -74,11 +74,18 @@ pub fn rules(state: &State) -> Reply {
 /// `GET /api/status`: how far the newest screening is, and its funnel.
 pub fn status(state: &State) -> Reply {
     let job = state.job();
+    // `done` first: once done, the counts read below are the last ones.
+    let done = job.done.load(Ordering::Acquire);
+    // The screening changes rows, funnel and count under the rows' lock:
+    // read under it too, they agree.
+    let rows = job.rows.read().unwrap_or_else(PoisonError::into_inner);
     let funnel = lock(&job.funnel).clone();
+    let records = job.records.load(Ordering::Acquire);
+    drop(rows);
     Reply::ok(json!({
         "generation": job.generation,
-        "done": job.done.load(Ordering::Acquire),
-        "records": job.records.load(Ordering::Acquire),
+        "done": done,
+        "records": records,
         "bytes": job.bytes.load(Ordering::Relaxed),
         // A folder (FHIR) has no size to show progress against.
         "total_bytes": state.input.len().filter(|_| state.input.path.is_file()),
@@ -256,7 +263,9 @@ fn summary(n: usize, row: &Row) -> Value {
 /// criterion by criterion in the stable verdict format, with each
 /// criterion's label and where the record came from.
 pub fn patient(state: &State, n: &str) -> Reply {
-    let Ok(n) = n.parse::<usize>() else {
+    // Digits only: `usize`'s parser takes `+5` as well.
+    let digits = !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit());
+    let Some(n) = n.parse::<usize>().ok().filter(|_| digits) else {
         return Reply::error(400, format!("`{n}` is not a patient number"));
     };
     let job: Arc<Job> = state.job();

@@ -14,10 +14,13 @@
 mod api;
 mod state;
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Duration;
 
 use jiff::civil::Date;
 use tiny_http::{Header, Method, Request, Response, Server};
@@ -27,9 +30,23 @@ use crate::input::Input;
 use api::Reply;
 use state::{Checked, State};
 
-/// Threads answering requests: a slow explanation does not hold up the
-/// progress the page polls.
-const HANDLERS: usize = 4;
+/// Requests answered at once, each on a thread of its own: a slow
+/// client (a body announced and never sent) or a slow explanation holds
+/// up only its own request. Past this many, a request gets 503 at once.
+const IN_FLIGHT: usize = 64;
+
+/// Threads answering or refusing requests at most: past this many, a
+/// request is refused by the accept loop itself, which a body sent slowly
+/// then holds up.
+const THREADS: usize = 256;
+
+/// How often the accept loop looks whether `tiny_http` failed.
+const WATCH: Duration = Duration::from_millis(250);
+
+/// Set when code of `tiny_http` panicked: its accept thread (which
+/// panics when the process runs out of file descriptors) is then gone,
+/// and the server would never answer again.
+static HTTP_FAILED: AtomicBool = AtomicBool::new(false);
 
 /// What `rulec serve` was asked to do.
 #[derive(Debug)]
@@ -87,8 +104,9 @@ pub fn run(options: Options) -> Status {
             return Status::Trouble;
         }
     };
+    watch_http_panics();
     let server = match Server::http(SocketAddr::new(options.bind, options.port)) {
-        Ok(server) => Arc::new(server),
+        Ok(server) => server,
         Err(e) => {
             eprintln_quiet(&format!(
                 "error: cannot listen on {}:{}: {e}",
@@ -101,7 +119,8 @@ pub fn run(options: Options) -> Status {
         eprintln_quiet("error: the server is not listening on an IP address");
         return Status::Trouble;
     };
-    let loopback_only = options.bind.is_loopback();
+    // `::ffff:127.0.0.1` is 127.0.0.1 too.
+    let loopback_only = options.bind.to_canonical().is_loopback();
     let state = State::start(
         options.rules,
         options.input,
@@ -110,8 +129,12 @@ pub fn run(options: Options) -> Status {
         loaded,
     );
     let url = format!("http://{address}/");
-    // The URL alone on stdout, for scripts and tests; words on stderr.
-    println!("{url}");
+    // The URL alone on stdout, for scripts and tests; words on stderr. A
+    // closed stdout (`rulec serve … | head -0`) loses only that line: the
+    // URL is on stderr as well, and the workbench goes on.
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{url}").and_then(|()| stdout.flush());
+    drop(stdout);
     eprintln_quiet(&format!(
         "rulec serve: screening {} against {name} at {url} (Ctrl-C stops it)",
         state.input.name()
@@ -122,32 +145,94 @@ pub fn run(options: Options) -> Status {
             address.ip()
         ));
     }
-    let handlers: Vec<_> = (0..HANDLERS)
-        .filter_map(|i| {
-            let server = Arc::clone(&server);
-            let state = Arc::clone(&state);
-            std::thread::Builder::new()
-                .name(format!("http {i}"))
-                .spawn(move || {
-                    while let Ok(request) = server.recv() {
-                        respond(&state, request, address, loopback_only);
-                    }
-                })
-                .ok()
-        })
-        .collect();
-    if handlers.is_empty() {
-        eprintln_quiet("error: cannot start the threads that answer requests");
-        return Status::Trouble;
+    let in_flight = Arc::new(AtomicUsize::new(0));
+    loop {
+        let request = match server.recv_timeout(WATCH) {
+            Ok(Some(request)) => request,
+            Ok(None) if HTTP_FAILED.load(Ordering::Acquire) => {
+                eprintln_quiet(
+                    "error: the HTTP server stopped accepting connections \
+                     (out of file descriptors?): rulec serve stops",
+                );
+                return Status::Trouble;
+            }
+            Ok(None) => continue,
+            Err(e) => {
+                eprintln_quiet(&format!(
+                    "error: the HTTP server stopped accepting connections: {e}"
+                ));
+                return Status::Trouble;
+            }
+        };
+        dispatch(&state, request, address, loopback_only, &in_flight);
     }
-    for handler in handlers {
-        let _ = handler.join();
-    }
-    Status::Clean
 }
+
+/// Counts a request in flight for as long as it lives.
+struct InFlight(Arc<AtomicUsize>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// Answers `request` on a thread of its own, or with 503 when
+/// [`IN_FLIGHT`] requests are being answered already.
+///
+/// `tiny_http` reads what is left of a request's body when the request
+/// is dropped, so a 503 to a request with a body (which may never come)
+/// is also sent from a thread of its own, up to [`THREADS`] threads in
+/// all; only a request without a body is refused right here.
+fn dispatch(
+    state: &Arc<State>,
+    request: Request,
+    address: SocketAddr,
+    loopback_only: bool,
+    in_flight: &Arc<AtomicUsize>,
+) {
+    let before = in_flight.fetch_add(1, Ordering::AcqRel);
+    let counted = InFlight(Arc::clone(in_flight));
+    let busy = before >= IN_FLIGHT;
+    let body = request.body_length().is_some_and(|n| n > 0);
+    if busy && (!body || before >= THREADS) {
+        let _ = request.respond(busy_response());
+        return;
+    }
+    let state = Arc::clone(state);
+    // When the thread cannot start, the closure is dropped with the
+    // request (its connection closes) and the count.
+    let _ = std::thread::Builder::new()
+        .name("http".to_owned())
+        .spawn(move || {
+            let _counted = counted;
+            if busy {
+                let _ = request.respond(busy_response());
+            } else {
+                respond(&state, request, address, loopback_only);
+            }
+        });
+}
+
+fn busy_response() -> Answer {
+    json_response(Reply::error(503, "busy: too many requests at once"))
+}
+
+/// A body announced longer than this is not read at all (see [`respond`]).
+const ABSURD_BODY: usize = 1 << 30;
 
 /// Answers one request; a client gone before the answer is not an error.
 fn respond(state: &Arc<State>, mut request: Request, address: SocketAddr, loopback_only: bool) {
+    if request.body_length().is_some_and(|n| n > ABSURD_BODY) {
+        // `tiny_http` 0.12 reads what is left of a dropped request's body
+        // into one buffer of the size announced: a `Content-Length` of
+        // 400 GB aborts the process, failing to allocate it. Such a
+        // request is answered and its connection kept, never dropped (a
+        // leak, for a request no browser sends).
+        let answer = json_response(Reply::error(413, "the request is too large"));
+        std::mem::forget(request.upgrade("rulec", answer));
+        return;
+    }
     let response = if loopback_only && !host_is_ours(&request, address) {
         // A page of another site reaching this server through a name that
         // resolves to 127.0.0.1 (DNS rebinding) sends its own host name.
@@ -156,9 +241,34 @@ fn respond(state: &Arc<State>, mut request: Request, address: SocketAddr, loopba
             "the Host header does not name this server",
         ))
     } else {
-        route(state, &mut request)
+        guarded(|| route(state, &mut request))
     };
     let _ = request.respond(response);
+}
+
+/// The answer `answer` gives, or 500 when it panics (a bug): the request
+/// gets an answer and the server goes on.
+fn guarded(answer: impl FnOnce() -> Answer) -> Answer {
+    catch_unwind(AssertUnwindSafe(answer)).unwrap_or_else(|_| {
+        json_response(Reply::error(
+            500,
+            "an internal error (a bug in rulec) stopped this request",
+        ))
+    })
+}
+
+/// Notes, on top of the usual report, a panic in `tiny_http`'s code.
+fn watch_http_panics() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if info
+            .location()
+            .is_some_and(|l| l.file().contains("tiny_http"))
+        {
+            HTTP_FAILED.store(true, Ordering::Release);
+        }
+        previous(info);
+    }));
 }
 
 /// Whether the request's Host header names the loopback address we
@@ -200,11 +310,32 @@ fn route(state: &Arc<State>, request: &mut Request) -> Answer {
             json_response(api::patient(state, n))
         }
         (Method::Post, "/api/check") => json_response(check(state, request)),
+        (_, "/api/check") => not_allowed("POST"),
         (_, "/" | "/app.js" | "/style.css" | "/api/rules" | "/api/status" | "/api/patients") => {
-            json_response(Reply::error(405, "method not allowed"))
+            not_allowed("GET")
         }
+        (_, p) if p.starts_with("/api/patients/") => not_allowed("GET"),
         _ => json_response(Reply::error(404, format!("nothing at `{path}`"))),
     }
+}
+
+/// 405, with the method the path takes.
+fn not_allowed(allow: &str) -> Answer {
+    let answer = json_response(Reply::error(
+        405,
+        format!("method not allowed: {allow} only"),
+    ));
+    match Header::from_bytes(&b"Allow"[..], allow.as_bytes()) {
+        Ok(header) => answer.with_header(header),
+        Err(()) => answer,
+    }
+}
+
+/// Whether a Content-Type header's media type (what comes before any
+/// `;`) is `application/json`, in any case.
+fn is_json(content_type: &str) -> bool {
+    let media = content_type.split(';').next().unwrap_or("");
+    media.trim().eq_ignore_ascii_case("application/json")
 }
 
 /// `POST /api/check`: the body is the rule text, sent as JSON
@@ -214,7 +345,7 @@ fn check(state: &Arc<State>, request: &mut Request) -> Reply {
     let json = request
         .headers()
         .iter()
-        .any(|h| h.field.equiv("Content-Type") && h.value.as_str().starts_with("application/json"));
+        .any(|h| h.field.equiv("Content-Type") && is_json(h.value.as_str()));
     if !json {
         return Reply::error(415, "send the rules as JSON: {\"source\": \"…\"}");
     }
@@ -338,5 +469,24 @@ mod tests {
             ]
         );
         assert_eq!(decode("%zz%4"), "%zz%4");
+    }
+
+    #[test]
+    fn the_media_type_is_compared_whole_and_in_any_case() {
+        assert!(is_json("application/json"));
+        assert!(is_json("APPLICATION/JSON"));
+        assert!(is_json(" application/json ; charset=utf-8"));
+        assert!(!is_json("application/jsonp"));
+        assert!(!is_json("application/json-seq; x=1"));
+        assert!(!is_json("text/plain; application/json"));
+    }
+
+    #[test]
+    #[allow(clippy::panic, reason = "the panic is what is tested")]
+    fn a_panic_answering_a_request_is_a_500() {
+        let answer = guarded(|| panic!("a bug"));
+        assert_eq!(answer.status_code().0, 500);
+        let fine = guarded(|| json_response(Reply::error(404, "none")));
+        assert_eq!(fine.status_code().0, 404);
     }
 }

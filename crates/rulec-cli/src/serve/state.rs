@@ -7,6 +7,7 @@
 //! record it read, so that an explanation is worked out when asked for,
 //! not for every patient up front.
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::sync_channel;
@@ -200,9 +201,20 @@ impl Job {
         }
     }
 
+    /// Whether a newer job replaced this one.
+    pub fn stopped(&self) -> bool {
+        self.stop.load(Ordering::Acquire)
+    }
+
     /// Reads and screens every record, a chunk at a time, the records of
-    /// a chunk in parallel.
+    /// a chunk in parallel. A job replaced by a newer one stops at once:
+    /// each record checks, so that the rest of its chunk is skipped and
+    /// the shared thread pool goes to the newest job.
     fn run(&self, input: &Input, index: Date) {
+        if self.stopped() {
+            // Replaced before it started: not even the reader is needed.
+            return;
+        }
         let program = &self.rules.program;
         let (sender, receiver) = sync_channel(2);
         std::thread::scope(|scope| {
@@ -212,7 +224,7 @@ impl Job {
                 });
             });
             for chunk in receiver {
-                if self.stop.load(Ordering::Acquire) {
+                if self.stopped() {
                     // Dropping the receiver stops the reader.
                     return;
                 }
@@ -225,18 +237,22 @@ impl Job {
                 };
                 let rows: Vec<Row> = items
                     .into_par_iter()
-                    .map(|item| self.screen(item, index))
+                    .filter_map(|item| (!self.stopped()).then(|| self.screen(item, index)))
                     .collect();
+                if self.stopped() {
+                    return;
+                }
+                // The rows, the funnel and the count change together, under
+                // the rows' lock, so that `/api/status` (which takes it to
+                // read) never sees one ahead of the other.
+                let mut kept = self.rows.write().unwrap_or_else(PoisonError::into_inner);
                 let mut funnel = lock(&self.funnel);
                 for row in &rows {
                     funnel.add(&row.verdict, !row.read.errors.is_empty());
                 }
                 drop(funnel);
                 let count = rows.len();
-                self.rows
-                    .write()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .extend(rows);
+                kept.extend(rows);
                 self.records.fetch_add(count, Ordering::Release);
             }
         });
@@ -269,13 +285,54 @@ fn spawn(state: &Arc<State>, job: Arc<Job>) {
         .name(format!("screening {}", job.generation))
         .spawn({
             let job = Arc::clone(&job);
-            move || {
-                job.run(&state.input, state.index);
-                job.done.store(true, Ordering::Release);
-            }
+            move || guarded(&job, || job.run(&state.input, state.index))
         });
     if let Err(e) = started {
         *lock(&job.read_error) = Some(format!("cannot start screening: {e}"));
         job.done.store(true, Ordering::Release);
+    }
+}
+
+/// Runs `work` for `job`, and marks the job done however it ends: a
+/// panic while screening (a bug) is shown as the reason the screening
+/// stopped, rather than leaving the page waiting for ever.
+fn guarded(job: &Job, work: impl FnOnce()) {
+    if catch_unwind(AssertUnwindSafe(work)).is_err() {
+        *lock(&job.read_error) = Some(
+            "screening stopped on an internal error (a bug in rulec): \
+             the patients listed are those screened before it"
+                .to_owned(),
+        );
+    }
+    job.done.store(true, Ordering::Release);
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::panic, reason = "the panic is what is tested")]
+    use super::*;
+
+    fn job() -> Job {
+        let Checked::Rules(loaded) = check(
+            include_str!("../../../../examples/nct03473496.rules"),
+            "nct03473496.rules",
+            std::path::Path::new("."),
+            false,
+        ) else {
+            panic!("the rules check");
+        };
+        Job::new(1, Arc::new(*loaded))
+    }
+
+    #[test]
+    fn a_panic_while_screening_ends_the_job_with_a_reason() {
+        let job = job();
+        guarded(&job, || panic!("a bug"));
+        assert!(job.done.load(Ordering::Acquire));
+        assert!(
+            lock(&job.read_error)
+                .as_deref()
+                .is_some_and(|r| r.contains("internal error"))
+        );
     }
 }

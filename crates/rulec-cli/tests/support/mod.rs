@@ -27,10 +27,16 @@ pub struct Served {
 impl Served {
     /// `rulec serve` on the seed trial, on a port of its choosing.
     pub fn seed() -> Served {
+        Served::seed_with(&[])
+    }
+
+    /// The same, with more options (`--bind …`).
+    pub fn seed_with(options: &[&str]) -> Served {
         let mut child = Command::new(get_cargo_bin("rulec"))
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .args(["serve", SEED, "--records", SEED_PATIENTS])
             .args(["--index-date", INDEX, "--port", "0"])
+            .args(options)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -49,11 +55,22 @@ impl Served {
         Served { child, url, host }
     }
 
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// A raw HTTP/1.1 exchange: the status code and the body.
     pub fn exchange(&self, request: &str) -> (u16, String) {
+        let (status, _, body) = self.exchange_within(request, Duration::from_secs(30));
+        (status, body)
+    }
+
+    /// A raw exchange answered within `time`: status code, head, body.
+    pub fn exchange_within(&self, request: &str, time: Duration) -> (u16, String, String) {
         let mut stream = TcpStream::connect(&self.host).expect("the server accepts");
         stream
-            .set_read_timeout(Some(Duration::from_secs(30)))
+            .set_read_timeout(Some(time))
             .expect("a timeout can be set");
         stream
             .write_all(request.as_bytes())
@@ -69,7 +86,7 @@ impl Served {
             .nth(1)
             .and_then(|s| s.parse().ok())
             .unwrap_or_else(|| panic!("no status in {head:?}"));
-        (status, body.to_owned())
+        (status, head.to_owned(), body.to_owned())
     }
 
     /// `GET path` with this server's Host: status and JSON body.
@@ -96,10 +113,16 @@ impl Served {
 
     /// Waits for the newest screening to finish; its status.
     pub fn wait_done(&self) -> Value {
+        self.wait_done_checking(|_| {})
+    }
+
+    /// The same, showing `look` every status read on the way.
+    pub fn wait_done_checking(&self, mut look: impl FnMut(&Value)) -> Value {
         let start = Instant::now();
         loop {
             let (status, json) = self.get("/api/status");
             assert_eq!(status, 200, "{json}");
+            look(&json);
             if json["done"] == true {
                 return json;
             }

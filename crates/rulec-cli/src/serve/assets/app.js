@@ -11,6 +11,7 @@ const state = {
   diagnostics: [],    // the editor's, as checked last
   polling: false,
   lastCount: -1,
+  patientsAsked: 0,   // the newest request for a page of patients
 };
 
 const $ = (id) => document.getElementById(id);
@@ -201,7 +202,11 @@ function filterQuery() {
 }
 
 async function loadPatients() {
+  // Answers can come back out of order (a filter typed while the page
+  // polls): only the newest request's answer is shown.
+  const asked = ++state.patientsAsked;
   const page = await getJson(`/api/patients?${filterQuery()}`);
+  if (asked !== state.patientsAsked) return;
   $("total-count").textContent = String(page.total);
   $("count").dataset.generation = String(page.generation);
   $("count").dataset.done = String(page.done);
@@ -405,8 +410,12 @@ window.addEventListener("DOMContentLoaded", async () => {
   $("filters").addEventListener("change", refilter);
   $("filters").addEventListener("submit", (e) => { e.preventDefault(); refilter(); });
   $("filter-id").addEventListener("input", refilter);
-  $("prev").addEventListener("click", () => { state.page -= 1; loadPatients(); });
-  $("next").addEventListener("click", () => { state.page += 1; loadPatients(); });
+  const turn = (by) => {
+    state.page += by;
+    loadPatients().catch((e) => { $("count").textContent = e.message; });
+  };
+  $("prev").addEventListener("click", () => turn(-1));
+  $("next").addEventListener("click", () => turn(1));
   try {
     await loadRules(false);
     await poll();
