@@ -48,7 +48,14 @@ pub fn run(files: &[PathBuf], check: bool, colour: bool) -> Status {
                 return Status::Trouble;
             }
         } else {
-            match write_back(path, &formatted) {
+            // The byte order mark is the file's, not the layout's: kept,
+            // as editors (and `rulec lsp`'s formatting) keep it.
+            let text = if source.file_offset(0) > 0 {
+                format!("\u{feff}{formatted}")
+            } else {
+                formatted
+            };
+            match write_back(path, &text) {
                 Ok(()) => eprintln_quiet(&format!("formatted {name}")),
                 Err(message) => {
                     eprintln_quiet(&format!("error: {message}"));

@@ -106,3 +106,33 @@ fn fmt_leaves_a_file_that_does_not_parse_and_reports_it() {
 fn fmt_missing_file_exits_2() {
     assert_cmd_snapshot!(rulec(&["fmt", "tests/inputs/fmt/no-such.rules"]));
 }
+
+/// A byte order mark is the file's, not the layout's: `--check` does not
+/// count it, and a rewrite keeps it (as the language server's formatting
+/// does).
+#[test]
+fn fmt_keeps_a_byte_order_mark() {
+    let dir = std::env::temp_dir().join(format!("rulec-fmt-bom-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let inputs = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/inputs/fmt/");
+    let read = |name: &str| {
+        std::fs::read_to_string(format!("{inputs}{name}")).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let file = dir.join("messy.rules");
+    std::fs::write(&file, format!("\u{feff}{}", read("messy.rules")))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let path = file.display().to_string();
+    let output = rulec(&["fmt", &path])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(output.status.success());
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{e}")),
+        format!("\u{feff}{}", read("tidy.rules"))
+    );
+    let output = rulec(&["fmt", "--check", &path])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(output.status.success(), "{output:?}");
+    std::fs::remove_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+}
