@@ -7,8 +7,9 @@
 //! ```
 //!
 //! Groups: `pest-only` (pest's parser alone), `parse`, `check+compile` and
-//! `front` (parse, check and compile end to end), all in bytes of rule
-//! text per second;
+//! `front` (parse, check and compile end to end), `editor` (what the
+//! language server pays on each change: parse, check and the file's
+//! names), all in bytes of rule text per second;
 //! `eval` (ns per record: hand-written Rust over a struct, rulec, evalexpr,
 //! rhai, CEL, JsonLogic, every engine's eligible count asserted equal
 //! first), `eval-json` (the `rulec eval` pipeline on JSON Lines beside
@@ -279,12 +280,27 @@ fn front_end(c: &mut Criterion) {
         // What a program that loads a rule file pays: text in, compiled
         // rules out.
         let mut group = c.benchmark_group("front");
-        group.throughput(bytes);
+        group.throughput(bytes.clone());
         group.bench_function(name, |b| {
             b.iter(|| {
                 let file = rulec::syntax::parse(black_box(source)).unwrap();
                 let checked = rulec::check::check(&file, &rulec::check::NoImports);
                 rulec::compile::compile(&checked.program.unwrap())
+            });
+        });
+        group.finish();
+
+        // What `rulec lsp` pays on every change of a document: text in,
+        // diagnostics and the names of the file (for hover, completion
+        // and navigation) out.
+        let mut group = c.benchmark_group("editor");
+        group.throughput(bytes);
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let file = rulec::syntax::parse(black_box(source)).unwrap();
+                let checked = rulec::check::check(&file, &rulec::check::NoImports);
+                let symbols = rulec::symbols::Symbols::new(&file, &[]);
+                (checked.diagnostics.len(), symbols.occurrences().len())
             });
         });
         group.finish();
