@@ -34,6 +34,19 @@ pub enum RenameError {
         /// What already has it.
         what: &'static str,
     },
+    /// The new name is that of a list element's field and the renamed a
+    /// record's field or a define, or the other way round: inside that
+    /// list's `where` the element's field would hide the other.
+    #[error(
+        "`{name}` is already the name of a {what}; inside a list's `where` the element's field \
+         would hide the record's name, changing what the rule means"
+    )]
+    Hides {
+        /// The new name.
+        name: String,
+        /// What already has it.
+        what: &'static str,
+    },
     /// The name is declared in a file that cannot be edited from here.
     #[error("the name is declared in a file whose place is not known")]
     Unplaced,
@@ -91,6 +104,17 @@ pub fn rename(
             SymbolKind::Cohort => "cohort",
         };
         return Err(RenameError::Taken {
+            name: new.to_owned(),
+            what,
+        });
+    }
+    if let Some((_, other)) = analysis.symbols.hides(found.symbol, new) {
+        let what = match other.kind {
+            SymbolKind::Field if other.parent.is_some() => "field of a list's elements",
+            SymbolKind::Define => "define",
+            _ => "field",
+        };
+        return Err(RenameError::Hides {
             name: new.to_owned(),
             what,
         });

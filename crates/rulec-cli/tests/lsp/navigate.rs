@@ -257,10 +257,30 @@ fn rename_refuses_a_name_already_declared_where_it_would_clash() {
             "{message}"
         );
     }
+    // A name a list's `where` would confuse: refused too.
+    for (needle, new, what) in [
+        ("sex", "class", "a field of a list's elements"),
+        ("woman", "failed", "a field of a list's elements"),
+        ("class", "sex", "a field"),
+        ("failed", "woman", "a define"),
+    ] {
+        let response = rename(needle, new);
+        assert_eq!(
+            response["error"]["code"],
+            json!(-32803),
+            "{needle}: {response}"
+        );
+        let message = response["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains(&format!("`{new}` is already the name of {what}"))
+                && message.contains("would hide"),
+            "{message}"
+        );
+    }
     // Names of other scopes are free.
     for (needle, new) in [
         ("female", "BCMA"),
-        ("class", "sex"),
+        ("class", "kind"),
         ("adult", "late"),
         ("sex", "adult"),
     ] {

@@ -1,6 +1,8 @@
 //! Whether a name may be given to a symbol: the names the checker wants
 //! unique (`rulec::check::duplicate`, `docs/language.md`, "Checks"), in
-//! the scope each kind of name lives in.
+//! the scope each kind of name lives in; and the names that, though
+//! allowed, would change what a use means, since a list element's field
+//! comes first inside that list's `where`.
 
 use super::{Symbol, SymbolId, SymbolKind, Symbols};
 
@@ -58,5 +60,48 @@ impl Symbols {
             .enumerate()
             .map(|(i, s)| (SymbolId(i), s))
             .find(|(other, s)| *other != id && s.name == new && same_scope(s))
+    }
+
+    /// The symbol that `id`, renamed to `new`, would be confused with
+    /// inside a list's `where`, though the checker allows both names:
+    /// there a name is looked up among the element's fields before the
+    /// record's fields and the defines, so a record's name renamed to an
+    /// element's field's would be hidden where it is used, and an
+    /// element's field renamed to a record's name would hide it. Checked
+    /// over every list, whether or not the name is used in its `where`,
+    /// so that a later edit cannot change the meaning either. `None` when
+    /// no such name exists.
+    ///
+    /// ```
+    /// use rulec::symbols::Symbols;
+    ///
+    /// let file = rulec::syntax::parse(
+    ///     "fields { sex: one of { female, male }, \
+    ///      therapies: list of { class: one of { car_t, other } } }\n\
+    ///      inclusion { women: sex = female }",
+    /// )?;
+    /// let symbols = Symbols::new(&file, &[]);
+    /// let (sex, _) = symbols.field("sex").expect("a field");
+    /// assert!(symbols.clash(sex, "class").is_none());
+    /// assert!(symbols.hides(sex, "class").is_some());
+    /// assert!(symbols.hides(sex, "gender").is_none());
+    /// # Ok::<(), rulec::syntax::SyntaxError>(())
+    /// ```
+    #[must_use]
+    pub fn hides(&self, id: SymbolId, new: &str) -> Option<(SymbolId, &Symbol)> {
+        let renamed = self.symbol(id)?;
+        let element_field = |s: &Symbol| s.kind == SymbolKind::Field && s.parent.is_some();
+        let other_side: &dyn Fn(&Symbol) -> bool = if in_record_scope(renamed) {
+            &element_field
+        } else if element_field(renamed) {
+            &in_record_scope
+        } else {
+            return None;
+        };
+        self.symbols
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (SymbolId(i), s))
+            .find(|(other, s)| *other != id && s.name == new && other_side(s))
     }
 }

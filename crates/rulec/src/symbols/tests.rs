@@ -245,3 +245,28 @@ fn a_new_name_clashes_with_one_declared_in_the_same_scope() {
     // A name is not a clash with itself.
     assert_eq!(clash("sex", 0, "sex"), None);
 }
+
+/// The kind of the symbol that renaming the first `name` to `new` would
+/// confuse with inside a list's `where`.
+fn hides(name: &str, new: &str) -> Option<SymbolKind> {
+    let symbols = symbols();
+    let found = symbols.at(SOURCE.find(name).unwrap()).unwrap();
+    symbols.hides(found.symbol, new).map(|(_, s)| s.kind)
+}
+
+#[test]
+fn a_new_name_that_an_element_field_would_hide_is_found() {
+    // A record's field or a define renamed to an element's field's name:
+    // hidden by it inside `where`.
+    assert_eq!(hides("sex", "class"), Some(SymbolKind::Field));
+    assert_eq!(hides("woman", "failed"), Some(SymbolKind::Field));
+    // An element's field renamed to a record's name: it would hide it.
+    assert_eq!(hides("class", "sex"), Some(SymbolKind::Field));
+    assert_eq!(hides("failed", "age"), Some(SymbolKind::Define));
+    // Names no `where` confuses.
+    assert_eq!(hides("sex", "gender"), None);
+    assert_eq!(hides("class", "kind"), None);
+    assert_eq!(hides("female", "class"), None);
+    assert_eq!(hides("adult", "class"), None);
+    assert_eq!(hides("class", "class"), None);
+}
