@@ -232,6 +232,25 @@ fn trouble(reason: &str) -> Status {
     Status::Trouble
 }
 
+/// A read record's verdict by the compiled rules. Records read for the
+/// program always fit it; should one not, the reference evaluator still
+/// gives it a verdict, and the record a data error saying why.
+pub fn verdict_of(
+    program: &Program,
+    compiled: &Compiled,
+    read: &mut ReadRecord,
+    index: Date,
+) -> Verdict {
+    compiled.evaluate(&read.record, index).unwrap_or_else(|e| {
+        read.errors.push(DataError {
+            record: rulec::records::RecordName::Position(read.position),
+            field: WHOLE_RECORD.to_owned(),
+            reason: e.to_string(),
+        });
+        rulec::eval::evaluate(program, &read.record, index)
+    })
+}
+
 /// The run's state shared by the evaluating threads (read only) and the
 /// writing thread.
 struct Screening<'a> {
@@ -245,24 +264,16 @@ struct Screening<'a> {
 impl Screening<'_> {
     /// Reads, evaluates and renders one record.
     fn one(&self, item: Item) -> Screened {
+        let index = self.options.index;
+        let mut read = item.read(self.program, index);
+        let verdict = verdict_of(self.program, self.compiled, &mut read, index);
         let ReadRecord {
             id,
             position,
-            record,
-            mut errors,
+            errors,
             sources,
-        } = item.read(self.program, self.options.index);
-        let index = self.options.index;
-        let verdict = self.compiled.evaluate(&record, index).unwrap_or_else(|e| {
-            // Records read for this program always fit it; should one not,
-            // the reference evaluator still gives it a verdict.
-            errors.push(DataError {
-                record: rulec::records::RecordName::Position(position),
-                field: WHOLE_RECORD.to_owned(),
-                reason: e.to_string(),
-            });
-            rulec::eval::evaluate(self.program, &record, index)
-        });
+            ..
+        } = read;
         let text = match self.options.format {
             OutputFormat::Json => {
                 json_line(id.as_deref(), position, index, &verdict, &errors, &sources)

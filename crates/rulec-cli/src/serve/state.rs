@@ -19,9 +19,10 @@ use rulec::check::{FolderImports, Program};
 use rulec::compile::Compiled;
 use rulec::document::ChecklistItem;
 use rulec::eval::{Funnel, Verdict};
-use rulec::records::{DataError, ReadRecord, RecordName, WHOLE_RECORD};
+use rulec::records::ReadRecord;
 use rulec::{Rules, RulesError};
 
+use crate::eval::verdict_of;
 use crate::input::{Input, Item, read};
 use crate::render::JsonDiagnostic;
 
@@ -262,18 +263,7 @@ impl Job {
     fn screen(&self, item: Item, index: Date) -> Row {
         let program = &self.rules.program;
         let mut read = item.read(program, index);
-        let verdict = match self.rules.compiled.evaluate(&read.record, index) {
-            Ok(verdict) => verdict,
-            Err(e) => {
-                // As in `rulec eval`: the reference evaluator still decides.
-                read.errors.push(DataError {
-                    record: RecordName::Position(read.position),
-                    field: WHOLE_RECORD.to_owned(),
-                    reason: e.to_string(),
-                });
-                rulec::eval::evaluate(program, &read.record, index)
-            }
-        };
+        let verdict = verdict_of(program, &self.rules.compiled, &mut read, index);
         Row { read, verdict }
     }
 }
